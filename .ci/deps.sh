@@ -1,0 +1,19 @@
+#!/bin/sh
+# deps.sh - install the Debian packages sarc needs, when they are missing
+# and we are root.  Called by `make deps` (and so by `make demo`/`make check`).
+set -e
+need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libstreamvbyte-dev libxml2-utils python3"
+missing=""
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "sarc: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq $missing >/dev/null
+else
+	echo "sarc: missing Debian packages:$missing (run 'make deps' as root or install them)" >&2
+	exit 1
+fi

@@ -1,0 +1,112 @@
+# sarc - top-level Makefile.  `make` builds bin/sarc-index and bin/sarc-query;
+# `make check` runs every test plainly and under ASan+UBSan; `make demo`
+# indexes the bundled corpus and runs example queries; `make bench` measures.
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    ?= -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+CSTD    ?= -std=c11
+ifneq ($(CI),)
+WARN    += -Werror
+endif
+
+PKGS     := libxml-2.0 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lz)
+LIBS     := $(PKG_LIBS) -lstemmer -lstreamvbyte -lpthread -lm
+
+# SAN=1 builds into build-san/ with AddressSanitizer and UBSan.
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+BIN     ?= $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+
+CPPFLAGS += -D_GNU_SOURCE -Icommon -Iindexer -Iquery $(PKG_CFLAGS)
+CFLAGS  ?= $(CSTD) $(OPT) $(WARN)
+CFLAGS  += $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+
+COMMON_SRC  := $(sort $(wildcard common/*.c))
+INDEXER_SRC := $(filter-out indexer/main.c,$(sort $(wildcard indexer/*.c)))
+QUERY_SRC   := $(filter-out query/main.c,$(sort $(wildcard query/*.c)))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC    := $(sort $(wildcard corpus/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+COMMON_OBJ  := $(call obj,$(COMMON_SRC))
+INDEXER_OBJ := $(call obj,$(INDEXER_SRC))
+QUERY_OBJ   := $(call obj,$(QUERY_SRC))
+LIBOBJ      := $(INDEXER_OBJ) $(QUERY_OBJ) $(COMMON_OBJ)
+UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_BIN    := $(patsubst corpus/%.c,$(BUILD)/corpus/%,$(TOOL_SRC))
+
+.PHONY: all deps check check-plain check-san demo bench fuzz install clean tests
+all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(TOOL_BIN)
+
+# One line naming the Debian package when a header is missing.
+.PHONY: deps-check
+deps-check:
+	@for p in libxml/xmlreader.h:libxml2-dev zlib.h:zlib1g-dev libstemmer.h:libstemmer-dev streamvbyte.h:libstreamvbyte-dev; do \
+	  h=$${p%%:*}; pkg=$${p##*:}; \
+	  if ! printf '#include <%s>\n' "$$h" | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1; then \
+	    echo "sarc: missing header <$$h>: install the Debian package $$pkg (or run 'make deps' as root)" >&2; exit 1; fi; \
+	done
+
+deps:
+	@sh .ci/deps.sh
+
+$(BIN)/sarc-index: $(BUILD)/indexer/main.o $(INDEXER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/sarc-query: $(BUILD)/query/main.o $(QUERY_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/corpus/%: $(BUILD)/corpus/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+tests: all $(UNIT_BIN)
+
+# check: every test, plainly and then under ASan + UBSan; the last line
+# is "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory SAN=1 tests
+	@sh tests/run.sh
+
+demo: deps all
+	@sh corpus/demo.sh
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+fuzz: deps
+	@sh tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 bin/sarc-index bin/sarc-query $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/sarc-index.1 man/sarc-query.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 man/sarc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-query
+	install -m 644 man/sarc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-index
+
+clean:
+	rm -rf build build-san bin
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

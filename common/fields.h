@@ -1,0 +1,29 @@
+/*
+ * fields.h - the searchable fields of a citation, shared by the indexer and
+ * the query engine.  A field's number is part of every term key on disk
+ * (FORMAT.md §4), so the numbers never change; new fields get new numbers.
+ */
+#ifndef FIELDS_H
+#define FIELDS_H
+
+#include <stdint.h>
+
+enum sarc_field {
+	F_TITLE = 0,    /* ArticleTitle / BookTitle */
+	F_ABSTRACT = 1, /* every AbstractText, labels included, OtherAbstract */
+	F_MESH = 2,     /* MeSH descriptor and qualifier names */
+	F_MAJR = 3,     /* MeSH descriptors marked as major topics */
+	F_KEYWORD = 4,  /* author keywords */
+	F_AUTHOR = 5,   /* last names, fore names, initials, collective names */
+	F_JOURNAL = 6,  /* journal title, ISO abbreviation, MedlineTA */
+	F_PUBTYPE = 7,  /* publication types */
+	F_LANG = 8,     /* language codes */
+	F_CITES = 9,    /* PMIDs the citation references, as decimal terms; not scored */
+	F_NFIELDS = 10
+};
+
+#define FIELD_BIT(f) (1u << (f))
+/* Fields a plain word searches. */
+#define FIELDS_DEFAULT (FIELD_BIT(F_TITLE) | FIELD_BIT(F_ABSTRACT) | FIELD_BIT(F_MESH) | FIELD_BIT(F_KEYWORD))
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * fmt.h - the byte-level codecs every on-disk structure is built from
+ * (FORMAT.md §1): little-endian fixed-width integers, LEB128 varints, CRC32,
+ * and a growable byte buffer with a sticky error so that a long encoding
+ * sequence is checked once at the end.
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- fixed-width little-endian ---- */
+
+static inline void fmt_put_u16le(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline void fmt_put_u32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+static inline void fmt_put_u64le(uint8_t *p, uint64_t v)
+{
+	fmt_put_u32le(p, (uint32_t)v);
+	fmt_put_u32le(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint16_t fmt_get_u16le(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t fmt_get_u32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+static inline uint64_t fmt_get_u64le(const uint8_t *p)
+{
+	return (uint64_t)fmt_get_u32le(p) | ((uint64_t)fmt_get_u32le(p + 4) << 32);
+}
+
+/* ---- LEB128 varints ---- */
+
+/* Encodes v at p (room for 10 bytes needed); returns bytes written. */
+static inline size_t fmt_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Decodes a varint from [p, end).  Returns bytes consumed, or 0 when the
+ * input is truncated or the value overflows 64 bits. */
+static inline size_t fmt_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	size_t n = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (p + n >= end)
+			return 0;
+		uint8_t b = p[n++];
+		if (shift == 63 && b > 1)
+			return 0;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/* A read cursor over [p, end) with a sticky failure flag: once a read
+ * runs past end, every later read returns 0 and bad stays set. */
+struct fmt_cur {
+	const uint8_t *p, *end;
+	int bad;
+};
+
+uint64_t fmt_cur_varint(struct fmt_cur *c);
+uint32_t fmt_cur_u32(struct fmt_cur *c);
+uint64_t fmt_cur_u64(struct fmt_cur *c);
+uint16_t fmt_cur_u16(struct fmt_cur *c);
+uint8_t fmt_cur_u8(struct fmt_cur *c);
+/* Returns a pointer to the next n bytes and skips them; NULL if short. */
+const uint8_t *fmt_cur_bytes(struct fmt_cur *c, size_t n);
+
+/* ---- growable buffer with sticky error ---- */
+
+struct fmt_buf {
+	uint8_t *p;
+	size_t len, cap;
+	int rc; /* 0, or ERR_NOMEM once an allocation failed */
+};
+
+void fmt_buf_init(struct fmt_buf *b);
+void fmt_buf_free(struct fmt_buf *b);
+/* Ensures room for n more bytes; returns a pointer to them or NULL (and
+ * sets b->rc) when out of memory.  Does not change len. */
+uint8_t *fmt_buf_reserve(struct fmt_buf *b, size_t n);
+void fmt_buf_put(struct fmt_buf *b, const void *p, size_t n);
+void fmt_buf_u8(struct fmt_buf *b, uint8_t v);
+void fmt_buf_u16(struct fmt_buf *b, uint16_t v);
+void fmt_buf_u32(struct fmt_buf *b, uint32_t v);
+void fmt_buf_u64(struct fmt_buf *b, uint64_t v);
+void fmt_buf_varint(struct fmt_buf *b, uint64_t v);
+/* varint length followed by the bytes */
+void fmt_buf_str(struct fmt_buf *b, const char *s, size_t n);
+
+/* CRC-32 (zlib's polynomial) of p[0..n), continuing from crc (start at 0). */
+uint32_t fmt_crc32(uint32_t crc, const void *p, size_t n);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * ix.c - opening an index snapshot (see ix.h).
+ */
+#include "ix.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ix_open(struct ix *x, const char *dir, struct err *e)
+{
+	int rc = 0;
+	memset(x, 0, sizeof *x);
+	snprintf(x->dir, sizeof x->dir, "%s", dir);
+	for (int attempt = 0; attempt < 20; attempt++) {
+		struct err le;
+		err_clear(&le);
+		if ((rc = mf_read(dir, &x->mf, &le)) != 0) {
+			*e = le;
+			return rc;
+		}
+		x->segs = calloc(x->mf.nsegs ? x->mf.nsegs : 1, sizeof *x->segs);
+		if (x->segs == NULL) {
+			mf_free(&x->mf);
+			return err_set(e, ERR_NOMEM, "out of memory");
+		}
+		size_t i;
+		for (i = 0; i < x->mf.nsegs; i++) {
+			const struct mf_seg *m = &x->mf.segs[i];
+			if ((rc = seg_open(&x->segs[i], dir, m->name, m->delname, &le)) != 0)
+				break;
+			if (x->segs[i].ndocs != m->ndocs) {
+				seg_close(&x->segs[i]);
+				rc = err_set(&le, ERR_CORRUPT, "%s: %u documents, manifest says %u", m->name,
+					     x->segs[i].ndocs, m->ndocs);
+				break;
+			}
+		}
+		if (rc == 0) {
+			x->nsegs = i;
+			return 0;
+		}
+		while (i-- > 0)
+			seg_close(&x->segs[i]);
+		free(x->segs);
+		x->segs = NULL;
+		mf_free(&x->mf);
+		if (rc != ENOENT) {
+			*e = le;
+			return rc;
+		}
+		*e = le; /* a writer removed a file after we read the manifest: retry */
+		err_clear(e);
+		err_set(e, rc, "%s", le.msg);
+	}
+	return rc;
+}
+
+void ix_close(struct ix *x)
+{
+	for (size_t i = 0; i < x->nsegs; i++)
+		seg_close(&x->segs[i]);
+	free(x->segs);
+	mf_free(&x->mf);
+	memset(x, 0, sizeof *x);
+}

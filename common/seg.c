@@ -1,0 +1,771 @@
+/*
+ * seg.c - read access to one immutable segment: headers, mappings, the
+ * document table, the front-coded dictionary, posting cursors with block
+ * maxima, and stored records.  FORMAT.md §2-§8 specify every byte read here;
+ * every read is bounds-checked so that a damaged file is an error, never a
+ * crash.
+ */
+#include "seg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <streamvbyte.h>
+#include <streamvbytedelta.h>
+
+const char *const seg_file_ext[SEGF_N] = {".sdoc", ".sdic", ".spst", ".spos", ".ssto"};
+const char *const seg_file_kind[SEGF_N] = {SEG_KIND_DOC, SEG_KIND_DICT, SEG_KIND_POST,
+					   SEG_KIND_POS, SEG_KIND_STORED};
+
+void seg_header_encode(uint8_t out[SEG_HEADER_BYTES], const struct seg_header *h)
+{
+	memcpy(out, "SARC", 4);
+	memcpy(out + 4, h->kind, 4);
+	fmt_put_u32le(out + 8, h->version);
+	fmt_put_u32le(out + 12, h->an_version);
+	fmt_put_u32le(out + 16, h->flags);
+	fmt_put_u32le(out + 20, h->body_crc);
+	fmt_put_u64le(out + 24, h->body_len);
+}
+
+int seg_header_decode(const uint8_t *p, size_t n, const char *kind, const char *path,
+		      struct seg_header *h, struct err *e)
+{
+	if (n < SEG_HEADER_BYTES)
+		return err_set(e, ERR_CORRUPT, "%s: file is truncated (%zu bytes)", path, n);
+	if (memcmp(p, "SARC", 4) != 0 || memcmp(p + 4, kind, 4) != 0)
+		return err_set(e, ERR_CORRUPT, "%s: not a sarc %s file (bad magic)", path, kind);
+	memcpy(h->kind, p + 4, 4);
+	h->kind[4] = '\0';
+	h->version = fmt_get_u32le(p + 8);
+	h->an_version = fmt_get_u32le(p + 12);
+	h->flags = fmt_get_u32le(p + 16);
+	h->body_crc = fmt_get_u32le(p + 20);
+	h->body_len = fmt_get_u64le(p + 24);
+	if (h->version != SARC_FORMAT_VERSION)
+		return err_set(e, ERR_FORMAT_VERSION,
+			       "%s: index format version %u, this sarc reads version %u", path,
+			       h->version, SARC_FORMAT_VERSION);
+	if (h->body_len > n - SEG_HEADER_BYTES)
+		return err_set(e, ERR_CORRUPT, "%s: file is truncated (body of %llu bytes, %zu present)",
+			       path, (unsigned long long)h->body_len, n - SEG_HEADER_BYTES);
+	return 0;
+}
+
+int seg_map_open(struct seg_map *m, const char *dir, const char *name, const char *kind,
+		 struct err *e)
+{
+	char path[4096];
+	int rc = 0, fd = -1;
+	memset(m, 0, sizeof *m);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_errno(e, errno, "cannot open '%s'", path);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		rc = err_errno(e, errno, "cannot stat '%s'", path);
+		goto out;
+	}
+	if ((size_t)st.st_size < SEG_HEADER_BYTES) {
+		rc = err_set(e, ERR_CORRUPT, "%s: file is truncated (%lld bytes)", path,
+			     (long long)st.st_size);
+		goto out;
+	}
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		rc = err_errno(e, errno, "cannot map '%s'", path);
+		goto out;
+	}
+	m->base = p;
+	m->size = (size_t)st.st_size;
+	if ((rc = seg_header_decode(m->base, m->size, kind, path, &m->h, e)) != 0) {
+		seg_map_close(m);
+		goto out;
+	}
+	/* The body is followed by SEG_TAIL_PAD zero bytes so that decoders may
+	 * over-read; a file without them was cut short. */
+	if (m->size - SEG_HEADER_BYTES - m->h.body_len < SEG_TAIL_PAD) {
+		rc = err_set(e, ERR_CORRUPT, "%s: file is truncated (padding missing)", path);
+		seg_map_close(m);
+		goto out;
+	}
+	m->body = m->base + SEG_HEADER_BYTES;
+	m->body_len = (size_t)m->h.body_len;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+void seg_map_close(struct seg_map *m)
+{
+	if (m->base)
+		munmap((void *)m->base, m->size);
+	memset(m, 0, sizeof *m);
+}
+
+int seg_map_verify(const struct seg_map *m, const char *name, struct err *e)
+{
+	uint32_t crc = fmt_crc32(0, m->body, m->body_len);
+	if (crc != m->h.body_crc)
+		return err_set(e, ERR_CORRUPT, "%s: checksum mismatch (stored %08x, computed %08x)",
+			       name, m->h.body_crc, crc);
+	return 0;
+}
+
+/* ---- opening ---- */
+
+static int open_doc(struct seg *s, struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_DOC];
+	struct fmt_cur c = {m->body, m->body + m->body_len, 0};
+	s->ndocs = fmt_cur_u32(&c);
+	uint32_t nf = fmt_cur_u32(&c);
+	if (!c.bad && nf != F_NFIELDS)
+		return err_set(e, ERR_CORRUPT, "%s.sdoc: %u fields, expected %u", s->name, nf,
+			       F_NFIELDS);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		s->field_len_sum[f] = fmt_cur_u64(&c);
+	s->docs = fmt_cur_bytes(&c, (size_t)s->ndocs * SEG_DOC_BYTES);
+	s->pmids = fmt_cur_bytes(&c, (size_t)s->ndocs * 8);
+	if (c.bad || c.p != c.end)
+		return err_set(e, ERR_CORRUPT, "%s.sdoc: document table size does not match %u documents",
+			       s->name, s->ndocs);
+	return 0;
+}
+
+static int open_dict(struct seg *s, struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_DICT];
+	if (m->body_len < 16)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: dictionary trailer missing", s->name);
+	const uint8_t *t = m->body + m->body_len - 16;
+	s->nterms = fmt_get_u32le(t);
+	s->ndictblocks = fmt_get_u32le(t + 4);
+	uint64_t idx = fmt_get_u64le(t + 8);
+	if (idx > m->body_len - 16 || (m->body_len - 16 - idx) / 4 < s->ndictblocks ||
+	    s->ndictblocks != (s->nterms + SEG_DICT_BLOCK - 1) / SEG_DICT_BLOCK)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: block index out of bounds", s->name);
+	s->dict_index = m->body + idx;
+	return 0;
+}
+
+static int open_stored(struct seg *s, struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_STORED];
+	if (m->body_len < 16)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored trailer missing", s->name);
+	const uint8_t *t = m->body + m->body_len - 16;
+	uint32_t ndocs = fmt_get_u32le(t);
+	s->nstoredblocks = fmt_get_u32le(t + 4);
+	uint64_t idx = fmt_get_u64le(t + 8);
+	if (ndocs != s->ndocs ||
+	    s->nstoredblocks != (ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
+	    idx > m->body_len - 16 || (m->body_len - 16 - idx) / 16 < s->nstoredblocks)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: block index out of bounds", s->name);
+	s->stored_index = m->body + idx;
+	return 0;
+}
+
+static int open_del(struct seg *s, const char *dir, struct err *e)
+{
+	int rc = seg_map_open(&s->del, dir, s->delname, SEG_KIND_DEL, e);
+	if (rc)
+		return rc;
+	struct fmt_cur c = {s->del.body, s->del.body + s->del.body_len, 0};
+	uint32_t n = fmt_cur_u32(&c);
+	s->ndeleted = fmt_cur_u32(&c);
+	s->delbits = fmt_cur_bytes(&c, ((size_t)s->ndocs + 7) / 8);
+	if (c.bad || n != s->ndocs || s->ndeleted > s->ndocs)
+		return err_set(e, ERR_CORRUPT, "%s: deletion bitmap does not match %u documents",
+			       s->delname, s->ndocs);
+	return 0;
+}
+
+int seg_open(struct seg *s, const char *dir, const char *name, const char *delname,
+	     struct err *e)
+{
+	int rc = 0;
+	memset(s, 0, sizeof *s);
+	if (strlen(name) >= sizeof s->name || strlen(delname) >= sizeof s->delname)
+		return err_set(e, ERR_CORRUPT, "segment name '%s' too long", name);
+	strcpy(s->name, name);
+	strcpy(s->delname, delname);
+	for (int i = 0; i < SEGF_N; i++) {
+		char fn[96];
+		snprintf(fn, sizeof fn, "%s%s", name, seg_file_ext[i]);
+		if ((rc = seg_map_open(&s->f[i], dir, fn, seg_file_kind[i], e)) != 0)
+			goto fail;
+		if (i > 0 && (s->f[i].h.an_version != s->f[0].h.an_version ||
+			      s->f[i].h.flags != s->f[0].h.flags)) {
+			rc = err_set(e, ERR_CORRUPT, "%s: files disagree on analyzer settings", name);
+			goto fail;
+		}
+	}
+	s->flags = s->f[0].h.flags;
+	s->an_version = s->f[0].h.an_version;
+	if ((rc = open_doc(s, e)) || (rc = open_dict(s, e)) || (rc = open_stored(s, e)))
+		goto fail;
+	if (delname[0] && (rc = open_del(s, dir, e)))
+		goto fail;
+	return 0;
+fail:
+	seg_close(s);
+	return rc;
+}
+
+void seg_close(struct seg *s)
+{
+	for (int i = 0; i < SEGF_N; i++)
+		seg_map_close(&s->f[i]);
+	seg_map_close(&s->del);
+	s->delbits = NULL;
+}
+
+/* ---- document table (§3) ---- */
+
+uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc)
+{
+	return fmt_get_u32le(s->docs + (size_t)doc * SEG_DOC_BYTES);
+}
+
+uint16_t seg_doc_year(const struct seg *s, uint32_t doc)
+{
+	return fmt_get_u16le(s->docs + (size_t)doc * SEG_DOC_BYTES + 4);
+}
+
+uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field)
+{
+	return fmt_get_u16le(s->docs + (size_t)doc * SEG_DOC_BYTES + 6 + 2 * field);
+}
+
+size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap)
+{
+	size_t lo = 0, hi = s->ndocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (fmt_get_u32le(s->pmids + mid * 8) < pmid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	for (; lo < s->ndocs && fmt_get_u32le(s->pmids + lo * 8) == pmid; lo++) {
+		uint32_t d = fmt_get_u32le(s->pmids + lo * 8 + 4);
+		if (d < s->ndocs && n < cap)
+			docs[n++] = d;
+	}
+	return n;
+}
+
+/* ---- dictionary (§4) ---- */
+
+static int key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	size_t n = an < bn ? an : bn;
+	int c = n ? memcmp(a, b, n) : 0;
+	if (c)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+/* Decodes the next entry of a block into t (t->key holds the previous key
+ * for front coding).  Returns 0 or ERR_CORRUPT. */
+static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t,
+		      struct err *e)
+{
+	uint64_t shared = fmt_cur_varint(c);
+	uint64_t suffix = fmt_cur_varint(c);
+	if (c->bad || shared > t->keylen || suffix > SEG_MAX_KEY - shared)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	const uint8_t *p = fmt_cur_bytes(c, suffix);
+	if (p == NULL)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	memcpy(t->key + shared, p, suffix);
+	t->keylen = shared + suffix;
+	t->df = (uint32_t)fmt_cur_varint(c);
+	t->post_off = fmt_cur_varint(c);
+	t->post_len = fmt_cur_varint(c);
+	t->pos_off = fmt_cur_varint(c);
+	t->pos_len = fmt_cur_varint(c);
+	const struct seg_map *pm = &s->f[SEGF_POST], *qm = &s->f[SEGF_POS];
+	if (c->bad || t->df == 0 || t->df > s->ndocs || t->post_off > pm->body_len ||
+	    t->post_len > pm->body_len - t->post_off || t->pos_off > qm->body_len ||
+	    t->pos_len > qm->body_len - t->pos_off)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	return 0;
+}
+
+static int dict_block_cursor(const struct seg *s, uint32_t b, struct fmt_cur *c,
+			     struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_DICT];
+	uint32_t off = fmt_get_u32le(s->dict_index + (size_t)b * 4);
+	if (off >= m->body_len)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: block %u offset out of bounds", s->name, b);
+	c->p = m->body + off;
+	c->end = m->body + m->body_len;
+	c->bad = 0;
+	return 0;
+}
+
+/* The first key of block b (stored whole: shared = 0). */
+static int dict_first_key(const struct seg *s, uint32_t b, struct seg_term *t, struct err *e)
+{
+	struct fmt_cur c;
+	int rc = dict_block_cursor(s, b, &c, e);
+	t->keylen = 0;
+	return rc ? rc : dict_entry(s, &c, t, e);
+}
+
+/* Finds the last block whose first key is <= key (or 0). */
+static int dict_find_block(const struct seg *s, const uint8_t *key, size_t n, uint32_t *blk,
+			   struct err *e)
+{
+	uint32_t lo = 0, hi = s->ndictblocks;
+	struct seg_term t;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int rc = dict_first_key(s, mid, &t, e);
+		if (rc)
+			return rc;
+		if (key_cmp(t.key, t.keylen, key, n) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*blk = lo;
+	return 0;
+}
+
+int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *from,
+		  size_t fromlen, struct err *e)
+{
+	memset(it, 0, sizeof *it);
+	it->s = s;
+	if (s->nterms == 0) {
+		it->block = 0;
+		it->inblock = SEG_DICT_BLOCK;
+		return 0;
+	}
+	uint32_t b;
+	int rc = dict_find_block(s, from, fromlen, &b, e);
+	if (rc)
+		return rc;
+	if ((rc = dict_block_cursor(s, b, &it->cur, e)))
+		return rc;
+	it->block = b;
+	it->inblock = 0;
+	/* Skip entries < from within the block; leave the first >= from pending. */
+	for (;;) {
+		uint32_t idx = it->block * SEG_DICT_BLOCK + it->inblock;
+		if (idx >= s->nterms) {
+			it->started = 2; /* exhausted */
+			return 0;
+		}
+		if (it->inblock == SEG_DICT_BLOCK) {
+			it->block++;
+			it->inblock = 0;
+			it->t.keylen = 0;
+			if ((rc = dict_block_cursor(s, it->block, &it->cur, e)))
+				return rc;
+		}
+		struct fmt_cur save = it->cur;
+		struct seg_term prev = it->t;
+		if ((rc = dict_entry(s, &it->cur, &it->t, e)))
+			return rc;
+		if (key_cmp(it->t.key, it->t.keylen, from, fromlen) >= 0) {
+			/* rewind: seg_dict_next decodes it again */
+			it->cur = save;
+			it->t = prev;
+			return 0;
+		}
+		it->inblock++;
+	}
+}
+
+int seg_dict_next(struct seg_dict_iter *it, struct err *e)
+{
+	const struct seg *s = it->s;
+	if (it->started == 2)
+		return 0;
+	uint32_t idx = it->block * SEG_DICT_BLOCK + it->inblock;
+	if (idx >= s->nterms)
+		return 0;
+	int rc;
+	if (it->inblock == SEG_DICT_BLOCK) {
+		it->block++;
+		it->inblock = 0;
+		it->t.keylen = 0;
+		if ((rc = dict_block_cursor(s, it->block, &it->cur, e)))
+			return rc;
+	}
+	if (it->inblock == 0)
+		it->t.keylen = 0;
+	if ((rc = dict_entry(s, &it->cur, &it->t, e)))
+		return rc;
+	it->inblock++;
+	return 1;
+}
+
+int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct seg_term *t,
+	       struct err *e)
+{
+	if (s->nterms == 0 || keylen > SEG_MAX_KEY)
+		return 0;
+	uint32_t b;
+	struct fmt_cur c;
+	int rc = dict_find_block(s, key, keylen, &b, e);
+	if (rc || (rc = dict_block_cursor(s, b, &c, e)))
+		return rc;
+	t->keylen = 0;
+	for (uint32_t i = 0; i < SEG_DICT_BLOCK && b * SEG_DICT_BLOCK + i < s->nterms; i++) {
+		if ((rc = dict_entry(s, &c, t, e)))
+			return rc;
+		int cmp = key_cmp(t->key, t->keylen, key, keylen);
+		if (cmp == 0)
+			return 1;
+		if (cmp > 0)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- postings (§5) ---- */
+
+/* Bytes that a Stream VByte encoding of n values occupies, computed from its
+ * control bytes, so that a damaged block is caught before the (unchecked)
+ * library decoder runs.  Returns SIZE_MAX if the control bytes run past end. */
+static size_t svb_size(const uint8_t *p, const uint8_t *end, uint32_t n)
+{
+	size_t nctrl = (n + 3) / 4;
+	if ((size_t)(end - p) < nctrl)
+		return SIZE_MAX;
+	size_t data = 0;
+	for (uint32_t i = 0; i < n; i++)
+		data += ((p[i >> 2] >> ((i & 3) * 2)) & 3) + 1;
+	return nctrl + data;
+}
+
+static void set_corrupt(struct seg_postings *c)
+{
+	c->corrupt = 1;
+	c->doc = SEG_END;
+	c->n = 0;
+}
+
+/* Decodes block b into docs/tfs. */
+static int decode_block(struct seg_postings *c, uint32_t b)
+{
+	uint32_t n = b + 1 < c->nblocks ? SEG_BLOCK : c->df - b * SEG_BLOCK;
+	const uint8_t *p;
+	uint32_t prev = 0;
+	if (c->skips) {
+		uint32_t off = fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES + 4);
+		if (off > (size_t)(c->list_end - c->blocks))
+			return -1;
+		p = c->blocks + off;
+		if (b > 0)
+			prev = fmt_get_u32le(c->skips + (size_t)(b - 1) * SEG_SKIP_BYTES);
+		uint32_t poff = fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES + 8);
+		if (poff > (size_t)(c->pos_end - c->pos_base))
+			return -1;
+		c->pos_blk = c->pos_base + poff;
+	} else {
+		p = c->blocks;
+		c->pos_blk = c->pos_base;
+	}
+	size_t sz = svb_size(p, c->list_end, n);
+	if (sz == SIZE_MAX || sz > (size_t)(c->list_end - p))
+		return -1;
+	streamvbyte_delta_decode(p, c->docs, n, prev);
+	p += sz;
+	size_t sz2 = svb_size(p, c->list_end, n);
+	if (sz2 == SIZE_MAX || sz2 > (size_t)(c->list_end - p))
+		return -1;
+	streamvbyte_decode(p, c->tfs, n);
+	uint32_t last = prev;
+	for (uint32_t i = 0; i < n; i++) {
+		/* documents strictly increase and stay below ndocs */
+		if ((i > 0 || b > 0) ? c->docs[i] <= last : 0)
+			return -1;
+		if (c->docs[i] >= c->s->ndocs)
+			return -1;
+		last = c->docs[i];
+		c->tfs[i] += 1;
+	}
+	c->block = b;
+	c->n = n;
+	c->i = 0;
+	c->pos_i = 0;
+	c->pos_p = c->pos_blk;
+	return 0;
+}
+
+int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct seg_term *t,
+		      struct err *e)
+{
+	memset(c, 0, offsetof(struct seg_postings, docs));
+	c->s = s;
+	c->df = t->df;
+	c->list = s->f[SEGF_POST].body + t->post_off;
+	c->list_end = c->list + t->post_len;
+	c->pos_base = s->f[SEGF_POS].body + t->pos_off;
+	c->pos_end = c->pos_base + t->pos_len;
+	c->nblocks = (t->df + SEG_BLOCK - 1) / SEG_BLOCK;
+	if (c->nblocks > 1) {
+		if ((size_t)(c->list_end - c->list) / SEG_SKIP_BYTES < c->nblocks)
+			goto bad;
+		c->skips = c->list;
+		c->blocks = c->list + (size_t)c->nblocks * SEG_SKIP_BYTES;
+	} else {
+		c->skips = NULL;
+		c->blocks = c->list;
+	}
+	if (decode_block(c, 0) != 0)
+		goto bad;
+	c->doc = c->docs[0];
+	if (!c->skips) {
+		c->blk_last = c->docs[c->n - 1];
+		c->blk_maxtf = 0;
+		c->blk_minlen = UINT16_MAX;
+		/* one block: its maxima are computed here instead of stored */
+		unsigned field = t->key[0] < F_NFIELDS ? t->key[0] : 0;
+		for (uint32_t i = 0; i < c->n; i++) {
+			if (c->tfs[i] > c->blk_maxtf)
+				c->blk_maxtf = c->tfs[i];
+			uint16_t l = seg_doc_len(s, c->docs[i], field);
+			if (l < c->blk_minlen)
+				c->blk_minlen = l;
+		}
+	}
+	return 0;
+bad:
+	set_corrupt(c);
+	return err_set(e, ERR_CORRUPT, "%s.spst: posting list at offset %llu is damaged", s->name,
+		       (unsigned long long)t->post_off);
+}
+
+uint32_t seg_postings_next(struct seg_postings *c)
+{
+	if (c->doc == SEG_END)
+		return SEG_END;
+	if (++c->i < c->n)
+		return c->doc = c->docs[c->i];
+	if (c->block + 1 >= c->nblocks) {
+		c->doc = SEG_END;
+		return SEG_END;
+	}
+	if (decode_block(c, c->block + 1) != 0) {
+		set_corrupt(c);
+		return SEG_END;
+	}
+	return c->doc = c->docs[0];
+}
+
+uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
+{
+	if (c->doc == SEG_END || c->doc >= target)
+		return c->doc;
+	if (c->skips && c->docs[c->n - 1] < target) {
+		/* skip whole blocks: find the first block whose last doc >= target */
+		uint32_t b = c->block + 1;
+		while (b < c->nblocks &&
+		       fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
+			b++;
+		if (b >= c->nblocks) {
+			c->doc = SEG_END;
+			return SEG_END;
+		}
+		if (decode_block(c, b) != 0) {
+			set_corrupt(c);
+			return SEG_END;
+		}
+	}
+	while (c->i < c->n && c->docs[c->i] < target)
+		c->i++;
+	if (c->i == c->n) {
+		c->doc = SEG_END;
+		return SEG_END;
+	}
+	return c->doc = c->docs[c->i];
+}
+
+uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
+				uint32_t *maxtf, uint16_t *minlen)
+{
+	if (!c->skips) {
+		if (target > c->blk_last)
+			return SEG_END;
+		*last = c->blk_last;
+		*maxtf = c->blk_maxtf;
+		*minlen = c->blk_minlen;
+		return 0;
+	}
+	uint32_t b = c->block;
+	while (b < c->nblocks && fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
+		b++;
+	if (b >= c->nblocks)
+		return SEG_END;
+	const uint8_t *k = c->skips + (size_t)b * SEG_SKIP_BYTES;
+	*last = fmt_get_u32le(k);
+	*maxtf = fmt_get_u32le(k + 12);
+	*minlen = fmt_get_u16le(k + 16);
+	return 0;
+}
+
+int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
+{
+	if (c->doc == SEG_END)
+		return -1;
+	/* walk forward from the last decoded posting of this block */
+	if (c->pos_i > c->i) {
+		c->pos_i = 0;
+		c->pos_p = c->pos_blk;
+	}
+	while (c->pos_i < c->i) {
+		for (uint32_t k = 0; k < c->tfs[c->pos_i]; k++) {
+			uint64_t v;
+			size_t n = fmt_get_varint(c->pos_p, c->pos_end, &v);
+			if (n == 0)
+				return -1;
+			c->pos_p += n;
+		}
+		c->pos_i++;
+	}
+	uint32_t tf = c->tfs[c->i], pos = 0;
+	const uint8_t *p = c->pos_p;
+	for (uint32_t k = 0; k < tf; k++) {
+		uint64_t v;
+		size_t n = fmt_get_varint(p, c->pos_end, &v);
+		if (n == 0 || v > UINT32_MAX - pos)
+			return -1;
+		p += n;
+		pos += (uint32_t)v;
+		if (k < cap)
+			out[k] = pos;
+	}
+	return (int)tf;
+}
+
+/* ---- stored records (§7) ---- */
+
+int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen,
+		   struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_STORED];
+	uint32_t b = doc / SEG_STORED_BLOCK;
+	uint8_t *raw = NULL;
+	if (doc >= s->ndocs)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
+	const uint8_t *ix = s->stored_index + (size_t)b * 16;
+	uint64_t off = fmt_get_u64le(ix);
+	uint32_t clen = fmt_get_u32le(ix + 8), rlen = fmt_get_u32le(ix + 12);
+	if (off > m->body_len || clen > m->body_len - off || rlen > (64u << 20))
+		goto bad;
+	raw = malloc(rlen ? rlen : 1);
+	if (raw == NULL)
+		return err_set(e, ERR_NOMEM, "%s.ssto: out of memory", s->name);
+	uLongf dlen = rlen;
+	if (uncompress(raw, &dlen, m->body + off, clen) != Z_OK || dlen != rlen)
+		goto bad;
+	struct fmt_cur c = {raw, raw + rlen, 0};
+	for (uint32_t i = b * SEG_STORED_BLOCK; i < doc; i++) {
+		uint64_t n = fmt_cur_varint(&c);
+		fmt_cur_bytes(&c, n);
+	}
+	uint64_t n = fmt_cur_varint(&c);
+	const uint8_t *p = fmt_cur_bytes(&c, n);
+	if (p == NULL)
+		goto bad;
+	/* hand back a copy trimmed to the record */
+	memmove(raw, p, n);
+	*out = raw;
+	*outlen = n;
+	return 0;
+bad:
+	free(raw);
+	return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+}
+
+/* ---- verification ---- */
+
+int seg_verify(struct seg *s, const char *dir, struct err *e)
+{
+	(void)dir;
+	int rc;
+	for (int i = 0; i < SEGF_N; i++) {
+		char fn[96];
+		snprintf(fn, sizeof fn, "%s%s", s->name, seg_file_ext[i]);
+		if ((rc = seg_map_verify(&s->f[i], fn, e)))
+			return rc;
+	}
+	if (s->delname[0] && (rc = seg_map_verify(&s->del, s->delname, e)))
+		return rc;
+	/* pmid map sorted and pointing at documents with that pmid */
+	for (uint32_t i = 0; i < s->ndocs; i++) {
+		uint32_t pm = fmt_get_u32le(s->pmids + (size_t)i * 8);
+		uint32_t d = fmt_get_u32le(s->pmids + (size_t)i * 8 + 4);
+		if (d >= s->ndocs || seg_doc_pmid(s, d) != pm ||
+		    (i > 0 && fmt_get_u32le(s->pmids + (size_t)(i - 1) * 8) > pm))
+			return err_set(e, ERR_CORRUPT, "%s.sdoc: pmid map entry %u is inconsistent",
+				       s->name, i);
+	}
+	/* every term in order, every posting list decodable, positions consistent */
+	struct seg_dict_iter it;
+	if ((rc = seg_dict_seek(&it, s, (const uint8_t *)"", 0, e)))
+		return rc;
+	uint8_t prev[SEG_MAX_KEY];
+	size_t prevlen = 0;
+	uint32_t count = 0;
+	uint32_t *pos = malloc(sizeof *pos * 1024);
+	if (pos == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	while ((rc = seg_dict_next(&it, e)) == 1) {
+		if (count > 0 && key_cmp(prev, prevlen, it.t.key, it.t.keylen) >= 0) {
+			rc = err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order at term %u", s->name,
+				     count);
+			break;
+		}
+		memcpy(prev, it.t.key, it.t.keylen);
+		prevlen = it.t.keylen;
+		struct seg_postings pc;
+		if ((rc = seg_postings_open(&pc, s, &it.t, e)))
+			break;
+		uint32_t n = 0;
+		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
+			n++;
+			if (seg_postings_positions(&pc, pos, 1024) < 0) {
+				pc.corrupt = 1;
+				break;
+			}
+		}
+		if (pc.corrupt || n != it.t.df) {
+			rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list of term %u is damaged",
+				     s->name, count);
+			break;
+		}
+		count++;
+	}
+	free(pos);
+	if (rc < 0)
+		return rc;
+	if (count != s->nterms)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: %u terms found, %u declared", s->name, count,
+			       s->nterms);
+	for (uint32_t d = 0; d < s->ndocs; d += SEG_STORED_BLOCK) {
+		uint8_t *rec;
+		size_t n;
+		if ((rc = seg_stored_get(s, d, &rec, &n, e)))
+			return rc;
+		free(rec);
+	}
+	return 0;
+}

@@ -1,0 +1,189 @@
+/*
+ * seg.h - the on-disk index: file headers, the manifest, and read access
+ * to one immutable segment (FORMAT.md is the byte-level specification;
+ * section numbers below refer to it).
+ *
+ * A segment is five files sharing a name (seg-000007.sdoc .sdic .spst .spos
+ * .ssto) plus, when some of its documents were deleted or replaced later,
+ * one deletion file (seg-000007.del-000012).  Readers mmap the files and
+ * check headers only; seg_verify() checks every checksum and invariant.
+ */
+#ifndef SEG_H
+#define SEG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "fields.h"
+#include "fmt.h"
+
+#define SARC_FORMAT_VERSION 1
+#define SEG_HEADER_BYTES 32
+#define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
+#define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
+#define SEG_STORED_BLOCK 32    /* documents per compressed stored block (§7) */
+#define SEG_MAX_KEY 256        /* field byte + term bytes */
+#define SEG_SKIP_BYTES 18      /* one skip entry (§5) */
+#define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
+
+/* File kinds: the 4 bytes after "SARC" in the magic. */
+#define SEG_KIND_DOC "SDOC"
+#define SEG_KIND_DICT "SDIC"
+#define SEG_KIND_POST "SPST"
+#define SEG_KIND_POS "SPOS"
+#define SEG_KIND_STORED "SSTO"
+#define SEG_KIND_DEL "SDEL"
+#define SEG_KIND_MANIFEST "SMAN"
+
+enum { SEGF_DOC, SEGF_DICT, SEGF_POST, SEGF_POS, SEGF_STORED, SEGF_N };
+extern const char *const seg_file_ext[SEGF_N]; /* ".sdoc", ... (constant table) */
+extern const char *const seg_file_kind[SEGF_N];
+
+/* Per-document record in .sdoc (§3). */
+#define SEG_DOC_BYTES (4 + 2 + 2 * F_NFIELDS)
+
+/* The 32-byte header every file starts with (§2). */
+struct seg_header {
+	char kind[5];        /* "SDOC", ... NUL-terminated */
+	uint32_t version;    /* SARC_FORMAT_VERSION */
+	uint32_t an_version; /* analyzer version (analyze.h AN_VERSION) */
+	uint32_t flags;      /* bit 0: stemmed */
+	uint32_t body_crc;   /* CRC-32 of the body (body_len bytes after the header) */
+	uint64_t body_len;
+};
+
+void seg_header_encode(uint8_t out[SEG_HEADER_BYTES], const struct seg_header *h);
+/* Decodes and checks magic/kind/version; path names the file in messages. */
+int seg_header_decode(const uint8_t *p, size_t n, const char *kind, const char *path,
+		      struct seg_header *h, struct err *e);
+
+/* A read-only mapping of one file. */
+struct seg_map {
+	const uint8_t *base; /* whole file */
+	size_t size;
+	const uint8_t *body; /* base + SEG_HEADER_BYTES */
+	size_t body_len;
+	struct seg_header h;
+};
+
+/* Maps dir/name, checks its header (kind, version, length).  Empty files
+ * and short files are ERR_CORRUPT. */
+int seg_map_open(struct seg_map *m, const char *dir, const char *name, const char *kind,
+		 struct err *e);
+void seg_map_close(struct seg_map *m);
+/* Checks body_crc. */
+int seg_map_verify(const struct seg_map *m, const char *name, struct err *e);
+
+/* One dictionary entry (§4). */
+struct seg_term {
+	uint8_t key[SEG_MAX_KEY]; /* field byte, then the term */
+	size_t keylen;
+	uint32_t df;
+	uint64_t post_off, post_len; /* in .spst body */
+	uint64_t pos_off, pos_len;   /* in .spos body */
+};
+
+struct seg {
+	char name[64];
+	char delname[64];
+	struct seg_map f[SEGF_N];
+	uint32_t ndocs;
+	uint64_t field_len_sum[F_NFIELDS];
+	const uint8_t *docs;   /* ndocs * SEG_DOC_BYTES */
+	const uint8_t *pmids;  /* ndocs * 8: (pmid, docid) sorted by pmid */
+	/* dictionary */
+	uint32_t nterms, ndictblocks;
+	const uint8_t *dict_index; /* ndictblocks * u32 offsets into the dict body */
+	/* stored */
+	uint32_t nstoredblocks;
+	const uint8_t *stored_index; /* nstoredblocks * 16 bytes */
+	/* deletions */
+	struct seg_map del;
+	const uint8_t *delbits; /* NULL when nothing is deleted */
+	uint32_t ndeleted;
+	uint32_t flags, an_version;
+};
+
+/* Opens segment `name` in dir, with deletion file delname ("" for none). */
+int seg_open(struct seg *s, const char *dir, const char *name, const char *delname,
+	     struct err *e);
+void seg_close(struct seg *s);
+/* Every checksum and structural invariant; names the file and part. */
+int seg_verify(struct seg *s, const char *dir, struct err *e);
+
+static inline int seg_deleted(const struct seg *s, uint32_t doc)
+{
+	return s->delbits && (s->delbits[doc >> 3] >> (doc & 7) & 1);
+}
+uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc);
+uint16_t seg_doc_year(const struct seg *s, uint32_t doc);
+uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field);
+/* Documents with this pmid (at most cap written to docs); returns the count. */
+size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap);
+
+/* Looks key up.  1 found (t filled), 0 absent, <0 corrupt (e filled). */
+int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct seg_term *t,
+	       struct err *e);
+
+/* Dictionary iteration in key order, from the first key >= from. */
+struct seg_dict_iter {
+	const struct seg *s;
+	uint32_t block, inblock; /* position */
+	struct fmt_cur cur;
+	struct seg_term t;
+	int started;
+};
+int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *from,
+		  size_t fromlen, struct err *e);
+/* 1 with it->t filled, 0 at the end, <0 corrupt. */
+int seg_dict_next(struct seg_dict_iter *it, struct err *e);
+
+/* Posting cursor (§5): document ids, frequencies, positions, block maxima. */
+struct seg_postings {
+	const struct seg *s;
+	const uint8_t *list, *list_end; /* the term's bytes in .spst */
+	const uint8_t *pos_base, *pos_end;
+	uint32_t df, nblocks;
+	const uint8_t *skips;            /* nblocks * SEG_SKIP_BYTES, NULL when one block */
+	const uint8_t *blocks;           /* first block */
+	uint32_t block;                  /* current block number */
+	uint32_t n;                      /* postings decoded in this block */
+	uint32_t i;                      /* index of the current posting in the block */
+	uint32_t doc;                    /* current document, SEG_END when exhausted */
+	/* block maxima of the current block, and for the one-block case */
+	uint32_t blk_last, blk_maxtf;
+	uint16_t blk_minlen;
+	/* positions of the current block */
+	const uint8_t *pos_blk;          /* start of the current block's positions */
+	uint32_t pos_i;                  /* posting index whose positions pos_p points at */
+	const uint8_t *pos_p;
+	int corrupt;
+	/* the decoded block; last, so that opening need not clear it */
+	uint32_t docs[SEG_BLOCK];
+	uint32_t tfs[SEG_BLOCK];
+};
+#define SEG_END UINT32_MAX
+
+/* Opens a cursor on the first posting.  <0 if the list is corrupt. */
+int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct seg_term *t,
+		      struct err *e);
+/* Moves to the next posting; returns the document or SEG_END. */
+uint32_t seg_postings_next(struct seg_postings *c);
+/* Moves to the first posting with document >= target; returns it or SEG_END. */
+uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target);
+static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c->tfs[c->i]; }
+/* Moves the block-max view (not the cursor) to the block holding target:
+ * fills *last (last document of that block), *maxtf, *minlen.  Returns 0,
+ * or SEG_END when target is past the list. */
+uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
+				uint32_t *maxtf, uint16_t *minlen);
+/* Decodes the positions of the current posting into out (cap entries);
+ * returns the count (tf), or -1 if corrupt. */
+int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
+
+/* Returns the stored record of doc (§7) in a malloc'd buffer (*out, *n). */
+int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *n,
+		   struct err *e);
+
+#endif

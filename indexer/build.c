@@ -1,0 +1,744 @@
+/*
+ * build.c - an indexing run (see build.h).
+ *
+ * Worker threads take input files in turn; each owns an inverter and
+ * flushes a segment whenever its share of the memory budget is full.  Every
+ * record gets a sequence number (file number, record number), so "the last
+ * record seen for a PMID wins" means the same thing whatever thread read
+ * it.  Once all input is read, the run decides which documents die (older
+ * versions, deletions), merges its new segments into one, writes deletion
+ * files for older segments, lets the merge policy compact, and commits a
+ * new manifest: write, fsync, rename, fsync the directory.  Until that
+ * rename the previous manifest names only untouched files, so a crash at
+ * any point leaves the previous index as it was; the next writer removes
+ * the orphans.
+ */
+#include "build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "invert.h"
+#include "manifest.h"
+#include "merge.h"
+#include "pubmed.h"
+#include "seg.h"
+#include "segwrite.h"
+
+/* The merge policy: segments are grouped by size class (powers of
+ * MERGE_FACTOR in live documents); MERGE_FACTOR segments of one class are
+ * merged into one, as Lucene's log merge policy does, so that a document is
+ * rewritten O(log n) times.  A segment with over half its documents deleted
+ * is rewritten alone. */
+#define MERGE_FACTOR 8
+
+struct newseg {
+	char name[64];
+	uint32_t ndocs;
+	struct inv_docinfo *info;
+};
+
+struct delev {
+	uint32_t pmid;
+	uint64_t seq;
+};
+
+struct build {
+	const struct bld_options *o;
+	struct manifest mf;
+	struct an_settings an;
+	uint32_t flags;
+	pthread_mutex_t mu;
+	size_t next_file;
+	int failed;          /* a worker hit a fatal error */
+	struct err e;        /* that error */
+	struct newseg *segs; /* flushed segments of this run */
+	size_t nsegs, segcap;
+	struct delev *dels;
+	size_t ndels, delcap;
+	bld_report_fn report;
+	void *ctx;
+	struct bld_stats *st;
+	atomic_uint_fast64_t read, bytes, files_done;
+	uint64_t new_killed; /* documents of this run that a later event killed */
+	struct timespec t0;
+	double last_progress;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Allocates the next file name number under the lock. */
+static void next_name(struct build *b, char *out, size_t cap)
+{
+	pthread_mutex_lock(&b->mu);
+	snprintf(out, cap, "seg-%06llu", (unsigned long long)b->mf.next_id++);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* Names a new deletion file of segment seg. */
+static void del_name(struct build *b, const char *seg, char *out, size_t cap)
+{
+	pthread_mutex_lock(&b->mu);
+	snprintf(out, cap, "%.40s.del-%06llu", seg, (unsigned long long)b->mf.next_id++);
+	pthread_mutex_unlock(&b->mu);
+}
+
+static int flush(struct build *b, inv *v, struct err *e)
+{
+	if (inv_ndocs(v) == 0)
+		return 0;
+	struct newseg ns;
+	uint64_t bytes;
+	memset(&ns, 0, sizeof ns);
+	next_name(b, ns.name, sizeof ns.name);
+	ns.ndocs = inv_ndocs(v);
+	uint64_t npost = inv_npostings(v);
+	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &ns.info, &bytes, e);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&b->mu);
+	if (b->nsegs == b->segcap) {
+		size_t cap = b->segcap ? b->segcap * 2 : 16;
+		struct newseg *n = realloc(b->segs, sizeof *n * cap);
+		if (n == NULL) {
+			pthread_mutex_unlock(&b->mu);
+			free(ns.info);
+			return err_set(e, ERR_NOMEM, "out of memory");
+		}
+		b->segs = n;
+		b->segcap = cap;
+	}
+	b->segs[b->nsegs++] = ns;
+	b->st->segments_written++;
+	b->st->postings += npost;
+	pthread_mutex_unlock(&b->mu);
+	return 0;
+}
+
+static int add_deletes(struct build *b, const uint32_t *pm, size_t n, uint64_t seq)
+{
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (b->ndels == b->delcap) {
+			size_t cap = b->delcap ? b->delcap * 2 : 1024;
+			struct delev *d = realloc(b->dels, sizeof *d * cap);
+			if (d == NULL) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			b->dels = d;
+			b->delcap = cap;
+		}
+		b->dels[b->ndels].pmid = pm[i];
+		b->dels[b->ndels].seq = seq;
+		b->ndels++;
+	}
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+static void progress(struct build *b, int final)
+{
+	double t = now_s();
+	pthread_mutex_lock(&b->mu);
+	if (!final && t - b->last_progress < 0.5) {
+		pthread_mutex_unlock(&b->mu);
+		return;
+	}
+	b->last_progress = t;
+	double el = t - ((double)b->t0.tv_sec + b->t0.tv_nsec / 1e9);
+	uint64_t done = atomic_load(&b->files_done), rd = atomic_load(&b->read);
+	double mb = (double)atomic_load(&b->bytes) / 1e6;
+	double rate = el > 0 ? mb / el : 0;
+	char eta[32] = "";
+	if (done > 0 && done < b->o->nfiles) {
+		double left = el / (double)done * (double)(b->o->nfiles - done);
+		snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
+	}
+	fprintf(stderr, "\rsarc-index: files %llu/%zu, %llu citations, %.1f MB/s%s\033[K%s",
+		(unsigned long long)done, b->o->nfiles, (unsigned long long)rd, rate, eta,
+		final ? "\n" : "");
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* Reads one file into v.  Returns 0, or an error (filled in e). */
+static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
+{
+	const char *path = b->o->files[fi];
+	size_t budget = b->o->memory_bytes / (size_t)b->o->threads;
+	pm_reader *r = pm_open(path, e);
+	if (r == NULL)
+		return e->code ? e->code : ERR_IO;
+	struct pm_event ev;
+	uint64_t recno = 0, lastbytes = 0;
+	int rc;
+	while ((rc = pm_next(r, &ev, e)) == 1) {
+		uint64_t seq = (uint64_t)fi << 32 | recno++;
+		if (ev.kind == PM_EV_DELETE) {
+			if ((rc = add_deletes(b, ev.del, ev.ndel, seq)))
+				break;
+			continue;
+		}
+		if ((rc = inv_add(v, ev.rec, seq, e)))
+			break;
+		atomic_fetch_add(&b->read, 1);
+		if ((recno & 63) == 0) {
+			uint64_t nb = pm_bytes(r);
+			atomic_fetch_add(&b->bytes, nb - lastbytes);
+			lastbytes = nb;
+			if (b->o->progress)
+				progress(b, 0);
+		}
+		if (inv_bytes(v) >= budget && (rc = flush(b, v, e)))
+			break;
+	}
+	uint64_t nb = pm_bytes(r);
+	atomic_fetch_add(&b->bytes, nb - lastbytes);
+	pthread_mutex_lock(&b->mu);
+	b->st->skipped_nopmid += pm_skipped(r);
+	pthread_mutex_unlock(&b->mu);
+	int crc = pm_close(r, rc < 0 ? NULL : e);
+	if (rc == 0 && crc)
+		rc = crc;
+	if (rc > 0 && rc != 1)
+		return rc;
+	return rc < 0 ? rc : 0;
+}
+
+static void *worker(void *arg)
+{
+	struct build *b = arg;
+	struct err e;
+	err_clear(&e);
+	inv *v = inv_new(&b->an, &e);
+	int rc = v ? 0 : e.code;
+	while (rc == 0) {
+		pthread_mutex_lock(&b->mu);
+		size_t fi = b->failed ? b->o->nfiles : b->next_file++;
+		pthread_mutex_unlock(&b->mu);
+		if (fi >= b->o->nfiles)
+			break;
+		err_clear(&e);
+		rc = read_file(b, v, fi, &e);
+		atomic_fetch_add(&b->files_done, 1);
+		if (rc && b->o->keep_going && rc != ERR_NOMEM) {
+			/* the file is skipped: what it yielded before the error stays */
+			pthread_mutex_lock(&b->mu);
+			b->st->files_failed++;
+			if (b->report)
+				b->report(b->ctx, e.msg);
+			pthread_mutex_unlock(&b->mu);
+			rc = 0;
+		}
+	}
+	if (rc == 0 && v) {
+		err_clear(&e);
+		rc = flush(b, v, &e);
+	}
+	if (rc) {
+		pthread_mutex_lock(&b->mu);
+		if (!b->failed) {
+			b->failed = 1;
+			b->e = e;
+			if (!b->e.code)
+				err_set(&b->e, rc, "%s", err_str(rc));
+		}
+		pthread_mutex_unlock(&b->mu);
+	}
+	inv_free(v);
+	return NULL;
+}
+
+/* ---- committing ---- */
+
+struct segstate {
+	struct seg seg;
+	int open;
+	uint8_t *dead;      /* deaths decided by this run (NULL: none) */
+	uint32_t ndead_new;
+	int is_new;
+	struct inv_docinfo *info; /* new segments only */
+};
+
+struct ev {
+	uint32_t pmid;
+	uint64_t seq;
+	int32_t seg; /* index into states, -1 for a deletion */
+	uint32_t doc;
+};
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+	if (x->pmid != y->pmid)
+		return x->pmid < y->pmid ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return (x->seg > y->seg) - (x->seg < y->seg);
+}
+
+static int mark_dead(struct segstate *s, uint32_t d)
+{
+	if (s->dead == NULL && (s->dead = calloc(((size_t)s->seg.ndocs + 7) / 8 + 1, 1)) == NULL)
+		return ERR_NOMEM;
+	if (s->dead[d >> 3] >> (d & 7) & 1)
+		return 0;
+	s->dead[d >> 3] |= (uint8_t)(1u << (d & 7));
+	s->ndead_new++;
+	return 0;
+}
+
+static int is_live(const struct segstate *s, uint32_t d)
+{
+	return !seg_deleted(&s->seg, d) && !(s->dead && (s->dead[d >> 3] >> (d & 7) & 1));
+}
+
+/* Decides which documents die: for each PMID the event with the highest
+ * sequence number wins; every other document with that PMID, in old or new
+ * segments, dies. */
+static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nall,
+		   struct err *e)
+{
+	size_t nev = b->ndels;
+	for (size_t i = nold; i < nall; i++)
+		nev += ss[i].seg.ndocs;
+	struct ev *ev = malloc(sizeof *ev * (nev ? nev : 1));
+	if (ev == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	size_t k = 0;
+	for (size_t i = 0; i < b->ndels; i++)
+		ev[k++] = (struct ev){b->dels[i].pmid, b->dels[i].seq, -1, 0};
+	for (size_t i = nold; i < nall; i++)
+		for (uint32_t d = 0; d < ss[i].seg.ndocs; d++)
+			ev[k++] = (struct ev){ss[i].info[d].pmid, ss[i].info[d].seq, (int32_t)i, d};
+	qsort(ev, nev, sizeof *ev, cmp_ev);
+	int rc = 0;
+	uint32_t found[64];
+	for (size_t i = 0; i < nev && !rc;) {
+		size_t j = i;
+		while (j < nev && ev[j].pmid == ev[i].pmid)
+			j++;
+		const struct ev *win = &ev[j - 1];
+		int del = win->seg < 0;
+		uint64_t killed = 0;
+		for (size_t x = i; x < j - 1 && !rc; x++)
+			if (ev[x].seg >= 0) {
+				rc = mark_dead(&ss[ev[x].seg], ev[x].doc);
+				killed++;
+				b->new_killed++;
+			}
+		for (size_t s = 0; s < nold && !rc; s++) {
+			size_t n = seg_find_pmid(&ss[s].seg, win->pmid, found, 64);
+			for (size_t q = 0; q < n && !rc; q++)
+				if (is_live(&ss[s], found[q])) {
+					rc = mark_dead(&ss[s], found[q]);
+					killed++;
+				}
+		}
+		if (del) {
+			b->st->deleted += killed;
+			if (killed == 0)
+				b->st->delete_missing++;
+		} else {
+			b->st->replaced += killed;
+		}
+		i = j;
+	}
+	free(ev);
+	return rc ? err_set(e, rc, "%s", err_str(rc)) : 0;
+}
+
+/* Merges states[idx[0..n)] into one new segment; returns its manifest entry. */
+static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, size_t n,
+		      struct mf_seg *out, struct err *e)
+{
+	struct seg **segs = calloc(n, sizeof *segs);
+	const uint8_t **dead = calloc(n, sizeof *dead);
+	int rc = 0;
+	if (!segs || !dead) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		segs[i] = &ss[idx[i]].seg;
+		dead[i] = ss[idx[i]].dead;
+	}
+	memset(out, 0, sizeof *out);
+	next_name(b, out->name, sizeof out->name);
+	uint64_t bytes;
+	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags, &out->ndocs, &bytes, e);
+	if (rc == 0)
+		b->st->merges++;
+out:
+	free(segs);
+	free(dead);
+	return rc;
+}
+
+static uint32_t live_docs(const struct segstate *s)
+{
+	return s->seg.ndocs - s->seg.ndeleted - s->ndead_new;
+}
+
+static int size_class(uint32_t n)
+{
+	int c = 0;
+	while (n >= MERGE_FACTOR) {
+		n /= MERGE_FACTOR;
+		c++;
+	}
+	return c;
+}
+
+/* Removes every file of the index directory that the manifest does not
+ * name: orphans of a crashed or failed run, and files made obsolete by the
+ * commit (readers that still map them keep their copy). */
+static void collect_garbage(const char *dir, const struct manifest *m)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (strncmp(n, "seg-", 4) != 0 && strcmp(n, MF_NAME ".tmp") != 0)
+			continue;
+		int keep = 0;
+		for (size_t i = 0; i < m->nsegs && !keep; i++) {
+			size_t l = strlen(m->segs[i].name);
+			if (strncmp(n, m->segs[i].name, l) == 0 && n[l] == '.' && strncmp(n + l, ".del-", 5) != 0)
+				keep = 1;
+			if (m->segs[i].delname[0] && strcmp(n, m->segs[i].delname) == 0)
+				keep = 1;
+		}
+		if (!keep) {
+			char p[4400];
+			snprintf(p, sizeof p, "%s/%s", dir, n);
+			unlink(p);
+		}
+	}
+	closedir(d);
+}
+
+static int commit(struct build *b, struct err *e)
+{
+	size_t nold = b->mf.nsegs, nall = nold + b->nsegs;
+	struct segstate *ss = calloc(nall ? nall : 1, sizeof *ss);
+	struct mf_seg *out = calloc(nall + 2, sizeof *out);
+	size_t *idx = calloc(nall + 1, sizeof *idx);
+	size_t nout = 0;
+	int rc = 0;
+	struct manifest nm = b->mf;
+	if (!ss || !out || !idx) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nall; i++) {
+		int isnew = i >= nold;
+		const char *name = isnew ? b->segs[i - nold].name : b->mf.segs[i].name;
+		const char *del = isnew ? "" : b->mf.segs[i].delname;
+		if ((rc = seg_open(&ss[i].seg, b->o->index, name, del, e)))
+			goto out;
+		ss[i].open = 1;
+		ss[i].is_new = isnew;
+		if (isnew)
+			ss[i].info = b->segs[i - nold].info;
+	}
+	if ((rc = resolve(b, ss, nold, nall, e)))
+		goto out;
+	/* old segments stay, with a new deletion file when this run killed some */
+	for (size_t i = 0; i < nold; i++) {
+		struct mf_seg m = b->mf.segs[i];
+		if (ss[i].ndead_new) {
+			for (uint32_t d = 0; d < ss[i].seg.ndocs; d++)
+				if (seg_deleted(&ss[i].seg, d))
+					ss[i].dead[d >> 3] |= (uint8_t)(1u << (d & 7));
+			del_name(b, m.name, m.delname, sizeof m.delname);
+			if ((rc = sw_write_del(b->o->index, m.delname, ss[i].seg.ndocs, ss[i].dead,
+					       AN_VERSION, b->flags, e)))
+				goto out;
+			m.ndeleted = ss[i].seg.ndocs - live_docs(&ss[i]);
+		}
+		out[nout++] = m;
+	}
+	/* this run's segments become one (dropping what died) */
+	if (b->nsegs > 0) {
+		size_t n = 0;
+		int need = b->nsegs > 1 && !b->o->no_final_merge;
+		for (size_t i = nold; i < nall; i++) {
+			idx[n++] = i;
+			if (ss[i].ndead_new)
+				need = 1;
+		}
+		if (need && !b->o->no_final_merge) {
+			if ((rc = merge_into(b, ss, idx, n, &out[nout], e)))
+				goto out;
+			if (out[nout].ndocs > 0)
+				nout++;
+		} else {
+			for (size_t i = nold; i < nall; i++) {
+				struct mf_seg m;
+				memset(&m, 0, sizeof m);
+				snprintf(m.name, sizeof m.name, "%s", ss[i].seg.name);
+				m.ndocs = ss[i].seg.ndocs;
+				if (ss[i].ndead_new) {
+					del_name(b, m.name, m.delname, sizeof m.delname);
+					if ((rc = sw_write_del(b->o->index, m.delname, ss[i].seg.ndocs,
+							       ss[i].dead, AN_VERSION, b->flags, e)))
+						goto out;
+					m.ndeleted = ss[i].ndead_new;
+				}
+				out[nout++] = m;
+			}
+		}
+	}
+	nm.segs = out;
+	nm.nsegs = nout;
+	nm.generation = b->mf.generation + 1;
+	nm.next_id = b->mf.next_id;
+	if ((rc = mf_write(b->o->index, &nm, e)))
+		goto out;
+	b->st->index_docs = 0;
+	for (size_t i = 0; i < nout; i++)
+		b->st->index_docs += out[i].ndocs - out[i].ndeleted;
+	/* the committed manifest now owns out[] */
+	free(b->mf.segs);
+	b->mf.segs = out;
+	b->mf.nsegs = nout;
+	b->mf.generation = nm.generation;
+	out = NULL;
+out:
+	for (size_t i = 0; ss && i < nall; i++) {
+		if (ss[i].open)
+			seg_close(&ss[i].seg);
+		free(ss[i].dead);
+	}
+	free(ss);
+	free(out);
+	free(idx);
+	return rc;
+}
+
+/* The merge policy (see MERGE_FACTOR); --merge compacts everything. */
+static int merge_policy(struct build *b, int all, struct err *e)
+{
+	for (int round = 0; round < 64; round++) {
+		size_t n = b->mf.nsegs;
+		if (n == 0)
+			return 0;
+		struct segstate *ss = calloc(n, sizeof *ss);
+		size_t *idx = calloc(n, sizeof *idx), nidx = 0;
+		int rc = 0;
+		if (!ss || !idx) {
+			free(ss);
+			free(idx);
+			return err_set(e, ERR_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n && !rc; i++) {
+			rc = seg_open(&ss[i].seg, b->o->index, b->mf.segs[i].name, b->mf.segs[i].delname, e);
+			ss[i].open = rc == 0;
+		}
+		if (!rc) {
+			if (all) {
+				if (n > 1 || b->mf.segs[0].ndeleted)
+					for (size_t i = 0; i < n; i++)
+						idx[nidx++] = i;
+			} else {
+				/* a class with MERGE_FACTOR members, or one half-deleted segment */
+				int cls[64] = {0};
+				for (size_t i = 0; i < n; i++)
+					cls[size_class(live_docs(&ss[i]))]++;
+				for (int c = 0; c < 64 && nidx == 0; c++)
+					if (cls[c] >= MERGE_FACTOR)
+						for (size_t i = 0; i < n; i++)
+							if (size_class(live_docs(&ss[i])) == c)
+								idx[nidx++] = i;
+				for (size_t i = 0; i < n && nidx == 0; i++)
+					if (ss[i].seg.ndeleted * 2 > ss[i].seg.ndocs)
+						idx[nidx++] = i;
+			}
+		}
+		struct mf_seg merged;
+		if (!rc && nidx > 0)
+			rc = merge_into(b, ss, idx, nidx, &merged, e);
+		if (!rc && nidx > 0) {
+			/* new list: untouched segments in order, the merged one where the first was */
+			struct mf_seg *segs = calloc(n, sizeof *segs);
+			size_t k = 0, j = 0;
+			if (segs == NULL) {
+				rc = err_set(e, ERR_NOMEM, "out of memory");
+			} else {
+				for (size_t i = 0; i < n; i++) {
+					if (j < nidx && idx[j] == i) {
+						if (j++ == 0 && merged.ndocs > 0)
+							segs[k++] = merged;
+						continue;
+					}
+					segs[k++] = b->mf.segs[i];
+				}
+				struct manifest nm = b->mf;
+				nm.segs = segs;
+				nm.nsegs = k;
+				nm.generation = b->mf.generation + 1;
+				rc = mf_write(b->o->index, &nm, e);
+				if (rc == 0) {
+					free(b->mf.segs);
+					b->mf.segs = segs;
+					b->mf.nsegs = k;
+					b->mf.generation = nm.generation;
+				} else {
+					free(segs);
+				}
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			if (ss[i].open)
+				seg_close(&ss[i].seg);
+		free(ss);
+		free(idx);
+		if (rc)
+			return rc;
+		if (nidx == 0 || all)
+			return 0;
+	}
+	return 0;
+}
+
+static int open_index(struct build *b, int *lockfd, struct err *e)
+{
+	const struct bld_options *o = b->o;
+	if (mkdir(o->index, 0777) != 0 && errno != EEXIST)
+		return err_errno(e, errno, "cannot create index directory '%s'", o->index);
+	char lp[4200];
+	snprintf(lp, sizeof lp, "%s/LOCK", o->index);
+	if ((*lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return err_errno(e, errno, "cannot create '%s'", lp);
+	if (flock(*lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return err_set(e, ERR_LOCKED,
+				       "index '%s' is locked: another sarc-index is writing it", o->index);
+		return err_errno(e, errno, "cannot lock '%s'", lp);
+	}
+	int rc = mf_read(o->index, &b->mf, e);
+	if (rc == ERR_NOTFOUND) {
+		err_clear(e);
+		memset(&b->mf, 0, sizeof b->mf);
+		b->mf.next_id = 1;
+		b->mf.an_version = AN_VERSION;
+		b->mf.flags = o->stem ? MF_FLAG_STEM : 0;
+		const char *sw = o->stopwords ? o->stopwords : an_default_stopwords();
+		if ((b->mf.stopwords = strdup(sw)) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (b->mf.an_version != AN_VERSION)
+		return err_set(e, ERR_FORMAT_VERSION,
+			       "index '%s' was built with analyzer version %u, this sarc has %u: rebuild it",
+			       o->index, b->mf.an_version, AN_VERSION);
+	return 0;
+}
+
+int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn report,
+	    void *ctx, struct err *e)
+{
+	struct build b;
+	int lockfd = -1, rc;
+	memset(&b, 0, sizeof b);
+	memset(st, 0, sizeof *st);
+	b.o = o;
+	b.st = st;
+	b.report = report;
+	b.ctx = ctx;
+	pthread_mutex_init(&b.mu, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &b.t0);
+	double t0 = now_s();
+	if ((rc = open_index(&b, &lockfd, e)))
+		goto out;
+	/* the index's own settings win over the command line's */
+	b.flags = b.mf.flags;
+	b.an.stem = (b.mf.flags & MF_FLAG_STEM) != 0;
+	b.an.stopwords = b.mf.stopwords;
+	collect_garbage(o->index, &b.mf);
+	if (o->nfiles > 0) {
+		int nt = o->threads < 1 ? 1 : o->threads;
+		if ((size_t)nt > o->nfiles)
+			nt = (int)o->nfiles;
+		pthread_t *th = calloc((size_t)nt, sizeof *th);
+		if (th == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		int started = 0;
+		for (; started < nt; started++)
+			if (pthread_create(&th[started], NULL, worker, &b) != 0)
+				break;
+		if (started == 0)
+			worker(&b);
+		for (int i = 0; i < started; i++)
+			pthread_join(th[i], NULL);
+		free(th);
+		st->files = atomic_load(&b.files_done);
+		st->read = atomic_load(&b.read);
+		st->bytes_xml = atomic_load(&b.bytes);
+		if (o->progress)
+			progress(&b, 1);
+		if (b.failed) {
+			rc = b.e.code;
+			*e = b.e;
+			goto out;
+		}
+		if ((rc = commit(&b, e)))
+			goto out;
+	}
+	if ((rc = merge_policy(&b, o->merge_all, e)))
+		goto out;
+	collect_garbage(o->index, &b.mf);
+	st->index_docs = 0;
+	for (size_t i = 0; i < b.mf.nsegs; i++)
+		st->index_docs += b.mf.segs[i].ndocs - b.mf.segs[i].ndeleted;
+	st->indexed = st->read - b.new_killed;
+out:
+	if (rc) {
+		/* nothing of this run is named by the manifest: remove it now */
+		struct manifest cur;
+		struct err ig;
+		err_clear(&ig);
+		if (lockfd >= 0 && mf_read(o->index, &cur, &ig) == 0) {
+			collect_garbage(o->index, &cur);
+			mf_free(&cur);
+		} else if (lockfd >= 0 && ig.code == ERR_NOTFOUND) {
+			struct manifest none;
+			memset(&none, 0, sizeof none);
+			collect_garbage(o->index, &none);
+		}
+	}
+	for (size_t i = 0; i < b.nsegs; i++)
+		free(b.segs[i].info);
+	free(b.segs);
+	free(b.dels);
+	mf_free(&b.mf);
+	if (lockfd >= 0)
+		close(lockfd);
+	pthread_mutex_destroy(&b.mu);
+	st->seconds = now_s() - t0;
+	return rc;
+}

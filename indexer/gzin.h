@@ -1,0 +1,46 @@
+/*
+ * gzin.h - a zlib-backed byte source for libxml2's xmlReaderForIO.
+ *
+ * gzopen()/gzdopen() read gzip members and plain files alike, so one
+ * callback serves .xml and .xml.gz whatever the file name says.  zlib's
+ * gzread() hides a truncated .gz (it returns the bytes it could inflate and
+ * then 0, as at a clean end); this module turns that silent Z_BUF_ERROR
+ * into an error the caller can report, both during reads and at close.
+ */
+#ifndef GZIN_H
+#define GZIN_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* Size of zlib's internal input and output buffers: libxml2 asks for
+ * 4 KiB at a time, and a large buffer turns those into memcpy()s. */
+#define GZIN_BUF_BYTES ((unsigned)256 * 1024)
+
+typedef struct gzin gzin;
+
+/* Opens path, or standard input when path is "-" (a dup() of fd 0, so
+ * closing never closes the caller's stdin).  On failure returns NULL and
+ * fills e ("path: reason"). */
+gzin *gzin_open(const char *path, struct err *e);
+
+/* xmlInputReadCallback: copies up to len uncompressed bytes into buf.
+ * Returns the number copied, 0 at the end of the input, or -1 on an error
+ * (corrupt or truncated gzip data, a read error), which gzin_error()
+ * then describes.  ctx is the gzin. */
+int gzin_read(void *ctx, char *buf, int len);
+
+/* The error a read met, or NULL if none: a static-lifetime or gzin-owned
+ * description such as "truncated gzip input (unexpected end of file)". */
+const char *gzin_error(const gzin *g);
+
+/* Uncompressed bytes returned by gzin_read so far. */
+uint64_t gzin_bytes(const gzin *g);
+
+/* Closes g (NULL is a no-op).  Returns 0, or ERR_IO and fills e with
+ * "name: reason" if closing revealed a truncated or corrupt .gz that the
+ * reads had not reported.  name is what the message calls the input. */
+int gzin_close(gzin *g, const char *name, struct err *e);
+
+#endif

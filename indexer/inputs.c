@@ -1,0 +1,143 @@
+/*
+ * inputs.c - expansion of input paths (see inputs.h).
+ */
+#include "inputs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int push(struct inputs *in, const char *p, struct err *e)
+{
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 64;
+		char **v = realloc(in->v, sizeof *v * cap);
+		if (v == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		in->v = v;
+		in->cap = cap;
+	}
+	if ((in->v[in->n] = strdup(p)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	in->n++;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct visit {
+	dev_t dev;
+	ino_t ino;
+};
+
+static int walk(struct inputs *in, const char *dir, struct visit *stack, int depth,
+		struct err *e)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return err_errno(e, errno, "cannot read '%s'", dir);
+	/* a symlink back to an ancestor would recurse forever */
+	for (int i = 0; i < depth; i++)
+		if (stack[i].dev == st.st_dev && stack[i].ino == st.st_ino)
+			return err_set(e, ERR_USAGE, "%s: directory loop", dir);
+	if (depth >= 64)
+		return err_set(e, ERR_LIMIT, "%s: directories nested too deeply", dir);
+	stack[depth].dev = st.st_dev;
+	stack[depth].ino = st.st_ino;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return err_errno(e, errno, "cannot read directory '%s'", dir);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nn = realloc(names, sizeof *nn * cap);
+			if (nn == NULL) {
+				rc = err_set(e, ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			names = nn;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+		if (stat(p, &st) != 0) {
+			rc = err_errno(e, errno, "cannot read '%s'", p);
+			break;
+		}
+		if (S_ISDIR(st.st_mode))
+			rc = walk(in, p, stack, depth + 1, e);
+		else if (ends_with(p, ".xml") || ends_with(p, ".xml.gz"))
+			rc = push(in, p, e);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+int inputs_add(struct inputs *in, const char *path, struct err *e)
+{
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct visit stack[65];
+		return walk(in, path, stack, 0, e);
+	}
+	return push(in, path, e);
+}
+
+int inputs_add_list(struct inputs *in, const char *listfile, struct err *e)
+{
+	FILE *f = strcmp(listfile, "-") == 0 ? stdin : fopen(listfile, "r");
+	if (f == NULL)
+		return err_errno(e, errno, "cannot open '%s'", listfile);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len > 0)
+			rc = inputs_add(in, line, e);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+void inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->v[i]);
+	free(in->v);
+	in->v = NULL;
+	in->n = in->cap = 0;
+}

@@ -1,0 +1,562 @@
+/*
+ * invert.c - in-memory inversion (see invert.h).
+ *
+ * Terms are interned in an open-addressing hash table keyed by
+ * (field byte + term).  Each term owns a growable byte buffer of postings
+ * coded as varints: document gap, frequency, then the position gaps.  A
+ * document's occurrences are first collected as (term id, position) pairs
+ * and sorted, so each term receives one complete posting per document.
+ * Flushing sorts the terms by key and hands each list to the segment writer.
+ */
+#include "invert.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "fields.h"
+#include "fmt.h"
+#include "seg.h"
+#include "segwrite.h"
+#include "stored.h"
+
+struct term {
+	const uint8_t *key; /* in the key arena */
+	uint32_t keylen;
+	uint32_t df;
+	uint32_t last_doc;  /* document of the last posting, for the gap */
+	uint8_t *buf;       /* postings, see above */
+	uint32_t len, cap;
+};
+
+struct inv {
+	an_analyzer *an;
+	struct arena keys;
+	struct term *terms;
+	uint32_t nterms, termcap;
+	uint32_t *slots; /* hash table of term id + 1; 0 = empty */
+	uint32_t nslots;
+	/* the document being added */
+	uint64_t *occ; /* (term id << 32) | position */
+	size_t nocc, occcap;
+	unsigned cur_field;
+	uint32_t cur_len;
+	/* finished documents */
+	struct fmt_buf docs;   /* per doc: pmid u32, year u16, lens u16[F_NFIELDS] */
+	struct fmt_buf stored; /* concatenated stored records, each varint-length-prefixed */
+	struct inv_docinfo *info;
+	uint32_t ndocs, infocap;
+	size_t postbytes;
+	uint64_t npostings;
+	struct fmt_buf scratch;
+};
+
+#define DOC_BYTES (4 + 2 + 2 * F_NFIELDS)
+
+inv *inv_new(const struct an_settings *an, struct err *e)
+{
+	inv *v = calloc(1, sizeof *v);
+	if (v == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	arena_init(&v->keys);
+	fmt_buf_init(&v->docs);
+	fmt_buf_init(&v->stored);
+	fmt_buf_init(&v->scratch);
+	if ((v->an = an_new(an, e)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void reset(inv *v)
+{
+	for (uint32_t i = 0; i < v->nterms; i++)
+		free(v->terms[i].buf);
+	v->nterms = 0;
+	if (v->slots)
+		memset(v->slots, 0, sizeof *v->slots * v->nslots);
+	arena_reset(&v->keys);
+	v->docs.len = 0;
+	v->stored.len = 0;
+	v->ndocs = 0;
+	v->postbytes = 0;
+	v->npostings = 0;
+}
+
+void inv_free(inv *v)
+{
+	if (v == NULL)
+		return;
+	reset(v);
+	free(v->terms);
+	free(v->slots);
+	free(v->occ);
+	free(v->info);
+	arena_free(&v->keys);
+	fmt_buf_free(&v->docs);
+	fmt_buf_free(&v->stored);
+	fmt_buf_free(&v->scratch);
+	an_free(v->an);
+	free(v);
+}
+
+size_t inv_bytes(const inv *v)
+{
+	return v->postbytes + v->keys.cap_bytes + (size_t)v->termcap * sizeof(struct term) +
+	       (size_t)v->nslots * 4 + v->docs.cap + v->stored.cap +
+	       (size_t)v->infocap * sizeof(struct inv_docinfo);
+}
+
+uint32_t inv_ndocs(const inv *v)
+{
+	return v->ndocs;
+}
+
+uint64_t inv_npostings(const inv *v)
+{
+	return v->npostings;
+}
+
+static uint32_t hash_key(const uint8_t *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ k[i]) * 16777619u;
+	return h;
+}
+
+static int grow_table(inv *v)
+{
+	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 16;
+	uint32_t *s = calloc(n, sizeof *s);
+	if (s == NULL)
+		return ERR_NOMEM;
+	for (uint32_t i = 0; i < v->nterms; i++) {
+		uint32_t h = hash_key(v->terms[i].key, v->terms[i].keylen) & (n - 1);
+		while (s[h])
+			h = (h + 1) & (n - 1);
+		s[h] = i + 1;
+	}
+	free(v->slots);
+	v->slots = s;
+	v->nslots = n;
+	return 0;
+}
+
+/* Returns the id of key, adding it if new; UINT32_MAX when out of memory. */
+static uint32_t intern(inv *v, const uint8_t *key, size_t n)
+{
+	if ((uint64_t)(v->nterms + 1) * 2 > v->nslots && grow_table(v))
+		return UINT32_MAX;
+	uint32_t mask = v->nslots - 1, h = hash_key(key, n) & mask;
+	for (;;) {
+		uint32_t id = v->slots[h];
+		if (id == 0)
+			break;
+		struct term *t = &v->terms[id - 1];
+		if (t->keylen == n && memcmp(t->key, key, n) == 0)
+			return id - 1;
+		h = (h + 1) & mask;
+	}
+	if (v->nterms == v->termcap) {
+		uint32_t cap = v->termcap ? v->termcap * 2 : 1u << 15;
+		struct term *t = realloc(v->terms, sizeof *t * cap);
+		if (t == NULL)
+			return UINT32_MAX;
+		v->terms = t;
+		v->termcap = cap;
+	}
+	uint8_t *k = arena_alloc(&v->keys, n);
+	if (k == NULL)
+		return UINT32_MAX;
+	memcpy(k, key, n);
+	struct term *t = &v->terms[v->nterms];
+	memset(t, 0, sizeof *t);
+	t->key = k;
+	t->keylen = (uint32_t)n;
+	v->slots[h] = v->nterms + 1;
+	return v->nterms++;
+}
+
+static int add_occ(inv *v, uint32_t id, uint32_t pos)
+{
+	if (v->nocc == v->occcap) {
+		size_t cap = v->occcap ? v->occcap * 2 : 4096;
+		uint64_t *o = realloc(v->occ, sizeof *o * cap);
+		if (o == NULL)
+			return ERR_NOMEM;
+		v->occ = o;
+		v->occcap = cap;
+	}
+	v->occ[v->nocc++] = (uint64_t)id << 32 | pos;
+	return 0;
+}
+
+static int emit(void *ctx, const struct an_term *t)
+{
+	inv *v = ctx;
+	uint8_t key[SEG_MAX_KEY];
+	if (t->len + 1 > sizeof key)
+		return 0;
+	key[0] = (uint8_t)v->cur_field;
+	memcpy(key + 1, t->text, t->len);
+	uint32_t id = intern(v, key, t->len + 1);
+	if (id == UINT32_MAX)
+		return ERR_NOMEM;
+	if (t->kind != AN_JOINED)
+		v->cur_len++;
+	return add_occ(v, id, t->pos);
+}
+
+/* Analyzes one value of a field; *pos carries positions across values,
+ * with a gap so that a phrase never spans two values. */
+static int add_text(inv *v, unsigned field, const char *s, uint32_t *pos)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	v->cur_field = field;
+	int rc = an_run(v->an, s, strlen(s), pos, NULL, emit, v);
+	*pos += 8;
+	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Appends this document's occurrences, sorted by term then position. */
+static int post_doc(inv *v, uint32_t doc)
+{
+	qsort(v->occ, v->nocc, sizeof *v->occ, cmp_u64);
+	size_t i = 0;
+	while (i < v->nocc) {
+		uint32_t id = (uint32_t)(v->occ[i] >> 32);
+		size_t j = i;
+		while (j < v->nocc && (uint32_t)(v->occ[j] >> 32) == id)
+			j++;
+		struct term *t = &v->terms[id];
+		size_t need = 20 + (j - i) * 5;
+		if (t->cap - t->len < need) {
+			size_t cap = t->cap ? t->cap : 16;
+			while (cap - t->len < need)
+				cap *= 2;
+			if (cap > UINT32_MAX)
+				return ERR_LIMIT;
+			uint8_t *b = realloc(t->buf, cap);
+			if (b == NULL)
+				return ERR_NOMEM;
+			v->postbytes += cap - t->cap;
+			t->buf = b;
+			t->cap = (uint32_t)cap;
+		}
+		uint8_t *p = t->buf + t->len;
+		p += fmt_put_varint(p, t->df ? doc - t->last_doc : doc);
+		p += fmt_put_varint(p, j - i);
+		uint32_t last = 0;
+		for (size_t k = i; k < j; k++) {
+			uint32_t pos = (uint32_t)v->occ[k];
+			p += fmt_put_varint(p, pos - last);
+			last = pos;
+		}
+		t->len = (uint32_t)(p - t->buf);
+		t->df++;
+		t->last_doc = doc;
+		v->npostings++;
+		i = j;
+	}
+	v->nocc = 0;
+	return 0;
+}
+
+/* Joins strings with "; " into the scratch buffer (NUL-terminated);
+ * returns its offset in v->scratch. */
+static size_t join(inv *v, const char *const *s, size_t n)
+{
+	size_t off = v->scratch.len;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fmt_buf_put(&v->scratch, "; ", 2);
+		fmt_buf_put(&v->scratch, s[i], strlen(s[i]));
+	}
+	fmt_buf_u8(&v->scratch, 0);
+	return off;
+}
+
+static size_t join_authors(inv *v, const struct pm_record *r)
+{
+	size_t off = v->scratch.len;
+	for (size_t i = 0; i < r->nauthors; i++) {
+		const struct pm_author *a = &r->authors[i];
+		if (i)
+			fmt_buf_put(&v->scratch, "; ", 2);
+		fmt_buf_put(&v->scratch, a->last, strlen(a->last));
+		const char *f = a->fore[0] ? a->fore : a->initials;
+		if (!a->collective && f[0]) {
+			fmt_buf_u8(&v->scratch, ' ');
+			fmt_buf_put(&v->scratch, f, strlen(f));
+		}
+	}
+	fmt_buf_u8(&v->scratch, 0);
+	return off;
+}
+
+static size_t join_mesh(inv *v, const struct pm_record *r)
+{
+	size_t off = v->scratch.len;
+	for (size_t i = 0; i < r->nmesh; i++) {
+		const struct pm_mesh *m = &r->mesh[i];
+		if (i)
+			fmt_buf_put(&v->scratch, "; ", 2);
+		fmt_buf_put(&v->scratch, m->descriptor, strlen(m->descriptor));
+		for (size_t q = 0; q < m->qualifiers.n; q++) {
+			fmt_buf_u8(&v->scratch, '/');
+			fmt_buf_put(&v->scratch, m->qualifiers.v[q], strlen(m->qualifiers.v[q]));
+		}
+		if (m->major)
+			fmt_buf_u8(&v->scratch, '*');
+	}
+	fmt_buf_u8(&v->scratch, 0);
+	return off;
+}
+
+static int add_stored(inv *v, const struct pm_record *r)
+{
+	size_t off[ST_NSTR];
+	struct st_record s;
+	memset(&s, 0, sizeof s);
+	v->scratch.len = 0;
+	off[ST_AUTHORS] = join_authors(v, r);
+	off[ST_MESH] = join_mesh(v, r);
+	off[ST_KEYWORDS] = join(v, r->keywords.v, r->keywords.n);
+	off[ST_PUBTYPES] = join(v, r->pubtypes.v, r->pubtypes.n);
+	off[ST_LANGUAGES] = join(v, r->languages.v, r->languages.n);
+	if (v->scratch.rc)
+		return ERR_NOMEM;
+	s.pmid = r->pmid;
+	s.version = r->version;
+	s.year = r->year;
+	s.s[ST_TITLE] = r->title;
+	s.s[ST_ABSTRACT] = r->abstract;
+	s.s[ST_JOURNAL] = r->journal;
+	s.s[ST_JOURNAL_ISO] = r->journal_iso;
+	s.s[ST_DOI] = r->doi;
+	s.s[ST_PMC] = r->pmc;
+	static const int joined[] = {ST_AUTHORS, ST_MESH, ST_KEYWORDS, ST_PUBTYPES, ST_LANGUAGES};
+	for (size_t i = 0; i < sizeof joined / sizeof *joined; i++)
+		s.s[joined[i]] = (const char *)v->scratch.p + off[joined[i]];
+	s.refs = r->refs;
+	s.nrefs = r->nrefs;
+	/* length-prefixed so that a flush can walk the records */
+	size_t mark = v->stored.len;
+	fmt_buf_u32(&v->stored, 0);
+	st_encode(&v->stored, &s);
+	if (v->stored.rc)
+		return ERR_NOMEM;
+	fmt_put_u32le(v->stored.p + mark, (uint32_t)(v->stored.len - mark - 4));
+	return 0;
+}
+
+int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
+{
+	uint16_t lens[F_NFIELDS];
+	uint32_t pos;
+	int rc = 0;
+	v->nocc = 0;
+	struct {
+		unsigned field;
+		const char *text;
+	} simple[] = {{F_TITLE, r->title}, {F_ABSTRACT, r->abstract}};
+	for (unsigned f = 0; f < F_NFIELDS; f++) {
+		v->cur_len = 0;
+		pos = 0;
+		switch (f) {
+		case F_TITLE:
+		case F_ABSTRACT:
+			rc = add_text(v, f, simple[f].text, &pos);
+			break;
+		case F_MESH:
+		case F_MAJR:
+			for (size_t i = 0; i < r->nmesh && !rc; i++) {
+				if (f == F_MAJR && !r->mesh[i].major)
+					continue;
+				rc = add_text(v, f, r->mesh[i].descriptor, &pos);
+				for (size_t q = 0; q < r->mesh[i].qualifiers.n && !rc && f == F_MESH; q++)
+					rc = add_text(v, f, r->mesh[i].qualifiers.v[q], &pos);
+			}
+			break;
+		case F_KEYWORD:
+			for (size_t i = 0; i < r->keywords.n && !rc; i++)
+				rc = add_text(v, f, r->keywords.v[i], &pos);
+			break;
+		case F_AUTHOR:
+			for (size_t i = 0; i < r->nauthors && !rc; i++) {
+				const struct pm_author *a = &r->authors[i];
+				char name[512];
+				snprintf(name, sizeof name, "%s %s %s", a->last, a->fore, a->initials);
+				rc = add_text(v, f, name, &pos);
+			}
+			break;
+		case F_JOURNAL:
+			rc = add_text(v, f, r->journal, &pos);
+			if (!rc && strcmp(r->journal_iso, r->journal) != 0)
+				rc = add_text(v, f, r->journal_iso, &pos);
+			if (!rc && strcmp(r->medline_ta, r->journal_iso) != 0)
+				rc = add_text(v, f, r->medline_ta, &pos);
+			break;
+		case F_PUBTYPE:
+			for (size_t i = 0; i < r->pubtypes.n && !rc; i++)
+				rc = add_text(v, f, r->pubtypes.v[i], &pos);
+			break;
+		case F_LANG:
+			for (size_t i = 0; i < r->languages.n && !rc; i++)
+				rc = add_text(v, f, r->languages.v[i], &pos);
+			break;
+		case F_CITES:
+			/* cited PMIDs as decimal terms, not analyzed: they are ids */
+			for (size_t i = 0; i < r->nrefs && !rc; i++) {
+				uint8_t key[16];
+				int n = snprintf((char *)key + 1, sizeof key - 1, "%u", r->refs[i]);
+				key[0] = F_CITES;
+				uint32_t id = intern(v, key, (size_t)n + 1);
+				rc = id == UINT32_MAX ? ERR_NOMEM : add_occ(v, id, (uint32_t)i);
+				v->cur_len++;
+			}
+			break;
+		}
+		lens[f] = v->cur_len > UINT16_MAX ? UINT16_MAX : (uint16_t)v->cur_len;
+		if (rc)
+			break;
+	}
+	if (!rc)
+		rc = post_doc(v, v->ndocs);
+	if (!rc)
+		rc = add_stored(v, r);
+	if (!rc) {
+		uint8_t *d = fmt_buf_reserve(&v->docs, DOC_BYTES);
+		if (d == NULL) {
+			rc = ERR_NOMEM;
+		} else {
+			fmt_put_u32le(d, r->pmid);
+			fmt_put_u16le(d + 4, r->year);
+			for (unsigned f = 0; f < F_NFIELDS; f++)
+				fmt_put_u16le(d + 6 + 2 * f, lens[f]);
+			v->docs.len += DOC_BYTES;
+		}
+	}
+	if (!rc && v->ndocs == v->infocap) {
+		uint32_t cap = v->infocap ? v->infocap * 2 : 1024;
+		struct inv_docinfo *n = realloc(v->info, sizeof *n * cap);
+		if (n == NULL)
+			rc = ERR_NOMEM;
+		else {
+			v->info = n;
+			v->infocap = cap;
+		}
+	}
+	if (rc) {
+		/* undo nothing: the caller abandons the inverter on error */
+		return err_set(e, rc, "pmid %u: %s", r->pmid, err_str(rc));
+	}
+	v->info[v->ndocs].pmid = r->pmid;
+	v->info[v->ndocs].seq = seq;
+	v->ndocs++;
+	return 0;
+}
+
+static int cmp_term(const void *a, const void *b, void *ctx)
+{
+	const struct term *t = ctx;
+	const struct term *x = &t[*(const uint32_t *)a], *y = &t[*(const uint32_t *)b];
+	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return x->keylen < y->keylen ? -1 : x->keylen > y->keylen;
+}
+
+int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
+	      struct inv_docinfo **info, uint64_t *bytes, struct err *e)
+{
+	int rc = 0;
+	uint32_t *order = NULL, *docs = NULL, *tfs = NULL, *pos = NULL;
+	size_t poscap = 0;
+	sw_writer *w = sw_open(dir, name, AN_VERSION, flags, e);
+	if (w == NULL)
+		return e->code;
+	/* documents */
+	const uint8_t *sp = v->stored.p;
+	for (uint32_t d = 0; d < v->ndocs && !rc; d++) {
+		const uint8_t *p = v->docs.p + (size_t)d * DOC_BYTES;
+		uint16_t lens[F_NFIELDS];
+		for (unsigned f = 0; f < F_NFIELDS; f++)
+			lens[f] = fmt_get_u16le(p + 6 + 2 * f);
+		uint32_t n = fmt_get_u32le(sp);
+		rc = sw_add_doc(w, fmt_get_u32le(p), fmt_get_u16le(p + 4), lens, sp + 4, n);
+		sp += 4 + n;
+	}
+	/* terms in key order */
+	order = malloc(sizeof *order * (v->nterms ? v->nterms : 1));
+	docs = malloc(sizeof *docs * (v->ndocs ? v->ndocs : 1));
+	tfs = malloc(sizeof *tfs * (v->ndocs ? v->ndocs : 1));
+	if (!order || !docs || !tfs) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < v->nterms; i++)
+		order[i] = i;
+	qsort_r(order, v->nterms, sizeof *order, cmp_term, v->terms);
+	for (uint32_t i = 0; i < v->nterms && !rc; i++) {
+		struct term *t = &v->terms[order[i]];
+		/* positions never outnumber the bytes that code them */
+		if (t->len > poscap) {
+			free(pos);
+			poscap = t->len;
+			if ((pos = malloc(sizeof *pos * poscap)) == NULL) {
+				rc = ERR_NOMEM;
+				break;
+			}
+		}
+		const uint8_t *p = t->buf, *end = t->buf + t->len;
+		uint32_t doc = 0;
+		size_t np = 0;
+		for (uint32_t k = 0; k < t->df; k++) {
+			uint64_t gap = 0, tf = 0, g = 0;
+			p += fmt_get_varint(p, end, &gap);
+			p += fmt_get_varint(p, end, &tf);
+			doc = k ? doc + (uint32_t)gap : (uint32_t)gap;
+			docs[k] = doc;
+			tfs[k] = (uint32_t)tf;
+			uint32_t last = 0;
+			for (uint64_t j = 0; j < tf; j++) {
+				p += fmt_get_varint(p, end, &g);
+				last += (uint32_t)g;
+				pos[np++] = last;
+			}
+		}
+		rc = sw_add_term(w, t->key, t->keylen, t->df, docs, tfs, pos);
+	}
+out:
+	free(order);
+	free(docs);
+	free(tfs);
+	free(pos);
+	if (rc) {
+		err_set(e, rc, "%s", sw_error(w)->code ? sw_error(w)->msg : err_str(rc));
+		sw_abort(w);
+		return rc;
+	}
+	if ((rc = sw_finish(w, bytes, e)) != 0)
+		return rc;
+	*info = malloc(sizeof **info * (v->ndocs ? v->ndocs : 1));
+	if (*info == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	memcpy(*info, v->info, sizeof **info * v->ndocs);
+	reset(v);
+	return 0;
+}

@@ -1,0 +1,382 @@
+/*
+ * main.c - sarc-index: the command line only.  Options are parsed into a
+ * struct bld_options and handed to build.c; --stats, --verify, --dump and
+ * --parse-only are small drivers over the library modules.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "build.h"
+#include "dump.h"
+#include "inputs.h"
+#include "ix.h"
+#include "pubmed.h"
+#include "seg.h"
+
+#define SARC_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: sarc-index -o INDEX [options] FILE|DIR|- ...\n"
+"       sarc-index --merge INDEX | --stats INDEX | --verify INDEX\n"
+"       sarc-index --dump FILE...  |  --parse-only FILE...\n"
+"\n"
+"Indexes PubMed XML (.xml, .xml.gz, '-' for standard input, directories\n"
+"recursed in sorted order) into INDEX, creating it or adding to it.  The\n"
+"last record seen for a PMID replaces earlier ones; DeleteCitation removes.\n"
+"\n"
+"  -o, --output INDEX     index directory to create or add to\n"
+"  -T, --files-from FILE  read input paths from FILE, one per line ('-': stdin)\n"
+"  -j, --threads N        parse N files in parallel (default: all cores)\n"
+"  -m, --memory SIZE      memory budget for buffered postings (default 1G;\n"
+"                         suffixes K, M, G)\n"
+"      --no-stem          do not stem (new index only)\n"
+"      --stopwords LIST   space-separated stopwords (new index only)\n"
+"  -k, --keep-going       skip a bad file, report it, index the rest\n"
+"      --merge INDEX      compact all segments of INDEX into one\n"
+"      --stats INDEX      documents, terms, postings and bytes per part\n"
+"      --verify INDEX     check every checksum and invariant\n"
+"      --dump FILE...     print the records extracted from FILE as JSON lines\n"
+"      --parse-only FILE... read and extract, index nothing (for benchmarks)\n"
+"      --json             print counts (--stats, the run summary) as JSON\n"
+"  -q, --quiet            no progress line and no summary\n"
+"  -h, --help             this help\n"
+"  -V, --version          print the version and the index format version\n"
+"\n"
+"Examples:\n"
+"  sarc-index -o sarcoma.idx pubmed25n0001.xml.gz pubmed25n0002.xml.gz\n"
+"  sarc-index -o sarcoma.idx --keep-going downloads/\n"
+"  sarc-index --stats --json sarcoma.idx\n"
+"\n"
+"Exit status: 0 success, 1 finished but input was skipped (--keep-going),\n"
+"2 error (one line on standard error; the previous index is untouched).\n");
+}
+
+static int die_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "sarc-index: %s%s%s\ntry 'sarc-index --help'\n", msg, arg ? " " : "",
+		arg ? arg : "");
+	return 2;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v <= 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 1 << 20)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static void report(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "sarc-index: skipped: %s\n", msg);
+}
+
+static int do_dump(char **files, int n, int parse_only, int json)
+{
+	struct err e;
+	uint64_t records = 0, bytes = 0, deletes = 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		err_clear(&e);
+		pm_reader *r = pm_open(files[i], &e);
+		if (r == NULL) {
+			fprintf(stderr, "sarc-index: %s\n", e.msg);
+			return 2;
+		}
+		struct pm_event ev;
+		int rc;
+		while ((rc = pm_next(r, &ev, &e)) == 1) {
+			if (ev.kind == PM_EV_RECORD)
+				records++;
+			else
+				deletes++;
+			if (!parse_only)
+				pm_dump_json(stdout, &ev);
+		}
+		bytes += pm_bytes(r);
+		int crc = pm_close(r, rc < 0 ? NULL : &e);
+		if (rc < 0 || crc) {
+			fflush(stdout);
+			fprintf(stderr, "sarc-index: %s\n", e.msg);
+			return 2;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (parse_only) {
+		if (json)
+			printf("{\"records\":%llu,\"deletes\":%llu,\"bytes\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
+			       (unsigned long long)records, (unsigned long long)deletes,
+			       (unsigned long long)bytes, s, s > 0 ? bytes / 1e6 / s : 0);
+		else
+			printf("%llu records, %llu deletions, %.1f MB in %.3f s (%.1f MB/s)\n",
+			       (unsigned long long)records, (unsigned long long)deletes, bytes / 1e6, s,
+			       s > 0 ? bytes / 1e6 / s : 0);
+	}
+	return fflush(stdout) == 0 ? 0 : 2;
+}
+
+static int do_stats(const char *dir, int json)
+{
+	struct ix x;
+	struct err e;
+	err_clear(&e);
+	if (ix_open(&x, dir, &e)) {
+		fprintf(stderr, "sarc-index: %s\n", e.msg);
+		return 2;
+	}
+	uint64_t docs = 0, deleted = 0, terms = 0, postings = 0, bytes[SEGF_N] = {0}, delbytes = 0;
+	for (size_t i = 0; i < x.nsegs; i++) {
+		struct seg *s = &x.segs[i];
+		docs += s->ndocs;
+		deleted += s->ndeleted;
+		terms += s->nterms;
+		for (int f = 0; f < SEGF_N; f++)
+			bytes[f] += s->f[f].size;
+		delbytes += s->del.size;
+		struct seg_dict_iter it;
+		if (seg_dict_seek(&it, s, (const uint8_t *)"", 0, &e) == 0)
+			while (seg_dict_next(&it, &e) == 1)
+				postings += it.t.df;
+		if (e.code) {
+			fprintf(stderr, "sarc-index: %s\n", e.msg);
+			ix_close(&x);
+			return 2;
+		}
+	}
+	uint64_t total = delbytes;
+	for (int f = 0; f < SEGF_N; f++)
+		total += bytes[f];
+	uint64_t nostored = total - bytes[SEGF_STORED];
+	static const char *part[SEGF_N] = {"documents", "dictionary", "postings", "positions",
+					   "stored"};
+	if (json) {
+		printf("{\"documents\":%llu,\"deleted\":%llu,\"segments\":%zu,\"terms\":%llu,"
+		       "\"postings\":%llu,\"stemmed\":%s,\"bytes\":{",
+		       (unsigned long long)(docs - deleted), (unsigned long long)deleted, x.nsegs,
+		       (unsigned long long)terms, (unsigned long long)postings,
+		       (x.mf.flags & MF_FLAG_STEM) ? "true" : "false");
+		for (int f = 0; f < SEGF_N; f++)
+			printf("\"%s\":%llu,", part[f], (unsigned long long)bytes[f]);
+		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},"
+		       "\"bytes_per_posting\":%.3f}\n",
+		       (unsigned long long)delbytes, (unsigned long long)total,
+		       (unsigned long long)nostored,
+		       postings ? (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings : 0);
+	} else {
+		printf("index         %s\n", dir);
+		printf("documents     %llu (%llu deleted, not yet merged away)\n",
+		       (unsigned long long)(docs - deleted), (unsigned long long)deleted);
+		printf("segments      %zu\n", x.nsegs);
+		printf("terms         %llu (summed over segments)\n", (unsigned long long)terms);
+		printf("postings      %llu\n", (unsigned long long)postings);
+		printf("stemming      %s\n", (x.mf.flags & MF_FLAG_STEM) ? "on" : "off");
+		for (int f = 0; f < SEGF_N; f++)
+			printf("%-13s %llu bytes\n", part[f], (unsigned long long)bytes[f]);
+		printf("%-13s %llu bytes\n", "deletions", (unsigned long long)delbytes);
+		printf("%-13s %llu bytes (%llu without stored fields)\n", "total",
+		       (unsigned long long)total, (unsigned long long)nostored);
+		if (postings)
+			printf("bytes/posting %.3f (postings + positions)\n",
+			       (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings);
+	}
+	ix_close(&x);
+	return 0;
+}
+
+static int do_verify(const char *dir, int json)
+{
+	struct ix x;
+	struct err e;
+	err_clear(&e);
+	int rc = ix_open(&x, dir, &e);
+	for (size_t i = 0; rc == 0 && i < x.nsegs; i++)
+		rc = seg_verify(&x.segs[i], dir, &e);
+	if (rc == 0 && json)
+		printf("{\"ok\":true,\"segments\":%zu}\n", x.nsegs);
+	else if (rc == 0)
+		printf("%s: ok (%zu segments verified)\n", dir, x.nsegs);
+	if (rc == 0 || rc != ENOENT)
+		ix_close(&x);
+	if (rc) {
+		if (json)
+			printf("{\"ok\":false}\n");
+		fprintf(stderr, "sarc-index: %s: %s\n", dir, e.msg);
+		return 2;
+	}
+	return 0;
+}
+
+static void print_summary(const struct bld_stats *s, int json)
+{
+	if (json) {
+		printf("{\"files\":%llu,\"files_skipped\":%llu,\"read\":%llu,\"indexed\":%llu,"
+		       "\"replaced\":%llu,\"deleted\":%llu,\"delete_not_found\":%llu,"
+		       "\"skipped_no_pmid\":%llu,\"documents\":%llu,\"bytes_xml\":%llu,"
+		       "\"segments_written\":%llu,\"merges\":%llu,\"seconds\":%.3f}\n",
+		       (unsigned long long)s->files, (unsigned long long)s->files_failed,
+		       (unsigned long long)s->read, (unsigned long long)s->indexed,
+		       (unsigned long long)s->replaced, (unsigned long long)s->deleted,
+		       (unsigned long long)s->delete_missing, (unsigned long long)s->skipped_nopmid,
+		       (unsigned long long)s->index_docs, (unsigned long long)s->bytes_xml,
+		       (unsigned long long)s->segments_written, (unsigned long long)s->merges,
+		       s->seconds);
+		return;
+	}
+	fprintf(stderr,
+		"sarc-index: %llu files (%llu skipped), %llu records read, %llu indexed, "
+		"%llu replaced, %llu deleted (%llu deletions of absent PMIDs), "
+		"%llu skipped without PMID; index holds %llu citations; %.1f s\n",
+		(unsigned long long)s->files, (unsigned long long)s->files_failed,
+		(unsigned long long)s->read, (unsigned long long)s->indexed,
+		(unsigned long long)s->replaced, (unsigned long long)s->deleted,
+		(unsigned long long)s->delete_missing, (unsigned long long)s->skipped_nopmid,
+		(unsigned long long)s->index_docs, s->seconds);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_NOSTEM = 256, O_STOP, O_MERGE, O_STATS, O_VERIFY, O_DUMP, O_PARSE, O_JSON,
+	       O_NOFINAL };
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"files-from", required_argument, NULL, 'T'},
+		{"threads", required_argument, NULL, 'j'},
+		{"memory", required_argument, NULL, 'm'},
+		{"no-stem", no_argument, NULL, O_NOSTEM},
+		{"stopwords", required_argument, NULL, O_STOP},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"merge", required_argument, NULL, O_MERGE},
+		{"stats", required_argument, NULL, O_STATS},
+		{"verify", required_argument, NULL, O_VERIFY},
+		{"dump", no_argument, NULL, O_DUMP},
+		{"parse-only", no_argument, NULL, O_PARSE},
+		{"json", no_argument, NULL, O_JSON},
+		{"no-final-merge", no_argument, NULL, O_NOFINAL},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct bld_options o;
+	struct inputs in = {0};
+	struct err e;
+	const char *stats = NULL, *verify = NULL, *merge = NULL;
+	int dump = 0, parse_only = 0, json = 0, quiet = 0, c, rc = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(&o, 0, sizeof o);
+	o.threads = ncpu > 0 ? (int)ncpu : 1;
+	o.memory_bytes = (size_t)1 << 30;
+	o.stem = 1;
+	err_clear(&e);
+	while ((c = getopt_long(argc, argv, "o:T:j:m:kqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.index = optarg; break;
+		case 'T':
+			if (inputs_add_list(&in, optarg, &e)) {
+				fprintf(stderr, "sarc-index: %s\n", e.msg);
+				return 2;
+			}
+			break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256)
+				return die_usage("bad --threads value", optarg);
+			o.threads = (int)n;
+			break;
+		}
+		case 'm':
+			if (parse_size(optarg, &o.memory_bytes))
+				return die_usage("bad --memory value (at least 1M):", optarg);
+			break;
+		case O_NOSTEM: o.stem = 0; break;
+		case O_STOP: o.stopwords = optarg; break;
+		case 'k': o.keep_going = 1; break;
+		case O_MERGE: merge = optarg; break;
+		case O_STATS: stats = optarg; break;
+		case O_VERIFY: verify = optarg; break;
+		case O_DUMP: dump = 1; break;
+		case O_PARSE: parse_only = 1; break;
+		case O_JSON: json = 1; break;
+		case O_NOFINAL: o.no_final_merge = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V':
+			printf("sarc-index %s (index format %d, analyzer %d)\n", SARC_VERSION,
+			       SARC_FORMAT_VERSION, AN_VERSION);
+			return 0;
+		default: return die_usage("bad option", NULL);
+		}
+	}
+	if (stats)
+		return do_stats(stats, json);
+	if (verify)
+		return do_verify(verify, json);
+	if (dump || parse_only) {
+		if (optind >= argc)
+			return die_usage("--dump and --parse-only need files", NULL);
+		return do_dump(argv + optind, argc - optind, parse_only, json);
+	}
+	for (int i = optind; i < argc; i++)
+		if (inputs_add(&in, argv[i], &e)) {
+			fprintf(stderr, "sarc-index: %s\n", e.msg);
+			inputs_free(&in);
+			return 2;
+		}
+	if (merge) {
+		if (o.index && strcmp(o.index, merge) != 0) {
+			inputs_free(&in);
+			return die_usage("--merge names the index itself; -o is not needed", NULL);
+		}
+		o.index = merge;
+		o.merge_all = 1;
+	}
+	if (o.index == NULL) {
+		inputs_free(&in);
+		return die_usage("no index given (-o INDEX)", NULL);
+	}
+	if (in.n == 0 && !merge) {
+		inputs_free(&in);
+		return die_usage("no input files", NULL);
+	}
+	o.files = (const char *const *)in.v;
+	o.nfiles = in.n;
+	o.progress = !quiet && isatty(2);
+	struct bld_stats st;
+	rc = bld_run(&o, &st, report, NULL, &e);
+	inputs_free(&in);
+	if (rc) {
+		fprintf(stderr, "sarc-index: %s\n", e.msg);
+		return 2;
+	}
+	if (json)
+		print_summary(&st, 1);
+	else if (!quiet)
+		print_summary(&st, 0);
+	return st.files_failed || st.skipped_nopmid ? 1 : 0;
+}

@@ -1,0 +1,208 @@
+/*
+ * merge.c - segment merging (see merge.h).  Documents are renumbered by
+ * concatenation; dictionaries are merged k ways (k is small: the merge
+ * policy bounds it), and each term's postings are decoded, renumbered and
+ * re-encoded by the segment writer, which recomputes the block maxima.
+ */
+#include "merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "analyze.h"
+#include "fmt.h"
+#include "segwrite.h"
+
+static int is_dead(struct seg *const *segs, const uint8_t *const *dead, size_t i, uint32_t d)
+{
+	return seg_deleted(segs[i], d) || (dead && dead[i] && (dead[i][d >> 3] >> (d & 7) & 1));
+}
+
+static int key_cmp(const struct seg_term *a, const struct seg_term *b)
+{
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int c = memcmp(a->key, b->key, n);
+	if (c)
+		return c;
+	return a->keylen < b->keylen ? -1 : a->keylen > b->keylen;
+}
+
+/* Copies the live documents of segment i, decompressing each stored block
+ * once. */
+static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
+		     const uint8_t *const *dead, size_t i, struct err *e)
+{
+	uint8_t *raw = NULL;
+	int rc = 0;
+	for (uint32_t b = 0; b < s->nstoredblocks && !rc; b++) {
+		const struct seg_map *m = &s->f[SEGF_STORED];
+		const uint8_t *ix = s->stored_index + (size_t)b * 16;
+		uint64_t off = fmt_get_u64le(ix);
+		uint32_t clen = fmt_get_u32le(ix + 8), rlen = fmt_get_u32le(ix + 12);
+		if (off > m->body_len || clen > m->body_len - off || rlen > (64u << 20)) {
+			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+			break;
+		}
+		uint8_t *nr = realloc(raw, rlen ? rlen : 1);
+		if (nr == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			break;
+		}
+		raw = nr;
+		uLongf dlen = rlen;
+		if (uncompress(raw, &dlen, m->body + off, clen) != Z_OK || dlen != rlen) {
+			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+			break;
+		}
+		struct fmt_cur c = {raw, raw + rlen, 0};
+		for (uint32_t d = b * SEG_STORED_BLOCK; d < s->ndocs && d < (b + 1) * SEG_STORED_BLOCK; d++) {
+			uint64_t n = fmt_cur_varint(&c);
+			const uint8_t *p = fmt_cur_bytes(&c, n);
+			if (p == NULL) {
+				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+				break;
+			}
+			if (is_dead(segs, dead, i, d))
+				continue;
+			uint16_t lens[F_NFIELDS];
+			for (unsigned f = 0; f < F_NFIELDS; f++)
+				lens[f] = seg_doc_len(s, d, f);
+			if ((rc = sw_add_doc(w, seg_doc_pmid(s, d), seg_doc_year(s, d), lens, p, n)))
+				err_set(e, rc, "%s", sw_error(w)->msg);
+		}
+	}
+	free(raw);
+	return rc;
+}
+
+struct growbuf {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int gb_push(struct growbuf *g, uint32_t x)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		uint32_t *v = realloc(g->v, sizeof *v * cap);
+		if (v == NULL)
+			return ERR_NOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = x;
+	return 0;
+}
+
+int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *const *dead,
+		   size_t n, const char *outname, uint32_t flags, uint32_t *ndocs,
+		   uint64_t *bytes, struct err *e)
+{
+	int rc = 0;
+	uint32_t **remap = calloc(n ? n : 1, sizeof *remap);
+	struct seg_dict_iter *it = calloc(n ? n : 1, sizeof *it);
+	int *more = calloc(n ? n : 1, sizeof *more);
+	struct growbuf docs = {0}, tfs = {0}, pos = {0};
+	uint32_t *tmp = NULL;
+	size_t tmpcap = 0;
+	sw_writer *w = NULL;
+	if (!remap || !it || !more) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((w = sw_open(dir, outname, AN_VERSION, flags, e)) == NULL) {
+		rc = e->code;
+		goto out;
+	}
+	uint32_t next = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((remap[i] = malloc(sizeof **remap * (segs[i]->ndocs + 1))) == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (uint32_t d = 0; d < segs[i]->ndocs; d++)
+			remap[i][d] = is_dead(segs, dead, i, d) ? SEG_END : next++;
+		if ((rc = copy_docs(w, segs[i], segs, dead, i, e)))
+			goto out;
+		if ((rc = seg_dict_seek(&it[i], segs[i], (const uint8_t *)"", 0, e)))
+			goto out;
+		if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+			rc = more[i];
+			goto out;
+		}
+	}
+	for (;;) {
+		/* the smallest current key */
+		size_t min = n;
+		for (size_t i = 0; i < n; i++)
+			if (more[i] == 1 && (min == n || key_cmp(&it[i].t, &it[min].t) < 0))
+				min = i;
+		if (min == n)
+			break;
+		struct seg_term key = it[min].t;
+		docs.n = tfs.n = pos.n = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (more[i] != 1 || key_cmp(&it[i].t, &key) != 0)
+				continue;
+			struct seg_postings pc;
+			if ((rc = seg_postings_open(&pc, segs[i], &it[i].t, e)))
+				goto out;
+			for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
+				if (remap[i][d] == SEG_END)
+					continue;
+				uint32_t tf = seg_postings_tf(&pc);
+				if (tf > tmpcap) {
+					free(tmp);
+					tmpcap = tf;
+					if ((tmp = malloc(sizeof *tmp * tmpcap)) == NULL) {
+						rc = err_set(e, ERR_NOMEM, "out of memory");
+						goto out;
+					}
+				}
+				if (seg_postings_positions(&pc, tmp, (uint32_t)tmpcap) != (int)tf) {
+					pc.corrupt = 1;
+					break;
+				}
+				if (gb_push(&docs, remap[i][d]) || gb_push(&tfs, tf)) {
+					rc = err_set(e, ERR_NOMEM, "out of memory");
+					goto out;
+				}
+				for (uint32_t k = 0; k < tf; k++)
+					if (gb_push(&pos, tmp[k])) {
+						rc = err_set(e, ERR_NOMEM, "out of memory");
+						goto out;
+					}
+			}
+			if (pc.corrupt) {
+				rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list is damaged", segs[i]->name);
+				goto out;
+			}
+			if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+				rc = more[i];
+				goto out;
+			}
+		}
+		if (docs.n > 0 &&
+		    (rc = sw_add_term(w, key.key, key.keylen, (uint32_t)docs.n, docs.v, tfs.v, pos.v))) {
+			err_set(e, rc, "%s", sw_error(w)->msg);
+			goto out;
+		}
+	}
+	*ndocs = next;
+	rc = sw_finish(w, bytes, e);
+	w = NULL;
+out:
+	if (w)
+		sw_abort(w);
+	for (size_t i = 0; remap && i < n; i++)
+		free(remap[i]);
+	free(remap);
+	free(it);
+	free(more);
+	free(docs.v);
+	free(tfs.v);
+	free(pos.v);
+	free(tmp);
+	return rc;
+}

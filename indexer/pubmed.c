@@ -1,0 +1,1292 @@
+/*
+ * pubmed.c - streaming PubMed/MEDLINE XML reader (see pubmed.h).
+ *
+ * One xmlTextReader loop walks the document node by node; libxml2 frees
+ * each subtree once the reader has moved past it, so memory depends on the
+ * largest record, never on the file.  The loop keeps, per depth, a small
+ * code for each open element (the names we care about are interned in the
+ * reader's dictionary once, and element names from libxml2 are dictionary
+ * strings, so naming an element is a pointer lookup, not a strcmp).  The
+ * parent and grandparent codes decide what an element means: the PMID of
+ * MedlineCitation is the record's, the PMID inside CommentsCorrections is
+ * not.
+ *
+ * Text of the element being collected goes into one growable buffer owned
+ * by the reader, with whitespace normalized as it is appended; finished
+ * fields are copied into the reader's arena, which is reset per record.
+ * So a record costs a few arena bumps, not a malloc per node.
+ *
+ * Safety: XML_PARSE_NONET, no NOENT, no DTDLOAD/DTDATTR/DTDVALID, no
+ * HUGE.  libxml2 then neither fetches nor expands external entities; an
+ * internal subset that declares entities is refused outright, and any
+ * entity reference node that still reaches us is an error, so neither an
+ * XXE file nor an expansion bomb can reach a field.
+ */
+#include "pubmed.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#include "gzin.h"
+
+/* Parser options: see the file comment.  BIG_LINES keeps line numbers
+ * right past line 65535 for text nodes and for libxml2's own errors. */
+#define PM_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+
+/* Element codes; the order of el_names must match. */
+enum el {
+	E_OTHER = 0,
+	E_PubmedArticleSet,
+	E_MedlineCitationSet,
+	E_PubmedBookArticleSet,
+	E_PubmedArticle,
+	E_PubmedBookArticle,
+	E_MedlineCitation,
+	E_BookDocument,
+	E_DeleteCitation,
+	E_PMID,
+	E_Article,
+	E_ArticleTitle,
+	E_VernacularTitle,
+	E_Book,
+	E_BookTitle,
+	E_Abstract,
+	E_AbstractText,
+	E_OtherAbstract,
+	E_AuthorList,
+	E_Author,
+	E_LastName,
+	E_ForeName,
+	E_FirstName,
+	E_Initials,
+	E_CollectiveName,
+	E_Journal,
+	E_JournalIssue,
+	E_Title,
+	E_ISOAbbreviation,
+	E_MedlineJournalInfo,
+	E_MedlineTA,
+	E_PubDate,
+	E_Year,
+	E_MedlineDate,
+	E_ArticleDate,
+	E_MeshHeadingList,
+	E_MeshHeading,
+	E_DescriptorName,
+	E_QualifierName,
+	E_KeywordList,
+	E_Keyword,
+	E_PublicationTypeList,
+	E_PublicationType,
+	E_Language,
+	E_ELocationID,
+	E_PubmedData,
+	E_PubmedBookData,
+	E_ArticleIdList,
+	E_ArticleId,
+	E_Reference,
+	/* Block-level elements that may sit inside a text field: a space
+	 * separates them from their neighbours.  Every other element inside
+	 * a field (b, i, u, sup, sub, MathML) is inline and joins directly. */
+	E_DispFormula,
+	E_p,
+	E_br,
+	E_COUNT
+};
+
+static const char *const el_names[E_COUNT] = {
+	"",
+	"PubmedArticleSet",
+	"MedlineCitationSet",
+	"PubmedBookArticleSet",
+	"PubmedArticle",
+	"PubmedBookArticle",
+	"MedlineCitation",
+	"BookDocument",
+	"DeleteCitation",
+	"PMID",
+	"Article",
+	"ArticleTitle",
+	"VernacularTitle",
+	"Book",
+	"BookTitle",
+	"Abstract",
+	"AbstractText",
+	"OtherAbstract",
+	"AuthorList",
+	"Author",
+	"LastName",
+	"ForeName",
+	"FirstName",
+	"Initials",
+	"CollectiveName",
+	"Journal",
+	"JournalIssue",
+	"Title",
+	"ISOAbbreviation",
+	"MedlineJournalInfo",
+	"MedlineTA",
+	"PubDate",
+	"Year",
+	"MedlineDate",
+	"ArticleDate",
+	"MeshHeadingList",
+	"MeshHeading",
+	"DescriptorName",
+	"QualifierName",
+	"KeywordList",
+	"Keyword",
+	"PublicationTypeList",
+	"PublicationType",
+	"Language",
+	"ELocationID",
+	"PubmedData",
+	"PubmedBookData",
+	"ArticleIdList",
+	"ArticleId",
+	"Reference",
+	"DispFormula",
+	"p",
+	"br",
+};
+
+/* What the element being collected becomes when it ends. */
+enum field {
+	F_NONE = 0,
+	F_PMID,
+	F_DELPMID,
+	F_TITLE,
+	F_VTITLE,
+	F_BTITLE,
+	F_ABS,
+	F_OABS,
+	F_LAST,
+	F_FORE,
+	F_INITIALS,
+	F_COLLECTIVE,
+	F_JTITLE,
+	F_ISO,
+	F_MTA,
+	F_YEAR_J,    /* Journal/JournalIssue/PubDate/Year */
+	F_MDATE_J,   /* Journal/JournalIssue/PubDate/MedlineDate */
+	F_YEAR_AD,   /* ArticleDate/Year */
+	F_YEAR_B,    /* Book/PubDate/Year */
+	F_MDATE_B,   /* Book/PubDate/MedlineDate */
+	F_DESC,
+	F_QUAL,
+	F_KW,
+	F_PT,
+	F_LANG,
+	F_DOI,
+	F_ELOC_DOI,
+	F_PMC,
+	F_REF
+};
+
+enum { Y_J, Y_MDATE_J, Y_AD, Y_B, Y_MDATE_B, Y_N }; /* year sources, best first */
+
+/* Growable text buffer with whitespace normalization: pend records a
+ * whitespace run not yet written, so runs collapse to one space and
+ * leading/trailing whitespace never lands in the buffer. */
+struct buf {
+	char *p;
+	size_t len, cap;
+	int pend;
+};
+
+/* Growable array of fixed-size elements. */
+struct vec {
+	void *p;
+	size_t n, cap;
+};
+
+struct mesh_tmp {
+	const char *desc, *ui;
+	int major;
+	size_t q0, nq; /* qualifiers r->quals[q0 .. q0+nq) */
+};
+
+/* Open-addressing table from interned name pointer to element code.
+ * 128 slots for ~50 names keeps probes short. */
+#define NSLOT 128
+
+struct pm_reader {
+	char *name;           /* path for messages, "<stdin>" for "-" */
+	gzin *in;
+	xmlTextReaderPtr xr;
+	struct arena arena;   /* strings and arrays of the current event */
+	struct err perr;      /* first error seen (ours or libxml2's) */
+	uint64_t skipped;
+	int dead, done;
+
+	const xmlChar *slot_key[NSLOT];
+	uint8_t slot_val[NSLOT];
+	uint8_t stack[PM_MAX_DEPTH + 1]; /* element code per depth */
+	enum el root;
+	int saw_root;
+
+	/* current event */
+	int in_rec, in_del, ready;
+	size_t rec_bytes;     /* strings and entries charged to the record */
+	uint64_t rec_line;
+	struct pm_record rec;
+	struct pm_event ev;
+	uint32_t pmid, version;
+	int have_pmid;
+	uint16_t years[Y_N];
+	const char *title, *vtitle, *btitle, *jtitle, *iso, *mta, *doi, *eloc_doi, *pmc;
+
+	/* element being collected */
+	int coll;             /* its depth, or -1 */
+	enum field field;
+	struct buf fb;
+	struct buf label;     /* AbstractText Label */
+	uint32_t pend_version;
+	int pend_major;       /* MajorTopicYN="Y" on the collected element */
+	const char *pend_ui;
+
+	struct buf abs, oabs;
+	int in_author, in_mesh;
+	struct pm_author au;
+	struct mesh_tmp mh;
+	struct vec authors, meshes, quals, kws, pts, langs, refs, dels;
+};
+
+/* ---- small helpers --------------------------------------------------- */
+
+static int is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* The line a message about the current node should carry.  Element
+ * nodes store lines in 16 bits; beyond that, fall back on the parser's
+ * position, which runs at most a chunk (a few lines) ahead. */
+static long cur_line(pm_reader *r)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
+	long l = n ? xmlGetLineNo(n) : -1;
+	if (l <= 0 || l >= 65535)
+		l = xmlTextReaderGetParserLineNumber(r->xr);
+	return l > 0 ? l : 1;
+}
+
+/* Fills r->perr (first report wins) with "name:line: reason". */
+static int fail(pm_reader *r, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static int fail(pm_reader *r, int code, const char *fmt, ...)
+{
+	if (r->perr.code == 0) {
+		char reason[768];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(reason, sizeof reason, fmt, ap);
+		va_end(ap);
+		err_set(&r->perr, code, "%s:%ld: %s", r->name, cur_line(r), reason);
+	}
+	return -1;
+}
+
+static int charge(pm_reader *r, size_t n)
+{
+	if (n > PM_MAX_RECORD_BYTES - r->rec_bytes)
+		return fail(r, ERR_LIMIT, "record larger than %zu MiB",
+			    PM_MAX_RECORD_BYTES >> 20);
+	r->rec_bytes += n;
+	return 0;
+}
+
+static int buf_reserve(pm_reader *r, struct buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX / 2 - b->len)
+		return fail(r, ERR_NOMEM, "out of memory");
+	size_t need = b->len + extra;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (p == NULL)
+		return fail(r, ERR_NOMEM, "out of memory");
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	b->pend = 0;
+}
+
+/* Length of the Unicode space character at s (n bytes left), 0 if none:
+ * U+00A0, U+2000..U+200A, U+202F, U+205F, U+3000.  PubMed abstracts use
+ * them for typography; for search they are just spaces. */
+static size_t uspace(const unsigned char *s, size_t n)
+{
+	if (s[0] == 0xC2)
+		return n >= 2 && s[1] == 0xA0 ? 2 : 0;
+	if (n < 3)
+		return 0;
+	if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8A || s[2] == 0xAF))
+		return 3;
+	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F)
+		return 3;
+	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Appends s[0..n) with whitespace runs (ASCII and the Unicode spaces
+ * above) collapsed to one space; the result is NUL-terminated.  A field
+ * may not exceed PM_MAX_TEXT_BYTES. */
+static int buf_text(pm_reader *r, struct buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(r, b, n + 2) != 0)
+		return -1;
+	const unsigned char *u = (const unsigned char *)s;
+	char *o = b->p + b->len;
+	char *start = b->p;
+	int pend = b->pend;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (is_ws(c)) {
+			pend = 1;
+			continue;
+		}
+		if (c >= 0xC2) {
+			size_t k = uspace(u + i, n - i);
+			if (k) {
+				pend = 1;
+				i += k - 1;
+				continue;
+			}
+		}
+		if (pend) {
+			if (o != start)
+				*o++ = ' ';
+			pend = 0;
+		}
+		*o++ = (char)c;
+	}
+	b->pend = pend;
+	b->len = (size_t)(o - start);
+	*o = '\0';
+	if (b->len > PM_MAX_TEXT_BYTES)
+		return fail(r, ERR_LIMIT, "text field longer than %zu MiB",
+			    PM_MAX_TEXT_BYTES >> 20);
+	return 0;
+}
+
+/* Appends raw bytes (no normalization): separators, labels. */
+static int buf_raw(pm_reader *r, struct buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(r, b, n + 1) != 0)
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	if (b->len > PM_MAX_TEXT_BYTES)
+		return fail(r, ERR_LIMIT, "text field longer than %zu MiB",
+			    PM_MAX_TEXT_BYTES >> 20);
+	return 0;
+}
+
+static int vec_push(pm_reader *r, struct vec *v, const void *x, size_t size)
+{
+	if (charge(r, size) != 0)
+		return -1;
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		if (cap > SIZE_MAX / size)
+			return fail(r, ERR_NOMEM, "out of memory");
+		void *p = realloc(v->p, cap * size);
+		if (p == NULL)
+			return fail(r, ERR_NOMEM, "out of memory");
+		v->p = p;
+		v->cap = cap;
+	}
+	memcpy((char *)v->p + v->n * size, x, size);
+	v->n++;
+	return 0;
+}
+
+/* Copies n bytes of s into the arena, charged to the record. */
+static const char *keep(pm_reader *r, const char *s, size_t n)
+{
+	if (charge(r, n + 1) != 0)
+		return NULL;
+	char *d = arena_strndup(&r->arena, s, n);
+	if (d == NULL)
+		fail(r, ERR_NOMEM, "out of memory");
+	return d;
+}
+
+/* Copies a vector into the arena; NULL (and no error) when empty. */
+static void *keep_vec(pm_reader *r, const struct vec *v, size_t size, int *rc)
+{
+	if (v->n == 0)
+		return NULL;
+	void *p = arena_alloc(&r->arena, v->n * size);
+	if (p == NULL) {
+		*rc = fail(r, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(p, v->p, v->n * size);
+	return p;
+}
+
+/* Parses a PMID-like decimal: digits only, 1 .. UINT32_MAX; 0 if not. */
+static uint32_t parse_id(const char *s, size_t n)
+{
+	if (n == 0 || n > 10)
+		return 0;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+/* The first run of exactly four digits ("1998 Dec-1999 Jan" -> 1998);
+ * 0 if none. */
+static uint16_t first_year(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] < '0' || s[i] > '9') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j - i == 4) {
+			unsigned y = (unsigned)(s[i] - '0') * 1000 + (unsigned)(s[i + 1] - '0') * 100 +
+				     (unsigned)(s[i + 2] - '0') * 10 + (unsigned)(s[i + 3] - '0');
+			if (y > 0)
+				return (uint16_t)y;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* ---- names and attributes -------------------------------------------- */
+
+static size_t slot_of(const xmlChar *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 57); /* top 7 bits: NSLOT == 128 */
+}
+
+static int intern_names(pm_reader *r)
+{
+	for (int c = 1; c < E_COUNT; c++) {
+		const xmlChar *p = xmlTextReaderConstString(r->xr, BAD_CAST el_names[c]);
+		if (p == NULL)
+			return err_set(&r->perr, ERR_NOMEM, "%s: out of memory", r->name);
+		size_t h = slot_of(p);
+		while (r->slot_key[h] != NULL)
+			h = (h + 1) & (NSLOT - 1);
+		r->slot_key[h] = p;
+		r->slot_val[h] = (uint8_t)c;
+	}
+	return 0;
+}
+
+/* Element names from libxml2 are strings of the reader's dictionary (the
+ * parser interns names unless XML_PARSE_NODICT, which we never set), so
+ * an unknown pointer is an unknown name. */
+static enum el lookup(const pm_reader *r, const xmlChar *name)
+{
+	size_t h = slot_of(name);
+	while (r->slot_key[h] != NULL) {
+		if (r->slot_key[h] == name)
+			return (enum el)r->slot_val[h];
+		h = (h + 1) & (NSLOT - 1);
+	}
+	return E_OTHER;
+}
+
+/* The value of attribute `name` of the current element, or NULL if
+ * absent.  Reads the tree directly: xmlTextReaderGetAttribute mallocs, and
+ * xmlTextReaderConstValue would expand entity references in the value.
+ * An entity reference there is refused like one in content. */
+static const char *attr(pm_reader *r, const char *name, int *rc)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
+		if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+			continue;
+		xmlNodePtr t = a->children;
+		if (t == NULL)
+			return "";
+		for (xmlNodePtr k = t; k != NULL; k = k->next)
+			if (k->type != XML_TEXT_NODE) {
+				*rc = fail(r, ERR_PARSE,
+					   "entity references are not allowed (in attribute %s)",
+					   name);
+				return NULL;
+			}
+		/* libxml2 merges adjacent text, so one node is the norm. */
+		return t->content ? (const char *)t->content : "";
+	}
+	return NULL;
+}
+
+static int attr_is(const char *v, const char *want)
+{
+	return v != NULL && strcmp(v, want) == 0;
+}
+
+/* ---- events -------------------------------------------------------- */
+
+static void begin_event(pm_reader *r)
+{
+	arena_reset(&r->arena);
+	r->rec_bytes = 0;
+	r->pmid = 0;
+	r->version = 1;
+	r->have_pmid = 0;
+	memset(r->years, 0, sizeof r->years);
+	r->title = r->vtitle = r->btitle = r->jtitle = r->iso = r->mta = NULL;
+	r->doi = r->eloc_doi = r->pmc = NULL;
+	r->coll = -1;
+	r->field = F_NONE;
+	buf_clear(&r->abs);
+	buf_clear(&r->oabs);
+	r->in_author = r->in_mesh = 0;
+	r->authors.n = r->meshes.n = r->quals.n = 0;
+	r->kws.n = r->pts.n = r->langs.n = r->refs.n = r->dels.n = 0;
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Builds r->rec from the collected parts; returns 1 if the record is
+ * usable, 0 if skipped for lack of a PMID, -1 on error. */
+static int finish_record(pm_reader *r)
+{
+	int rc = 0;
+	if (!r->have_pmid) {
+		r->skipped++;
+		return 0;
+	}
+	struct pm_record *rec = &r->rec;
+	memset(rec, 0, sizeof *rec);
+	rec->kind = r->stack[1] == E_PubmedBookArticle ? PM_BOOK : PM_ARTICLE;
+	rec->pmid = r->pmid;
+	rec->version = r->version;
+	rec->line = r->rec_line;
+	for (int i = 0; i < Y_N; i++)
+		if (r->years[i]) {
+			rec->year = r->years[i];
+			break;
+		}
+	const char *t = NULL;
+	if (rec->kind == PM_BOOK && r->btitle && r->btitle[0])
+		t = r->btitle;
+	else if (r->title && r->title[0])
+		t = r->title;
+	else if (r->vtitle && r->vtitle[0])
+		t = r->vtitle;
+	rec->title = or_empty(t);
+
+	if (r->abs.len && r->oabs.len && buf_raw(r, &r->abs, "\n", 1) != 0)
+		return -1;
+	if (r->oabs.len && buf_raw(r, &r->abs, r->oabs.p, r->oabs.len) != 0)
+		return -1;
+	rec->abstract = r->abs.len ? keep(r, r->abs.p, r->abs.len) : "";
+	if (rec->abstract == NULL)
+		return -1;
+
+	rec->journal = or_empty(r->jtitle);
+	rec->journal_iso = r->iso && r->iso[0] ? r->iso : or_empty(r->mta);
+	rec->medline_ta = or_empty(r->mta);
+	rec->doi = r->doi && r->doi[0] ? r->doi : or_empty(r->eloc_doi);
+	rec->pmc = or_empty(r->pmc);
+
+	rec->authors = keep_vec(r, &r->authors, sizeof(struct pm_author), &rc);
+	rec->nauthors = r->authors.n;
+	rec->keywords.v = keep_vec(r, &r->kws, sizeof(char *), &rc);
+	rec->keywords.n = r->kws.n;
+	rec->pubtypes.v = keep_vec(r, &r->pts, sizeof(char *), &rc);
+	rec->pubtypes.n = r->pts.n;
+	rec->languages.v = keep_vec(r, &r->langs, sizeof(char *), &rc);
+	rec->languages.n = r->langs.n;
+	rec->refs = keep_vec(r, &r->refs, sizeof(uint32_t), &rc);
+	rec->nrefs = r->refs.n;
+	const char **quals = keep_vec(r, &r->quals, sizeof(char *), &rc);
+	if (r->meshes.n) {
+		struct pm_mesh *m = arena_alloc(&r->arena, r->meshes.n * sizeof *m);
+		if (m == NULL)
+			return fail(r, ERR_NOMEM, "out of memory");
+		const struct mesh_tmp *mt = r->meshes.p;
+		for (size_t i = 0; i < r->meshes.n; i++) {
+			m[i].descriptor = mt[i].desc;
+			m[i].ui = mt[i].ui;
+			m[i].major = mt[i].major;
+			m[i].qualifiers.v = mt[i].nq ? quals + mt[i].q0 : NULL;
+			m[i].qualifiers.n = mt[i].nq;
+		}
+		rec->mesh = m;
+		rec->nmesh = r->meshes.n;
+	}
+	if (rc != 0)
+		return -1;
+	return 1;
+}
+
+/* ---- element start/end --------------------------------------------- */
+
+static void collect(pm_reader *r, int depth, enum field f)
+{
+	r->coll = depth;
+	r->field = f;
+	buf_clear(&r->fb);
+}
+
+/* Starts collecting text for fields of a record or DeleteCitation.
+ * p and g are the parent and grandparent codes. */
+static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
+{
+	int rc = 0;
+	const char *v;
+	if (r->in_del) {
+		if (c == E_PMID && p == E_DeleteCitation)
+			collect(r, d, F_DELPMID);
+		return 0;
+	}
+	switch (c) {
+	case E_PMID:
+		if ((p == E_MedlineCitation || p == E_BookDocument) && !r->have_pmid) {
+			collect(r, d, F_PMID);
+			v = attr(r, "Version", &rc);
+			r->pend_version = v ? parse_id(v, strlen(v)) : 0;
+		}
+		break;
+	case E_ArticleTitle:
+		if (p == E_Article || p == E_BookDocument)
+			collect(r, d, F_TITLE);
+		break;
+	case E_VernacularTitle:
+		if (p == E_Article)
+			collect(r, d, F_VTITLE);
+		break;
+	case E_BookTitle:
+		if (p == E_Book)
+			collect(r, d, F_BTITLE);
+		break;
+	case E_AbstractText:
+		if (p == E_Abstract || p == E_OtherAbstract) {
+			collect(r, d, p == E_Abstract ? F_ABS : F_OABS);
+			buf_clear(&r->label);
+			v = attr(r, "Label", &rc);
+			if (v && buf_text(r, &r->label, v, strlen(v)) != 0)
+				return -1;
+		}
+		break;
+	case E_Author:
+		if (p == E_AuthorList && (g == E_Article || g == E_BookDocument || g == E_Book)) {
+			r->in_author = d;
+			memset(&r->au, 0, sizeof r->au);
+		}
+		break;
+	case E_LastName:
+	case E_ForeName:
+	case E_FirstName:
+	case E_Initials:
+	case E_CollectiveName:
+		if (p == E_Author && r->in_author == d - 1)
+			collect(r, d, c == E_LastName ? F_LAST : c == E_Initials ? F_INITIALS
+					    : c == E_CollectiveName ? F_COLLECTIVE : F_FORE);
+		break;
+	case E_Title:
+		if (p == E_Journal)
+			collect(r, d, F_JTITLE);
+		break;
+	case E_ISOAbbreviation:
+		if (p == E_Journal)
+			collect(r, d, F_ISO);
+		break;
+	case E_MedlineTA:
+		if (p == E_MedlineJournalInfo)
+			collect(r, d, F_MTA);
+		break;
+	case E_Year:
+		if (p == E_PubDate && g == E_JournalIssue)
+			collect(r, d, F_YEAR_J);
+		else if (p == E_ArticleDate)
+			collect(r, d, F_YEAR_AD);
+		else if (p == E_PubDate && g == E_Book)
+			collect(r, d, F_YEAR_B);
+		break;
+	case E_MedlineDate:
+		if (p == E_PubDate && g == E_JournalIssue)
+			collect(r, d, F_MDATE_J);
+		else if (p == E_PubDate && g == E_Book)
+			collect(r, d, F_MDATE_B);
+		break;
+	case E_MeshHeading:
+		if (p == E_MeshHeadingList) {
+			r->in_mesh = d;
+			memset(&r->mh, 0, sizeof r->mh);
+			r->mh.q0 = r->quals.n;
+		}
+		break;
+	case E_DescriptorName:
+	case E_QualifierName:
+		if (p == E_MeshHeading && r->in_mesh == d - 1) {
+			collect(r, d, c == E_DescriptorName ? F_DESC : F_QUAL);
+			r->pend_major = attr_is(attr(r, "MajorTopicYN", &rc), "Y");
+			if (c == E_DescriptorName) {
+				v = attr(r, "UI", &rc);
+				r->pend_ui = v ? keep(r, v, strlen(v)) : "";
+				if (r->pend_ui == NULL)
+					return -1;
+			}
+		}
+		break;
+	case E_Keyword:
+		if (p == E_KeywordList)
+			collect(r, d, F_KW);
+		break;
+	case E_PublicationType:
+		if (p == E_PublicationTypeList || p == E_BookDocument)
+			collect(r, d, F_PT);
+		break;
+	case E_Language:
+		if (p == E_Article || p == E_BookDocument || p == E_Book)
+			collect(r, d, F_LANG);
+		break;
+	case E_ELocationID:
+		if ((p == E_Article || p == E_BookDocument) &&
+		    attr_is(attr(r, "EIdType", &rc), "doi") &&
+		    !attr_is(attr(r, "ValidYN", &rc), "N"))
+			collect(r, d, F_ELOC_DOI);
+		break;
+	case E_ArticleId:
+		if (p != E_ArticleIdList)
+			break;
+		v = attr(r, "IdType", &rc);
+		if (g == E_Reference) {
+			if (attr_is(v, "pubmed"))
+				collect(r, d, F_REF);
+		} else if (g == E_PubmedData || g == E_PubmedBookData || g == E_BookDocument) {
+			if (attr_is(v, "doi"))
+				collect(r, d, F_DOI);
+			else if (attr_is(v, "pmc"))
+				collect(r, d, F_PMC);
+		}
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+/* Stores a finished text field (r->fb) where it belongs. */
+static int end_field(pm_reader *r)
+{
+	const char *s = r->fb.p ? r->fb.p : "";
+	size_t n = r->fb.len;
+	const char *k;
+	uint32_t id;
+	enum field f = r->field;
+	r->coll = -1;
+	r->field = F_NONE;
+
+	switch (f) {
+	case F_PMID:
+		id = parse_id(s, n);
+		if (id) {
+			r->pmid = id;
+			r->version = r->pend_version ? r->pend_version : 1;
+			r->have_pmid = 1;
+		}
+		return 0;
+	case F_DELPMID:
+	case F_REF:
+		id = parse_id(s, n);
+		if (id == 0)
+			return 0;
+		return vec_push(r, f == F_REF ? &r->refs : &r->dels, &id, sizeof id);
+	case F_YEAR_J:
+	case F_YEAR_AD:
+	case F_YEAR_B:
+	case F_MDATE_J:
+	case F_MDATE_B: {
+		int slot = f == F_YEAR_J ? Y_J : f == F_YEAR_AD ? Y_AD : f == F_YEAR_B ? Y_B
+			 : f == F_MDATE_J ? Y_MDATE_J : Y_MDATE_B;
+		if (r->years[slot] == 0)
+			r->years[slot] = first_year(s, n);
+		return 0;
+	}
+	case F_ABS:
+	case F_OABS: {
+		struct buf *b = f == F_ABS ? &r->abs : &r->oabs;
+		if (n == 0 && r->label.len == 0)
+			return 0;
+		if (b->len && buf_raw(r, b, "\n", 1) != 0)
+			return -1;
+		if (r->label.len) {
+			if (buf_raw(r, b, r->label.p, r->label.len) != 0 ||
+			    buf_raw(r, b, n ? ": " : ":", n ? 2 : 1) != 0)
+				return -1;
+		}
+		return buf_raw(r, b, s, n);
+	}
+	default:
+		break;
+	}
+
+	/* Every other field is a string kept in the arena. */
+	k = keep(r, s, n);
+	if (k == NULL)
+		return -1;
+	switch (f) {
+	case F_TITLE: if (!r->title) r->title = k; break;
+	case F_VTITLE: if (!r->vtitle) r->vtitle = k; break;
+	case F_BTITLE: if (!r->btitle) r->btitle = k; break;
+	case F_JTITLE: if (!r->jtitle) r->jtitle = k; break;
+	case F_ISO: if (!r->iso) r->iso = k; break;
+	case F_MTA: if (!r->mta) r->mta = k; break;
+	case F_DOI: if (!r->doi && n) r->doi = k; break;
+	case F_ELOC_DOI: if (!r->eloc_doi && n) r->eloc_doi = k; break;
+	case F_PMC: if (!r->pmc && n) r->pmc = k; break;
+	case F_LAST: r->au.last = k; break;
+	case F_FORE: r->au.fore = k; break;
+	case F_INITIALS: r->au.initials = k; break;
+	case F_COLLECTIVE: r->au.last = k; r->au.collective = 1; break;
+	case F_DESC:
+		r->mh.desc = k;
+		r->mh.ui = r->pend_ui;
+		r->mh.major |= r->pend_major;
+		break;
+	case F_QUAL:
+		r->mh.major |= r->pend_major;
+		if (n)
+			return vec_push(r, &r->quals, &k, sizeof k);
+		break;
+	case F_KW:
+		if (n)
+			return vec_push(r, &r->kws, &k, sizeof k);
+		break;
+	case F_PT:
+		if (n)
+			return vec_push(r, &r->pts, &k, sizeof k);
+		break;
+	case F_LANG:
+		if (n)
+			return vec_push(r, &r->langs, &k, sizeof k);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int is_block(enum el c)
+{
+	return c == E_DispFormula || c == E_p || c == E_br || c == E_AbstractText;
+}
+
+static int on_end(pm_reader *r, int d)
+{
+	enum el c = (enum el)r->stack[d];
+	if (r->coll >= 0) {
+		if (d == r->coll)
+			return end_field(r);
+		if (d > r->coll && is_block(c))
+			r->fb.pend = r->fb.len > 0;
+		return 0;
+	}
+	if (r->in_author && d == r->in_author) {
+		r->in_author = 0;
+		struct pm_author a = r->au;
+		if (a.last == NULL || a.last[0] == '\0')
+			return 0; /* neither LastName nor CollectiveName */
+		a.initials = or_empty(a.initials);
+		if (a.collective) {
+			a.fore = "";
+			a.initials = "";
+		} else if (a.fore == NULL || a.fore[0] == '\0') {
+			a.fore = a.initials;
+		}
+		return vec_push(r, &r->authors, &a, sizeof a);
+	}
+	if (r->in_mesh && d == r->in_mesh) {
+		r->in_mesh = 0;
+		r->mh.nq = r->quals.n - r->mh.q0;
+		if (r->mh.desc == NULL || r->mh.desc[0] == '\0') {
+			r->quals.n = r->mh.q0; /* drop a heading without descriptor */
+			return 0;
+		}
+		if (r->mh.ui == NULL)
+			r->mh.ui = "";
+		return vec_push(r, &r->meshes, &r->mh, sizeof r->mh);
+	}
+	if (d == 1 && r->in_rec) {
+		r->in_rec = 0;
+		int got = finish_record(r);
+		if (got < 0)
+			return -1;
+		if (got) {
+			r->ev.kind = PM_EV_RECORD;
+			r->ev.rec = &r->rec;
+			r->ev.del = NULL;
+			r->ev.ndel = 0;
+			r->ready = 1;
+		}
+		return 0;
+	}
+	if (d == 1 && r->in_del) {
+		r->in_del = 0;
+		if (r->dels.n == 0)
+			return 0;
+		int rc = 0;
+		r->ev.kind = PM_EV_DELETE;
+		r->ev.rec = NULL;
+		r->ev.del = keep_vec(r, &r->dels, sizeof(uint32_t), &rc);
+		r->ev.ndel = r->dels.n;
+		if (rc != 0)
+			return -1;
+		r->ready = 1;
+	}
+	return 0;
+}
+
+static int on_start(pm_reader *r, int d)
+{
+	if (d >= PM_MAX_DEPTH)
+		return fail(r, ERR_LIMIT, "elements nested deeper than %d", PM_MAX_DEPTH);
+	enum el c = lookup(r, xmlTextReaderConstLocalName(r->xr));
+	r->stack[d] = (uint8_t)c;
+
+	if (r->coll >= 0) {
+		/* Markup inside a text field: inline joins, block separates. */
+		if (is_block(c))
+			r->fb.pend = r->fb.len > 0;
+		return 0;
+	}
+	if (d == 0) {
+		if (c != E_PubmedArticleSet && c != E_MedlineCitationSet &&
+		    c != E_PubmedBookArticleSet)
+			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s>",
+				    (const char *)xmlTextReaderConstName(r->xr));
+		r->root = c;
+		r->saw_root = 1;
+		return 0;
+	}
+	if (d == 1) {
+		int rec = r->root == E_MedlineCitationSet ? c == E_MedlineCitation
+				: c == E_PubmedArticle || c == E_PubmedBookArticle;
+		if (rec || c == E_DeleteCitation) {
+			begin_event(r);
+			r->in_rec = rec;
+			r->in_del = !rec;
+			r->rec_line = (uint64_t)cur_line(r);
+		}
+		return 0;
+	}
+	if (!r->in_rec && !r->in_del)
+		return 0;
+	return start_field(r, c, (enum el)r->stack[d - 1], (enum el)r->stack[d - 2], d);
+}
+
+/* ---- libxml2 error routing ------------------------------------------ */
+
+/* Copies a libxml2 message without its newlines and trailing blanks, with
+ * a lowercase first letter (house style) unless it starts an acronym. */
+static void tidy(char *dst, size_t cap, const char *msg)
+{
+	size_t o = 0;
+	int sp = 0;
+	for (const char *p = msg ? msg : "error"; *p && o + 1 < cap; p++) {
+		if (is_ws((unsigned char)*p)) {
+			sp = o > 0;
+			continue;
+		}
+		if (sp && o + 2 < cap)
+			dst[o++] = ' ';
+		sp = 0;
+		dst[o++] = *p;
+	}
+	dst[o] = '\0';
+	if (o >= 2 && dst[0] >= 'A' && dst[0] <= 'Z' && dst[1] >= 'a' && dst[1] <= 'z')
+		dst[0] = (char)(dst[0] - 'A' + 'a');
+}
+
+#if LIBXML_VERSION >= 21200
+static void on_xml_error(void *arg, const xmlError *xe)
+#else
+static void on_xml_error(void *arg, xmlErrorPtr xe)
+#endif
+{
+	pm_reader *r = arg;
+	if (xe == NULL || r->perr.code != 0 || xe->level == XML_ERR_WARNING)
+		return;
+	/* PubMed's DTD declares xmlns:mml as a #FIXED default; without
+	 * loading the DTD an undeclared mml: prefix is a namespace error in
+	 * libxml2's eyes but harmless for us. */
+	if (xe->domain == XML_FROM_NAMESPACE)
+		return;
+	char msg[600];
+	tidy(msg, sizeof msg, xe->message);
+	int code = ERR_PARSE;
+	/* libxml2's own limits (depth 256, 10 MB text nodes, entity
+	 * amplification) are limits for us too. */
+	if (strstr(msg, "xcessive depth") || strstr(msg, "huge") || strstr(msg, "Huge") ||
+	    strstr(msg, "amplification"))
+		code = ERR_LIMIT;
+	else if (xe->code == XML_ERR_NO_MEMORY)
+		code = ERR_NOMEM;
+	/* The push parser says "document is empty" for anything that does
+	 * not start with markup (a JSON string, a text dump). */
+	if (xe->code == XML_ERR_DOCUMENT_EMPTY && gzin_bytes(r->in) > 0)
+		snprintf(msg, sizeof msg, "not XML: start tag expected, '<' not found");
+	if (xe->code == XML_ERR_INVALID_CHAR || xe->code == XML_ERR_INVALID_ENCODING) {
+		const char *bytes = strstr(msg, "Bytes:");
+		if (strstr(msg, "UTF-8")) {
+			err_set(&r->perr, ERR_PARSE, "%s:%d: invalid UTF-8%s%s", r->name,
+				xe->line > 0 ? xe->line : 1, bytes ? " (" : "", bytes ? bytes : "");
+			if (bytes)
+				strncat(r->perr.msg, ")", sizeof r->perr.msg - strlen(r->perr.msg) - 1);
+			return;
+		}
+	}
+	err_set(&r->perr, code, "%s:%d: %s", r->name, xe->line > 0 ? xe->line : 1, msg);
+}
+
+/* Errors libxml2 raises without a parser context (the encoding layer)
+ * go to the thread's generic handler, which by default prints to stderr.
+ * pm_open/pm_next point it here for the duration of the call. */
+static void on_generic(void *arg, const char *fmt, ...)
+{
+	pm_reader *r = arg;
+	if (r->perr.code != 0)
+		return;
+	char raw[600], msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	tidy(msg, sizeof msg, raw);
+	if (msg[0] == '\0')
+		return;
+	long line = r->xr ? xmlTextReaderGetParserLineNumber(r->xr) : 1;
+	err_set(&r->perr, ERR_PARSE, "%s:%ld: %s", r->name, line > 0 ? line : 1, msg);
+}
+
+struct saved_handler {
+	xmlGenericErrorFunc fn;
+	void *ctx;
+};
+
+static struct saved_handler catch_generic(pm_reader *r)
+{
+	struct saved_handler s = {xmlGenericError, xmlGenericErrorContext};
+	xmlSetGenericErrorFunc(r, on_generic);
+	return s;
+}
+
+static void release_generic(struct saved_handler s)
+{
+	xmlSetGenericErrorFunc(s.ctx, s.fn);
+}
+
+/* ---- public API ----------------------------------------------------- */
+
+pm_reader *pm_open(const char *path, struct err *e)
+{
+	pm_reader *r = calloc(1, sizeof *r);
+	if (r == NULL) {
+		err_set(e, ERR_NOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	arena_init(&r->arena);
+	r->coll = -1;
+	r->name = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
+	if (r->name == NULL) {
+		err_set(e, ERR_NOMEM, "%s: out of memory", path);
+		goto fail;
+	}
+	r->in = gzin_open(path, e);
+	if (r->in == NULL)
+		goto fail;
+	struct saved_handler s = catch_generic(r);
+	r->xr = xmlReaderForIO(gzin_read, NULL, r->in, NULL, NULL, PM_XML_OPTIONS);
+	release_generic(s);
+	if (r->xr == NULL) {
+		if (gzin_error(r->in))
+			err_set(e, ERR_IO, "%s:1: %s", r->name, gzin_error(r->in));
+		else if (r->perr.code)
+			err_set(e, r->perr.code, "%s", r->perr.msg);
+		else
+			err_set(e, ERR_NOMEM, "%s: cannot create an XML reader", r->name);
+		goto fail;
+	}
+	xmlTextReaderSetStructuredErrorHandler(r->xr, on_xml_error, r);
+	if (intern_names(r) != 0) {
+		err_set(e, r->perr.code, "%s", r->perr.msg);
+		goto fail;
+	}
+	return r;
+fail:
+	pm_close(r, NULL);
+	return NULL;
+}
+
+/* Reports the reader's error in e and marks it dead.  A gzip failure is
+ * the root cause of whatever the XML parser made of the cut-off data, so
+ * it wins; an input with no bytes at all is an "empty file". */
+static int report(pm_reader *r, struct err *e)
+{
+	r->dead = 1;
+	const char *gz = gzin_error(r->in);
+	int line = xmlTextReaderGetParserLineNumber(r->xr);
+	if (line <= 0)
+		line = 1;
+	if (gz)
+		return err_set(e, ERR_IO, "%s:%d: %s", r->name, line, gz);
+	if (gzin_bytes(r->in) == 0)
+		return err_set(e, ERR_PARSE, "%s:1: empty file", r->name);
+	if (r->perr.code)
+		return err_set(e, r->perr.code, "%s", r->perr.msg);
+	return err_set(e, ERR_PARSE, "%s:%d: malformed XML", r->name, line);
+}
+
+int pm_next(pm_reader *r, struct pm_event *ev, struct err *e)
+{
+	if (r->dead)
+		return err_set(e, ERR_USAGE, "%s: read after an error", r->name);
+	if (r->done)
+		return 0;
+	struct saved_handler s = catch_generic(r);
+	int rc = 0;
+	r->ready = 0;
+	for (;;) {
+		int ret = xmlTextReaderRead(r->xr);
+		if (ret < 0 || r->perr.code) {
+			rc = report(r, e);
+			break;
+		}
+		if (ret == 0) {
+			if (gzin_error(r->in) || gzin_bytes(r->in) == 0) {
+				rc = report(r, e);
+			} else if (!r->saw_root) {
+				fail(r, ERR_PARSE, "no root element");
+				rc = report(r, e);
+			} else {
+				r->done = 1;
+			}
+			break;
+		}
+		/* Dispatch on the tree node's own type: xmlTextReaderNodeType()
+		 * classifies every text node as (significant) whitespace or not
+		 * by walking up for xml:space, a measurable cost per node that
+		 * buf_text() makes unnecessary. */
+		xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
+		int d;
+		switch (n ? n->type : XML_DOCUMENT_NODE) {
+		case XML_ELEMENT_NODE:
+			d = xmlTextReaderDepth(r->xr);
+			if (xmlTextReaderNodeType(r->xr) == XML_READER_TYPE_END_ELEMENT) {
+				if (d >= 0 && d < PM_MAX_DEPTH)
+					on_end(r, d);
+				break;
+			}
+			if (on_start(r, d) != 0)
+				break;
+			if (xmlTextReaderIsEmptyElement(r->xr) == 1)
+				on_end(r, d);
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE: {
+			const char *v = (const char *)n->content;
+			size_t len = v ? strlen(v) : 0;
+			if (len > PM_MAX_TEXT_BYTES)
+				fail(r, ERR_LIMIT, "text node longer than %zu MiB",
+				     PM_MAX_TEXT_BYTES >> 20);
+			else if (r->coll >= 0)
+				buf_text(r, &r->fb, v, len);
+			break;
+		}
+		case XML_ENTITY_REF_NODE:
+			fail(r, ERR_PARSE, "entity references are not allowed (&%s;)",
+			     (const char *)n->name);
+			break;
+		case XML_DTD_NODE:
+			/* The efetch DOCTYPE names an external DTD, which is never
+			 * loaded; an internal subset declaring entities can only be
+			 * an attack or a mistake. */
+			if (((xmlDtdPtr)n)->entities || ((xmlDtdPtr)n)->pentities)
+				fail(r, ERR_PARSE, "entity declarations are not allowed");
+			break;
+		default:
+			break;
+		}
+		if (r->perr.code) {
+			rc = report(r, e);
+			break;
+		}
+		if (r->ready) {
+			*ev = r->ev;
+			rc = 1;
+			break;
+		}
+	}
+	release_generic(s);
+	return rc;
+}
+
+uint64_t pm_skipped(const pm_reader *r)
+{
+	return r->skipped;
+}
+
+uint64_t pm_bytes(const pm_reader *r)
+{
+	return gzin_bytes(r->in);
+}
+
+int pm_close(pm_reader *r, struct err *e)
+{
+	if (r == NULL)
+		return 0;
+	if (r->xr)
+		xmlFreeTextReader(r->xr);
+	int rc = gzin_close(r->in, r->name ? r->name : "input", e);
+	arena_free(&r->arena);
+	free(r->fb.p);
+	free(r->label.p);
+	free(r->abs.p);
+	free(r->oabs.p);
+	struct vec *vs[] = {&r->authors, &r->meshes, &r->quals, &r->kws, &r->pts,
+			    &r->langs, &r->refs, &r->dels};
+	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+		free(vs[i]->p);
+	free(r->name);
+	free(r);
+	return rc;
+}

@@ -1,0 +1,449 @@
+/*
+ * segwrite.c - the segment writer (see segwrite.h; bytes per FORMAT.md).
+ *
+ * Each file is streamed through a buffered writer that keeps a running
+ * CRC-32; the header, which holds the CRC and body length, is written last
+ * at offset 0.  Only the document table and the two small block indexes
+ * are kept in memory (about 26 bytes per document).
+ */
+#include "segwrite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <streamvbyte.h>
+#include <streamvbytedelta.h>
+
+#include "fmt.h"
+#include "seg.h"
+
+struct wfile {
+	int fd;
+	char path[4200];
+	uint8_t *buf;
+	size_t len;
+	uint64_t body_len;
+	uint32_t crc;
+	const char *kind;
+};
+
+#define WBUF_BYTES ((size_t)1 << 20)
+
+struct sw_writer {
+	char dir[4096];
+	char name[64];
+	uint32_t an_version, flags;
+	struct wfile f[SEGF_N];
+	struct err e;
+	/* documents */
+	struct fmt_buf docs;  /* ndocs * SEG_DOC_BYTES */
+	uint32_t ndocs;
+	uint64_t field_len_sum[F_NFIELDS];
+	/* stored: the block being filled, and the block index */
+	struct fmt_buf sblock, sindex, zbuf;
+	uint32_t sblock_docs;
+	/* dictionary */
+	struct fmt_buf dindex, dblock;
+	uint32_t nterms;
+	uint8_t prevkey[SEG_MAX_KEY];
+	size_t prevlen;
+	/* scratch for postings */
+	struct fmt_buf post, skips;
+};
+
+static int wf_flush(sw_writer *w, struct wfile *f)
+{
+	size_t off = 0;
+	while (off < f->len) {
+		ssize_t n = write(f->fd, f->buf + off, f->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_errno(&w->e, errno, "cannot write '%s'", f->path);
+		}
+		off += (size_t)n;
+	}
+	f->len = 0;
+	return 0;
+}
+
+static int wf_write(sw_writer *w, struct wfile *f, const void *p, size_t n)
+{
+	if (w->e.code)
+		return w->e.code;
+	f->crc = fmt_crc32(f->crc, p, n);
+	f->body_len += n;
+	const uint8_t *q = p;
+	while (n > 0) {
+		size_t room = WBUF_BYTES - f->len;
+		size_t k = n < room ? n : room;
+		memcpy(f->buf + f->len, q, k);
+		f->len += k;
+		q += k;
+		n -= k;
+		if (f->len == WBUF_BYTES && wf_flush(w, f))
+			return w->e.code;
+	}
+	return 0;
+}
+
+static int wf_open(sw_writer *w, struct wfile *f, const char *ext, const char *kind)
+{
+	snprintf(f->path, sizeof f->path, "%s/%s%s", w->dir, w->name, ext);
+	f->kind = kind;
+	f->crc = 0;
+	f->body_len = 0;
+	f->len = 0;
+	f->buf = malloc(WBUF_BYTES);
+	if (f->buf == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0)
+		return err_errno(&w->e, errno, "cannot create '%s'", f->path);
+	/* room for the header, written at the end */
+	static const uint8_t zero[SEG_HEADER_BYTES];
+	memcpy(f->buf, zero, SEG_HEADER_BYTES);
+	f->len = SEG_HEADER_BYTES;
+	return 0;
+}
+
+static int wf_close(sw_writer *w, struct wfile *f, uint64_t *total)
+{
+	static const uint8_t pad[SEG_TAIL_PAD];
+	uint8_t hdr[SEG_HEADER_BYTES];
+	if (w->e.code)
+		return w->e.code;
+	/* padding is not part of the body: no CRC, no body_len */
+	if (f->len + SEG_TAIL_PAD > WBUF_BYTES && wf_flush(w, f))
+		return w->e.code;
+	memcpy(f->buf + f->len, pad, SEG_TAIL_PAD);
+	f->len += SEG_TAIL_PAD;
+	if (wf_flush(w, f))
+		return w->e.code;
+	struct seg_header h = {.version = SARC_FORMAT_VERSION,
+			       .an_version = w->an_version,
+			       .flags = w->flags,
+			       .body_crc = f->crc,
+			       .body_len = f->body_len};
+	memcpy(h.kind, f->kind, 5);
+	seg_header_encode(hdr, &h);
+	if (pwrite(f->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr)
+		return err_errno(&w->e, errno ? errno : EIO, "cannot write '%s'", f->path);
+	if (fsync(f->fd) != 0)
+		return err_errno(&w->e, errno, "cannot sync '%s'", f->path);
+	if (close(f->fd) != 0) {
+		f->fd = -1;
+		return err_errno(&w->e, errno, "cannot close '%s'", f->path);
+	}
+	f->fd = -1;
+	*total += SEG_HEADER_BYTES + f->body_len + SEG_TAIL_PAD;
+	return 0;
+}
+
+static void sw_free(sw_writer *w, int remove_files)
+{
+	for (int i = 0; i < SEGF_N; i++) {
+		if (w->f[i].fd >= 0)
+			close(w->f[i].fd);
+		if (remove_files && w->f[i].path[0])
+			unlink(w->f[i].path);
+		free(w->f[i].buf);
+	}
+	fmt_buf_free(&w->docs);
+	fmt_buf_free(&w->sblock);
+	fmt_buf_free(&w->sindex);
+	fmt_buf_free(&w->zbuf);
+	fmt_buf_free(&w->dindex);
+	fmt_buf_free(&w->dblock);
+	fmt_buf_free(&w->post);
+	fmt_buf_free(&w->skips);
+	free(w);
+}
+
+sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
+		   struct err *e)
+{
+	sw_writer *w = calloc(1, sizeof *w);
+	if (w == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < SEGF_N; i++)
+		w->f[i].fd = -1;
+	snprintf(w->dir, sizeof w->dir, "%s", dir);
+	snprintf(w->name, sizeof w->name, "%s", name);
+	w->an_version = an_version;
+	w->flags = flags;
+	for (int i = 0; i < SEGF_N; i++)
+		if (wf_open(w, &w->f[i], seg_file_ext[i], seg_file_kind[i]))
+			break;
+	if (w->e.code) {
+		*e = w->e;
+		sw_free(w, 1);
+		return NULL;
+	}
+	return w;
+}
+
+const struct err *sw_error(const sw_writer *w)
+{
+	return &w->e;
+}
+
+static int flush_stored_block(sw_writer *w)
+{
+	if (w->sblock_docs == 0)
+		return 0;
+	uLongf clen = compressBound(w->sblock.len);
+	uint8_t *z = fmt_buf_reserve(&w->zbuf, clen);
+	if (z == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	if (compress2(z, &clen, w->sblock.p, w->sblock.len, Z_DEFAULT_COMPRESSION) != Z_OK)
+		return err_set(&w->e, ERR_NOMEM, "cannot compress stored fields");
+	fmt_buf_u64(&w->sindex, w->f[SEGF_STORED].body_len);
+	fmt_buf_u32(&w->sindex, (uint32_t)clen);
+	fmt_buf_u32(&w->sindex, (uint32_t)w->sblock.len);
+	wf_write(w, &w->f[SEGF_STORED], z, clen);
+	w->sblock.len = 0;
+	w->sblock_docs = 0;
+	return w->e.code;
+}
+
+int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
+	       const uint8_t *stored, size_t n)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->ndocs == UINT32_MAX - 1)
+		return err_set(&w->e, ERR_LIMIT, "%s: too many documents in one segment", w->name);
+	uint8_t *d = fmt_buf_reserve(&w->docs, SEG_DOC_BYTES);
+	if (d == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	fmt_put_u32le(d, pmid);
+	fmt_put_u16le(d + 4, year);
+	for (unsigned f = 0; f < F_NFIELDS; f++) {
+		fmt_put_u16le(d + 6 + 2 * f, lens[f]);
+		w->field_len_sum[f] += lens[f];
+	}
+	w->docs.len += SEG_DOC_BYTES;
+	w->ndocs++;
+	fmt_buf_str(&w->sblock, (const char *)stored, n);
+	if (w->sblock.rc)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	if (++w->sblock_docs == SEG_STORED_BLOCK)
+		return flush_stored_block(w);
+	return 0;
+}
+
+static int flush_dict_block(sw_writer *w)
+{
+	if (w->dblock.len == 0)
+		return 0;
+	fmt_buf_u32(&w->dindex, (uint32_t)w->f[SEGF_DICT].body_len);
+	wf_write(w, &w->f[SEGF_DICT], w->dblock.p, w->dblock.len);
+	w->dblock.len = 0;
+	return w->e.code;
+}
+
+int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
+		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (keylen == 0 || keylen > SEG_MAX_KEY || df == 0)
+		return err_set(&w->e, ERR_USAGE, "%s: bad term", w->name);
+	unsigned field = key[0] < F_NFIELDS ? key[0] : 0;
+	uint64_t pos_start = w->f[SEGF_POS].body_len;
+	uint32_t nblocks = (df + SEG_BLOCK - 1) / SEG_BLOCK;
+	w->post.len = 0;
+	w->skips.len = 0;
+	uint32_t prev = 0, tmp[SEG_BLOCK];
+	size_t pi = 0;
+	uint8_t vb[10 * 64];
+	for (uint32_t b = 0; b < nblocks; b++) {
+		uint32_t n = b + 1 < nblocks ? SEG_BLOCK : df - b * SEG_BLOCK;
+		const uint32_t *bd = docs + (size_t)b * SEG_BLOCK;
+		const uint32_t *bt = tfs + (size_t)b * SEG_BLOCK;
+		uint32_t maxtf = 0;
+		uint16_t minlen = UINT16_MAX;
+		for (uint32_t i = 0; i < n; i++) {
+			if (bt[i] > maxtf)
+				maxtf = bt[i];
+			uint16_t l = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 + 2 * field);
+			if (l < minlen)
+				minlen = l;
+			tmp[i] = bt[i] - 1;
+		}
+		/* skip entry (§5): last doc, block offset, positions offset, max tf, min length */
+		fmt_buf_u32(&w->skips, bd[n - 1]);
+		fmt_buf_u32(&w->skips, (uint32_t)w->post.len);
+		fmt_buf_u32(&w->skips, (uint32_t)(w->f[SEGF_POS].body_len - pos_start));
+		fmt_buf_u32(&w->skips, maxtf);
+		fmt_buf_u16(&w->skips, minlen);
+		uint8_t *o = fmt_buf_reserve(&w->post, streamvbyte_max_compressedbytes(n) * 2);
+		if (o == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		size_t k = streamvbyte_delta_encode(bd, n, o, prev);
+		k += streamvbyte_encode(tmp, n, o + k);
+		w->post.len += k;
+		prev = bd[n - 1];
+		/* positions: per posting, tf gaps as varints */
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t last = 0;
+			size_t vn = 0;
+			for (uint32_t j = 0; j < bt[i]; j++) {
+				uint32_t p = pos[pi++];
+				vn += fmt_put_varint(vb + vn, p - last);
+				last = p;
+				if (vn > sizeof vb - 10) {
+					wf_write(w, &w->f[SEGF_POS], vb, vn);
+					vn = 0;
+				}
+			}
+			wf_write(w, &w->f[SEGF_POS], vb, vn);
+		}
+	}
+	if (w->post.rc || w->skips.rc)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	uint64_t post_off = w->f[SEGF_POST].body_len;
+	if (nblocks > 1)
+		wf_write(w, &w->f[SEGF_POST], w->skips.p, w->skips.len);
+	wf_write(w, &w->f[SEGF_POST], w->post.p, w->post.len);
+	uint64_t post_len = w->f[SEGF_POST].body_len - post_off;
+	/* dictionary entry, front-coded against the previous key in the block */
+	size_t shared = 0;
+	if (w->nterms % SEG_DICT_BLOCK != 0) {
+		size_t m = keylen < w->prevlen ? keylen : w->prevlen;
+		while (shared < m && key[shared] == w->prevkey[shared])
+			shared++;
+	} else if (flush_dict_block(w)) {
+		return w->e.code;
+	}
+	fmt_buf_varint(&w->dblock, shared);
+	fmt_buf_str(&w->dblock, (const char *)key + shared, keylen - shared);
+	fmt_buf_varint(&w->dblock, df);
+	fmt_buf_varint(&w->dblock, post_off);
+	fmt_buf_varint(&w->dblock, post_len);
+	fmt_buf_varint(&w->dblock, pos_start);
+	fmt_buf_varint(&w->dblock, w->f[SEGF_POS].body_len - pos_start);
+	if (w->dblock.rc)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	memcpy(w->prevkey, key, keylen);
+	w->prevlen = keylen;
+	w->nterms++;
+	return w->e.code;
+}
+
+static int cmp_u64(const void *a, const void *c)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)c;
+	return x < y ? -1 : x > y;
+}
+
+static int finish_doc(sw_writer *w)
+{
+	struct fmt_buf b;
+	fmt_buf_init(&b);
+	fmt_buf_u32(&b, w->ndocs);
+	fmt_buf_u32(&b, F_NFIELDS);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		fmt_buf_u64(&b, w->field_len_sum[f]);
+	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
+	wf_write(w, &w->f[SEGF_DOC], w->docs.p, w->docs.len);
+	/* pmid map: (pmid, doc) sorted by pmid then doc, as one u64 key each */
+	uint64_t *m = malloc(sizeof *m * (w->ndocs ? w->ndocs : 1));
+	if (m == NULL) {
+		fmt_buf_free(&b);
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	}
+	for (uint32_t d = 0; d < w->ndocs; d++)
+		m[d] = (uint64_t)fmt_get_u32le(w->docs.p + (size_t)d * SEG_DOC_BYTES) << 32 | d;
+	qsort(m, w->ndocs, sizeof *m, cmp_u64);
+	b.len = 0;
+	for (uint32_t d = 0; d < w->ndocs; d++) {
+		fmt_buf_u32(&b, (uint32_t)(m[d] >> 32));
+		fmt_buf_u32(&b, (uint32_t)m[d]);
+	}
+	free(m);
+	if (b.rc)
+		err_set(&w->e, ERR_NOMEM, "out of memory");
+	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
+	fmt_buf_free(&b);
+	return w->e.code;
+}
+
+int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e)
+{
+	uint8_t t[16];
+	uint64_t total = 0;
+	finish_doc(w);
+	flush_stored_block(w);
+	fmt_put_u32le(t, w->ndocs);
+	fmt_put_u32le(t + 4, (uint32_t)(w->sindex.len / 16));
+	fmt_put_u64le(t + 8, w->f[SEGF_STORED].body_len);
+	wf_write(w, &w->f[SEGF_STORED], w->sindex.p, w->sindex.len);
+	wf_write(w, &w->f[SEGF_STORED], t, 16);
+	flush_dict_block(w);
+	fmt_put_u32le(t, w->nterms);
+	fmt_put_u32le(t + 4, (uint32_t)(w->dindex.len / 4));
+	fmt_put_u64le(t + 8, w->f[SEGF_DICT].body_len);
+	wf_write(w, &w->f[SEGF_DICT], w->dindex.p, w->dindex.len);
+	wf_write(w, &w->f[SEGF_DICT], t, 16);
+	if (w->sindex.rc || w->dindex.rc)
+		err_set(&w->e, ERR_NOMEM, "out of memory");
+	for (int i = 0; i < SEGF_N && !w->e.code; i++)
+		wf_close(w, &w->f[i], &total);
+	int rc = w->e.code;
+	if (bytes_out)
+		*bytes_out = total;
+	if (rc)
+		err_set(e, rc, "%s", w->e.msg);
+	sw_free(w, rc != 0);
+	return rc;
+}
+
+void sw_abort(sw_writer *w)
+{
+	sw_free(w, 1);
+}
+
+int sw_write_del(const char *dir, const char *name, uint32_t ndocs, const uint8_t *bits,
+		 uint32_t an_version, uint32_t flags, struct err *e)
+{
+	sw_writer w;
+	memset(&w, 0, sizeof w);
+	snprintf(w.dir, sizeof w.dir, "%s", dir);
+	w.name[0] = '\0';
+	w.an_version = an_version;
+	w.flags = flags;
+	struct wfile *f = &w.f[0];
+	f->fd = -1;
+	/* the name already carries its extension */
+	snprintf(w.name, sizeof w.name, "%s", name);
+	uint64_t total = 0;
+	uint32_t ndel = 0;
+	size_t nbytes = ((size_t)ndocs + 7) / 8;
+	for (uint32_t d = 0; d < ndocs; d++)
+		ndel += bits[d >> 3] >> (d & 7) & 1;
+	uint8_t hdr[8];
+	fmt_put_u32le(hdr, ndocs);
+	fmt_put_u32le(hdr + 4, ndel);
+	if (wf_open(&w, f, "", SEG_KIND_DEL) == 0) {
+		wf_write(&w, f, hdr, sizeof hdr);
+		wf_write(&w, f, bits, nbytes);
+		wf_close(&w, f, &total);
+	}
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->buf);
+	if (w.e.code) {
+		unlink(f->path);
+		return err_set(e, w.e.code, "%s", w.e.msg);
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * segwrite.h - writes one immutable segment (FORMAT.md §2-§7): documents
+ * first, in document-id order, then terms in key order.  Used both to flush
+ * the in-memory inverter and to merge segments.
+ */
+#ifndef SEGWRITE_H
+#define SEGWRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "fields.h"
+
+typedef struct sw_writer sw_writer;
+
+/* Creates the files dir/name.{sdoc,sdic,spst,spos,ssto}.  NULL on failure. */
+sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
+		   struct err *e);
+
+/* Appends the next document (its id is the number of documents added
+ * before it).  stored[0..n) is the encoded stored record (stored.h). */
+int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
+	       const uint8_t *stored, size_t n);
+
+/* Appends a term (keys strictly increasing): df postings with increasing
+ * document ids, their frequencies, and sum(tfs) positions (each document's
+ * positions in increasing order). */
+int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
+		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos);
+
+/* Writes the remaining parts, the headers, and fsyncs every file.  Frees w
+ * in every case; on failure the files are removed and e is filled. */
+int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e);
+
+/* Removes the files and frees w. */
+void sw_abort(sw_writer *w);
+
+/* The error a failed call recorded. */
+const struct err *sw_error(const sw_writer *w);
+
+
+
+/* Writes the deletion file dir/name (FORMAT.md §6): bitmap of ndocs bits,
+ * a set bit marking a deleted document; fsyncs it. */
+int sw_write_del(const char *dir, const char *name, uint32_t ndocs, const uint8_t *bits,
+		 uint32_t an_version, uint32_t flags, struct err *e);
+#endif

@@ -1,0 +1,626 @@
+/*
+ * docs.c - what the engine says about documents rather than how it ranks
+ * them: stored records, highlights, explanations, facets, citation counts
+ * and "similar articles" queries (see sarc.h).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fmt.h"
+#include "stored.h"
+
+struct doc_priv {
+	uint8_t *raw;
+	uint32_t *refs;
+};
+
+static int fill_doc(sarc_index *ix, uint32_t segno, uint32_t doc, struct sarc_doc *d, char *err,
+		    size_t errcap)
+{
+	struct err e;
+	err_clear(&e);
+	memset(d, 0, sizeof *d);
+	struct doc_priv *p = calloc(1, sizeof *p);
+	size_t n;
+	if (p == NULL) {
+		eng_err(err, errcap, "out of memory");
+		return ERR_NOMEM;
+	}
+	int rc = seg_stored_get(&ix->x.segs[segno], doc, &p->raw, &n, &e);
+	if (rc) {
+		free(p);
+		eng_err(err, errcap, "%s", e.msg);
+		return rc;
+	}
+	struct st_record r;
+	if ((rc = st_decode(p->raw, n, &r, &p->refs)) != 0) {
+		free(p->raw);
+		free(p);
+		eng_err(err, errcap, "%s.ssto: stored record of document %u is damaged",
+			ix->x.segs[segno].name, doc);
+		return rc;
+	}
+	d->pmid = r.pmid;
+	d->version = r.version;
+	d->year = r.year;
+	d->title = r.s[ST_TITLE];
+	d->abstract = r.s[ST_ABSTRACT];
+	d->authors = r.s[ST_AUTHORS];
+	d->journal = r.s[ST_JOURNAL];
+	d->journal_iso = r.s[ST_JOURNAL_ISO];
+	d->mesh = r.s[ST_MESH];
+	d->keywords = r.s[ST_KEYWORDS];
+	d->pubtypes = r.s[ST_PUBTYPES];
+	d->languages = r.s[ST_LANGUAGES];
+	d->doi = r.s[ST_DOI];
+	d->pmc = r.s[ST_PMC];
+	d->refs = r.refs;
+	d->nrefs = r.nrefs;
+	d->priv_ = p;
+	return 0;
+}
+
+int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, char *err,
+		 size_t errcap)
+{
+	if (h->seg >= ix->x.nsegs || h->doc >= ix->x.segs[h->seg].ndocs) {
+		eng_err(err, errcap, "no such document");
+		return ERR_NOTFOUND;
+	}
+	return fill_doc(ix, h->seg, h->doc, d, err, errcap);
+}
+
+/* Finds the live document with pmid: 0 found, 1 absent. */
+static int find_live(sarc_index *ix, uint32_t pmid, uint32_t *segno, uint32_t *doc)
+{
+	for (size_t i = ix->x.nsegs; i-- > 0;) {
+		uint32_t found[8];
+		size_t n = seg_find_pmid(&ix->x.segs[i], pmid, found, 8);
+		for (size_t j = 0; j < n; j++)
+			if (!seg_deleted(&ix->x.segs[i], found[j])) {
+				*segno = (uint32_t)i;
+				*doc = found[j];
+				return 0;
+			}
+	}
+	return 1;
+}
+
+int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct sarc_hit *h,
+		     char *err, size_t errcap)
+{
+	uint32_t segno, doc;
+	memset(d, 0, sizeof *d);
+	if (find_live(ix, pmid, &segno, &doc))
+		return 1;
+	if (h) {
+		memset(h, 0, sizeof *h);
+		h->pmid = pmid;
+		h->seg = segno;
+		h->doc = doc;
+		h->year = seg_doc_year(&ix->x.segs[segno], doc);
+	}
+	return fill_doc(ix, segno, doc, d, err, errcap);
+}
+
+void sarc_doc_free(struct sarc_doc *d)
+{
+	struct doc_priv *p = d->priv_;
+	if (p) {
+		free(p->raw);
+		free(p->refs);
+		free(p);
+	}
+	memset(d, 0, sizeof *d);
+}
+
+uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid)
+{
+	uint8_t key[32];
+	char num[16];
+	int n = snprintf(num, sizeof num, "%u", pmid);
+	size_t kl = eng_key(key, F_CITES, num, (size_t)n);
+	uint32_t count = 0;
+	struct err e;
+	err_clear(&e);
+	for (size_t i = 0; i < ix->x.nsegs; i++) {
+		const struct seg *s = &ix->x.segs[i];
+		struct seg_term t;
+		if (seg_lookup(s, key, kl, &t, &e) != 1)
+			continue;
+		struct seg_postings pc;
+		if (seg_postings_open(&pc, s, &t, &e))
+			continue;
+		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc))
+			count += !seg_deleted(s, d);
+	}
+	return count;
+}
+
+/* ---- highlighting ---- */
+
+struct hl_ctx {
+	const struct q_node *root;
+	unsigned field;
+	struct sarc_span *v;
+	size_t n, cap;
+	int oom;
+};
+
+/* Does any positive leaf of q searching field match term t? */
+static int leaf_has(const struct q_node *q, unsigned field, const char *t, size_t n)
+{
+	if (q == NULL || q->prohibited)
+		return 0;
+	switch (q->type) {
+	case Q_TERMS:
+	case Q_PHRASE:
+		if (!(q->fields & FIELD_BIT(field)))
+			return 0;
+		for (size_t i = 0; i < q->nterms; i++)
+			if (q->terms[i].len == n && memcmp(q->terms[i].text, t, n) == 0)
+				return 1;
+		return 0;
+	case Q_PREFIX:
+		return (q->fields & FIELD_BIT(field)) && q->nterms > 0 && n >= q->terms[0].len &&
+		       memcmp(q->terms[0].text, t, q->terms[0].len) == 0;
+	case Q_NOT:
+		return q->nkids > 0 && leaf_has(q->kids[0], field, t, n);
+	default:
+		for (size_t i = 0; i < q->nkids; i++)
+			if (leaf_has(q->kids[i], field, t, n))
+				return 1;
+		return 0;
+	}
+}
+
+static int hl_emit(void *ctx, const struct an_term *t)
+{
+	struct hl_ctx *h = ctx;
+	if (!leaf_has(h->root, h->field, t->text, t->len))
+		return 0;
+	if (h->n > 0 && t->start <= h->v[h->n - 1].end) {
+		if (t->end > h->v[h->n - 1].end)
+			h->v[h->n - 1].end = t->end;
+		return 0;
+	}
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		struct sarc_span *v = realloc(h->v, sizeof *v * cap);
+		if (v == NULL) {
+			h->oom = 1;
+			return 1;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n].start = t->start;
+	h->v[h->n].end = t->end;
+	h->n++;
+	return 0;
+}
+
+int sarc_highlight(sarc_index *ix, sarc_query *q, int field, const char *text, size_t n,
+		   struct sarc_span **spans, size_t *nspans)
+{
+	struct hl_ctx h = {.root = q->root, .field = (unsigned)field};
+	uint32_t pos = 0;
+	an_run(ix->an, text, n, &pos, NULL, hl_emit, &h);
+	if (h.oom) {
+		free(h.v);
+		return ERR_NOMEM;
+	}
+	/* the analyzer may report a part after its whole: keep spans sorted and disjoint */
+	for (size_t i = 1; i < h.n; i++)
+		for (size_t j = i; j > 0 && h.v[j - 1].start > h.v[j].start; j--) {
+			struct sarc_span t = h.v[j];
+			h.v[j] = h.v[j - 1];
+			h.v[j - 1] = t;
+		}
+	size_t m = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		if (m > 0 && h.v[i].start <= h.v[m - 1].end) {
+			if (h.v[i].end > h.v[m - 1].end)
+				h.v[m - 1].end = h.v[i].end;
+		} else {
+			h.v[m++] = h.v[i];
+		}
+	}
+	*spans = h.v;
+	*nspans = m;
+	return 0;
+}
+
+/* ---- explain ---- */
+
+struct strbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_printf(struct strbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+static void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->p && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap ? b->cap * 2 : 256) + (size_t)n;
+		char *p = realloc(b->p, cap);
+		if (p == NULL)
+			return;
+		b->p = p;
+		b->cap = cap;
+	}
+}
+
+static void explain_term(sarc_index *ix, const struct sc_env *env, const struct sarc_hit *h,
+			 unsigned f, const char *t, size_t n, const char *label, struct strbuf *b)
+{
+	uint8_t key[SEG_MAX_KEY];
+	size_t kl = eng_key(key, f, t, n);
+	const struct seg *s = &ix->x.segs[h->seg];
+	struct seg_term st;
+	struct err e;
+	err_clear(&e);
+	if (seg_lookup(s, key, kl, &st, &e) != 1)
+		return;
+	struct seg_postings pc;
+	if (seg_postings_open(&pc, s, &st, &e) || seg_postings_advance(&pc, h->doc) != h->doc)
+		return;
+	double tf = seg_postings_tf(&pc), df = (double)eng_df(ix, key, kl);
+	double idf = sc_idf(env->N, df), len = seg_doc_len(s, h->doc, f);
+	double part = sc_tfpart(env, f, tf, len);
+	sb_printf(b, "  %-9s %s%.*s: tf=%g df=%g idf=%.6f len=%g avglen=%.2f weight=%g => %.6f\n",
+		  sarc_field_name((int)f), label, (int)n, t, tf, df, idf, len, env->avglen[f],
+		  env->weight[f], f == F_CITES ? 0 : env->weight[f] * idf * part);
+}
+
+static void explain_node(sarc_index *ix, const struct sc_env *env, const struct sarc_hit *h,
+			 const struct q_node *q, struct strbuf *b)
+{
+	if (q == NULL || q->prohibited)
+		return;
+	switch (q->type) {
+	case Q_TERMS:
+	case Q_PREFIX:
+	case Q_PHRASE:
+		for (unsigned f = 0; f < F_NFIELDS; f++) {
+			if (!(q->fields & FIELD_BIT(f)))
+				continue;
+			for (size_t i = 0; i < q->nterms; i++)
+				explain_term(ix, env, h, f, q->terms[i].text, q->terms[i].len,
+					     q->type == Q_PHRASE ? "phrase term " :
+					     q->type == Q_PREFIX ? "prefix " : "", b);
+		}
+		if (q->type == Q_PHRASE)
+			sb_printf(b, "  (a phrase scores its frequency with the sum of its terms' idf)\n");
+		break;
+	case Q_NOT:
+		if (q->nkids > 0)
+			explain_node(ix, env, h, q->kids[0], b);
+		break;
+	case Q_YEAR:
+		sb_printf(b, "  filter year %u..%u (not scored)\n", q->lo, q->hi);
+		break;
+	case Q_PMID:
+	case Q_CITES:
+	case Q_CITEDBY:
+		sb_printf(b, "  filter %s %u (not scored)\n",
+			  q->type == Q_PMID ? "pmid" : q->type == Q_CITES ? "cites" : "citedby", q->lo);
+		break;
+	default:
+		for (size_t i = 0; i < q->nkids; i++)
+			explain_node(ix, env, h, q->kids[i], b);
+	}
+}
+
+int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
+		 const struct sarc_search_opts *o, char **text)
+{
+	struct sc_env env;
+	struct strbuf b = {0};
+	eng_env(ix, &o->params, &env);
+	sb_printf(&b, "  score %.6f = sum of: (N=%g k1=%g b=%g)\n", h->score, env.N, env.k1, env.b);
+	explain_node(ix, &env, h, q->root, &b);
+	if (b.p == NULL)
+		return ERR_NOMEM;
+	*text = b.p;
+	return 0;
+}
+
+/* ---- facets ---- */
+
+struct fcount {
+	char *value;
+	uint64_t count;
+};
+
+struct facet_ctx {
+	int kind; /* 0 year, 1 journal, 2 mesh, 3 pt */
+	struct fcount *v;
+	size_t n, cap;
+	uint64_t years[4096];
+	int err;
+};
+
+static void facet_add(struct facet_ctx *c, const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '*'))
+		n--;
+	if (n == 0)
+		return;
+	/* linear probe over a small table would do; facets are not hot paths */
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->v[i].value) == n && memcmp(c->v[i].value, s, n) == 0) {
+			c->v[i].count++;
+			return;
+		}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct fcount *v = realloc(c->v, sizeof *v * cap);
+		if (v == NULL) {
+			c->err = 1;
+			return;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	if ((c->v[c->n].value = strndup(s, n)) == NULL) {
+		c->err = 1;
+		return;
+	}
+	c->v[c->n++].count = 1;
+}
+
+static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
+{
+	struct facet_ctx *c = ctx;
+	if (c->kind == 0) {
+		uint16_t y = seg_doc_year(&ix->x.segs[segno], doc);
+		c->years[y < 4096 ? y : 0]++;
+		return;
+	}
+	struct sarc_doc d;
+	if (fill_doc(ix, (uint32_t)segno, doc, &d, NULL, 0) != 0) {
+		c->err = 1;
+		return;
+	}
+	if (c->kind == 1) {
+		const char *j = d.journal_iso[0] ? d.journal_iso : d.journal;
+		facet_add(c, j, strlen(j));
+	} else {
+		const char *s = c->kind == 2 ? d.mesh : d.pubtypes;
+		while (*s) {
+			const char *e = strstr(s, "; ");
+			size_t n = e ? (size_t)(e - s) : strlen(s);
+			size_t m = n;
+			if (c->kind == 2) {
+				const char *slash = memchr(s, '/', n);
+				if (slash)
+					m = (size_t)(slash - s);
+			}
+			facet_add(c, s, m);
+			s += n;
+			if (*s)
+				s += 2;
+		}
+	}
+	sarc_doc_free(&d);
+}
+
+static int cmp_fcount(const void *a, const void *b)
+{
+	const struct fcount *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_facet **out,
+	       size_t *n, char *err, size_t errcap)
+{
+	static const char *const kinds[] = {"year", "journal", "mesh", "pt"};
+	struct facet_ctx *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return ERR_NOMEM;
+	c->kind = -1;
+	for (int i = 0; i < 4; i++)
+		if (strcmp(field, kinds[i]) == 0)
+			c->kind = i;
+	if (c->kind < 0) {
+		free(c);
+		eng_err(err, errcap, "unknown facet '%s' (year, journal, mesh, pt)", field);
+		return ERR_USAGE;
+	}
+	int rc = eng_visit(ix, q, facet_visit, c, err, errcap);
+	if (!rc && c->err) {
+		rc = ERR_NOMEM;
+		eng_err(err, errcap, "cannot compute facet '%s'", field);
+	}
+	if (!rc && c->kind == 0) {
+		for (int y = 0; y < 4096; y++)
+			if (c->years[y]) {
+				char v[16];
+				snprintf(v, sizeof v, "%d", y);
+				facet_add(c, v, strlen(v));
+				c->v[c->n - 1].count = c->years[y];
+			}
+	} else if (!rc) {
+		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
+	}
+	if (rc) {
+		for (size_t i = 0; i < c->n; i++)
+			free(c->v[i].value);
+		free(c->v);
+		free(c);
+		return rc;
+	}
+	struct sarc_facet *f = calloc(c->n ? c->n : 1, sizeof *f);
+	if (f == NULL) {
+		for (size_t i = 0; i < c->n; i++)
+			free(c->v[i].value);
+		free(c->v);
+		free(c);
+		return ERR_NOMEM;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		f[i].value = c->v[i].value;
+		f[i].count = c->v[i].count;
+	}
+	*out = f;
+	*n = c->n;
+	free(c->v);
+	free(c);
+	return 0;
+}
+
+void sarc_facets_free(struct sarc_facet *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i].value);
+	free(f);
+}
+
+/* ---- similar articles ---- */
+
+#define SIM_MAX_TERMS 4096
+
+struct sim_term {
+	char t[AN_MAX_TERM_BYTES + 1];
+	uint32_t tf;
+	double w;
+};
+
+struct sim_ctx {
+	struct sim_term *v;
+	size_t n;
+};
+
+static int sim_emit(void *ctx, const struct an_term *t)
+{
+	struct sim_ctx *c = ctx;
+	if (t->kind == AN_JOINED || t->len > AN_MAX_TERM_BYTES)
+		return 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->v[i].t) == t->len && memcmp(c->v[i].t, t->text, t->len) == 0) {
+			c->v[i].tf++;
+			return 0;
+		}
+	if (c->n == SIM_MAX_TERMS)
+		return 0;
+	memcpy(c->v[c->n].t, t->text, t->len);
+	c->v[c->n].t[t->len] = '\0';
+	c->v[c->n].tf = 1;
+	c->n++;
+	return 0;
+}
+
+static int cmp_sim(const void *a, const void *b)
+{
+	const struct sim_term *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return strcmp(x->t, y->t);
+}
+
+int sarc_query_similar(sarc_index *ix, uint32_t pmid, size_t nterms, sarc_query **out,
+		       char *err, size_t errcap)
+{
+	struct sarc_doc d;
+	int rc = sarc_doc_by_pmid(ix, pmid, &d, NULL, err, errcap);
+	if (rc)
+		return rc;
+	struct sim_ctx c = {calloc(SIM_MAX_TERMS, sizeof(struct sim_term)), 0};
+	sarc_query *q = calloc(1, sizeof *q);
+	if (c.v == NULL || q == NULL) {
+		free(c.v);
+		free(q);
+		sarc_doc_free(&d);
+		eng_err(err, errcap, "out of memory");
+		return ERR_NOMEM;
+	}
+	arena_init(&q->a);
+	/* the record's own text: title, abstract, MeSH headings */
+	const char *texts[] = {d.title, d.abstract, d.mesh};
+	for (size_t i = 0; i < 3; i++) {
+		uint32_t pos = 0;
+		an_run(ix->an, texts[i], strlen(texts[i]), &pos, NULL, sim_emit, &c);
+	}
+	/* tf x idf, idf from the abstract field where most text is */
+	for (size_t i = 0; i < c.n; i++) {
+		uint8_t key[SEG_MAX_KEY];
+		size_t kl = eng_key(key, F_ABSTRACT, c.v[i].t, strlen(c.v[i].t));
+		double df = (double)eng_df(ix, key, kl);
+		if (df == 0) {
+			kl = eng_key(key, F_TITLE, c.v[i].t, strlen(c.v[i].t));
+			df = (double)eng_df(ix, key, kl);
+		}
+		/* a term only this record has says nothing about others */
+		c.v[i].w = df <= 1 ? 0 : c.v[i].tf * sc_idf((double)ix->N, df);
+	}
+	qsort(c.v, c.n, sizeof *c.v, cmp_sim);
+	size_t k = 0;
+	while (k < c.n && k < nterms && c.v[k].w > 0)
+		k++;
+	struct q_node *root = arena_alloc(&q->a, sizeof *root);
+	struct q_node **kids = arena_alloc(&q->a, sizeof *kids * (k ? k : 1));
+	if (root == NULL || kids == NULL) {
+		rc = ERR_NOMEM;
+		goto fail;
+	}
+	memset(root, 0, sizeof *root);
+	root->type = Q_OR;
+	root->kids = kids;
+	root->nkids = k;
+	for (size_t i = 0; i < k; i++) {
+		struct q_node *n = arena_alloc(&q->a, sizeof *n);
+		struct q_term *t = arena_alloc(&q->a, sizeof *t);
+		char *s = arena_strndup(&q->a, c.v[i].t, strlen(c.v[i].t));
+		if (!n || !t || !s) {
+			rc = ERR_NOMEM;
+			goto fail;
+		}
+		memset(n, 0, sizeof *n);
+		n->type = Q_TERMS;
+		n->fields = FIELD_BIT(F_TITLE) | FIELD_BIT(F_ABSTRACT) | FIELD_BIT(F_MESH);
+		t->text = s;
+		t->len = strlen(s);
+		t->relpos = 0;
+		n->terms = t;
+		n->nterms = 1;
+		kids[i] = n;
+	}
+	q->root = root;
+	q->exclude_pmid = pmid;
+	q->has_exclude = 1;
+	free(c.v);
+	sarc_doc_free(&d);
+	*out = q;
+	return 0;
+fail:
+	free(c.v);
+	sarc_doc_free(&d);
+	sarc_query_free(q);
+	eng_err(err, errcap, "out of memory");
+	return rc;
+}

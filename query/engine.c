@@ -1,0 +1,1123 @@
+/*
+ * engine.c - the query engine behind sarc.h: opening an index, turning a
+ * parsed query into scorers per segment, and ranking.
+ *
+ * Statistics are global: N, document frequencies and average field lengths
+ * are summed over all segments (documents deleted or replaced since the
+ * last merge still count, as in Lucene, until a merge drops them), so a
+ * document scores the same whichever segment holds it.
+ *
+ * Ranking keeps the best k in a heap ordered by (score, then lower PMID).
+ * A ranked disjunction uses MaxScore (Turtle & Flood 1995) with block-max
+ * bounds (Ding & Suel 2011): kids are sorted by their upper bounds, those
+ * whose bounds together cannot beat the heap's threshold stop generating
+ * candidates, and a candidate is dropped as soon as its partial score plus
+ * the remaining block bounds falls below the threshold.  Every surviving
+ * candidate is scored in full, summing the kids in query order, so scores
+ * are bit-identical to exhaustive evaluation and the ranked list is the same.
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "stored.h"
+
+/* Prefix queries expand to at most this many terms per field. */
+#define PREFIX_CAP 1024
+
+static const char *const field_names[F_NFIELDS] = {
+	"title", "abstract", "mesh", "majr", "keyword", "author", "journal", "pt", "lang", "cites"};
+
+const char *sarc_field_name(int f)
+{
+	return f >= 0 && f < F_NFIELDS ? field_names[f] : "?";
+}
+
+void sarc_params_default(struct sarc_params *p)
+{
+	p->k1 = 1.2;
+	p->b = 0.75;
+	/* A title word says more about a citation than an abstract word;
+	 * MeSH and keywords are curated.  Fields searched only when named
+	 * (author, journal, ...) weigh 1. */
+	for (int f = 0; f < SARC_NFIELDS; f++)
+		p->weight[f] = 1.0;
+	p->weight[F_TITLE] = 2.0;
+	p->weight[F_MESH] = 1.5;
+	p->weight[F_MAJR] = 1.5;
+	p->weight[F_KEYWORD] = 1.5;
+	p->weight[F_CITES] = 0.0; /* cites: is a filter */
+}
+
+void sarc_search_opts_default(struct sarc_search_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->k = 10;
+	sarc_params_default(&o->params);
+}
+
+void eng_err(char *err, size_t cap, const char *fmt, ...)
+{
+	if (err == NULL || cap == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+}
+
+int sarc_open(const char *dir, sarc_index **out, char *err, size_t errcap)
+{
+	struct err e;
+	err_clear(&e);
+	sarc_index *ix = calloc(1, sizeof *ix);
+	if (ix == NULL) {
+		eng_err(err, errcap, "out of memory");
+		return ERR_NOMEM;
+	}
+	int rc = ix_open(&ix->x, dir, &e);
+	if (rc) {
+		eng_err(err, errcap, "%s", e.msg);
+		free(ix);
+		return rc;
+	}
+	if (ix->x.mf.an_version != AN_VERSION) {
+		eng_err(err, errcap, "index '%s' uses analyzer version %u, this sarc-query has %u: rebuild it",
+			dir, ix->x.mf.an_version, AN_VERSION);
+		ix_close(&ix->x);
+		free(ix);
+		return ERR_FORMAT_VERSION;
+	}
+	struct an_settings as = {.stem = (ix->x.mf.flags & MF_FLAG_STEM) != 0,
+				 .stopwords = ix->x.mf.stopwords};
+	if ((ix->an = an_new(&as, &e)) == NULL) {
+		eng_err(err, errcap, "%s", e.msg);
+		ix_close(&ix->x);
+		free(ix);
+		return ERR_NOMEM;
+	}
+	uint64_t sum[F_NFIELDS] = {0};
+	for (size_t i = 0; i < ix->x.nsegs; i++) {
+		const struct seg *s = &ix->x.segs[i];
+		ix->N += s->ndocs;
+		ix->live += s->ndocs - s->ndeleted;
+		for (int f = 0; f < F_NFIELDS; f++)
+			sum[f] += s->field_len_sum[f];
+	}
+	for (int f = 0; f < F_NFIELDS; f++)
+		ix->avglen[f] = ix->N ? (double)sum[f] / (double)ix->N : 0;
+	*out = ix;
+	return 0;
+}
+
+void sarc_close(sarc_index *ix)
+{
+	if (ix == NULL)
+		return;
+	an_free(ix->an);
+	ix_close(&ix->x);
+	free(ix);
+}
+
+uint64_t sarc_ndocs(const sarc_index *ix)
+{
+	return ix->live;
+}
+
+/* ---- queries ---- */
+
+int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_opts *o,
+		     sarc_query **out, char *err, size_t errcap)
+{
+	struct err e;
+	err_clear(&e);
+	sarc_query *q = calloc(1, sizeof *q);
+	if (q == NULL) {
+		eng_err(err, errcap, "out of memory");
+		return ERR_NOMEM;
+	}
+	arena_init(&q->a);
+	struct q_options qo = {.syntax = o && o->syntax == SARC_SYNTAX_PUBMED ? Q_SYNTAX_PUBMED
+									 : Q_SYNTAX_DEFAULT,
+			       .all = o ? o->all : 0,
+			       .default_fields = FIELDS_DEFAULT};
+	int rc = q_parse(text, strlen(text), &qo, ix->an, &q->a, &q->root, &e);
+	if (rc) {
+		eng_err(err, errcap, "%s", e.msg);
+		sarc_query_free(q);
+		return rc;
+	}
+	*out = q;
+	return 0;
+}
+
+int sarc_query_restrict(sarc_query *q, sarc_query *filter)
+{
+	q->filter = filter;
+	return 0;
+}
+
+const char *sarc_query_describe(sarc_query *q)
+{
+	q_dump(q->root, q->desc, sizeof q->desc);
+	if (q->filter) {
+		size_t n = strlen(q->desc);
+		snprintf(q->desc + n, sizeof q->desc - n, " (filter ");
+		n = strlen(q->desc);
+		q_dump(q->filter->root, q->desc + n, sizeof q->desc - n);
+		n = strlen(q->desc);
+		snprintf(q->desc + n, sizeof q->desc - n, ")");
+	}
+	return q->desc;
+}
+
+void sarc_query_free(sarc_query *q)
+{
+	if (q == NULL)
+		return;
+	sarc_query_free(q->filter);
+	arena_free(&q->a);
+	free(q);
+}
+
+/* ---- global statistics ---- */
+
+/* Document frequency of key summed over segments. */
+uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n)
+{
+	uint64_t df = 0;
+	struct seg_term t;
+	struct err e;
+	err_clear(&e);
+	for (size_t i = 0; i < ix->x.nsegs; i++)
+		if (seg_lookup(&ix->x.segs[i], key, n, &t, &e) == 1)
+			df += t.df;
+	return df;
+}
+
+size_t eng_key(uint8_t *key, unsigned field, const char *t, size_t n)
+{
+	if (n + 1 > SEG_MAX_KEY)
+		n = SEG_MAX_KEY - 1;
+	key[0] = (uint8_t)field;
+	memcpy(key + 1, t, n);
+	return n + 1;
+}
+
+/* ---- building scorers for one segment ---- */
+
+struct build_ctx {
+	sarc_index *ix;
+	sarc_query *q;
+	const struct seg *s;
+	size_t segno;
+	struct sc_env *env;
+	struct arena *a;
+	struct err e;
+};
+
+static struct sc *new_sc(struct build_ctx *b, enum sc_kind k)
+{
+	struct sc *c = arena_alloc(b->a, sizeof *c);
+	if (c) {
+		memset(c, 0, sizeof *c);
+		c->kind = k;
+		c->s = b->s;
+		c->env = b->env;
+	}
+	return c;
+}
+
+static struct sc *new_group(struct build_ctx *b, enum sc_kind k, struct sc **kids, size_t n)
+{
+	struct sc *c = new_sc(b, k);
+	if (c == NULL)
+		return NULL;
+	c->kids = arena_alloc(b->a, sizeof *kids * (n ? n : 1));
+	if (c->kids == NULL)
+		return NULL;
+	memcpy(c->kids, kids, sizeof *kids * n);
+	c->nkids = n;
+	double ub = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k == SC_EXCL || k == SC_FILTER) {
+			ub = kids[0]->ub;
+			break;
+		}
+		ub += kids[i]->ub;
+	}
+	c->ub = ub;
+	return c;
+}
+
+/* A term scorer for key in this segment with weight w; NULL (and no error)
+ * when the segment lacks the term. */
+static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, double w)
+{
+	struct seg_term t;
+	int rc = seg_lookup(b->s, key, n, &t, &b->e);
+	if (rc <= 0)
+		return NULL;
+	struct sc *c = new_sc(b, SC_TERM);
+	struct seg_postings *pc = arena_alloc(b->a, sizeof *pc);
+	if (c == NULL || pc == NULL) {
+		err_set(&b->e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (seg_postings_open(pc, b->s, &t, &b->e) != 0)
+		return NULL;
+	c->pc = pc;
+	c->field = key[0];
+	c->w = w;
+	/* the list's bound: the largest block bound */
+	double ub = 0;
+	uint32_t target = 0, last, maxtf;
+	uint16_t minlen;
+	while (seg_postings_block_max(pc, target, &last, &maxtf, &minlen) != SEG_END) {
+		double u = w * sc_tfpart(b->env, c->field, maxtf, minlen);
+		if (u > ub)
+			ub = u;
+		if (last == SEG_END - 1)
+			break;
+		target = last + 1;
+	}
+	c->ub = ub * (1 + 1e-9);
+	return c;
+}
+
+static double term_weight(struct build_ctx *b, unsigned f, const uint8_t *key, size_t n)
+{
+	double df = (double)eng_df(b->ix, key, n);
+	if (df == 0)
+		return -1;
+	return b->env->weight[f] * sc_idf(b->env->N, df);
+}
+
+/* Expands a prefix over the whole index (all segments) for field f. */
+static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, struct arena *a,
+			 uint8_t ***keys, size_t **lens, size_t *nkeys)
+{
+	uint8_t from[SEG_MAX_KEY];
+	size_t fl = eng_key(from, f, p, n);
+	size_t cap = 64, cnt = 0;
+	uint8_t **k = malloc(sizeof *k * cap);
+	size_t *l = malloc(sizeof *l * cap);
+	if (!k || !l) {
+		free(k);
+		free(l);
+		return ERR_NOMEM;
+	}
+	struct err e;
+	err_clear(&e);
+	for (size_t i = 0; i < ix->x.nsegs; i++) {
+		struct seg_dict_iter it;
+		if (seg_dict_seek(&it, &ix->x.segs[i], from, fl, &e))
+			continue;
+		size_t added = 0;
+		while (seg_dict_next(&it, &e) == 1 && added < PREFIX_CAP) {
+			if (it.t.keylen < fl || memcmp(it.t.key, from, fl) != 0)
+				break;
+			int dup = 0;
+			for (size_t j = 0; j < cnt && !dup; j++)
+				dup = l[j] == it.t.keylen && memcmp(k[j], it.t.key, l[j]) == 0;
+			if (dup)
+				continue;
+			if (cnt == cap) {
+				cap *= 2;
+				uint8_t **nk = realloc(k, sizeof *k * cap);
+				size_t *nl = nk ? realloc(l, sizeof *l * cap) : NULL;
+				if (nk)
+					k = nk;
+				if (!nk || !nl) {
+					free(k);
+					if (nl == NULL)
+						free(l);
+					return ERR_NOMEM;
+				}
+				l = nl;
+			}
+			k[cnt] = arena_alloc(a, it.t.keylen);
+			if (k[cnt] == NULL)
+				break;
+			memcpy(k[cnt], it.t.key, it.t.keylen);
+			l[cnt++] = it.t.keylen;
+			added++;
+		}
+	}
+	*keys = k;
+	*lens = l;
+	*nkeys = cnt < PREFIX_CAP ? cnt : PREFIX_CAP;
+	return 0;
+}
+
+struct kids {
+	struct sc **v;
+	size_t n, cap;
+};
+
+static int kids_push(struct kids *k, struct sc *c)
+{
+	if (c == NULL)
+		return 0;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 8;
+		struct sc **v = realloc(k->v, sizeof *v * cap);
+		if (v == NULL)
+			return ERR_NOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = c;
+	return 0;
+}
+
+static struct sc *finish_or(struct build_ctx *b, struct kids *k)
+{
+	struct sc *r = NULL;
+	if (k->n == 1)
+		r = k->v[0];
+	else if (k->n > 1)
+		r = new_group(b, SC_OR, k->v, k->n);
+	free(k->v);
+	return r;
+}
+
+static struct sc *build(struct build_ctx *b, const struct q_node *q);
+
+/* The documents of the index with a given PMID list, in this segment. */
+static struct sc *docs_sc(struct build_ctx *b, const uint32_t *pmids, size_t n)
+{
+	uint32_t *docs = arena_alloc(b->a, sizeof *docs * (n * 2 + 1));
+	size_t nd = 0;
+	if (docs == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t found[2];
+		size_t k = seg_find_pmid(b->s, pmids[i], found, 2);
+		for (size_t j = 0; j < k; j++)
+			docs[nd++] = found[j];
+	}
+	/* sort ascending (small lists) */
+	for (size_t i = 1; i < nd; i++)
+		for (size_t j = i; j > 0 && docs[j - 1] > docs[j]; j--) {
+			uint32_t t = docs[j];
+			docs[j] = docs[j - 1];
+			docs[j - 1] = t;
+		}
+	if (nd == 0)
+		return NULL;
+	struct sc *c = new_sc(b, SC_DOCS);
+	if (c) {
+		c->docs = docs;
+		c->ndocs = nd;
+	}
+	return c;
+}
+
+/* Leaf for one field of a Q_TERMS / Q_PHRASE / Q_PREFIX node. */
+static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsigned f)
+{
+	uint8_t key[SEG_MAX_KEY];
+	if (q->type == Q_TERMS) {
+		struct kids k = {0};
+		for (size_t i = 0; i < q->nterms; i++) {
+			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
+			double w = term_weight(b, f, key, n);
+			if (w >= 0 && kids_push(&k, term_sc(b, key, n, w)))
+				err_set(&b->e, ERR_NOMEM, "out of memory");
+		}
+		return finish_or(b, &k);
+	}
+	if (q->type == Q_PHRASE) {
+		struct sc **kids = arena_alloc(b->a, sizeof *kids * q->nterms);
+		uint32_t *rel = arena_alloc(b->a, sizeof *rel * q->nterms);
+		double idf = 0;
+		if (!kids || !rel)
+			return NULL;
+		for (size_t i = 0; i < q->nterms; i++) {
+			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
+			double df = (double)eng_df(b->ix, key, n);
+			if (df == 0)
+				return NULL;
+			idf += sc_idf(b->env->N, df);
+			if ((kids[i] = term_sc(b, key, n, 0)) == NULL)
+				return NULL;
+			rel[i] = q->terms[i].relpos;
+		}
+		struct sc *c = new_group(b, SC_PHRASE, kids, q->nterms);
+		if (c == NULL)
+			return NULL;
+		c->relpos = rel;
+		c->span = rel[q->nterms - 1];
+		c->field = f;
+		c->w = b->env->weight[f] * idf;
+		/* phrase frequency <= the first term's frequency */
+		double ub = 0;
+		uint32_t target = 0, last, maxtf;
+		uint16_t minlen;
+		while (seg_postings_block_max(kids[0]->pc, target, &last, &maxtf, &minlen) != SEG_END) {
+			double u = c->w * sc_tfpart(b->env, f, maxtf, minlen);
+			if (u > ub)
+				ub = u;
+			if (last == SEG_END - 1)
+				break;
+			target = last + 1;
+		}
+		c->ub = ub * (1 + 1e-9);
+		return c;
+	}
+	/* Q_PREFIX */
+	uint8_t **keys;
+	size_t *lens, nk;
+	if (q->nterms < 1 || expand_prefix(b->ix, f, q->terms[0].text, q->terms[0].len, b->a, &keys,
+					    &lens, &nk)) {
+		err_set(&b->e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	struct kids k = {0};
+	for (size_t i = 0; i < nk; i++) {
+		double w = term_weight(b, f, keys[i], lens[i]);
+		if (w >= 0 && kids_push(&k, term_sc(b, keys[i], lens[i], w)))
+			err_set(&b->e, ERR_NOMEM, "out of memory");
+	}
+	free(keys);
+	free(lens);
+	return finish_or(b, &k);
+}
+
+static struct sc *leaf(struct build_ctx *b, const struct q_node *q)
+{
+	struct kids k = {0};
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		if (q->fields & FIELD_BIT(f))
+			if (kids_push(&k, leaf_field(b, q, f)))
+				err_set(&b->e, ERR_NOMEM, "out of memory");
+	return finish_or(b, &k);
+}
+
+/* NEAR: per field, every kid (a word or a phrase) in that field. */
+static struct sc *near(struct build_ctx *b, const struct q_node *q)
+{
+	struct kids byfield = {0};
+	for (unsigned f = 0; f < F_NFIELDS; f++) {
+		int any = 0;
+		for (size_t i = 0; i < q->nkids; i++)
+			any |= (q->kids[i]->fields & FIELD_BIT(f)) != 0;
+		if (!any)
+			continue;
+		struct sc **kids = arena_alloc(b->a, sizeof *kids * q->nkids);
+		size_t i;
+		for (i = 0; kids && i < q->nkids; i++) {
+			const struct q_node *k = q->kids[i];
+			if ((k->type != Q_TERMS && k->type != Q_PHRASE) || !(k->fields & FIELD_BIT(f)))
+				break;
+			if ((kids[i] = leaf_field(b, k, f)) == NULL)
+				break;
+		}
+		if (!kids || i < q->nkids)
+			continue;
+		struct sc *c = new_group(b, SC_NEAR, kids, q->nkids);
+		if (c)
+			c->dist = q->dist;
+		if (kids_push(&byfield, c))
+			err_set(&b->e, ERR_NOMEM, "out of memory");
+	}
+	return finish_or(b, &byfield);
+}
+
+/* Documents cited by a record: its stored reference list. */
+static struct sc *citedby(struct build_ctx *b, uint32_t pmid)
+{
+	struct sarc_doc d;
+	if (sarc_doc_by_pmid(b->ix, pmid, &d, NULL, NULL, 0) != 0)
+		return NULL;
+	struct sc *c = docs_sc(b, d.refs, d.nrefs);
+	sarc_doc_free(&d);
+	return c;
+}
+
+static struct sc *boolean_or(struct build_ctx *b, const struct q_node *q)
+{
+	struct kids req = {0}, opt = {0}, neg = {0};
+	for (size_t i = 0; i < q->nkids; i++) {
+		const struct q_node *k = q->kids[i];
+		struct sc *c = build(b, k);
+		if (b->e.code)
+			break;
+		if (k->prohibited) {
+			if (kids_push(&neg, c))
+				err_set(&b->e, ERR_NOMEM, "out of memory");
+		} else if (k->required) {
+			if (c == NULL) {
+				/* a required part matches nothing here */
+				free(req.v);
+				free(opt.v);
+				free(neg.v);
+				return NULL;
+			}
+			if (kids_push(&req, c))
+				err_set(&b->e, ERR_NOMEM, "out of memory");
+		} else if (kids_push(&opt, c)) {
+			err_set(&b->e, ERR_NOMEM, "out of memory");
+		}
+	}
+	struct sc *pos;
+	size_t nreq = req.n;
+	if (nreq > 0) {
+		struct sc *r = nreq == 1 ? req.v[0] : new_group(b, SC_AND, req.v, nreq);
+		free(req.v);
+		if (opt.n > 0) {
+			struct kids all = {0};
+			kids_push(&all, r);
+			for (size_t i = 0; i < opt.n; i++)
+				kids_push(&all, opt.v[i]);
+			pos = new_group(b, SC_REQOPT, all.v, all.n);
+			free(all.v);
+		} else {
+			pos = r;
+		}
+		free(opt.v);
+	} else {
+		free(req.v);
+		int only_neg = opt.n == 0 && neg.n > 0;
+		pos = finish_or(b, &opt);
+		if (only_neg)
+			pos = new_sc(b, SC_ALL);
+	}
+	if (pos && neg.n > 0) {
+		struct sc *n = neg.n == 1 ? neg.v[0] : new_group(b, SC_OR, neg.v, neg.n);
+		struct sc *two[2] = {pos, n};
+		pos = new_group(b, SC_EXCL, two, 2);
+	}
+	free(neg.v);
+	return pos;
+}
+
+static struct sc *build(struct build_ctx *b, const struct q_node *q)
+{
+	if (b->e.code)
+		return NULL;
+	switch (q->type) {
+	case Q_TERMS:
+	case Q_PHRASE:
+	case Q_PREFIX:
+		return leaf(b, q);
+	case Q_OR:
+		return boolean_or(b, q);
+	case Q_AND: {
+		struct kids k = {0};
+		for (size_t i = 0; i < q->nkids; i++) {
+			struct sc *c = build(b, q->kids[i]);
+			if (c == NULL) {
+				free(k.v);
+				return NULL;
+			}
+			kids_push(&k, c);
+		}
+		struct sc *r = k.n == 1 ? k.v[0] : new_group(b, SC_AND, k.v, k.n);
+		free(k.v);
+		return r;
+	}
+	case Q_NOT: {
+		if (q->nkids < 2)
+			return NULL;
+		struct sc *p = build(b, q->kids[0]);
+		struct sc *n = build(b, q->kids[1]);
+		if (p == NULL || n == NULL)
+			return p;
+		struct sc *two[2] = {p, n};
+		return new_group(b, SC_EXCL, two, 2);
+	}
+	case Q_NEAR:
+		return near(b, q);
+	case Q_YEAR: {
+		struct sc *c = new_sc(b, SC_YEAR);
+		if (c) {
+			c->ylo = (uint16_t)(q->lo > 65535 ? 65535 : q->lo);
+			c->yhi = (uint16_t)(q->hi > 65535 ? 65535 : q->hi);
+		}
+		return c;
+	}
+	case Q_PMID: {
+		uint32_t p = q->lo;
+		return docs_sc(b, &p, 1);
+	}
+	case Q_CITES: {
+		uint8_t key[32];
+		char num[16];
+		int n = snprintf(num, sizeof num, "%u", q->lo);
+		size_t kl = eng_key(key, F_CITES, num, (size_t)n);
+		return term_sc(b, key, kl, 0);
+	}
+	case Q_CITEDBY:
+		return citedby(b, q->lo);
+	}
+	return NULL;
+}
+
+/* ---- top-k ---- */
+
+static int better(const struct sarc_hit *a, const struct sarc_hit *b)
+{
+	if (a->score != b->score)
+		return a->score > b->score;
+	return a->pmid < b->pmid;
+}
+
+/* Min-heap of the k best hits: the worst at heap[0]. */
+struct heap {
+	struct sarc_hit *h;
+	size_t n, k;
+};
+
+static void heap_down(struct heap *hp, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < hp->n && better(&hp->h[m], &hp->h[l]))
+			m = l;
+		if (r < hp->n && better(&hp->h[m], &hp->h[r]))
+			m = r;
+		if (m == i)
+			return;
+		struct sarc_hit t = hp->h[i];
+		hp->h[i] = hp->h[m];
+		hp->h[m] = t;
+		i = m;
+	}
+}
+
+static void heap_push(struct heap *hp, const struct sarc_hit *x)
+{
+	if (hp->k == 0)
+		return;
+	if (hp->n < hp->k) {
+		size_t i = hp->n++;
+		hp->h[i] = *x;
+		while (i > 0) {
+			size_t p = (i - 1) / 2;
+			if (!better(&hp->h[p], &hp->h[i]))
+				break;
+			struct sarc_hit t = hp->h[i];
+			hp->h[i] = hp->h[p];
+			hp->h[p] = t;
+			i = p;
+		}
+		return;
+	}
+	if (better(x, &hp->h[0])) {
+		hp->h[0] = *x;
+		heap_down(hp, 0);
+	}
+}
+
+/* Candidates scoring below this cannot enter (ties may: strict compare). */
+static double threshold(const struct heap *hp)
+{
+	return hp->n < hp->k ? -INFINITY : hp->h[0].score;
+}
+
+static int cmp_hits(const void *a, const void *b)
+{
+	const struct sarc_hit *x = a, *y = b;
+	return better(x, y) ? -1 : better(y, x) ? 1 : 0;
+}
+
+struct run {
+	sarc_index *ix;
+	sarc_query *q;
+	const struct sarc_search_opts *o;
+	struct sc_env env;
+	struct heap hp;
+	int exhaustive;
+	/* every match, for sorts other than relevance and for counting */
+	void (*visit)(struct run *r, size_t segno, uint32_t doc, double score);
+	void *ctx;
+	struct err e;
+};
+
+static void offer(struct run *r, size_t segno, uint32_t doc, double score)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	struct sarc_hit h = {.pmid = seg_doc_pmid(s, doc),
+			     .year = seg_doc_year(s, doc),
+			     .score = score,
+			     .seg = (uint32_t)segno,
+			     .doc = doc};
+	if (r->q->has_exclude && h.pmid == r->q->exclude_pmid)
+		return;
+	if (r->visit)
+		r->visit(r, segno, doc, score);
+	else
+		heap_push(&r->hp, &h);
+}
+
+/* Collects every match of root in one segment. */
+static void run_all(struct run *r, size_t segno, struct sc *root)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	for (uint32_t d = sc_advance(root, 0); d != SEG_END; d = sc_advance(root, d + 1)) {
+		if (seg_deleted(s, d))
+			continue;
+		offer(r, segno, d, sc_score(root));
+	}
+}
+
+static int cmp_ub(const void *a, const void *b)
+{
+	const struct sc *x = *(struct sc *const *)a, *y = *(struct sc *const *)b;
+	return x->ub < y->ub ? -1 : x->ub > y->ub;
+}
+
+/* MaxScore over the kids of a disjunction (see the top of the file). */
+static void run_maxscore(struct run *r, size_t segno, struct sc *root)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	size_t n = root->nkids;
+	struct sc **k = malloc(sizeof *k * n);
+	double *cum = malloc(sizeof *cum * n);
+	if (!k || !cum) {
+		free(k);
+		free(cum);
+		err_set(&r->e, ERR_NOMEM, "out of memory");
+		return;
+	}
+	memcpy(k, root->kids, sizeof *k * n);
+	qsort(k, n, sizeof *k, cmp_ub);
+	double acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc += k[i]->ub;
+		cum[i] = acc;
+		sc_advance(k[i], 0);
+	}
+	size_t ne = 0; /* kids [0, ne) are non-essential */
+	double theta = threshold(&r->hp);
+	while (ne < n && cum[ne] < theta)
+		ne++;
+	for (;;) {
+		if (ne >= n)
+			break;
+		uint32_t d = SEG_END;
+		for (size_t i = ne; i < n; i++)
+			if (k[i]->doc < d)
+				d = k[i]->doc;
+		if (d == SEG_END)
+			break;
+		if (!seg_deleted(s, d)) {
+			/* partial sums add in another order than the exact score:
+			 * allow for rounding so that a tie is never pruned */
+			double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+			double part = 0;
+			for (size_t i = ne; i < n; i++)
+				if (k[i]->doc == d)
+					part += sc_score(k[i]);
+			/* non-essential kids, largest bound first, while they can still matter */
+			int alive = 1;
+			if (ne > 0) {
+				double rest = 0;
+				uint32_t upto;
+				for (size_t i = 0; i < ne; i++)
+					rest += sc_block_ub(k[i], d, &upto);
+				if (part + rest + slack < theta)
+					alive = 0;
+				for (size_t i = ne; alive && i-- > 0;) {
+					if (part + cum[i] + slack < theta) {
+						alive = 0;
+						break;
+					}
+					uint32_t kd = k[i]->doc >= d && k[i]->started ? k[i]->doc : sc_advance(k[i], d);
+					if (kd == d)
+						part += sc_score(k[i]);
+				}
+			}
+			if (alive && part + slack >= theta) {
+				/* exact score in query order, as the exhaustive path sums it */
+				for (size_t i = 0; i < root->nkids; i++) {
+					struct sc *c = root->kids[i];
+					if (c->doc < d)
+						sc_advance(c, d);
+				}
+				root->doc = d;
+				offer(r, segno, d, sc_score(root));
+				double t = threshold(&r->hp);
+				if (t > theta) {
+					theta = t;
+					while (ne < n && cum[ne] < theta)
+						ne++;
+				}
+			}
+		}
+		for (size_t i = ne; i < n; i++)
+			if (k[i]->doc == d)
+				sc_advance(k[i], d + 1);
+	}
+	free(k);
+	free(cum);
+}
+
+/* Builds the scorer tree of q (and its filter) for one segment. */
+static struct sc *build_segment(struct run *r, size_t segno, struct arena *a)
+{
+	struct build_ctx b = {.ix = r->ix, .q = r->q, .s = &r->ix->x.segs[segno],
+			      .segno = segno, .env = &r->env, .a = a};
+	err_clear(&b.e);
+	struct sc *root = build(&b, r->q->root);
+	if (root && r->q->filter) {
+		struct sc *f = build(&b, r->q->filter->root);
+		if (f == NULL)
+			root = NULL;
+		else {
+			struct sc *two[2] = {root, f};
+			root = new_group(&b, SC_FILTER, two, 2);
+		}
+	}
+	if (b.e.code)
+		r->e = b.e;
+	return root;
+}
+
+/* Flattens nested disjunctions so MaxScore sees every term. */
+static void flatten_or(struct sc *root, struct arena *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < root->nkids; i++)
+		n += root->kids[i]->kind == SC_OR ? root->kids[i]->nkids : 1;
+	if (n == root->nkids)
+		return;
+	struct sc **v = arena_alloc(a, sizeof *v * n);
+	if (v == NULL)
+		return;
+	size_t j = 0;
+	for (size_t i = 0; i < root->nkids; i++) {
+		struct sc *c = root->kids[i];
+		if (c->kind == SC_OR)
+			for (size_t q = 0; q < c->nkids; q++)
+				v[j++] = c->kids[q];
+		else
+			v[j++] = c;
+	}
+	root->kids = v;
+	root->nkids = n;
+	flatten_or(root, a); /* until no kid is a disjunction */
+}
+
+int eng_run(struct run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->ix->x.nsegs && !rc; i++) {
+		struct arena a;
+		arena_init(&a);
+		struct sc *root = build_segment(r, i, &a);
+		if (r->e.code) {
+			rc = r->e.code;
+		} else if (root) {
+			if (root->kind == SC_TERM) {
+				/* a lone term: wrap it so MaxScore applies */
+				struct sc *one = arena_alloc(&a, sizeof *one);
+				struct sc **kid = arena_alloc(&a, sizeof *kid);
+				if (one && kid) {
+					memset(one, 0, sizeof *one);
+					one->kind = SC_OR;
+					kid[0] = root;
+					one->kids = kid;
+					one->nkids = 1;
+					one->ub = root->ub;
+					one->s = root->s;
+					one->env = root->env;
+					root = one;
+				}
+			}
+			if (root->kind == SC_OR)
+				flatten_or(root, &a);
+			if (!r->exhaustive && !r->visit && root->kind == SC_OR)
+				run_maxscore(r, i, root);
+			else
+				run_all(r, i, root);
+			if (r->e.code)
+				rc = r->e.code;
+		}
+		arena_free(&a);
+	}
+	return rc;
+}
+
+void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env)
+{
+	memset(env, 0, sizeof *env);
+	env->k1 = p->k1;
+	env->b = p->b;
+	for (int f = 0; f < F_NFIELDS; f++) {
+		env->weight[f] = p->weight[f];
+		env->avglen[f] = ix->avglen[f];
+	}
+	env->N = (double)ix->N;
+}
+
+struct allhits {
+	struct sarc_hit *v;
+	size_t n, cap;
+};
+
+static void collect(struct run *r, size_t segno, uint32_t doc, double score)
+{
+	struct allhits *all = r->ctx;
+	if (all->n == all->cap) {
+		size_t cap = all->cap ? all->cap * 2 : 1024;
+		struct sarc_hit *v = realloc(all->v, sizeof *v * cap);
+		if (v == NULL) {
+			err_set(&r->e, ERR_NOMEM, "out of memory");
+			return;
+		}
+		all->v = v;
+		all->cap = cap;
+	}
+	const struct seg *s = &r->ix->x.segs[segno];
+	all->v[all->n++] = (struct sarc_hit){.pmid = seg_doc_pmid(s, doc),
+					     .year = seg_doc_year(s, doc),
+					     .score = score,
+					     .seg = (uint32_t)segno,
+					     .doc = doc};
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+	const struct sarc_hit *x = a, *y = b;
+	if (x->year != y->year)
+		return x->year > y->year ? -1 : 1;
+	return cmp_hits(a, b);
+}
+
+static int cmp_cited(const void *a, const void *b)
+{
+	const struct sarc_hit *x = a, *y = b;
+	if (x->cited != y->cited)
+		return x->cited > y->cited ? -1 : 1;
+	return cmp_hits(a, b);
+}
+
+int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
+		struct sarc_hit **hits, size_t *nhits, char *err, size_t errcap)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.ix = ix;
+	r.q = q;
+	r.o = o;
+	r.exhaustive = o->exhaustive;
+	eng_env(ix, &o->params, &r.env);
+	*hits = NULL;
+	*nhits = 0;
+	size_t want = o->k + o->offset;
+	if (o->sort == SARC_SORT_RELEVANCE) {
+		r.hp.k = want;
+		r.hp.h = malloc(sizeof *r.hp.h * (want ? want : 1));
+		if (r.hp.h == NULL) {
+			eng_err(err, errcap, "out of memory");
+			return ERR_NOMEM;
+		}
+		int rc = eng_run(&r);
+		if (rc) {
+			free(r.hp.h);
+			eng_err(err, errcap, "%s", r.e.msg);
+			return rc;
+		}
+		qsort(r.hp.h, r.hp.n, sizeof *r.hp.h, cmp_hits);
+		size_t n = r.hp.n > o->offset ? r.hp.n - o->offset : 0;
+		memmove(r.hp.h, r.hp.h + (r.hp.n > o->offset ? o->offset : r.hp.n), n * sizeof *r.hp.h);
+		*hits = r.hp.h;
+		*nhits = n;
+		return 0;
+	}
+	/* date and citation sorts need every match */
+	struct allhits all = {0};
+	r.visit = collect;
+	r.ctx = &all;
+	int rc = eng_run(&r);
+	if (rc) {
+		free(all.v);
+		eng_err(err, errcap, "%s", r.e.msg);
+		return rc;
+	}
+	if (o->sort == SARC_SORT_CITED)
+		for (size_t i = 0; i < all.n; i++)
+			all.v[i].cited = sarc_cited_count(ix, all.v[i].pmid);
+	qsort(all.v, all.n, sizeof *all.v, o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
+	size_t n = all.n > o->offset ? all.n - o->offset : 0;
+	if (n > o->k)
+		n = o->k;
+	memmove(all.v, all.v + (all.n > o->offset ? o->offset : all.n), n * sizeof *all.v);
+	*hits = all.v;
+	*nhits = n;
+	return 0;
+}
+
+static void count_visit(struct run *r, size_t segno, uint32_t doc, double score)
+{
+	(void)segno;
+	(void)doc;
+	(void)score;
+	(*(uint64_t *)r->ctx)++;
+}
+
+int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t errcap)
+{
+	struct run r;
+	struct sarc_search_opts o;
+	sarc_search_opts_default(&o);
+	memset(&r, 0, sizeof r);
+	r.ix = ix;
+	r.q = q;
+	r.o = &o;
+	r.exhaustive = 1;
+	eng_env(ix, &o.params, &r.env);
+	*count = 0;
+	r.visit = count_visit;
+	r.ctx = count;
+	int rc = eng_run(&r);
+	if (rc)
+		eng_err(err, errcap, "%s", r.e.msg);
+	return rc;
+}
+
+int eng_visit(sarc_index *ix, sarc_query *q,
+	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
+	      char *err, size_t errcap);
+
+struct visit_ctx {
+	void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc);
+	void *ctx;
+};
+
+static void visit_fwd(struct run *r, size_t segno, uint32_t doc, double score)
+{
+	(void)score;
+	struct visit_ctx *v = r->ctx;
+	v->fn(v->ctx, r->ix, segno, doc);
+}
+
+int eng_visit(sarc_index *ix, sarc_query *q,
+	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
+	      char *err, size_t errcap)
+{
+	struct run r;
+	struct sarc_search_opts o;
+	struct visit_ctx v = {fn, ctx};
+	sarc_search_opts_default(&o);
+	memset(&r, 0, sizeof r);
+	r.ix = ix;
+	r.q = q;
+	r.o = &o;
+	r.exhaustive = 1;
+	eng_env(ix, &o.params, &r.env);
+	r.visit = visit_fwd;
+	r.ctx = &v;
+	int rc = eng_run(&r);
+	if (rc)
+		eng_err(err, errcap, "%s", r.e.msg);
+	return rc;
+}

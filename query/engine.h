@@ -1,0 +1,50 @@
+/*
+ * engine.h - internals shared by the engine's source files (engine.c,
+ * docs.c); not part of the public interface (sarc.h).
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "arena.h"
+#include "fields.h"
+#include "ix.h"
+#include "qparse.h"
+#include "sarc.h"
+#include "scorer.h"
+
+struct sarc_index {
+	struct ix x;
+	an_analyzer *an;
+	uint64_t N;    /* documents in all segments, deleted ones included (statistics) */
+	uint64_t live; /* documents a search can return */
+	double avglen[F_NFIELDS];
+};
+
+struct sarc_query {
+	struct arena a;
+	struct q_node *root;
+	struct sarc_query *filter; /* restricts without scoring (sarc_query_restrict) */
+	uint32_t exclude_pmid;     /* --similar: never return the record itself */
+	int has_exclude;
+	char desc[4096];
+};
+
+void eng_err(char *err, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n);
+size_t eng_key(uint8_t *key, unsigned field, const char *t, size_t n);
+void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env);
+
+/* Calls fn for every live document matching q. */
+int eng_visit(sarc_index *ix, sarc_query *q,
+	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
+	      char *err, size_t errcap);
+
+#endif

@@ -1,0 +1,1773 @@
+/*
+ * qparse.c - the sarc query language: a hand-written lexer and a
+ * recursive-descent parser that build the q_node tree of qparse.h.
+ *
+ * The user-facing description (grammar, precedence, fields, tags, errors)
+ * is docs/QUERY.md; this file implements exactly that.  In short:
+ *
+ *   default syntax            --syntax pubmed
+ *   query  := clause+         query  := unary (op? unary)*   left to right
+ *   clause := or                        op: AND OR NOT, nothing means AND
+ *   or     := and (OR and)*
+ *   and    := not (AND not)*
+ *   not    := unary (NOT unary)*
+ *   unary  := ('+'|'-')? near          (both syntaxes)
+ *   near   := primary (NEAR[/n] primary)*
+ *   primary:= field? (word | "phrase" | '(' query ')') [tag]?
+ *
+ * Juxtaposed clauses are the loosest level in the default syntax: they are
+ * a ranked OR (AND with --all), so `a b AND c` is `a OR (b AND c)`.
+ *
+ * Design points:
+ *  - Every leaf is analyzed here with the index's analyzer (an_run), so the
+ *    engine only looks terms up.  A word the analyzer drops (a stopword,
+ *    punctuation) becomes "nothing": it is skipped where that is harmless
+ *    and reported where the user asked for something (whole query, phrase,
+ *    +word, NEAR operand, left of NOT).
+ *  - Input is untrusted (fuzzed): the lexer never reads past n, treats NUL
+ *    and other control bytes as spaces, every recursion is bounded by
+ *    Q_MAX_DEPTH, and look-ahead scans are bounded or memoized so that no
+ *    input makes the parser quadratic.
+ *  - All nodes live in the caller's arena; the only malloc is the scratch
+ *    vector that an_run's callback fills, freed before q_parse returns.
+ */
+#include "qparse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+
+#define TAG_MAX 40     /* bytes of a tag's content: "[mesh major topic:noexp]" fits */
+#define TAG_SCAN 256   /* how far '[' looks for its ']' */
+#define SHOW_MAX 40    /* characters of user text quoted in a message */
+#define SHOWBUF 200    /* holds SHOW_MAX characters of up to 4 bytes, and "..." */
+
+/* ---- fields and tags ----------------------------------------------------- */
+
+enum fkind { FK_TEXT, FK_DEFAULT, FK_YEAR, FK_PMID, FK_CITES, FK_CITEDBY };
+
+struct fdef {
+	const char *name;
+	enum fkind kind;
+	uint32_t mask; /* FK_TEXT only */
+};
+
+#define FB(f) FIELD_BIT(F_##f)
+
+/* `name:` prefixes.  Kept short on purpose: these are what users type. */
+static const struct fdef prefix_fields[] = {
+	{"title", FK_TEXT, FB(TITLE)},
+	{"abstract", FK_TEXT, FB(ABSTRACT)},
+	{"tiab", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
+	{"mesh", FK_TEXT, FB(MESH)},
+	{"majr", FK_TEXT, FB(MAJR)},
+	{"keyword", FK_TEXT, FB(KEYWORD)},
+	{"author", FK_TEXT, FB(AUTHOR)},
+	{"journal", FK_TEXT, FB(JOURNAL)},
+	{"pt", FK_TEXT, FB(PUBTYPE)},
+	{"lang", FK_TEXT, FB(LANG)},
+	{"pmid", FK_PMID, 0},
+	{"year", FK_YEAR, 0},
+	{"cites", FK_CITES, 0},
+	{"citedby", FK_CITEDBY, 0},
+};
+
+/* PubMed tags, short and long spellings (PubMed's search details print the
+ * long ones, and strategies are copied from there), lowercased with single
+ * spaces.  "[mh:noexp]" etc. are accepted: sarc never explodes MeSH. */
+static const struct fdef tags[] = {
+	{"ti", FK_TEXT, FB(TITLE)},
+	{"title", FK_TEXT, FB(TITLE)},
+	{"ab", FK_TEXT, FB(ABSTRACT)},
+	{"abstract", FK_TEXT, FB(ABSTRACT)},
+	{"tiab", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
+	{"title/abstract", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
+	{"mh", FK_TEXT, FB(MESH)},
+	{"mesh", FK_TEXT, FB(MESH)},
+	{"mesh terms", FK_TEXT, FB(MESH)},
+	{"sh", FK_TEXT, FB(MESH)},
+	{"subheading", FK_TEXT, FB(MESH)},
+	{"majr", FK_TEXT, FB(MAJR)},
+	{"mesh major topic", FK_TEXT, FB(MAJR)},
+	{"au", FK_TEXT, FB(AUTHOR)},
+	{"author", FK_TEXT, FB(AUTHOR)},
+	{"ta", FK_TEXT, FB(JOURNAL)},
+	{"journal", FK_TEXT, FB(JOURNAL)},
+	{"pt", FK_TEXT, FB(PUBTYPE)},
+	{"publication type", FK_TEXT, FB(PUBTYPE)},
+	{"la", FK_TEXT, FB(LANG)},
+	{"language", FK_TEXT, FB(LANG)},
+	{"kw", FK_TEXT, FB(KEYWORD)},
+	{"ot", FK_TEXT, FB(KEYWORD)},
+	{"keyword", FK_TEXT, FB(KEYWORD)},
+	{"other term", FK_TEXT, FB(KEYWORD)},
+	{"all", FK_DEFAULT, 0},
+	{"all fields", FK_DEFAULT, 0},
+	{"tw", FK_DEFAULT, 0},
+	{"text word", FK_DEFAULT, 0},
+	{"dp", FK_YEAR, 0},
+	{"pdat", FK_YEAR, 0},
+	{"publication date", FK_YEAR, 0},
+	{"date - publication", FK_YEAR, 0},
+	{"pmid", FK_PMID, 0},
+	{"uid", FK_PMID, 0},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- parser state -------------------------------------------------------- */
+
+enum tk {
+	TK_EOF,
+	TK_WORD,   /* v = the word (without a trailing '*' if prefix) */
+	TK_PHRASE, /* v = the text between the quotes */
+	TK_LPAREN,
+	TK_RPAREN,
+	TK_AND,
+	TK_OR,
+	TK_NOT,
+	TK_NEAR,   /* num = distance */
+	TK_PLUS,
+	TK_MINUS,
+	TK_FIELD,  /* idx into prefix_fields */
+	TK_TAG,    /* idx into tags; num = proximity distance or 0 */
+};
+
+struct tok {
+	enum tk kind;
+	size_t start, end;   /* bytes of the whole token */
+	size_t vstart, vend; /* its value (word text, phrase content) */
+	size_t idx;
+	uint32_t num;
+	int prefix;          /* TK_WORD ended with '*' */
+};
+
+/* Everything the lexer needs to resume: copying it is a snapshot, which is
+ * how the few look-aheads of more than one token backtrack. */
+struct lexstate {
+	size_t off;
+	enum tk prev_kind; /* to tell "sarcoma[ti]" (attached tag) from text */
+	size_t prev_end;
+	int have;          /* tok holds a peeked token */
+	struct tok tok;
+	size_t last_end;   /* end of the last consumed token */
+};
+
+struct sterm { /* a term as an_run gave it, text copied to the arena */
+	const char *text;
+	size_t len;
+	uint32_t pos, start;
+	enum an_kind kind;
+};
+
+struct parser {
+	const char *s;
+	size_t n;
+	enum q_syntax syntax;
+	int all;
+	uint32_t deffields;
+	an_analyzer *an;
+	struct arena *a;
+	struct err *e;
+	struct lexstate lx;
+	unsigned depth;
+	int quiet;             /* > 0 in a look-ahead: errors are not reported */
+	size_t nstop;          /* stopwords dropped so far (for messages) */
+	size_t norun_until;    /* PubMed tagged-run scan: no run starts before this */
+	struct sterm *tv;      /* scratch for an_run, malloc'd */
+	size_t ntv, captv;
+};
+
+struct kv { /* growable child list in the arena (old arrays are abandoned) */
+	struct q_node **v;
+	size_t n, cap;
+};
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* 1-based character position of byte offset off: counts bytes that do not
+ * continue a UTF-8 sequence, so "é" counts once and invalid bytes count. */
+static size_t charpos(const struct parser *p, size_t off)
+{
+	size_t k = 1;
+	if (off > p->n)
+		off = p->n;
+	for (size_t i = 0; i < off; i++)
+		if (((unsigned char)p->s[i] & 0xc0) != 0x80)
+			k++;
+	return k;
+}
+
+/* Copies s[start..end) into buf for quoting: control bytes become '?', at
+ * most SHOW_MAX characters, never cut inside a UTF-8 sequence. */
+static const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap)
+{
+	size_t k = 0, nch = 0;
+	if (end > p->n)
+		end = p->n;
+	for (size_t i = start; i < end && k + 8 < cap; i++) {
+		unsigned char c = (unsigned char)p->s[i];
+		if ((c & 0xc0) != 0x80 && ++nch > SHOW_MAX) {
+			memcpy(buf + k, "...", 3);
+			k += 3;
+			break;
+		}
+		buf[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int perr(struct parser *p, size_t off, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	if (p->quiet)
+		return ERR_PARSE;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return err_set(p->e, ERR_PARSE, "query: position %zu: %s", charpos(p, off), msg);
+}
+
+static int nomem(struct parser *p)
+{
+	return err_set(p->e, ERR_NOMEM, "query: out of memory");
+}
+
+/* ---- lexer --------------------------------------------------------------- */
+
+static int is_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Bytes of the separator at i, 0 if none.  Control bytes (NUL included)
+ * separate like spaces; so does U+00A0, which pasted text is full of. */
+static size_t space_at(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c <= 0x20 || c == 0x7f)
+		return 1;
+	if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+/* Bytes of the quote at i, 0 if none: '"' and the curly quotes U+201C and
+ * U+201D that word processors substitute in copied search strategies. */
+static size_t quote_at(const char *s, size_t n, size_t i)
+{
+	if (s[i] == '"')
+		return 1;
+	if ((unsigned char)s[i] == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x9c || (unsigned char)s[i + 2] == 0x9d))
+		return 3;
+	return 0;
+}
+
+/* Can an operand start with the byte at i (after a '+' or '-')? */
+static int operand_start(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	return is_alpha(c) || is_digit(c) || c >= 0x80 || c == '(' || quote_at(s, n, i);
+}
+
+static int eq_len(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+/* Is s[0..n) an operator word?  Returns its kind, or TK_WORD. */
+static enum tk op_kind(const char *s, size_t n)
+{
+	if (eq_len(s, n, "AND"))
+		return TK_AND;
+	if (eq_len(s, n, "OR"))
+		return TK_OR;
+	if (eq_len(s, n, "NOT"))
+		return TK_NOT;
+	if (n >= 4 && memcmp(s, "NEAR", 4) == 0 && (n == 4 || s[4] == '/'))
+		return TK_NEAR;
+	return TK_WORD;
+}
+
+static int find_field(const char *s, size_t n, const struct fdef *tab, size_t ntab, size_t *idx)
+{
+	for (size_t i = 0; i < ntab; i++)
+		if (strlen(tab[i].name) == n && strncasecmp(tab[i].name, s, n) == 0) {
+			*idx = i;
+			return 1;
+		}
+	return 0;
+}
+
+enum br { BR_TEXT, BR_TAG, BR_BADTAG, BR_UNBALANCED };
+
+/* Classifies the '[' at i.  Its content is a tag if, lowercased with
+ * spaces collapsed and an optional ":noexp" or ":~N" suffix removed, it is
+ * in tags[].  Otherwise it is an error only when it is attached to the
+ * word before it and starts with a letter ("sarcoma[tiabb]"): a bracket
+ * in pasted text ("[Ewing's sarcoma of the rib]", "sarcoma[1]") is text. */
+static enum br bracket(const struct parser *p, size_t i, int attached, struct tok *t)
+{
+	const char *s = p->s;
+	size_t n = p->n, j = i + 1, close = 0;
+	for (; j < n && j - i < TAG_SCAN; j++) {
+		if (s[j] == ']') {
+			close = j;
+			break;
+		}
+		if (s[j] == '[' || s[j] == '(' || s[j] == ')' || quote_at(s, n, j))
+			break;
+	}
+	int letter = i + 1 < n && is_alpha((unsigned char)s[i + 1]);
+	if (close == 0)
+		return attached && letter ? BR_UNBALANCED : BR_TEXT;
+	char buf[TAG_MAX + 1];
+	size_t k = 0;
+	int sp = 0, toolong = 0;
+	for (j = i + 1; j < close; j++) {
+		unsigned char c = (unsigned char)s[j];
+		if (space_at(s, n, j)) {
+			sp = k > 0;
+			continue;
+		}
+		if (k + 2 >= sizeof buf) {
+			toolong = 1;
+			break;
+		}
+		if (sp)
+			buf[k++] = ' ';
+		sp = 0;
+		buf[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	buf[k] = '\0';
+	uint32_t prox = 0;
+	char *colon = strrchr(buf, ':');
+	if (!toolong && colon) {
+		if (strcmp(colon, ":noexp") == 0) {
+			*colon = '\0';
+		} else if (colon[1] == '~' && colon[2] != '\0' && strlen(colon + 2) <= 4 &&
+			   strspn(colon + 2, "0123456789") == strlen(colon + 2)) {
+			/* PubMed "~N": at most N words between, so N + 1 positions */
+			prox = (uint32_t)atoi(colon + 2) + 1;
+			*colon = '\0';
+		}
+	}
+	size_t idx;
+	if (!toolong && find_field(buf, strlen(buf), tags, NELEM(tags), &idx)) {
+		t->kind = TK_TAG;
+		t->idx = idx;
+		t->num = prox;
+		t->start = i;
+		t->end = close + 1;
+		t->vstart = i + 1;
+		t->vend = close;
+		return BR_TAG;
+	}
+	return attached && letter ? BR_BADTAG : BR_TEXT;
+}
+
+/* End of the parenthesized part starting at s[i] == '(' inside a word, as
+ * in "t(11;22)(q24;q12)", or 0 if it does not close before a space. */
+static size_t inword_paren_end(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+	for (size_t j = i; j < n; j++) {
+		if (space_at(s, n, j) || quote_at(s, n, j))
+			return 0;
+		if (s[j] == '(')
+			depth++;
+		else if (s[j] == ')' && --depth == 0)
+			return j + 1;
+		else if (s[j] == '[')
+			return 0;
+	}
+	return 0;
+}
+
+/* Lexes the token at p->lx.off into t. */
+static int lex(struct parser *p, struct tok *t)
+{
+	const char *s = p->s;
+	size_t n = p->n, i = p->lx.off, w;
+	char b[SHOWBUF];
+
+	while (i < n && (w = space_at(s, n, i)) != 0)
+		i += w;
+	memset(t, 0, sizeof *t);
+	t->start = t->vstart = i;
+	int attached = i == p->lx.prev_end &&
+		       (p->lx.prev_kind == TK_WORD || p->lx.prev_kind == TK_PHRASE ||
+			p->lx.prev_kind == TK_RPAREN || p->lx.prev_kind == TK_TAG);
+	if (i >= n) {
+		t->kind = TK_EOF;
+		t->end = t->vend = n;
+		goto done;
+	}
+	unsigned char c = (unsigned char)s[i];
+	if (c == '(' || c == ')') {
+		t->kind = c == '(' ? TK_LPAREN : TK_RPAREN;
+		t->end = t->vend = i + 1;
+		goto done;
+	}
+	if ((w = quote_at(s, n, i)) != 0) {
+		size_t j = i + w, qw = 0;
+		while (j < n && (qw = quote_at(s, n, j)) == 0)
+			j++;
+		if (j >= n)
+			return perr(p, i, "unbalanced '%s'", show(p, i, i + w, b, sizeof b));
+		t->kind = TK_PHRASE;
+		t->vstart = i + w;
+		t->vend = j;
+		t->end = j + qw;
+		goto done;
+	}
+	if (c == '[') {
+		switch (bracket(p, i, attached, t)) {
+		case BR_TAG:
+			goto done;
+		case BR_UNBALANCED:
+			return perr(p, i, "unbalanced '['");
+		case BR_BADTAG: {
+			size_t j = i;
+			while (j < n && s[j] != ']')
+				j++;
+			return perr(p, i, "unknown tag '%s]' (tags: [ti] [ab] [tiab] [mh] [majr] [au] [ta] "
+				    "[pt] [la] [dp] [pmid] [kw] [all])",
+				    show(p, i, j, b, sizeof b));
+		}
+		case BR_TEXT:
+			break;
+		}
+	}
+	if ((c == '+' || c == '-') && i + 1 < n && operand_start(s, n, i + 1)) {
+		t->kind = c == '+' ? TK_PLUS : TK_MINUS;
+		t->end = t->vend = i + 1;
+		goto done;
+	}
+	/* name:x with a letters-only name is a field reference; "sarcoma: x"
+	 * (space) is text, and so is "EWSR1::FLI1" (the fusion notation). */
+	size_t j = i;
+	while (j < n && is_alpha((unsigned char)s[j]))
+		j++;
+	if (j > i && j + 1 < n && s[j] == ':' && !space_at(s, n, j + 1) && s[j + 1] != ':') {
+		if (!find_field(s + i, j - i, prefix_fields, NELEM(prefix_fields), &t->idx))
+			return perr(p, i,
+				    "unknown field '%s' (fields: title abstract tiab mesh majr keyword "
+				    "author journal pt lang pmid year cites citedby; put a space after "
+				    "':' to search the word)",
+				    show(p, i, j, b, sizeof b));
+		t->kind = TK_FIELD;
+		t->end = t->vend = j + 1;
+		goto done;
+	}
+
+	/* A word: up to a space, quote or parenthesis, or a '[' that is a tag. */
+	j = i;
+	while (j < n) {
+		if (space_at(s, n, j) || quote_at(s, n, j) || s[j] == ')')
+			break;
+		if (s[j] == '(') {
+			size_t e2;
+			if (j == i || op_kind(s + i, j - i) != TK_WORD ||
+			    (e2 = inword_paren_end(s, n, j)) == 0)
+				break;
+			j = e2;
+			continue;
+		}
+		if (s[j] == '[' && j > i) {
+			struct tok tmp;
+			if (bracket(p, j, 1, &tmp) != BR_TEXT)
+				break;
+		}
+		j++;
+	}
+	t->kind = TK_WORD;
+	t->end = t->vend = j;
+	enum tk op = op_kind(s + i, j - i);
+	if (op == TK_NEAR) {
+		t->num = Q_NEAR_DEFAULT;
+		if (j - i > 4) {
+			uint32_t d = 0;
+			size_t k = i + 5;
+			for (; k < j && is_digit((unsigned char)s[k]); k++)
+				if (d <= Q_NEAR_MAX) /* saturate: no overflow */
+					d = d * 10 + (uint32_t)(s[k] - '0');
+			if (k == i + 5 || k < j)
+				return perr(p, i, "'%s' needs a number, as in NEAR/5",
+					    show(p, i, j, b, sizeof b));
+			if (d < 1 || d > Q_NEAR_MAX)
+				return perr(p, i, "NEAR distance must be 1 to %d", Q_NEAR_MAX);
+			t->num = d;
+		}
+	}
+	t->kind = op;
+	if (op == TK_WORD && s[j - 1] == '*') {
+		/* Truncation, unless nothing searchable precedes the '*' (a lone
+		 * "*" or "(*)" in pasted text is punctuation, not an error). */
+		size_t e2 = j;
+		while (e2 > i && s[e2 - 1] == '*')
+			e2--;
+		for (size_t k = i; k < e2; k++) {
+			unsigned char ck = (unsigned char)s[k];
+			if (is_alpha(ck) || is_digit(ck) || ck >= 0x80) {
+				t->prefix = 1;
+				t->vend = e2;
+				break;
+			}
+		}
+	}
+done:
+	p->lx.off = t->end;
+	p->lx.prev_kind = t->kind;
+	p->lx.prev_end = t->end;
+	return 0;
+}
+
+static int peek(struct parser *p, struct tok **t)
+{
+	if (!p->lx.have) {
+		int rc = lex(p, &p->lx.tok);
+		if (rc)
+			return rc;
+		p->lx.have = 1;
+	}
+	*t = &p->lx.tok;
+	return 0;
+}
+
+static int next(struct parser *p, struct tok *t)
+{
+	struct tok *pt;
+	int rc = peek(p, &pt);
+	if (rc)
+		return rc;
+	*t = *pt;
+	p->lx.have = 0;
+	p->lx.last_end = t->end;
+	return 0;
+}
+
+static int can_start(enum tk k)
+{
+	return k == TK_WORD || k == TK_PHRASE || k == TK_LPAREN || k == TK_PLUS || k == TK_MINUS ||
+	       k == TK_FIELD;
+}
+
+static const char *tk_name(enum tk k)
+{
+	switch (k) {
+	case TK_AND: return "AND";
+	case TK_OR: return "OR";
+	case TK_NOT: return "NOT";
+	case TK_NEAR: return "NEAR";
+	default: return "?";
+	}
+}
+
+/* ---- nodes --------------------------------------------------------------- */
+
+static struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos)
+{
+	struct q_node *q = arena_alloc(p->a, sizeof *q);
+	if (q == NULL) {
+		nomem(p);
+		return NULL;
+	}
+	memset(q, 0, sizeof *q);
+	q->type = type;
+	q->qpos = (uint32_t)(qpos > UINT32_MAX ? UINT32_MAX : qpos);
+	return q;
+}
+
+static int kv_push(struct parser *p, struct kv *v, struct q_node *q)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 4;
+		if (cap > SIZE_MAX / sizeof *v->v)
+			return nomem(p);
+		struct q_node **nv = arena_alloc(p->a, cap * sizeof *nv);
+		if (nv == NULL)
+			return nomem(p);
+		if (v->n)
+			memcpy(nv, v->v, v->n * sizeof *nv);
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = q;
+	return 0;
+}
+
+static int is_leaf(const struct q_node *q)
+{
+	return q->type == Q_TERMS || q->type == Q_PHRASE || q->type == Q_PREFIX;
+}
+
+static int flagged(const struct q_node *q)
+{
+	return q->required || q->prohibited;
+}
+
+/* Is q made only of filters?  Such a clause restricts, so juxtaposed with
+ * words it is AND-ed rather than OR-ed (qparse.h). */
+static int is_filter(const struct q_node *q)
+{
+	switch (q->type) {
+	case Q_YEAR:
+	case Q_PMID:
+	case Q_CITES:
+	case Q_CITEDBY:
+		return 1;
+	case Q_AND:
+	case Q_OR:
+	case Q_NOT:
+		for (size_t i = 0; i < q->nkids; i++)
+			if (!is_filter(q->kids[i]))
+				return 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Builds a Q_AND or Q_OR of v's children, flattening where that keeps the
+ * meaning: an AND child of an AND unless it is excluded; an OR child of an
+ * OR when neither it nor its children carry +/- (its +/- would otherwise
+ * apply to the outer group).  Zero children give NULL (nothing), one gives
+ * that child unchanged: parentheses around one operand change nothing.
+ * start is where the group begins in the text, for messages. */
+static int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
+		   struct q_node **out)
+{
+	struct kv k = {0};
+	int rc;
+	*out = NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		struct q_node *c = v->v[i];
+		int flat = 0;
+		if (c->type == type && type == Q_AND && !c->prohibited)
+			flat = 1;
+		if (c->type == type && type == Q_OR && !flagged(c)) {
+			flat = 1;
+			for (size_t j = 0; j < c->nkids; j++)
+				if (flagged(c->kids[j]))
+					flat = 0;
+		}
+		if (flat) {
+			for (size_t j = 0; j < c->nkids; j++)
+				if ((rc = kv_push(p, &k, c->kids[j])) != 0)
+					return rc;
+		} else if ((rc = kv_push(p, &k, c)) != 0) {
+			return rc;
+		}
+	}
+	if (k.n == 0)
+		return 0;
+	if (k.n == 1) {
+		*out = k.v[0];
+		return 0;
+	}
+	size_t nneg = 0;
+	for (size_t i = 0; i < k.n; i++)
+		nneg += k.v[i]->prohibited != 0;
+	if (nneg == k.n) {
+		char b[SHOWBUF];
+		return perr(p, start, "'%s' only excludes: add a word to search for",
+			    show(p, start, p->lx.last_end, b, sizeof b));
+	}
+	struct q_node *q = newnode(p, type, start);
+	if (q == NULL)
+		return ERR_NOMEM;
+	q->kids = k.v;
+	q->nkids = k.n;
+	if (type == Q_AND)
+		for (size_t i = 0; i < k.n; i++)
+			if (!k.v[i]->prohibited)
+				k.v[i]->required = 1;
+	*out = q;
+	return 0;
+}
+
+/* Reports the "nothing" that text[start..end) reduced to. */
+static int nothing(struct parser *p, size_t start, size_t end, int stopped)
+{
+	char b[SHOWBUF];
+	int one = 1;
+	for (size_t i = start; i < end && i < p->n; i++)
+		if (space_at(p->s, p->n, i) || quote_at(p->s, p->n, i) || p->s[i] == '(')
+			one = 0;
+	show(p, start, end, b, sizeof b);
+	if (stopped && one)
+		return perr(p, start, "'%s' is a stopword and matches nothing", b);
+	if (stopped)
+		return perr(p, start, "'%s' is only stopwords and matches nothing", b);
+	return perr(p, start, "'%s' has no searchable words and matches nothing", b);
+}
+
+/* Q_NOT of left minus the union of subs (a NOT b NOT c = a NOT (b OR c)). */
+static int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
+		 struct q_node **out)
+{
+	struct q_node *right;
+	int rc;
+	if (flagged(left))
+		return perr(p, left->qpos, "'%c' cannot mark an operand of NOT",
+			    left->prohibited ? '-' : '+');
+	for (size_t i = 0; i < subs->n; i++)
+		if (flagged(subs->v[i]))
+			return perr(p, subs->v[i]->qpos, "'%c' cannot mark an operand of NOT",
+				    subs->v[i]->prohibited ? '-' : '+');
+	if ((rc = mkgroup(p, Q_OR, subs, subs->v[0]->qpos, &right)) != 0)
+		return rc;
+	struct q_node *q = newnode(p, Q_NOT, start);
+	if (q == NULL)
+		return ERR_NOMEM;
+	q->kids = arena_alloc(p->a, 2 * sizeof *q->kids);
+	if (q->kids == NULL)
+		return nomem(p);
+	q->kids[0] = left;
+	q->kids[1] = right;
+	q->nkids = 2;
+	*out = q;
+	return 0;
+}
+
+/* Sets the fields of every leaf under q that still has `from` (the fields
+ * in force where the tag's operand began) to `to`: the field written
+ * closest to a word wins. */
+static void retag(struct q_node *q, uint32_t from, uint32_t to)
+{
+	if (is_leaf(q)) {
+		if (q->fields == from)
+			q->fields = to;
+		return;
+	}
+	for (size_t i = 0; i < q->nkids; i++)
+		retag(q->kids[i], from, to);
+}
+
+/* ---- leaves -------------------------------------------------------------- */
+
+static int collect_emit(void *ctx, const struct an_term *t)
+{
+	struct parser *p = ctx;
+	if (p->ntv == p->captv) {
+		size_t cap = p->captv ? p->captv * 2 : 16;
+		if (cap > SIZE_MAX / sizeof *p->tv)
+			return ERR_NOMEM;
+		struct sterm *nv = realloc(p->tv, cap * sizeof *nv);
+		if (nv == NULL)
+			return ERR_NOMEM;
+		p->tv = nv;
+		p->captv = cap;
+	}
+	char *txt = arena_strndup(p->a, t->text, t->len);
+	if (txt == NULL)
+		return ERR_NOMEM;
+	struct sterm *st = &p->tv[p->ntv++];
+	st->text = txt;
+	st->len = t->len;
+	st->pos = t->pos;
+	st->start = t->start;
+	st->kind = t->kind;
+	return 0;
+}
+
+/* Runs the analyzer over s[start..end) into p->tv. */
+static int analyze(struct parser *p, size_t start, size_t end)
+{
+	uint32_t pos = 0;
+	size_t ns = 0;
+	p->ntv = 0;
+	int rc = an_run(p->an, p->s + start, end - start, &pos, &ns, collect_emit, p);
+	if (rc == ERR_NOMEM)
+		return nomem(p);
+	if (rc)
+		return err_set(p->e, rc, "query: analyzer failed: %s", err_str(rc));
+	p->nstop += ns;
+	return 0;
+}
+
+/* A leaf of type `type` from the kept terms of p->tv (keep[i] != 0). */
+static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep, size_t qpos,
+		  uint32_t fields, struct q_node **out)
+{
+	size_t nk = 0;
+	uint32_t minpos = UINT32_MAX;
+	for (size_t i = 0; i < p->ntv; i++)
+		if (!keep || keep[i]) {
+			nk++;
+			if (p->tv[i].pos < minpos)
+				minpos = p->tv[i].pos;
+		}
+	struct q_node *q = newnode(p, type, qpos);
+	if (q == NULL)
+		return ERR_NOMEM;
+	if (nk > SIZE_MAX / sizeof *q->terms || (q->terms = arena_alloc(p->a, nk * sizeof *q->terms)) == NULL)
+		return nomem(p);
+	for (size_t i = 0, k = 0; i < p->ntv; i++)
+		if (!keep || keep[i]) {
+			q->terms[k].text = p->tv[i].text;
+			q->terms[k].len = p->tv[i].len;
+			q->terms[k].relpos = p->tv[i].pos - minpos;
+			k++;
+		}
+	q->nterms = nk;
+	q->fields = fields;
+	*out = q;
+	return 0;
+}
+
+/* A word: Q_TERMS with every term the analyzer gives, or NULL. */
+static int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		     struct q_node **out)
+{
+	int rc;
+	*out = NULL;
+	if ((rc = analyze(p, start, end)) != 0)
+		return rc;
+	if (p->ntv == 0)
+		return 0;
+	return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
+}
+
+static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out)
+{
+	size_t len = t->vend - t->vstart;
+	char b[SHOWBUF];
+	if (len > (SIZE_MAX - 16) / 4)
+		return nomem(p);
+	/* Room for folds that grow ("α" is 2 bytes, "alpha" 5). */
+	size_t cap = len * 4 + 16;
+	char *buf = arena_alloc(p->a, cap);
+	if (buf == NULL)
+		return nomem(p);
+	size_t fl = an_fold_prefix(p->an, p->s + t->vstart, len, buf, cap - 1);
+	if (fl >= cap)
+		fl = cap - 1;
+	buf[fl] = '\0';
+	size_t nch = 0;
+	for (size_t i = 0; i < fl; i++)
+		if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			nch++;
+	if (nch < Q_MIN_PREFIX)
+		return perr(p, t->start, "prefix too short: '%s' (at least %d characters before '*')",
+			    show(p, t->start, t->end, b, sizeof b), Q_MIN_PREFIX);
+	struct q_node *q = newnode(p, Q_PREFIX, t->start);
+	if (q == NULL)
+		return ERR_NOMEM;
+	if ((q->terms = arena_alloc(p->a, sizeof *q->terms)) == NULL)
+		return nomem(p);
+	q->terms[0].text = buf;
+	q->terms[0].len = fl;
+	q->terms[0].relpos = 0;
+	q->nterms = 1;
+	q->fields = fields;
+	*out = q;
+	return 0;
+}
+
+/* A phrase over s[start..end) (the text inside the quotes, or a PubMed run
+ * of words before a tag).  One word gives Q_TERMS, several Q_PHRASE;
+ * prox > 0 (a "[tiab:~N]" tag) gives Q_NEAR of the words instead.
+ * Reduced to nothing is an error: the user quoted it on purpose. */
+static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		       uint32_t prox, struct q_node **out)
+{
+	const char *s = p->s;
+	size_t n = p->n;
+	size_t nstop0 = p->nstop;
+	int rc;
+	*out = NULL;
+	for (size_t i = start + 1; i < end; i++)
+		if (s[i] == '*' && !space_at(s, n, i - 1) && (i + 1 == end || space_at(s, n, i + 1)))
+			return perr(p, i, "truncation '*' is not supported inside a phrase");
+	if (prox) {
+		struct kv k = {0};
+		size_t i = start;
+		while (i < end) {
+			size_t w;
+			while (i < end && (w = space_at(s, n, i)) != 0)
+				i += w;
+			size_t ws = i;
+			while (i < end && !space_at(s, n, i))
+				i++;
+			if (ws == i)
+				break;
+			struct q_node *leaf;
+			if ((rc = word_leaf(p, ws, i, ws, fields, &leaf)) != 0)
+				return rc;
+			if (leaf && (rc = kv_push(p, &k, leaf)) != 0)
+				return rc;
+		}
+		if (k.n == 0)
+			return nothing(p, start, end, p->nstop > nstop0);
+		if (k.n == 1) {
+			*out = k.v[0];
+			return 0;
+		}
+		struct q_node *q = newnode(p, Q_NEAR, qpos);
+		if (q == NULL)
+			return ERR_NOMEM;
+		q->kids = k.v;
+		q->nkids = k.n;
+		q->dist = prox;
+		*out = q;
+		return 0;
+	}
+	if ((rc = analyze(p, start, end)) != 0)
+		return rc;
+	if (p->ntv == 0)
+		return nothing(p, start, end, p->nstop > nstop0);
+	/* One word (all terms from one space-free stretch) is just Q_TERMS. */
+	size_t lo = SIZE_MAX, hi = 0;
+	for (size_t i = 0; i < p->ntv; i++) {
+		size_t st = p->tv[i].start;
+		if (st < lo)
+			lo = st;
+		if (st > hi)
+			hi = st;
+	}
+	int oneword = 1;
+	for (size_t i = start + lo; i < start + hi && i < end; i++)
+		if (space_at(s, n, i))
+			oneword = 0;
+	if (oneword)
+		return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
+	unsigned char *keep = arena_alloc(p->a, p->ntv);
+	if (keep == NULL)
+		return nomem(p);
+	size_t nk = 0;
+	for (size_t i = 0; i < p->ntv; i++) {
+		keep[i] = 1;
+		if (p->tv[i].kind == AN_JOINED)
+			for (size_t j = 0; j < p->ntv; j++)
+				if (p->tv[j].kind == AN_PART && p->tv[j].pos == p->tv[i].pos)
+					keep[i] = 0;
+		nk += keep[i];
+	}
+	return mkleaf(p, nk > 1 ? Q_PHRASE : Q_TERMS, keep, qpos, fields, out);
+}
+
+/* ---- filter values ------------------------------------------------------- */
+
+/* A date YYYY, YYYY/MM, YYYY/MM/DD (or with '-'); months and days are
+ * checked but only the year is kept: filters work on whole years. */
+static int parse_date(const char *s, size_t n, size_t *i, uint32_t *year)
+{
+	size_t k = *i;
+	if (k + 4 > n)
+		return 0;
+	for (size_t j = 0; j < 4; j++)
+		if (!is_digit((unsigned char)s[k + j]))
+			return 0;
+	if (k + 4 < n && is_digit((unsigned char)s[k + 4]))
+		return 0;
+	*year = (uint32_t)((s[k] - '0') * 1000 + (s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 +
+			   (s[k + 3] - '0'));
+	k += 4;
+	for (int part = 0; part < 2; part++) {
+		if (k + 1 >= n || (s[k] != '/' && s[k] != '-') || !is_digit((unsigned char)s[k + 1]))
+			break;
+		size_t d = k + 1;
+		unsigned v = 0;
+		while (d < n && is_digit((unsigned char)s[d]) && d - k <= 2)
+			v = v * 10 + (unsigned)(s[d++] - '0');
+		if (d - k - 1 > 2 || (d < n && is_digit((unsigned char)s[d])))
+			break; /* "2015-2020": the '-' is a range, not a month */
+		if (v < 1 || v > (part == 0 ? 12u : 31u))
+			return 0;
+		k = d;
+	}
+	*i = k;
+	return 1;
+}
+
+/* YEAR, YEAR..YEAR, YEAR:YEAR, YEAR-YEAR, YEAR.. and ..YEAR (open ends).
+ * Returns 1 on success, 0 if malformed. */
+static int parse_years(const char *s, size_t n, uint32_t *lo, uint32_t *hi)
+{
+	size_t i = 0;
+	int has_lo = 0, has_hi = 0;
+	*lo = 0;
+	*hi = UINT32_MAX;
+	if (n >= 2 && s[0] == '.' && s[1] == '.') {
+		i = 2;
+	} else {
+		if (!parse_date(s, n, &i, lo))
+			return 0;
+		has_lo = 1;
+		if (i == n) {
+			*hi = *lo;
+			return 1;
+		}
+		if (i + 2 <= n && s[i] == '.' && s[i + 1] == '.')
+			i += 2;
+		else if (s[i] == ':' || s[i] == '-')
+			i += 1;
+		else
+			return 0;
+	}
+	if (i < n) {
+		if (!parse_date(s, n, &i, hi) || i != n)
+			return 0;
+		has_hi = 1;
+	}
+	return has_lo || has_hi;
+}
+
+static int parse_pmid(const char *s, size_t n, uint32_t *v)
+{
+	uint64_t x = 0;
+	if (n == 0 || n > 10)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (x == 0 || x > UINT32_MAX)
+		return 0;
+	*v = (uint32_t)x;
+	return 1;
+}
+
+/* A filter node of kind k from the value s[vs..ve) (name is the field or
+ * tag, for messages). */
+static int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
+		       const char *name, struct q_node **out)
+{
+	char b[SHOWBUF];
+	uint32_t lo = 0, hi = 0;
+	enum q_type type = Q_YEAR;
+	if (k == FK_YEAR) {
+		if (!parse_years(p->s + vs, ve - vs, &lo, &hi))
+			return perr(p, vs, "'%s' is not a year or year range, as in 2015 or 2015..2020",
+				    show(p, vs, ve, b, sizeof b));
+		if (lo > hi)
+			return perr(p, vs, "year range '%s' is the wrong way round",
+				    show(p, vs, ve, b, sizeof b));
+	} else {
+		if (!parse_pmid(p->s + vs, ve - vs, &lo))
+			return perr(p, vs, "%s '%s' is not a number", name,
+				    show(p, vs, ve, b, sizeof b));
+		hi = lo;
+		type = k == FK_PMID ? Q_PMID : k == FK_CITES ? Q_CITES : Q_CITEDBY;
+	}
+	struct q_node *q = newnode(p, type, qpos);
+	if (q == NULL)
+		return ERR_NOMEM;
+	q->lo = lo;
+	q->hi = type == Q_YEAR ? hi : 0;
+	*out = q;
+	return 0;
+}
+
+/* After "2015/01/01"[dp], PubMed writes ranges as ` : "2020/12/31"[dp]`:
+ * if that follows, widen q to it; otherwise leave the tokens alone. */
+static int dp_range(struct parser *p, struct q_node *q)
+{
+	struct lexstate save = p->lx;
+	struct tok colon, val, tag;
+	int rc, ok;
+	/* Quiet: a lexing error in the look-ahead is reported in order when
+	 * the parser gets there; here it only means "not a range". */
+	p->quiet++;
+	ok = next(p, &colon) == 0 && colon.kind == TK_WORD &&
+	     eq_len(p->s + colon.start, colon.end - colon.start, ":") && next(p, &val) == 0 &&
+	     (val.kind == TK_WORD || val.kind == TK_PHRASE) && next(p, &tag) == 0 &&
+	     tag.kind == TK_TAG && tags[tag.idx].kind == FK_YEAR;
+	p->quiet--;
+	if (!ok) {
+		p->lx = save;
+		return 0;
+	}
+	struct q_node *q2;
+	if ((rc = filter_leaf(p, FK_YEAR, val.vstart, val.vend, val.start, "[dp]", &q2)) != 0)
+		return rc;
+	if (q->lo > q2->hi) {
+		char b[SHOWBUF];
+		return perr(p, q->qpos, "date range '%s' is the wrong way round",
+			    show(p, q->qpos, tag.end, b, sizeof b));
+	}
+	q->hi = q2->hi;
+	return 0;
+}
+
+/* ---- grammar ------------------------------------------------------------- */
+
+static int parse_query(struct parser *p, uint32_t fields, struct q_node **out);
+static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out);
+
+static int deeper(struct parser *p, size_t off)
+{
+	if (++p->depth > Q_MAX_DEPTH)
+		return perr(p, off, "query nests deeper than %d levels", Q_MAX_DEPTH);
+	return 0;
+}
+
+/* In PubMed syntax a tag applies to the whole run of words before it, as a
+ * phrase ("smith j[au]" is the author "smith j").  If the words from t on
+ * end in a text tag, consumes them and the tag and returns 1 in *found. */
+static int pubmed_run(struct parser *p, const struct tok *t, int *found, size_t *rend,
+		      struct tok *tag)
+{
+	struct lexstate save = p->lx;
+	struct tok w;
+	size_t end = t->vend;
+	int nw = 1;
+	*found = 0;
+	if (t->start < p->norun_until)
+		return 0;
+	p->quiet++; /* a lexing error ends the run; it is reported in order later */
+	for (;;) {
+		struct tok *pk;
+		if (peek(p, &pk) != 0)
+			break;
+		if (pk->kind == TK_TAG && nw > 1 && tags[pk->idx].kind != FK_YEAR &&
+		    tags[pk->idx].kind != FK_PMID) {
+			*tag = *pk;
+			*rend = end;
+			*found = 1;
+			p->lx.have = 0;
+			p->lx.last_end = tag->end;
+			p->quiet--;
+			return 0;
+		}
+		if (pk->kind != TK_WORD || pk->prefix || next(p, &w) != 0)
+			break;
+		end = w.vend;
+		nw++;
+	}
+	p->quiet--;
+	/* Memoize: no word of this run starts a tagged run either. */
+	p->norun_until = p->lx.have ? p->lx.tok.start : p->lx.off;
+	p->lx = save;
+	return 0;
+}
+
+/* primary := field? (word | "phrase" | '(' query ')') [tag]? */
+static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct q_node **out)
+{
+	struct tok t, *pk;
+	char b[SHOWBUF];
+	int rc, nested;
+	*out = NULL;
+	if ((rc = next(p, &t)) != 0)
+		return rc;
+	nested = t.kind == TK_LPAREN || t.kind == TK_FIELD;
+	if (nested && (rc = deeper(p, t.start)) != 0)
+		return rc;
+	switch (t.kind) {
+	case TK_FIELD: {
+		const struct fdef *fd = &prefix_fields[t.idx];
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		if (fd->kind != FK_TEXT) {
+			if (pk->kind != TK_WORD && pk->kind != TK_PHRASE)
+				return perr(p, t.start, "'%s' needs a value, as in %s",
+					    show(p, t.start, t.end, b, sizeof b),
+					    fd->kind == FK_YEAR ? "year:2015 or year:2015..2020"
+								: "pmid:12345678");
+			struct tok v;
+			if ((rc = next(p, &v)) != 0)
+				return rc;
+			size_t ve = v.kind == TK_WORD && v.prefix ? v.end : v.vend;
+			if ((rc = filter_leaf(p, fd->kind, v.vstart, ve, t.start, fd->name, out)) != 0)
+				return rc;
+			break;
+		}
+		if (pk->kind != TK_WORD && pk->kind != TK_PHRASE && pk->kind != TK_LPAREN &&
+		    pk->kind != TK_FIELD)
+			return perr(p, t.start, "'%s' must be followed by a word, a \"phrase\" or a (group)",
+				    show(p, t.start, t.end, b, sizeof b));
+		if ((rc = parse_primary(p, fd->mask, 1, out)) != 0)
+			return rc;
+		break;
+	}
+	case TK_WORD:
+	case TK_PHRASE: {
+		size_t vs = t.vstart, ve = t.vend;
+		int run = 0;
+		struct tok tag = {0};
+		if (p->syntax == Q_SYNTAX_PUBMED && !fielded && t.kind == TK_WORD && !t.prefix) {
+			if ((rc = pubmed_run(p, &t, &run, &ve, &tag)) != 0)
+				return rc;
+		}
+		if (!run) {
+			if ((rc = peek(p, &pk)) != 0)
+				return rc;
+			if (pk->kind == TK_TAG && (rc = next(p, &tag)) != 0)
+				return rc;
+		}
+		uint32_t f = fields, prox = 0;
+		if (tag.kind == TK_TAG) {
+			const struct fdef *td = &tags[tag.idx];
+			const char *tn = show(p, tag.start, tag.end, b, sizeof b);
+			if (td->kind == FK_YEAR || td->kind == FK_PMID) {
+				size_t vend = t.kind == TK_WORD && t.prefix ? t.end : t.vend;
+				if ((rc = filter_leaf(p, td->kind, t.vstart, vend, t.start, tn, out)) != 0)
+					return rc;
+				if (td->kind == FK_YEAR && (rc = dp_range(p, *out)) != 0)
+					return rc;
+				break;
+			}
+			f = td->kind == FK_DEFAULT ? p->deffields : td->mask;
+			prox = tag.num;
+			if (prox && t.kind == TK_WORD && !run)
+				return perr(p, tag.start, "'%s' needs a \"quoted phrase\"", tn);
+		}
+		if (t.kind == TK_PHRASE || run)
+			rc = phrase_leaf(p, vs, ve, t.start, f, prox, out);
+		else if (t.prefix)
+			rc = prefix_leaf(p, &t, f, out);
+		else
+			rc = word_leaf(p, vs, ve, t.start, f, out);
+		if (rc)
+			return rc;
+		break;
+	}
+	case TK_LPAREN: {
+		if ((rc = parse_query(p, fields, out)) != 0 || (rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind != TK_RPAREN)
+			return perr(p, t.start, "unbalanced '('");
+		if ((rc = next(p, &t)) != 0 || (rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind == TK_TAG) {
+			const struct fdef *td = &tags[pk->idx];
+			const char *tn = show(p, pk->start, pk->end, b, sizeof b);
+			if (td->kind == FK_YEAR || td->kind == FK_PMID)
+				return perr(p, pk->start, "'%s' applies to one value, not to a (group)", tn);
+			if (pk->num)
+				return perr(p, pk->start, "'%s' needs a \"quoted phrase\"", tn);
+			if (*out)
+				retag(*out, fields, td->kind == FK_DEFAULT ? p->deffields : td->mask);
+			if ((rc = next(p, &t)) != 0)
+				return rc;
+		}
+		break;
+	}
+	default:
+		/* Callers check can_start() first; this is for the unexpected. */
+		return perr(p, t.start, "unexpected '%s'", show(p, t.start, t.end, b, sizeof b));
+	}
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	if (pk->kind == TK_TAG)
+		return perr(p, pk->start, "unexpected tag '%s' (one tag per word, phrase or group)",
+			    show(p, pk->start, pk->end, b, sizeof b));
+	if (nested)
+		p->depth--;
+	return 0;
+}
+
+/* near := primary (NEAR[/n] primary)* */
+static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk, op;
+	struct kv k = {0};
+	uint32_t dist = 0;
+	size_t start = 0, nstop0 = p->nstop;
+	int rc;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	start = pk->start;
+	if ((rc = parse_primary(p, fields, 0, out)) != 0)
+		return rc;
+	for (;;) {
+		struct q_node *r;
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind != TK_NEAR)
+			break;
+		if (*out == NULL)
+			return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+		if ((rc = next(p, &op)) != 0 || (rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind == TK_PLUS || pk->kind == TK_MINUS)
+			return perr(p, pk->start, "'%c' cannot mark an operand of NEAR",
+				    pk->kind == TK_PLUS ? '+' : '-');
+		if (!can_start(pk->kind))
+			return perr(p, op.start, "'NEAR' is missing its right operand");
+		if (dist && op.num != dist)
+			return perr(p, op.start, "a chain of NEAR must use one distance");
+		dist = op.num;
+		if (k.n == 0 && (rc = kv_push(p, &k, *out)) != 0)
+			return rc;
+		size_t rs = pk->start, rstop = p->nstop;
+		if ((rc = parse_primary(p, fields, 0, &r)) != 0)
+			return rc;
+		if (r == NULL)
+			return nothing(p, rs, p->lx.last_end, p->nstop > rstop);
+		if ((rc = kv_push(p, &k, r)) != 0)
+			return rc;
+	}
+	if (k.n == 0)
+		return 0;
+	for (size_t i = 0; i < k.n; i++) {
+		struct q_node *c = k.v[i];
+		if (!is_leaf(c))
+			return perr(p, c->qpos, "NEAR joins words, phrases and prefixes, not groups or filters");
+		if (flagged(c))
+			return perr(p, c->qpos, "'%c' cannot mark an operand of NEAR",
+				    c->prohibited ? '-' : '+');
+		if (c->fields != k.v[0]->fields)
+			return perr(p, c->qpos, "NEAR operands must search the same fields");
+	}
+	struct q_node *q = newnode(p, Q_NEAR, start);
+	if (q == NULL)
+		return ERR_NOMEM;
+	q->kids = k.v;
+	q->nkids = k.n;
+	q->dist = dist;
+	*out = q;
+	return 0;
+}
+
+/* unary := ('+' | '-')? near.  "+the" is an error, "-the" is nothing. */
+static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk, sign;
+	int rc;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	if (pk->kind != TK_PLUS && pk->kind != TK_MINUS)
+		return parse_near(p, fields, out);
+	if ((rc = next(p, &sign)) != 0 || (rc = peek(p, &pk)) != 0)
+		return rc;
+	size_t start = pk->start, nstop0 = p->nstop;
+	if ((rc = parse_near(p, fields, out)) != 0)
+		return rc;
+	if (*out == NULL)
+		return sign.kind == TK_PLUS ? nothing(p, start, p->lx.last_end, p->nstop > nstop0) : 0;
+	if ((*out)->prohibited)
+		return perr(p, sign.start, "'%c' cannot apply to an excluded operand",
+			    sign.kind == TK_PLUS ? '+' : '-');
+	(*out)->required = sign.kind == TK_PLUS;
+	(*out)->prohibited = sign.kind == TK_MINUS;
+	(*out)->qpos = (uint32_t)(sign.start > UINT32_MAX ? UINT32_MAX : sign.start);
+	return 0;
+}
+
+/* Consumes a binary operator and checks that an operand follows it. */
+static int take_op(struct parser *p, struct tok *op)
+{
+	struct tok *pk;
+	int rc;
+	if ((rc = next(p, op)) != 0 || (rc = peek(p, &pk)) != 0)
+		return rc;
+	if (!can_start(pk->kind))
+		return perr(p, op->start, "'%s' is missing its right operand", tk_name(op->kind));
+	return 0;
+}
+
+/* not := unary (NOT unary)*   (default syntax) */
+static int parse_not(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk, op;
+	struct kv subs = {0};
+	int rc;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	size_t start = pk->start, nstop0 = p->nstop;
+	if ((rc = parse_unary(p, fields, out)) != 0)
+		return rc;
+	for (;;) {
+		struct q_node *r;
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind != TK_NOT)
+			break;
+		if (*out == NULL)
+			return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+		if ((rc = take_op(p, &op)) != 0 || (rc = parse_unary(p, fields, &r)) != 0)
+			return rc;
+		if (r && (rc = kv_push(p, &subs, r)) != 0)
+			return rc;
+	}
+	if (subs.n == 0)
+		return 0;
+	return mknot(p, *out, &subs, start, out);
+}
+
+/* and := not (AND not)*  and  or := and (OR and)*   (default syntax) */
+static int parse_binary(struct parser *p, enum tk optk, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk, op;
+	struct kv k = {0};
+	int rc;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	size_t start = pk->start;
+	for (;;) {
+		struct q_node *c;
+		rc = optk == TK_OR ? parse_binary(p, TK_AND, fields, &c) : parse_not(p, fields, &c);
+		if (rc)
+			return rc;
+		if (c && (rc = kv_push(p, &k, c)) != 0)
+			return rc;
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind != optk)
+			break;
+		if ((rc = take_op(p, &op)) != 0)
+			return rc;
+	}
+	return mkgroup(p, optk == TK_OR ? Q_OR : Q_AND, &k, start, out);
+}
+
+/* Combines juxtaposed clauses (default syntax): a ranked OR, or AND with
+ * --all; filter clauses are AND-ed either way, because they restrict. */
+static int combine_clauses(struct parser *p, const struct kv *cl, size_t start,
+			   struct q_node **out)
+{
+	struct kv f = {0}, s = {0};
+	int rc;
+	if (p->all)
+		return mkgroup(p, Q_AND, cl, start, out);
+	size_t npos = 0;
+	for (size_t i = 0; i < cl->n; i++) {
+		struct q_node *c = cl->v[i];
+		int filt = is_filter(c) && !c->prohibited;
+		if ((rc = kv_push(p, filt ? &f : &s, c)) != 0)
+			return rc;
+		npos += !filt && !c->prohibited;
+	}
+	if (f.n == 0)
+		return mkgroup(p, Q_OR, &s, start, out);
+	if (npos == 0) {
+		for (size_t i = 0; i < s.n; i++)
+			if ((rc = kv_push(p, &f, s.v[i])) != 0)
+				return rc;
+		return mkgroup(p, Q_AND, &f, start, out);
+	}
+	struct q_node *core;
+	struct kv all = {0};
+	if ((rc = mkgroup(p, Q_OR, &s, start, &core)) != 0 || (rc = kv_push(p, &all, core)) != 0)
+		return rc;
+	for (size_t i = 0; i < f.n; i++)
+		if ((rc = kv_push(p, &all, f.v[i])) != 0)
+			return rc;
+	return mkgroup(p, Q_AND, &all, start, out);
+}
+
+/* Checks the token at the start of an operand; errors name the problem. */
+static int operand_expected(struct parser *p, const struct tok *pk)
+{
+	char b[SHOWBUF];
+	if (pk->kind == TK_AND || pk->kind == TK_OR || pk->kind == TK_NOT || pk->kind == TK_NEAR)
+		return perr(p, pk->start, "'%s' is missing its left operand", tk_name(pk->kind));
+	if (pk->kind == TK_TAG)
+		return perr(p, pk->start, "tag '%s' follows no word", show(p, pk->start, pk->end, b, sizeof b));
+	return perr(p, pk->start, "unexpected '%s'", show(p, pk->start, pk->end, b, sizeof b));
+}
+
+/* query := clause+ (default) until end or ')'. */
+static int parse_clauses(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk;
+	struct kv cl = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	size_t start = pk->start;
+	for (;;) {
+		struct q_node *c;
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		if (pk->kind == TK_EOF || pk->kind == TK_RPAREN)
+			break;
+		if (!can_start(pk->kind))
+			return operand_expected(p, pk);
+		if ((rc = parse_binary(p, TK_OR, fields, &c)) != 0)
+			return rc;
+		if (c && (rc = kv_push(p, &cl, c)) != 0)
+			return rc;
+	}
+	return combine_clauses(p, &cl, start, out);
+}
+
+/* The level being built by a PubMed chain: type 0 while it holds a single
+ * operand, else Q_AND / Q_OR (kids) or Q_NOT (kids[0] minus subs). */
+struct chain {
+	enum q_type type;
+	struct kv kids, subs;
+};
+
+static int chain_close(struct parser *p, struct chain *c, size_t start, struct q_node **out)
+{
+	*out = NULL;
+	if (c->type == Q_NOT)
+		return mknot(p, c->kids.v[0], &c->subs, start, out);
+	if (c->type == 0) {
+		*out = c->kids.n ? c->kids.v[0] : NULL;
+		return 0;
+	}
+	return mkgroup(p, c->type, &c->kids, start, out);
+}
+
+/* query := unary (op? unary)* in PubMed syntax: AND, OR, NOT and the
+ * implicit AND of juxtaposition all bind equally, left to right. */
+static int parse_chain(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	struct tok *pk, op;
+	struct chain c = {0};
+	unsigned depth0 = p->depth;
+	int rc;
+	*out = NULL;
+	if ((rc = peek(p, &pk)) != 0)
+		return rc;
+	size_t start = pk->start, nstop0 = p->nstop;
+	if (pk->kind == TK_EOF || pk->kind == TK_RPAREN)
+		return 0;
+	if (!can_start(pk->kind))
+		return operand_expected(p, pk);
+	struct q_node *l;
+	if ((rc = parse_unary(p, fields, &l)) != 0)
+		return rc;
+	if (l && (rc = kv_push(p, &c.kids, l)) != 0)
+		return rc;
+	for (;;) {
+		enum q_type type;
+		struct q_node *r;
+		if ((rc = peek(p, &pk)) != 0)
+			return rc;
+		size_t opos = pk->start;
+		if (pk->kind == TK_AND || pk->kind == TK_OR || pk->kind == TK_NOT) {
+			type = pk->kind == TK_AND ? Q_AND : pk->kind == TK_OR ? Q_OR : Q_NOT;
+			if (type == Q_NOT && c.kids.n == 0)
+				return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+			if ((rc = take_op(p, &op)) != 0)
+				return rc;
+		} else if (can_start(pk->kind)) {
+			type = Q_AND;
+		} else if (pk->kind == TK_EOF || pk->kind == TK_RPAREN) {
+			break;
+		} else {
+			return operand_expected(p, pk);
+		}
+		if ((rc = parse_unary(p, fields, &r)) != 0)
+			return rc;
+		if (r == NULL)
+			continue;
+		if (c.kids.n == 0) {
+			rc = kv_push(p, &c.kids, r);
+		} else if (c.type == 0 || c.type == type) {
+			c.type = type;
+			rc = kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
+		} else {
+			/* The operator changes: what we have becomes the left operand. */
+			struct q_node *left;
+			if ((rc = chain_close(p, &c, start, &left)) != 0 ||
+			    (rc = deeper(p, opos)) != 0)
+				return rc;
+			memset(&c, 0, sizeof c);
+			c.type = type;
+			if ((rc = kv_push(p, &c.kids, left)) != 0)
+				return rc;
+			rc = kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
+		}
+		if (rc)
+			return rc;
+	}
+	p->depth = depth0;
+	return chain_close(p, &c, start, out);
+}
+
+static int parse_query(struct parser *p, uint32_t fields, struct q_node **out)
+{
+	return p->syntax == Q_SYNTAX_PUBMED ? parse_chain(p, fields, out)
+					    : parse_clauses(p, fields, out);
+}
+
+int q_parse(const char *text, size_t n, const struct q_options *opt, an_analyzer *an,
+	    struct arena *a, struct q_node **out, struct err *e)
+{
+	struct parser p;
+	struct q_node *root = NULL;
+	struct tok *pk;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (an == NULL || a == NULL || out == NULL || (text == NULL && n > 0))
+		return err_set(e, ERR_USAGE, "query: q_parse needs an analyzer, an arena and out");
+	memset(&p, 0, sizeof p);
+	p.s = text ? text : "";
+	p.n = n;
+	p.syntax = opt ? opt->syntax : Q_SYNTAX_DEFAULT;
+	p.all = opt ? opt->all : 0;
+	p.deffields = opt && opt->default_fields ? opt->default_fields : FIELDS_DEFAULT;
+	p.an = an;
+	p.a = a;
+	p.e = e;
+	p.lx.prev_kind = TK_EOF;
+	p.lx.prev_end = SIZE_MAX;
+
+	if ((rc = peek(&p, &pk)) != 0)
+		goto out;
+	if (pk->kind == TK_EOF) {
+		rc = perr(&p, 0, "query is empty");
+		goto out;
+	}
+	size_t start = pk->start;
+	if ((rc = parse_query(&p, p.deffields, &root)) != 0 || (rc = peek(&p, &pk)) != 0)
+		goto out;
+	if (pk->kind == TK_RPAREN) {
+		rc = perr(&p, pk->start, "unbalanced ')'");
+		goto out;
+	}
+	if (root == NULL) {
+		rc = nothing(&p, start, p.lx.last_end, p.nstop > 0);
+		goto out;
+	}
+	if (root->prohibited) {
+		char b[SHOWBUF];
+		rc = perr(&p, start, "'%s' only excludes: add a word to search for",
+			  show(&p, start, p.lx.last_end, b, sizeof b));
+		goto out;
+	}
+	root->required = 0;
+	*out = root;
+out:
+	free(p.tv);
+	return rc;
+}
+
+/* ---- dump ---------------------------------------------------------------- */
+
+struct sbuf {
+	char *b;
+	size_t cap, len; /* len may exceed cap: output is cut, not wrapped */
+};
+
+static void put(struct sbuf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++, o->len++)
+		if (o->len + 1 < o->cap)
+			o->b[o->len] = s[i];
+}
+
+static void puts_(struct sbuf *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void putu(struct sbuf *o, const char *fmt, uint32_t v)
+{
+	char t[32];
+	int k = snprintf(t, sizeof t, fmt, v);
+	put(o, t, (size_t)k);
+}
+
+static void put_fields(struct sbuf *o, uint32_t f)
+{
+	static const char *names[F_NFIELDS] = {"title", "abstract", "mesh", "majr", "keyword",
+					       "author", "journal", "pt", "lang", "cites"};
+	int first = 1;
+	if (f == 0) {
+		puts_(o, "none");
+		return;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		if (!(f & (1u << i)))
+			continue;
+		if (!first)
+			puts_(o, "|");
+		first = 0;
+		if (i < F_NFIELDS)
+			puts_(o, names[i]);
+		else
+			putu(o, "bit%u", i);
+	}
+}
+
+static void put_term(struct sbuf *o, const struct q_term *t)
+{
+	puts_(o, " \"");
+	for (size_t i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->text[i];
+		if (c == '"' || c == '\\') {
+			char esc[2] = {'\\', (char)c};
+			put(o, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			putu(o, "\\x%02x", c);
+		} else {
+			put(o, (const char *)&c, 1);
+		}
+	}
+	puts_(o, "\"");
+	if (t->relpos)
+		putu(o, "@%u", t->relpos);
+}
+
+static void dump(struct sbuf *o, const struct q_node *q, enum q_type parent)
+{
+	static const char *names[] = {"?", "terms", "phrase", "prefix", "and", "or", "not",
+				      "near", "year", "pmid", "cites", "citedby"};
+	if (q->prohibited)
+		puts_(o, "-");
+	else if (q->required && parent != Q_AND)
+		puts_(o, "+"); /* under AND every child is required: not shown */
+	puts_(o, "(");
+	puts_(o, (unsigned)q->type < NELEM(names) ? names[q->type] : "?");
+	switch (q->type) {
+	case Q_TERMS:
+	case Q_PHRASE:
+	case Q_PREFIX:
+		puts_(o, " ");
+		put_fields(o, q->fields);
+		for (size_t i = 0; i < q->nterms; i++)
+			put_term(o, &q->terms[i]);
+		break;
+	case Q_NEAR:
+		putu(o, "/%u", q->dist);
+		/* fall through */
+	case Q_AND:
+	case Q_OR:
+	case Q_NOT:
+		for (size_t i = 0; i < q->nkids; i++) {
+			puts_(o, " ");
+			dump(o, q->kids[i], q->type);
+		}
+		break;
+	case Q_YEAR:
+		putu(o, " %u", q->lo);
+		if (q->hi == UINT32_MAX)
+			puts_(o, " *");
+		else
+			putu(o, " %u", q->hi);
+		break;
+	default:
+		putu(o, " %u", q->lo);
+		break;
+	}
+	puts_(o, ")");
+}
+
+void q_dump(const struct q_node *q, char *buf, size_t cap)
+{
+	struct sbuf o = {buf, cap, 0};
+	if (buf == NULL || cap == 0)
+		return;
+	if (q == NULL)
+		puts_(&o, "(null)");
+	else
+		dump(&o, q, Q_OR);
+	buf[o.len < cap ? o.len : cap - 1] = '\0';
+}

@@ -1,0 +1,329 @@
+/*
+ * scorer.c - the matchers and BM25 scorers (see scorer.h).
+ *
+ * BM25 as in Robertson & Zaragoza, "The Probabilistic Relevance Framework:
+ * BM25 and Beyond" (2009), with Lucene's non-negative idf:
+ *   idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
+ *   score  = weight(field) * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen))
+ * summed over every (term, field) pair of the query that the document
+ * contains.  The upper bound of a posting block uses its largest tf and
+ * smallest length: the formula grows with tf and shrinks with len, so the
+ * pair bounds every document of the block.
+ */
+#include "scorer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double sc_idf(double N, double df)
+{
+	return log(1.0 + (N - df + 0.5) / (df + 0.5));
+}
+
+double sc_tfpart(const struct sc_env *env, unsigned field, double tf, double len)
+{
+	double avg = env->avglen[field];
+	double norm = avg > 0 ? 1.0 - env->b + env->b * len / avg : 1.0;
+	return tf * (env->k1 + 1.0) / (tf + env->k1 * norm);
+}
+
+static uint32_t term_advance(struct sc *c, uint32_t target)
+{
+	if (!c->started) {
+		c->started = 1;
+		c->doc = c->pc->doc;
+	}
+	return c->doc = seg_postings_advance(c->pc, target);
+}
+
+static double term_score(struct sc *c)
+{
+	double tf = seg_postings_tf(c->pc);
+	double len = seg_doc_len(c->s, c->doc, c->field);
+	return c->w * sc_tfpart(c->env, c->field, tf, len);
+}
+
+static uint32_t or_advance(struct sc *c, uint32_t target)
+{
+	uint32_t m = SEG_END;
+	for (size_t i = 0; i < c->nkids; i++) {
+		struct sc *k = c->kids[i];
+		uint32_t d = (k->started && k->doc >= target) ? k->doc : sc_advance(k, target);
+		if (d < m)
+			m = d;
+	}
+	return c->doc = m;
+}
+
+static double or_score(struct sc *c)
+{
+	double s = 0;
+	for (size_t i = 0; i < c->nkids; i++)
+		if (c->kids[i]->doc == c->doc)
+			s += sc_score(c->kids[i]);
+	return s;
+}
+
+/* Leapfrog intersection of kids[from..nkids). */
+static uint32_t and_advance_kids(struct sc *c, size_t from, uint32_t target)
+{
+	uint32_t d = target;
+	for (;;) {
+		int agree = 1;
+		for (size_t i = from; i < c->nkids; i++) {
+			struct sc *k = c->kids[i];
+			uint32_t kd = (k->started && k->doc >= d) ? k->doc : sc_advance(k, d);
+			if (kd == SEG_END)
+				return SEG_END;
+			if (kd > d) {
+				d = kd;
+				agree = 0;
+				break;
+			}
+		}
+		if (agree)
+			return d;
+	}
+}
+
+static double and_score(struct sc *c)
+{
+	double s = 0;
+	for (size_t i = 0; i < c->nkids; i++)
+		s += sc_score(c->kids[i]);
+	return s;
+}
+
+/* Phrase frequency of the current document: start positions p such that
+ * kid i has a position p + relpos[i]. */
+#define MAXPOS 4096
+static uint32_t phrase_freq(struct sc *c)
+{
+	uint32_t base[MAXPOS], other[MAXPOS];
+	int nb = seg_postings_positions(c->kids[0]->pc, base, MAXPOS);
+	if (nb <= 0)
+		return 0;
+	if (nb > MAXPOS)
+		nb = MAXPOS;
+	uint32_t n = 0;
+	for (int j = 0; j < nb; j++)
+		base[n++] = base[j] >= c->relpos[0] ? base[j] - c->relpos[0] : UINT32_MAX;
+	for (size_t i = 1; i < c->nkids && n > 0; i++) {
+		int no = seg_postings_positions(c->kids[i]->pc, other, MAXPOS);
+		if (no <= 0)
+			return 0;
+		if (no > MAXPOS)
+			no = MAXPOS;
+		uint32_t m = 0;
+		int q = 0;
+		for (uint32_t j = 0; j < n; j++) {
+			if (base[j] == UINT32_MAX)
+				continue;
+			uint64_t want = (uint64_t)base[j] + c->relpos[i];
+			while (q < no && other[q] < want)
+				q++;
+			if (q < no && other[q] == want)
+				base[m++] = base[j];
+		}
+		n = m;
+	}
+	return n;
+}
+
+static uint32_t phrase_advance(struct sc *c, uint32_t target)
+{
+	uint32_t d = target;
+	for (;;) {
+		d = and_advance_kids(c, 0, d);
+		if (d == SEG_END)
+			return c->doc = SEG_END;
+		c->doc = d;
+		if ((c->freq = phrase_freq(c)) > 0)
+			return d;
+		d++;
+	}
+}
+
+static double phrase_score(struct sc *c)
+{
+	double len = seg_doc_len(c->s, c->doc, c->field);
+	return c->w * sc_tfpart(c->env, c->field, c->freq, len);
+}
+
+size_t sc_spans(struct sc *c, uint32_t *start, uint32_t *end, size_t cap)
+{
+	size_t n = 0;
+	if (c->kind == SC_TERM) {
+		int np = seg_postings_positions(c->pc, start, (uint32_t)cap);
+		if (np < 0)
+			return 0;
+		n = (size_t)np < cap ? (size_t)np : cap;
+		memcpy(end, start, n * sizeof *start);
+	} else if (c->kind == SC_OR) {
+		for (size_t i = 0; i < c->nkids && n < cap; i++)
+			if (c->kids[i]->doc == c->doc)
+				n += sc_spans(c->kids[i], start + n, end + n, cap - n);
+	} else if (c->kind == SC_PHRASE) {
+		uint32_t base[MAXPOS];
+		int nb = seg_postings_positions(c->kids[0]->pc, base, MAXPOS);
+		for (int j = 0; j < nb && j < MAXPOS && n < cap; j++) {
+			/* keep starts where the whole phrase matches */
+			uint32_t p = base[j] - c->relpos[0];
+			int ok = 1;
+			for (size_t i = 1; i < c->nkids && ok; i++) {
+				uint32_t other[MAXPOS];
+				int no = seg_postings_positions(c->kids[i]->pc, other, MAXPOS);
+				ok = 0;
+				for (int q = 0; q < no && q < MAXPOS; q++)
+					if (other[q] == p + c->relpos[i])
+						ok = 1;
+			}
+			if (ok) {
+				start[n] = p;
+				end[n] = p + c->span;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+/* NEAR: every consecutive pair of kids has spans at most dist words apart. */
+static uint32_t near_check(struct sc *c)
+{
+	static const size_t cap = 1024;
+	uint32_t as[1024], ae[1024], bs[1024], be[1024];
+	uint32_t hits = 0;
+	for (size_t i = 0; i + 1 < c->nkids; i++) {
+		size_t na = sc_spans(c->kids[i], as, ae, cap);
+		size_t nb = sc_spans(c->kids[i + 1], bs, be, cap);
+		uint32_t pair = 0;
+		for (size_t x = 0; x < na; x++)
+			for (size_t y = 0; y < nb; y++) {
+				int64_t gap = bs[y] > ae[x] ? (int64_t)bs[y] - ae[x] - 1
+							     : (int64_t)as[x] - be[y] - 1;
+				if (gap <= (int64_t)c->dist && !(bs[y] <= ae[x] && as[x] <= be[y]))
+					pair++;
+			}
+		if (pair == 0)
+			return 0;
+		hits += pair;
+	}
+	return hits;
+}
+
+static uint32_t near_advance(struct sc *c, uint32_t target)
+{
+	uint32_t d = target;
+	for (;;) {
+		d = and_advance_kids(c, 0, d);
+		if (d == SEG_END)
+			return c->doc = SEG_END;
+		c->doc = d;
+		if ((c->freq = near_check(c)) > 0)
+			return d;
+		d++;
+	}
+}
+
+uint32_t sc_advance(struct sc *c, uint32_t target)
+{
+	if (c->started && c->doc == SEG_END)
+		return SEG_END;
+	if (c->kind != SC_TERM)
+		c->started = 1;
+	switch (c->kind) {
+	case SC_TERM:
+		return term_advance(c, target);
+	case SC_OR:
+		return or_advance(c, target);
+	case SC_AND:
+		return c->doc = and_advance_kids(c, 0, target);
+	case SC_REQOPT: {
+		uint32_t d = sc_advance(c->kids[0], target);
+		c->doc = d;
+		if (d != SEG_END)
+			for (size_t i = 1; i < c->nkids; i++) {
+				struct sc *k = c->kids[i];
+				if (!k->started || k->doc < d)
+					sc_advance(k, d);
+			}
+		return d;
+	}
+	case SC_EXCL: {
+		uint32_t d = sc_advance(c->kids[0], target);
+		while (d != SEG_END) {
+			struct sc *n = c->kids[1];
+			uint32_t nd = (n->started && n->doc >= d) ? n->doc : sc_advance(n, d);
+			if (nd != d)
+				break;
+			d = sc_advance(c->kids[0], d + 1);
+		}
+		return c->doc = d;
+	}
+	case SC_FILTER:
+		return c->doc = and_advance_kids(c, 0, target);
+	case SC_PHRASE:
+		return phrase_advance(c, target);
+	case SC_NEAR:
+		return near_advance(c, target);
+	case SC_DOCS:
+		while (c->di < c->ndocs && c->docs[c->di] < target)
+			c->di++;
+		return c->doc = c->di < c->ndocs ? c->docs[c->di] : SEG_END;
+	case SC_YEAR: {
+		uint32_t d = target;
+		while (d < c->s->ndocs) {
+			uint16_t y = seg_doc_year(c->s, d);
+			if (y >= c->ylo && y <= c->yhi)
+				break;
+			d++;
+		}
+		return c->doc = d < c->s->ndocs ? d : SEG_END;
+	}
+	case SC_ALL:
+		return c->doc = target < c->s->ndocs ? target : SEG_END;
+	}
+	return SEG_END;
+}
+
+double sc_score(struct sc *c)
+{
+	switch (c->kind) {
+	case SC_TERM:
+		return term_score(c);
+	case SC_OR:
+		return or_score(c);
+	case SC_AND:
+		return and_score(c);
+	case SC_REQOPT:
+		return or_score(c);
+	case SC_EXCL:
+	case SC_FILTER:
+		return sc_score(c->kids[0]);
+	case SC_PHRASE:
+		return phrase_score(c);
+	case SC_NEAR:
+		return and_score(c);
+	default:
+		return 0;
+	}
+}
+
+double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto)
+{
+	if (c->kind == SC_TERM) {
+		uint32_t last, maxtf;
+		uint16_t minlen;
+		if (seg_postings_block_max(c->pc, target, &last, &maxtf, &minlen) == SEG_END) {
+			*upto = SEG_END;
+			return 0;
+		}
+		*upto = last;
+		/* a hair above the exact value, so rounding never prunes a tie */
+		return c->w * sc_tfpart(c->env, c->field, maxtf, minlen) * (1 + 1e-9);
+	}
+	*upto = SEG_END;
+	return c->ub;
+}
