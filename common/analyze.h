@@ -65,9 +65,10 @@ typedef int (*an_emit_fn)(void *ctx, const struct an_term *t);
 typedef struct an_analyzer an_analyzer;
 
 /* Creates an analyzer (one per thread: it holds scratch buffers, a stemmer
- * and a memo of recent stems, about 200 KB in all).  s NULL means stemming
- * on and the default stopwords.  NULL on failure with e filled (ERR_NOMEM,
- * ERR_LIMIT for an absurd stopword list). */
+ * and, with stemming, a memo of recent stems of about 800 KB whose pages
+ * are touched only as used).  s NULL means stemming on and the default
+ * stopwords.  NULL on failure with e filled (ERR_NOMEM, or ERR_LIMIT for
+ * an absurd stopword list). */
 an_analyzer *an_new(const struct an_settings *s, struct err *e);
 /* Frees a (NULL is fine). */
 void an_free(an_analyzer *a);

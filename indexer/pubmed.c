@@ -262,9 +262,10 @@ struct pm_reader {
 
 /* ---- small helpers --------------------------------------------------- */
 
-static int is_ws(unsigned char c)
+static inline int is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+	/* One compare for the common case: every XML whitespace is <= ' '. */
+	return c <= ' ' && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
 }
 
 /* The line a message about the current node should carry.  Element
@@ -358,29 +359,36 @@ static int buf_text(pm_reader *r, struct buf *b, const char *s, size_t n)
 	if (buf_reserve(r, b, n + 2) != 0)
 		return -1;
 	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *end = u + n;
 	char *o = b->p + b->len;
 	char *start = b->p;
 	int pend = b->pend;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		if (is_ws(c)) {
-			pend = 1;
+	while (u < end) {
+		/* Fast path: a run of plain bytes, copied with one test each. */
+		if (!is_ws(*u) && *u < 0xC2) {
+			if (pend) {
+				if (o != start)
+					*o++ = ' ';
+				pend = 0;
+			}
+			do
+				*o++ = (char)*u++;
+			while (u < end && !is_ws(*u) && *u < 0xC2);
 			continue;
 		}
-		if (c >= 0xC2) {
-			size_t k = uspace(u + i, n - i);
-			if (k) {
-				pend = 1;
-				i += k - 1;
-				continue;
-			}
+		size_t k = is_ws(*u) ? 1 : uspace(u, (size_t)(end - u));
+		if (k) {
+			pend = 1;
+			u += k;
+			continue;
 		}
+		/* A multibyte character that is not a space. */
 		if (pend) {
 			if (o != start)
 				*o++ = ' ';
 			pend = 0;
 		}
-		*o++ = (char)c;
+		*o++ = (char)*u++;
 	}
 	b->pend = pend;
 	b->len = (size_t)(o - start);

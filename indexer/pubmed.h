@@ -5,7 +5,22 @@
  * Reads .xml, .xml.gz (zlib, detected by content) and standard input ("-")
  * through libxml2's xmlTextReader with network access, DTD loading and
  * entity substitution off.  Understands PubmedArticleSet (PubmedArticle,
- * PubmedBookArticle, DeleteCitation) and MedlineCitationSet.
+ * PubmedBookArticle, DeleteCitation), PubmedBookArticleSet and
+ * MedlineCitationSet (MedlineCitation and DeleteCitation under the root);
+ * any other root element is an error.
+ *
+ * Text fields: inline markup (b, i, u, sup, sub, MathML) is flattened
+ * without adding spaces ("10<sup>-6</sup>" -> "10-6"); block markup
+ * (DispFormula, p, br) is separated by a space.  Whitespace runs, including
+ * U+00A0, U+2000..U+200A, U+202F, U+205F and U+3000, become one ASCII space;
+ * fields are trimmed.  Entity and character references are decoded by the
+ * parser; a reference to any entity other than the five predefined ones,
+ * and any <!ENTITY> declaration in the DOCTYPE, is an error.
+ *
+ * Messages name the input as given, "<stdin>" for "-".  Line numbers are
+ * exact for libxml2's own errors; for errors found by this reader past line
+ * 65535 they may run a few lines ahead (libxml2 keeps element lines in 16
+ * bits, so the parser's position stands in).
  */
 #ifndef PUBMED_H
 #define PUBMED_H
@@ -44,7 +59,31 @@ struct pm_author {
 enum pm_kind { PM_ARTICLE = 1, PM_BOOK = 2 };
 
 /* One citation.  Every pointer is owned by the reader's arena and valid
- * until the next pm_next() call.  Strings are "" when absent, never NULL. */
+ * until the next pm_next() call.  Strings are "" when absent, never NULL;
+ * arrays are NULL when their count is 0.  Where an element may repeat
+ * but the field is single (titles, journal, DOI), the first one wins.
+ *
+ * Sources (MC = MedlineCitation, BD = BookDocument):
+ *   pmid/version  MC/PMID or BD/PMID, never the PMIDs of CommentsCorrections
+ *                 or references; a record without a numeric PMID (1 ..
+ *                 4294967295) is skipped and counted by pm_skipped()
+ *   year          MC/Article/Journal/JournalIssue/PubDate/Year, else the
+ *                 first 4-digit number in PubDate/MedlineDate ("1998 Dec-1999
+ *                 Jan" -> 1998), else Article/ArticleDate/Year, else (books)
+ *                 BD/Book/PubDate/Year, else Book/PubDate/MedlineDate
+ *   authors       Author of MC/Article/AuthorList; for books of BD/AuthorList
+ *                 and BD/Book/AuthorList (editors included), in document
+ *                 order; an Author with neither LastName nor CollectiveName
+ *                 is dropped.  FirstName (old MEDLINE) counts as ForeName
+ *   mesh          MC/MeshHeadingList/MeshHeading; empty qualifiers dropped
+ *   keywords      every KeywordList/Keyword
+ *   pubtypes      Article/PublicationTypeList/PublicationType, BD/PublicationType
+ *   languages     Article/Language, BD/Language, BD/Book/Language
+ *   doi, pmc      ArticleId IdType="doi"/"pmc" of PubmedData/ArticleIdList (or
+ *                 PubmedBookData, BD); doi falls back on Article/ELocationID
+ *                 EIdType="doi" unless ValidYN="N"
+ *   refs          numeric ArticleId IdType="pubmed" of any
+ *                 ReferenceList/Reference/ArticleIdList, in document order */
 struct pm_record {
 	enum pm_kind kind;
 	uint32_t pmid;
@@ -68,7 +107,8 @@ struct pm_record {
 	const char *pmc;          /* "PMC1234567" or "" */
 	uint32_t *refs;           /* PMIDs of ReferenceList/Reference[ArticleId pubmed] */
 	size_t nrefs;
-	uint64_t line;            /* line where the record starts, for messages */
+	uint64_t line;            /* line where the record starts, for messages
+	                           * (approximate past 65535, see above) */
 };
 
 enum pm_event_kind { PM_EV_RECORD = 1, PM_EV_DELETE = 2 };
@@ -82,15 +122,24 @@ struct pm_event {
 
 typedef struct pm_reader pm_reader;
 
-/* Opens path ("-" for standard input).  On failure returns NULL and fills e
- * ("path: reason"). */
+/* Opens path ("-" for standard input; the reader reads a dup() of fd 0).
+ * On failure returns NULL and fills e ("path: reason": errno for a file
+ * that cannot be opened, ERR_NOMEM). */
 pm_reader *pm_open(const char *path, struct err *e);
 
 /* Reads the next event.  Returns 1 with *ev filled, 0 at the end of the
- * input, or <0 on error with e filled as "path:line: reason" (malformed
- * XML, truncated .gz, not PubMed XML, invalid UTF-8, empty file, a limit
- * exceeded).  A record missing its PMID is skipped and counted in
- * pm_skipped(). After an error the reader can only be closed. */
+ * input, or <0 on error with e filled as "path:line: reason":
+ *   ERR_PARSE  malformed XML, "not PubMed XML: root element <x>", "invalid
+ *              UTF-8", "empty file", "entity references are not allowed",
+ *              "entity declarations are not allowed"
+ *   ERR_LIMIT  a text node or field over PM_MAX_TEXT_BYTES, nesting deeper
+ *              than PM_MAX_DEPTH, a record over PM_MAX_RECORD_BYTES, or one
+ *              of libxml2's own limits (10 MB text nodes, entity loops)
+ *   ERR_IO     "truncated gzip input", "corrupt gzip input", read errors
+ *   ERR_NOMEM
+ * A DeleteCitation with no numeric PMID yields no event.  A record missing
+ * its PMID is skipped and counted in pm_skipped().  After an error the
+ * reader can only be closed (further calls return ERR_USAGE). */
 int pm_next(pm_reader *r, struct pm_event *ev, struct err *e);
 
 /* Records skipped so far because they lacked a usable PMID. */

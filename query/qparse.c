@@ -848,10 +848,11 @@ static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, s
 {
 	size_t len = t->vend - t->vstart;
 	char b[SHOWBUF];
-	if (len > (SIZE_MAX - 16) / 4)
+	if (len > (SIZE_MAX - 16) / 8)
 		return nomem(p);
-	/* Room for folds that grow ("α" is 2 bytes, "alpha" 5). */
-	size_t cap = len * 4 + 16;
+	/* Room for folds that grow ("α" is 2 bytes, "alpha" 5; a fold
+	 * replacement is under 16 bytes for a character of 2 or more). */
+	size_t cap = len * 8 + 16;
 	char *buf = arena_alloc(p->a, cap);
 	if (buf == NULL)
 		return nomem(p);
@@ -892,9 +893,14 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 	size_t nstop0 = p->nstop;
 	int rc;
 	*out = NULL;
-	for (size_t i = start + 1; i < end; i++)
-		if (s[i] == '*' && !space_at(s, n, i - 1) && (i + 1 == end || space_at(s, n, i + 1)))
-			return perr(p, i, "truncation '*' is not supported inside a phrase");
+	size_t b = start;
+	while (b < end && space_at(s, n, b))
+		b++;
+	if (b == end)
+		return perr(p, qpos, "empty phrase matches nothing");
+	for (b = start + 1; b < end; b++)
+		if (s[b] == '*' && !space_at(s, n, b - 1) && (b + 1 == end || space_at(s, n, b + 1)))
+			return perr(p, b, "truncation '*' is not supported inside a phrase");
 	if (prox) {
 		struct kv k = {0};
 		size_t i = start;
@@ -1196,6 +1202,8 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct 
 				    show(p, t.start, t.end, b, sizeof b));
 		if ((rc = parse_primary(p, fd->mask, 1, out)) != 0)
 			return rc;
+		if (*out) /* messages point at "title:", not the word after it */
+			(*out)->qpos = (uint32_t)(t.start > UINT32_MAX ? UINT32_MAX : t.start);
 		break;
 	}
 	case TK_WORD:
@@ -1607,6 +1615,8 @@ int q_parse(const char *text, size_t n, const struct q_options *opt, an_analyzer
 		*out = NULL;
 	if (an == NULL || a == NULL || out == NULL || (text == NULL && n > 0))
 		return err_set(e, ERR_USAGE, "query: q_parse needs an analyzer, an arena and out");
+	if (n > UINT32_MAX) /* qpos and the analyzer's offsets are 32-bit */
+		return err_set(e, ERR_LIMIT, "query: longer than 4 GiB");
 	memset(&p, 0, sizeof p);
 	p.s = text ? text : "";
 	p.n = n;

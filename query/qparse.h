@@ -101,7 +101,7 @@ struct q_options {
  * field, empty query, range the wrong way round, a query made only of
  * stopwords ("query: position N: 'the' is a stopword and matches nothing")).
  * N counts UTF-8 characters from 1.  Also ERR_NOMEM when the arena fails,
- * ERR_USAGE for a NULL analyzer, arena or out.  text may hold any bytes
+ * ERR_USAGE for a NULL analyzer, arena or out, ERR_LIMIT for n > 4 GiB.  text may hold any bytes
  * (NUL, invalid UTF-8); opt may be NULL for the defaults.
  * The analyzer must be the one the index was built with. */
 int q_parse(const char *text, size_t n, const struct q_options *opt, an_analyzer *an,

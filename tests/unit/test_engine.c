@@ -1,0 +1,586 @@
+/*
+ * test_engine.c - the index and the ranking against independent references.
+ *
+ * Random citations are written as PubMed XML and indexed by the real
+ * pipeline (bld_run: parse, invert, flush several segments under a tiny
+ * memory budget, merge).  A naive reference index built here from the same
+ * texts (plain arrays, terms from the shared analyzer) must match every
+ * decoded posting list, frequency, position and length; brute-force BM25
+ * over the reference must equal the engine's scores and rankings, pruned
+ * and exhaustive; Boolean, phrase, filter and deletion semantics are
+ * checked against naive evaluation.  Seed: argv[1] (printed).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "build.h"
+#include "check.h"
+#include "fields.h"
+#include "ix.h"
+#include "sarc.h"
+#include "seg.h"
+
+#define NDOCS 700
+#define MAXTOK 120
+#define VOCAB 60
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Words the analyzer keeps whole and unchanged by stemming (no stopwords). */
+static const char *const words[VOCAB] = {
+	"sarcoma", "leiomyosarcoma", "liposarcoma", "imatinib", "kit", "tumor", "gist",
+	"ewing", "fli", "synovial", "osteosarcoma", "doxorubicin", "trabectedin", "eribulin",
+	"pazopanib", "mdm", "cdk", "desmoid", "chordoma", "angiosarcoma", "kaposi", "myxoid",
+	"rhabdomyosarcoma", "pax", "fox", "survival", "margin", "radiotherapy", "surgery",
+	"metastasis", "lung", "liver", "uterus", "retroperitoneum", "extremity", "grade",
+	"mitotic", "necrosis", "biopsy", "mri", "ct", "pet", "ki", "cd", "ssx", "ddit",
+	"fus", "ews", "dose", "cycle", "response", "relapse", "child", "adult", "cohort",
+	"trial", "phase", "placebo", "hazard", "ratio"};
+
+struct rdoc {
+	uint32_t pmid;
+	uint16_t year;
+	int w[3][MAXTOK]; /* word ids per field: title, abstract, mesh */
+	int n[3];
+	int live;
+};
+
+static struct rdoc docs[NDOCS];
+static const unsigned rfield[3] = {F_TITLE, F_ABSTRACT, F_MESH};
+
+static int zipf_word(void)
+{
+	/* skewed: low ids far more frequent, like real vocabularies */
+	double u = (double)(rnd() % 1000000) / 1e6;
+	int w = (int)(pow(u, 2.5) * VOCAB);
+	return w < VOCAB ? w : VOCAB - 1;
+}
+
+static void gen_docs(void)
+{
+	for (int i = 0; i < NDOCS; i++) {
+		struct rdoc *d = &docs[i];
+		d->pmid = 1000 + (uint32_t)i * 7 + (uint32_t)(rnd() % 5);
+		d->year = (uint16_t)(1990 + rnd() % 35);
+		d->n[0] = 2 + (int)(rnd() % 10);
+		d->n[1] = (rnd() % 10 == 0) ? 0 : 5 + (int)(rnd() % 110);
+		d->n[2] = (int)(rnd() % 4);
+		for (int f = 0; f < 3; f++)
+			for (int k = 0; k < d->n[f]; k++)
+				d->w[f][k] = zipf_word();
+		d->live = 1;
+	}
+}
+
+static void write_text(FILE *f, const struct rdoc *d, int field)
+{
+	for (int k = 0; k < d->n[field]; k++)
+		fprintf(f, "%s%s", k ? " " : "", words[d->w[field][k]]);
+}
+
+static void write_xml(const char *path, int from, int to, const uint32_t *dels, int ndels)
+{
+	FILE *f = fopen(path, "w");
+	fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n");
+	for (int i = from; i < to; i++) {
+		const struct rdoc *d = &docs[i];
+		fprintf(f, "<PubmedArticle><MedlineCitation><PMID Version=\"1\">%u</PMID><Article>"
+			   "<Journal><JournalIssue><PubDate><Year>%u</Year></PubDate></JournalIssue>"
+			   "<Title>J</Title></Journal><ArticleTitle>",
+			d->pmid, d->year);
+		write_text(f, d, 0);
+		fprintf(f, "</ArticleTitle>");
+		if (d->n[1]) {
+			fprintf(f, "<Abstract><AbstractText>");
+			write_text(f, d, 1);
+			fprintf(f, "</AbstractText></Abstract>");
+		}
+		fprintf(f, "</Article>");
+		if (d->n[2]) {
+			fprintf(f, "<MeshHeadingList>");
+			for (int k = 0; k < d->n[2]; k++)
+				fprintf(f, "<MeshHeading><DescriptorName UI=\"D%06d\" MajorTopicYN=\"N\">%s"
+					   "</DescriptorName></MeshHeading>",
+					k, words[d->w[2][k]]);
+			fprintf(f, "</MeshHeadingList>");
+		}
+		fprintf(f, "</MedlineCitation></PubmedArticle>\n");
+	}
+	if (ndels) {
+		fprintf(f, "<DeleteCitation>");
+		for (int i = 0; i < ndels; i++)
+			fprintf(f, "<PMID Version=\"1\">%u</PMID>", dels[i]);
+		fprintf(f, "</DeleteCitation>\n");
+	}
+	fprintf(f, "</PubmedArticleSet>\n");
+	fclose(f);
+}
+
+/* ---- the reference: terms of each word as the analyzer spells them ---- */
+
+static char term_of[VOCAB][AN_MAX_TERM_BYTES + 1];
+
+static int first_term(void *ctx, const struct an_term *t)
+{
+	char *out = ctx;
+	if (out[0] == '\0') {
+		memcpy(out, t->text, t->len);
+		out[t->len] = '\0';
+	}
+	return 0;
+}
+
+static void analyze_vocab(an_analyzer *an)
+{
+	for (int w = 0; w < VOCAB; w++) {
+		uint32_t pos = 0;
+		term_of[w][0] = '\0';
+		an_run(an, words[w], strlen(words[w]), &pos, NULL, first_term, term_of[w]);
+	}
+}
+
+/* Field length and term frequency as the index defines them (FORMAT.md §3):
+ * mesh headings each count their words; positions restart per field. */
+static int rtf(const struct rdoc *d, int f, int w)
+{
+	int n = 0;
+	for (int k = 0; k < d->n[f]; k++)
+		n += d->w[f][k] == w;
+	return n;
+}
+
+static double weight_of(unsigned f)
+{
+	struct sarc_params p;
+	sarc_params_default(&p);
+	return p.weight[f];
+}
+
+/* Brute-force BM25 of word set ws over the live reference documents. */
+struct scored {
+	uint32_t pmid;
+	double score;
+};
+
+static int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
+}
+
+static double N_all; /* documents indexed, deleted ones included until merged */
+static int count_dead = 1; /* statistics still count deleted documents */
+
+static double bm25(const struct rdoc *d, const int *ws, int nw, int *matched_all)
+{
+	double s = 0;
+	int all = 1;
+	for (int q = 0; q < nw; q++) {
+		int any = 0;
+		for (int fi = 0; fi < 3; fi++) {
+			unsigned f = rfield[fi];
+			int tf = rtf(d, fi, ws[q]);
+			if (tf == 0)
+				continue;
+			any = 1;
+			/* df and avglen over every indexed document */
+			double df = 0, sumlen = 0;
+			for (int i = 0; i < NDOCS; i++) {
+				if (!count_dead && !docs[i].live)
+					continue;
+				df += rtf(&docs[i], fi, ws[q]) > 0;
+				sumlen += docs[i].n[fi];
+			}
+			double avg = sumlen / N_all;
+			double idf = log(1 + (N_all - df + 0.5) / (df + 0.5));
+			double norm = 1 - 0.75 + 0.75 * d->n[fi] / avg;
+			s += weight_of(f) * idf * tf * 2.2 / (tf + 1.2 * norm);
+		}
+		all &= any;
+	}
+	*matched_all = all;
+	return s;
+}
+
+static size_t brute(const int *ws, int nw, int conj, struct scored *out)
+{
+	size_t n = 0;
+	for (int i = 0; i < NDOCS; i++) {
+		if (!docs[i].live)
+			continue;
+		int all;
+		double s = bm25(&docs[i], ws, nw, &all);
+		int any = 0;
+		for (int q = 0; q < nw; q++)
+			for (int fi = 0; fi < 3; fi++)
+				any |= rtf(&docs[i], fi, ws[q]) > 0;
+		if (conj ? all : any)
+			out[n++] = (struct scored){docs[i].pmid, s};
+	}
+	qsort(out, n, sizeof *out, cmp_scored);
+	return n;
+}
+
+static int close_enough(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
+}
+
+/* ---- checks ---- */
+
+static void check_postings(const char *dir)
+{
+	struct ix x;
+	struct err e;
+	err_clear(&e);
+	CHECKF(ix_open(&x, dir, &e) == 0, "%s", e.msg);
+	CHECK(x.nsegs == 1);
+	if (x.nsegs != 1)
+		return;
+	struct seg *s = &x.segs[0];
+	CHECKF(seg_verify(s, dir, &e) == 0, "%s", e.msg);
+	/* documents (in any order: threads decide it), with their lengths */
+	int *ref = malloc(sizeof *ref * (s->ndocs + 1));
+	int bad_len = 0, bad_post = 0, live = 0;
+	for (int i = 0; i < NDOCS; i++)
+		live += docs[i].live;
+	for (uint32_t d = 0; d < s->ndocs; d++) {
+		ref[d] = -1;
+		for (int i = 0; i < NDOCS; i++)
+			if (docs[i].live && docs[i].pmid == seg_doc_pmid(s, d))
+				ref[d] = i;
+		if (ref[d] < 0) {
+			bad_len++;
+			continue;
+		}
+		const struct rdoc *r = &docs[ref[d]];
+		if (seg_doc_year(s, d) != r->year)
+			bad_len++;
+		for (int fi = 0; fi < 3; fi++)
+			if (seg_doc_len(s, d, rfield[fi]) != r->n[fi])
+				bad_len++;
+	}
+	CHECKF((int)s->ndocs == live && bad_len == 0, "%s: %d document rows differ (%u documents, want %d)",
+	       dir, bad_len, s->ndocs, live);
+	if (bad_len) {
+		free(ref);
+		ix_close(&x);
+		return;
+	}
+	/* every (field, word): documents, frequencies, positions */
+	for (int fi = 0; fi < 3; fi++)
+		for (int w = 0; w < VOCAB; w++) {
+			uint8_t key[SEG_MAX_KEY];
+			key[0] = (uint8_t)rfield[fi];
+			size_t kl = strlen(term_of[w]);
+			memcpy(key + 1, term_of[w], kl);
+			struct seg_term t;
+			int found = seg_lookup(s, key, kl + 1, &t, &e);
+			struct seg_postings pc;
+			uint32_t expect_df = 0;
+			if (found == 1 && seg_postings_open(&pc, s, &t, &e) != 0)
+				found = -1;
+			for (uint32_t doc = 0; doc < s->ndocs; doc++) {
+				const struct rdoc *r = &docs[ref[doc]];
+				int tf = rtf(r, fi, w);
+				if (tf == 0)
+					continue;
+				expect_df++;
+				if (found != 1 || pc.doc != doc || (int)seg_postings_tf(&pc) != tf) {
+					bad_post++;
+					continue;
+				}
+				uint32_t pos[MAXTOK];
+				int np = seg_postings_positions(&pc, pos, MAXTOK), k = 0;
+				/* mesh values are 8 positions apart plus their words */
+				uint32_t expect = 0;
+				for (int j = 0; j < r->n[fi]; j++) {
+					if (r->w[fi][j] == w) {
+						if (k >= np || pos[k] != expect)
+							bad_post++;
+						k++;
+					}
+					expect += fi == 2 ? 9 : 1;
+				}
+				seg_postings_next(&pc);
+			}
+			if (expect_df > 0) {
+				if (found != 1 || t.df != expect_df || pc.doc != SEG_END)
+					bad_post++;
+			} else if (found == 1) {
+				bad_post++;
+			}
+		}
+	free(ref);
+	CHECKF(bad_post == 0, "%d posting differences", bad_post);
+	ix_close(&x);
+}
+
+static void check_ranking(const char *dir, int nqueries, int conj)
+{
+	sarc_index *ix;
+	char err[1024];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	struct scored *ref = malloc(sizeof *ref * NDOCS);
+	int bad = 0, badex = 0, badcount = 0;
+	for (int qi = 0; qi < nqueries; qi++) {
+		int nw = 1 + (int)(rnd() % 4), ws[4];
+		char qtext[256] = "";
+		for (int k = 0; k < nw; k++) {
+			ws[k] = (int)(rnd() % VOCAB);
+			strcat(qtext, words[ws[k]]);
+			strcat(qtext, " ");
+		}
+		size_t nref = brute(ws, nw, conj, ref);
+		struct sarc_query_opts qo = {.all = conj};
+		sarc_query *q;
+		if (sarc_query_parse(ix, qtext, &qo, &q, err, sizeof err) != 0) {
+			CHECKF(0, "parse '%s': %s", qtext, err);
+			continue;
+		}
+		for (int ex = 0; ex < 2; ex++) {
+			struct sarc_search_opts o;
+			sarc_search_opts_default(&o);
+			o.k = 1 + rnd() % 20;
+			o.exhaustive = ex;
+			struct sarc_hit *h;
+			size_t nh;
+			if (sarc_search(ix, q, &o, &h, &nh, err, sizeof err) != 0) {
+				CHECKF(0, "search: %s", err);
+				continue;
+			}
+			size_t want = nref < o.k ? nref : o.k;
+			int ok = nh == want;
+			for (size_t i = 0; ok && i < nh; i++)
+				ok = h[i].pmid == ref[i].pmid && close_enough(h[i].score, ref[i].score);
+			if (!ok) {
+				if (ex)
+					badex++;
+				else
+					bad++;
+				if (bad + badex <= 3) {
+					printf("# query '%s' k=%zu %s: got %zu hits, want %zu\n", qtext, o.k,
+					       ex ? "exhaustive" : "pruned", nh, want);
+					for (size_t i = 0; i < nh || i < want; i++)
+						printf("#  %zu: got %u %.9f want %u %.9f\n", i,
+						       i < nh ? h[i].pmid : 0, i < nh ? h[i].score : 0,
+						       i < want ? ref[i].pmid : 0, i < want ? ref[i].score : 0);
+				}
+			}
+			free(h);
+		}
+		uint64_t cnt;
+		if (sarc_count(ix, q, &cnt, err, sizeof err) != 0 || cnt != nref)
+			badcount++;
+		sarc_query_free(q);
+	}
+	CHECKF(bad == 0, "%d of %d %s queries ranked differently from brute force (pruned)", bad,
+	       nqueries, conj ? "AND" : "OR");
+	CHECKF(badex == 0, "%d of %d %s queries ranked differently (exhaustive)", badex, nqueries,
+	       conj ? "AND" : "OR");
+	CHECKF(badcount == 0, "%d counts differ", badcount);
+	free(ref);
+	sarc_close(ix);
+}
+
+/* Phrases: two adjacent words of a document's abstract. */
+static void check_phrases(const char *dir)
+{
+	sarc_index *ix;
+	char err[1024];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	int bad = 0;
+	for (int qi = 0; qi < 40; qi++) {
+		const struct rdoc *src = &docs[rnd() % NDOCS];
+		if (src->n[1] < 2)
+			continue;
+		int at = (int)(rnd() % (unsigned)(src->n[1] - 1));
+		int a = src->w[1][at], b = src->w[1][at + 1];
+		char qtext[128];
+		snprintf(qtext, sizeof qtext, "abstract:\"%s %s\"", words[a], words[b]);
+		uint64_t expect = 0;
+		for (int i = 0; i < NDOCS; i++) {
+			if (!docs[i].live)
+				continue;
+			int m = 0;
+			for (int k = 0; k + 1 < docs[i].n[1] && !m; k++)
+				m = docs[i].w[1][k] == a && docs[i].w[1][k + 1] == b;
+			expect += m;
+		}
+		sarc_query *q;
+		uint64_t cnt = 0;
+		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
+			CHECKF(0, "parse '%s': %s", qtext, err);
+			continue;
+		}
+		sarc_count(ix, q, &cnt, err, sizeof err);
+		if (cnt != expect) {
+			bad++;
+			printf("# phrase %s: %llu matches, want %llu\n", qtext, (unsigned long long)cnt,
+			       (unsigned long long)expect);
+		}
+		sarc_query_free(q);
+	}
+	CHECKF(bad == 0, "%d phrase counts differ", bad);
+	sarc_close(ix);
+}
+
+/* Boolean operators and filters against naive evaluation. */
+static void check_boolean(const char *dir)
+{
+	sarc_index *ix;
+	char err[1024];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	int bad = 0;
+	for (int qi = 0; qi < 60; qi++) {
+		int a = (int)(rnd() % VOCAB), b = (int)(rnd() % VOCAB);
+		int op = (int)(rnd() % 4);
+		unsigned lo = 1990 + (unsigned)(rnd() % 35), hi = lo + (unsigned)(rnd() % 10);
+		char qtext[256];
+		switch (op) {
+		case 0: snprintf(qtext, sizeof qtext, "%s AND %s", words[a], words[b]); break;
+		case 1: snprintf(qtext, sizeof qtext, "%s NOT %s", words[a], words[b]); break;
+		case 2: snprintf(qtext, sizeof qtext, "+%s -%s", words[a], words[b]); break;
+		default: snprintf(qtext, sizeof qtext, "%s year:%u..%u", words[a], lo, hi); break;
+		}
+		uint64_t expect = 0;
+		for (int i = 0; i < NDOCS; i++) {
+			if (!docs[i].live)
+				continue;
+			int ha = 0, hb = 0;
+			for (int fi = 0; fi < 3; fi++) {
+				ha |= rtf(&docs[i], fi, a) > 0;
+				hb |= rtf(&docs[i], fi, b) > 0;
+			}
+			int inyear = docs[i].year >= lo && docs[i].year <= hi;
+			int m = op == 0 ? ha && hb : op == 3 ? (ha && inyear) : ha && !hb;
+			expect += m;
+		}
+		sarc_query *q;
+		uint64_t cnt = 0;
+		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
+			CHECKF(0, "parse '%s': %s", qtext, err);
+			continue;
+		}
+		sarc_count(ix, q, &cnt, err, sizeof err);
+		if (cnt != expect) {
+			bad++;
+			printf("# %s: %llu matches, want %llu (%s)\n", qtext, (unsigned long long)cnt,
+			       (unsigned long long)expect, sarc_query_describe(q));
+		}
+		sarc_query_free(q);
+	}
+	CHECKF(bad == 0, "%d Boolean counts differ", bad);
+	sarc_close(ix);
+}
+
+static int build(const char *dir, const char *const *files, size_t n, int threads,
+		 size_t memory, int nofinal, int merge_all)
+{
+	struct bld_options o;
+	struct bld_stats st;
+	struct err e;
+	memset(&o, 0, sizeof o);
+	err_clear(&e);
+	o.index = dir;
+	o.files = files;
+	o.nfiles = n;
+	o.threads = threads;
+	o.memory_bytes = memory;
+	o.stem = 1;
+	o.no_final_merge = nofinal;
+	o.merge_all = merge_all;
+	int rc = bld_run(&o, &st, NULL, NULL, &e);
+	if (rc)
+		printf("# build: %s\n", e.msg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 20261126;
+	printf("# seed %llu\n", (unsigned long long)seed);
+	rng_state = seed;
+	char tmp[] = "/tmp/sarc-test-engine-XXXXXX";
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	char x1[512], x2[512], x3[512], idx[512], idx2[512];
+	snprintf(x1, sizeof x1, "%s/a.xml", tmp);
+	snprintf(x2, sizeof x2, "%s/b.xml", tmp);
+	snprintf(x3, sizeof x3, "%s/c.xml", tmp);
+	snprintf(idx, sizeof idx, "%s/idx", tmp);
+	snprintf(idx2, sizeof idx2, "%s/idx2", tmp);
+	gen_docs();
+	struct err e;
+	err_clear(&e);
+	struct an_settings as = {.stem = 1};
+	an_analyzer *an = an_new(&as, &e);
+	CHECKF(an != NULL, "%s", e.msg);
+	if (an == NULL)
+		return check_done("engine");
+	analyze_vocab(an);
+	an_free(an);
+	N_all = NDOCS;
+
+	/* one build over two files in two threads with a tiny budget: several
+	 * flushed segments, merged into one at the end of the run */
+	write_xml(x1, 0, NDOCS / 2, NULL, 0);
+	write_xml(x2, NDOCS / 2, NDOCS, NULL, 0);
+	const char *both[] = {x1, x2};
+	CHECK(build(idx, both, 2, 2, 1 << 20, 0, 0) == 0);
+	check_postings(idx);
+	check_ranking(idx, 150, 0);
+	check_ranking(idx, 80, 1);
+	check_phrases(idx);
+	check_boolean(idx);
+
+	/* incremental: the same documents added in two runs, unmerged, rank the
+	 * same as one build; then --merge gives one segment with the same postings */
+	const char *one[] = {x1}, *two[] = {x2};
+	CHECK(build(idx2, one, 1, 1, 1 << 20, 1, 0) == 0);
+	CHECK(build(idx2, two, 1, 1, 1 << 20, 1, 0) == 0);
+	check_ranking(idx2, 60, 0);
+	CHECK(build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
+	check_postings(idx2);
+
+	/* deletions and replacements disappear at once; statistics keep
+	 * counting them until a merge, as documented */
+	uint32_t dels[20];
+	for (int i = 0; i < 20; i++) {
+		int k = (int)(rnd() % NDOCS);
+		dels[i] = docs[k].pmid;
+		docs[k].live = 0;
+	}
+	write_xml(x3, 0, 0, dels, 20);
+	const char *three[] = {x3};
+	CHECK(build(idx2, three, 1, 1, 1 << 20, 0, 0) == 0);
+	check_ranking(idx2, 60, 0);
+	check_boolean(idx2);
+	CHECK(build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
+	int live = 0;
+	for (int i = 0; i < NDOCS; i++)
+		live += docs[i].live;
+	N_all = live;
+	count_dead = 0;
+	check_postings(idx2);
+	check_ranking(idx2, 60, 0);
+
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmp);
+	return check_done("engine");
+}
