@@ -58,7 +58,7 @@ struct an_analyzer {
 	struct sb_stemmer *stemmer; /* NULL: stemming off */
 	struct stem_slot *stem_cache;
 
-	/* Stopwords: open addressing over FNV-1a hashes; stop_len_mask has bit
+	/* Stopwords: open addressing over term_hash(); stop_len_mask has bit
 	 * L set when some stopword is L bytes long, a cheap first filter. */
 	char *stop_text;        /* folded stopwords, back to back */
 	uint32_t *stop_slot;    /* 0 = empty, else 1 + index into stop_off/len */
@@ -67,9 +67,11 @@ struct an_analyzer {
 	uint32_t stop_mask;     /* slots - 1 */
 	uint64_t stop_len_mask;
 
-	unsigned char buf[BUF_CAP];   /* joined form / current part */
-	unsigned char first[MAXT];    /* first part's final text, to skip a joined */
-	size_t first_len;             /* form equal to it; NO_FIRST: none */
+	unsigned char buf[BUF_CAP]; /* joined form / current part */
+	/* The first part's final text, so that a joined form equal to it
+	 * ("sarcoma(s)") is not emitted twice; first_len NO_FIRST: none. */
+	unsigned char first[MAXT];
+	size_t first_len;
 };
 
 /* ---- ASCII classes ---------------------------------------------------- */
@@ -407,21 +409,53 @@ static int is_stop(const an_analyzer *a, const unsigned char *p, size_t n, uint3
 static size_t fold_into(an_analyzer *a, const char *text, size_t n, unsigned char *out,
 			size_t cap, int *overflow);
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Next entry of a whitespace-separated list at or after *i: its folded
+ * form into tmp (MAXT + 1 bytes), its length as the result, 0 at the end.
+ * Entries that fold to nothing or to 64 bytes or more are skipped. */
+static size_t next_stopword(an_analyzer *a, const char *list, size_t len, size_t *i,
+			    unsigned char *tmp)
+{
+	while (*i < len) {
+		size_t j, k;
+		int overflow = 0;
+		while (*i < len && is_space(list[*i]))
+			(*i)++;
+		for (j = *i; j < len && !is_space(list[j]); j++)
+			;
+		if (j == *i)
+			break;
+		k = fold_into(a, list + *i, j - *i, tmp, MAXT + 1, &overflow);
+		*i = j;
+		if (k > 0 && !overflow && k < 64)
+			return k;
+	}
+	return 0;
+}
+
 /* Builds the stopword set from a whitespace-separated list, each entry
- * folded exactly as the analyzer folds text (so "Über" in the list stops
- * "uber"); entries longer than a term can be are ignored. */
+ * folded exactly as the analyzer folds text (so "UBER" with an umlaut in
+ * the list stops "uber").  Two passes, because folding may lengthen an
+ * entry (a 2-byte alpha becomes "alpha"): the first sizes the arrays, the
+ * second fills them. */
 static int build_stopwords(an_analyzer *a, const char *list, struct err *e)
 {
-	size_t len = strlen(list), nwords = 0, i, slots = 64, used = 0;
+	size_t len = strlen(list), nwords = 0, nbytes = 0, slots = 64, i = 0, k;
+	uint32_t count = 0, used = 0;
 	unsigned char tmp[MAXT + 1];
-	for (i = 0; i < len; i++)
-		if ((i == 0 || strchr(" \t\r\n\f\v", list[i - 1])) && !strchr(" \t\r\n\f\v", list[i]))
-			nwords++;
+	while ((k = next_stopword(a, list, len, &i, tmp)) != 0) {
+		nwords++;
+		nbytes += k;
+	}
+	if (nwords > UINT32_MAX / 4 || nbytes > UINT32_MAX)
+		return err_set(e, ERR_LIMIT, "analyzer: stopword list too long");
 	while (slots < 2 * nwords)
 		slots *= 2;
-	if (nwords > UINT32_MAX / 4 || slots > UINT32_MAX)
-		return err_set(e, ERR_LIMIT, "analyzer: stopword list too long");
-	a->stop_text = malloc(len + 1);
+	a->stop_text = malloc(nbytes + 1);
 	a->stop_slot = calloc(slots, sizeof *a->stop_slot);
 	a->stop_off = malloc((nwords + 1) * sizeof *a->stop_off);
 	a->stop_len = malloc(nwords + 1);
@@ -429,27 +463,17 @@ static int build_stopwords(an_analyzer *a, const char *list, struct err *e)
 		return err_set(e, ERR_NOMEM, "analyzer: cannot allocate the stopword set");
 	a->stop_mask = (uint32_t)(slots - 1);
 	a->stop_len_mask = 0;
-	uint32_t count = 0;
-	for (i = 0; i < len;) {
-		size_t j, k;
-		int overflow = 0;
-		if (strchr(" \t\r\n\f\v", list[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && !strchr(" \t\r\n\f\v", list[j]); j++)
-			;
-		k = fold_into(a, list + i, j - i, tmp, sizeof tmp, &overflow);
-		i = j;
-		if (k == 0 || overflow || k >= 64 || is_stop(a, tmp, k, term_hash(tmp, k)))
-			continue;
+	i = 0;
+	while ((k = next_stopword(a, list, len, &i, tmp)) != 0) {
+		uint32_t h = term_hash(tmp, k);
+		if (is_stop(a, tmp, k, h))
+			continue; /* listed twice */
 		memcpy(a->stop_text + used, tmp, k);
-		a->stop_off[count] = (uint32_t)used;
+		a->stop_off[count] = used;
 		a->stop_len[count] = (uint8_t)k;
-		used += k;
-		uint32_t h = term_hash(tmp, k) & a->stop_mask;
-		while (a->stop_slot[h])
-			h = (h + 1) & a->stop_mask;
+		used += (uint32_t)k;
+		for (h &= a->stop_mask; a->stop_slot[h]; h = (h + 1) & a->stop_mask)
+			;
 		a->stop_slot[h] = ++count;
 		a->stop_len_mask |= (uint64_t)1 << k;
 	}
@@ -512,7 +536,6 @@ struct run {
 	size_t n;
 	an_emit_fn emit;
 	void *ctx;
-	int raw;          /* no stopwords, no stemming (folding stopwords) */
 	uint32_t pos;     /* position of the next token */
 	size_t nstop;
 
@@ -558,13 +581,13 @@ static int put(struct run *r, const unsigned char *text, size_t len, int alpha, 
 		return 0;
 	uint32_t h = 0;
 	int hashed = 0;
-	if (!r->raw && maybe_stop(a, len) &&
+	if (maybe_stop(a, len) &&
 	    is_stop(a, text, len, (h = term_hash(text, len), hashed = 1, h))) {
 		if (kind != AN_JOINED)
 			r->nstop++;
 		return 0;
 	}
-	if (a->stemmer && alpha && len >= STEM_MIN && !r->raw) {
+	if (a->stemmer && alpha && len >= STEM_MIN) {
 		struct stem_slot *sl = NULL;
 		if (len <= STEM_WORD_MAX) {
 			if (!hashed)
@@ -1036,7 +1059,6 @@ static size_t fold_into(an_analyzer *a, const char *text, size_t n, unsigned cha
 	r.a = a;
 	r.s = (const unsigned char *)text;
 	r.n = n;
-	r.raw = 1;
 	r.out = out;
 	r.out_cap = cap;
 	scan(&r);

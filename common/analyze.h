@@ -82,15 +82,17 @@ const char *an_default_stopwords(void);
  * return *pos is one past the last position used (also by a trailing
  * stopword or over-long word).  If nstop is not NULL it receives the number
  * of words and parts dropped as stopwords.  Returns 0, what emit returned
- * (which stops the run at once), ERR_NOMEM if the stemmer failed, or
- * ERR_LIMIT if n does not fit in 32 bits. */
+ * (which stops the run at once; *pos then lies somewhere in the text's
+ * positions), ERR_NOMEM if the stemmer failed, or ERR_LIMIT if n does not
+ * fit in 32 bits.  emit must not be NULL. */
 int an_run(an_analyzer *a, const char *text, size_t n, uint32_t *pos, size_t *nstop,
 	   an_emit_fn emit, void *ctx);
 
 /* Folds (case, diacritics, Greek) a query prefix such as "sarcom" without
  * stemming or stopwords, into out (cap bytes, NUL-terminated): the
  * concatenation of the parts of every token, i.e. what the unstemmed
- * joined form starts with ("EWS-FL" -> "ewsfl", "β-cat" -> "betacat").
+ * joined form starts with ("EWS-FL" -> "ewsfl"; a Greek beta then "-cat"
+ * -> "betacat").
  * Returns the length, or 0 if nothing is left or the result does not fit
  * in cap - 1 bytes. */
 size_t an_fold_prefix(an_analyzer *a, const char *text, size_t n, char *out, size_t cap);

@@ -198,7 +198,7 @@ static const char *const syl_nucleus[] = {"a", "e", "i", "o", "u", "y"};
 static const char *const syl_coda[] = {"", "n", "r", "l", "s", "t", "m", "x"};
 static const char *const word_suffix[] = {
 	"in", "ase", "oma", "ine", "ol", "ide", "ic", "al", "osis", "ate",
-	"", "", "", "", "", "", "",
+	"", "", "", "", "", "", "", "", "", "", "", "", "", "",
 };
 
 /* Tokens that real abstracts contain and a tokenizer must cope with: inline
@@ -666,7 +666,7 @@ static size_t pseudo_word(uint32_t i, char *buf)
 	const uint32_t nsyl = (uint32_t)(NELEM(syl_onset) * NELEM(syl_nucleus) * NELEM(syl_coda));
 	uint32_t h = i * 2654435761u;
 	uint32_t parts[3] = {i % nsyl, (i / nsyl) % nsyl, (h >> 8) % nsyl};
-	int nparts = (h >> 28) & 1 ? 3 : 2;
+	int nparts = (h >> 28) % 4 == 0 ? 3 : 2;
 	size_t n = 0;
 	for (int p = 0; p < nparts; p++) {
 		uint32_t s = parts[p];
@@ -1034,7 +1034,7 @@ static void put_authors(struct gen *g, struct sink *s)
 		put_initials(s, fore);
 		putz(s, mid);
 		PUTL(s, "</Initials>");
-		if (i == 0 && rng_chance(r, 600)) {
+		if (i == 0 && rng_chance(r, 400)) {
 			PUTL(s, "<AffiliationInfo><Affiliation>Department of ");
 			putz(s, PICK(r, departments));
 			PUTL(s, ", ");
@@ -1091,7 +1091,7 @@ static int seen(const uint32_t *a, uint32_t n, uint32_t x)
 static void put_mesh(struct gen *g, struct sink *s)
 {
 	struct rng *r = &g->rng;
-	uint32_t n = rng_range(r, 3, 12), chosen[12], nchosen = 0, nmajor = 0;
+	uint32_t n = rng_low(r, 3, 12), chosen[12], nchosen = 0, nmajor = 0;
 	PUTL(s, "<MeshHeadingList>\n");
 	/* Check tags first, then topics; the list is not sorted, which the
 	 * indexer must not care about. */
@@ -1119,7 +1119,7 @@ static void put_mesh(struct gen *g, struct sink *s)
 			continue;
 		chosen[nchosen++] = t;
 		int major = rng_chance(r, 250) || (i + 1 == n && nmajor == 0);
-		uint32_t nq = rng_low(r, 0, 3);
+		uint32_t nq = rng_low(r, 0, 2);
 		int major_on_qual = major && nq > 0 && rng_chance(r, 500);
 		nmajor += (uint32_t)major;
 		PUTL(s, "<MeshHeading><DescriptorName UI=\"");
@@ -1185,7 +1185,7 @@ static uint32_t earlier_pmid(struct gen *g, uint32_t pmid)
 static void put_references(struct gen *g, struct sink *s, uint32_t pmid)
 {
 	struct rng *r = &g->rng;
-	uint32_t n = rng_range(r, 1, 30);
+	uint32_t n = rng_low(r, 1, 30), cited[30], ncited = 0;
 	PUTL(s, "<ReferenceList>\n");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct journal *j = &PICK(r, journals);
@@ -1203,9 +1203,11 @@ static void put_references(struct gen *g, struct sink *s, uint32_t pmid)
 		putc1(s, ':');
 		put_u(s, rng_range(r, 1, 3000));
 		PUTL(s, ".</Citation>");
-		if (rng_chance(r, 800)) {
+		uint32_t ref = earlier_pmid(g, pmid);
+		if (rng_chance(r, 800) && !seen(cited, ncited, ref)) { /* cite each PMID once */
+			cited[ncited++] = ref;
 			PUTL(s, "<ArticleIdList><ArticleId IdType=\"pubmed\">");
-			put_u(s, earlier_pmid(g, pmid));
+			put_u(s, ref);
 			PUTL(s, "</ArticleId></ArticleIdList>");
 		}
 		PUTL(s, "</Reference>\n");
@@ -1299,7 +1301,12 @@ static void put_record(struct gen *g, struct sink *s, uint32_t pmid, unsigned ve
 	PUTL(s, "</PMID>\n");
 	if (medline)
 		put_date(s, "<DateCompleted>", "</DateCompleted>\n", min_year(year + rng_below(r, 2)), month, day);
-	put_date(s, "<DateRevised>", "</DateRevised>\n", min_year(year + rng_below(r, 4)), rng_range(r, 1, 12), rng_range(r, 1, 28));
+	/* One draw per statement: the order of evaluation of function arguments
+	 * is unspecified, and the output must not depend on the compiler. */
+	unsigned rev_year = min_year(year + rng_below(r, 4));
+	unsigned rev_month = rng_range(r, 1, 12);
+	unsigned rev_day = rng_range(r, 1, 28);
+	put_date(s, "<DateRevised>", "</DateRevised>\n", rev_year, rev_month, rev_day);
 
 	PUTL(s, "<Article PubModel=\"");
 	putz(s, pubmodel);
@@ -1404,7 +1411,7 @@ static void put_record(struct gen *g, struct sink *s, uint32_t pmid, unsigned ve
 		}
 	}
 	PUTL(s, "</ArticleIdList>\n");
-	if (pmid > g->first_pmid && rng_chance(r, 300))
+	if (pmid > g->first_pmid && rng_chance(r, 200))
 		put_references(g, s, pmid);
 	PUTL(s, "</PubmedData>\n</PubmedArticle>\n");
 	g->nrecords++;
@@ -1688,9 +1695,9 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		uint64_t left = o.docs;
-		for (unsigned fileno_ = 1; left > 0 || fileno_ == 1; fileno_++) {
+		for (unsigned filenum = 1; left > 0 || filenum == 1; filenum++) {
 			uint64_t n = left < o.per_file ? left : o.per_file;
-			snprintf(path, plen, "%s/pubmed-synth-%05u.xml%s", o.out_dir, fileno_, o.gzip ? ".gz" : "");
+			snprintf(path, plen, "%s/pubmed-synth-%05u.xml%s", o.out_dir, filenum, o.gzip ? ".gz" : "");
 			snprintf(tmp, plen, "%s.part", path);
 			if ((rc = sink_open(&s, tmp, &o)) != 0) {
 				fprintf(stderr, "gen-pubmed: cannot create '%s': %s\n", tmp, errstr(rc));

@@ -4,8 +4,9 @@
  * Terms are interned in an open-addressing hash table keyed by
  * (field byte + term).  Each term owns a growable byte buffer of postings
  * coded as varints: document gap, frequency, then the position gaps.  A
- * document's occurrences are first collected as (term id, position) pairs
- * and sorted, so each term receives one complete posting per document.
+ * document's occurrences are chained per term as they arrive (positions
+ * arrive in increasing order), so at the end of the document each term
+ * appends one complete posting without any sorting.
  * Flushing sorts the terms by key and hands each list to the segment writer.
  */
 #include "invert.h"
@@ -26,6 +27,9 @@ struct term {
 	uint32_t keylen;
 	uint32_t df;
 	uint32_t last_doc;  /* document of the last posting, for the gap */
+	uint32_t seen;      /* 1 + the document whose occurrences are chained below */
+	uint32_t head, tail;/* chain of this document's occurrences in inv.occ */
+	uint32_t ntf;       /* occurrences in the chain */
 	uint8_t *buf;       /* postings, see above */
 	uint32_t len, cap;
 };
@@ -35,11 +39,15 @@ struct inv {
 	struct arena keys;
 	struct term *terms;
 	uint32_t nterms, termcap;
-	uint32_t *slots; /* hash table of term id + 1; 0 = empty */
+	uint64_t *slots; /* hash table: (hash << 32) | (term id + 1); 0 = empty */
 	uint32_t nslots;
 	/* the document being added */
-	uint64_t *occ; /* (term id << 32) | position */
+	struct occ {
+		uint32_t pos, next;
+	} *occ;            /* occurrences of the document being added */
 	size_t nocc, occcap;
+	uint32_t *uniq;    /* terms of the document being added, first seen first */
+	size_t nuniq, uniqcap;
 	unsigned cur_field;
 	uint32_t cur_len;
 	/* finished documents */
@@ -95,6 +103,7 @@ void inv_free(inv *v)
 	free(v->terms);
 	free(v->slots);
 	free(v->occ);
+	free(v->uniq);
 	free(v->info);
 	arena_free(&v->keys);
 	fmt_buf_free(&v->docs);
@@ -107,7 +116,7 @@ void inv_free(inv *v)
 size_t inv_bytes(const inv *v)
 {
 	return v->postbytes + v->keys.cap_bytes + (size_t)v->termcap * sizeof(struct term) +
-	       (size_t)v->nslots * 4 + v->docs.cap + v->stored.cap +
+	       (size_t)v->nslots * 8 + v->docs.cap + v->stored.cap +
 	       (size_t)v->infocap * sizeof(struct inv_docinfo);
 }
 
@@ -121,25 +130,39 @@ uint64_t inv_npostings(const inv *v)
 	return v->npostings;
 }
 
+/* Multiplicative hash over 8-byte words: terms are short, and hashing a
+ * byte at a time showed up in profiles of indexing. */
 static uint32_t hash_key(const uint8_t *k, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ k[i]) * 16777619u;
-	return h;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+		k += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, k, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 static int grow_table(inv *v)
 {
 	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 16;
-	uint32_t *s = calloc(n, sizeof *s);
+	uint64_t *s = calloc(n, sizeof *s);
 	if (s == NULL)
 		return ERR_NOMEM;
 	for (uint32_t i = 0; i < v->nterms; i++) {
-		uint32_t h = hash_key(v->terms[i].key, v->terms[i].keylen) & (n - 1);
+		uint32_t hv = hash_key(v->terms[i].key, v->terms[i].keylen), h = hv & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
-		s[h] = i + 1;
+		s[h] = (uint64_t)hv << 32 | (i + 1);
 	}
 	free(v->slots);
 	v->slots = s;
@@ -152,14 +175,17 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n)
 {
 	if ((uint64_t)(v->nterms + 1) * 2 > v->nslots && grow_table(v))
 		return UINT32_MAX;
-	uint32_t mask = v->nslots - 1, h = hash_key(key, n) & mask;
+	uint32_t mask = v->nslots - 1, hv = hash_key(key, n), h = hv & mask;
 	for (;;) {
-		uint32_t id = v->slots[h];
-		if (id == 0)
+		uint64_t slot = v->slots[h];
+		if (slot == 0)
 			break;
-		struct term *t = &v->terms[id - 1];
-		if (t->keylen == n && memcmp(t->key, key, n) == 0)
-			return id - 1;
+		if ((uint32_t)(slot >> 32) == hv) {
+			uint32_t id = (uint32_t)slot - 1;
+			struct term *t = &v->terms[id];
+			if (t->keylen == n && memcmp(t->key, key, n) == 0)
+				return id;
+		}
 		h = (h + 1) & mask;
 	}
 	if (v->nterms == v->termcap) {
@@ -178,7 +204,7 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n)
 	memset(t, 0, sizeof *t);
 	t->key = k;
 	t->keylen = (uint32_t)n;
-	v->slots[h] = v->nterms + 1;
+	v->slots[h] = (uint64_t)hv << 32 | (v->nterms + 1);
 	return v->nterms++;
 }
 
@@ -186,13 +212,34 @@ static int add_occ(inv *v, uint32_t id, uint32_t pos)
 {
 	if (v->nocc == v->occcap) {
 		size_t cap = v->occcap ? v->occcap * 2 : 4096;
-		uint64_t *o = realloc(v->occ, sizeof *o * cap);
+		struct occ *o = realloc(v->occ, sizeof *o * cap);
 		if (o == NULL)
 			return ERR_NOMEM;
 		v->occ = o;
 		v->occcap = cap;
 	}
-	v->occ[v->nocc++] = (uint64_t)id << 32 | pos;
+	uint32_t k = (uint32_t)v->nocc++;
+	v->occ[k].pos = pos;
+	v->occ[k].next = UINT32_MAX;
+	struct term *t = &v->terms[id];
+	if (t->seen != v->ndocs + 1) {
+		if (v->nuniq == v->uniqcap) {
+			size_t cap = v->uniqcap ? v->uniqcap * 2 : 1024;
+			uint32_t *u = realloc(v->uniq, sizeof *u * cap);
+			if (u == NULL)
+				return ERR_NOMEM;
+			v->uniq = u;
+			v->uniqcap = cap;
+		}
+		v->uniq[v->nuniq++] = id;
+		t->seen = v->ndocs + 1;
+		t->head = t->tail = k;
+		t->ntf = 1;
+	} else {
+		v->occ[t->tail].next = k;
+		t->tail = k;
+		t->ntf++;
+	}
 	return 0;
 }
 
@@ -224,24 +271,13 @@ static int add_text(inv *v, unsigned field, const char *s, uint32_t *pos)
 	return rc;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Appends this document's occurrences, sorted by term then position. */
+/* Appends this document's postings: one per term, positions in order. */
 static int post_doc(inv *v, uint32_t doc)
 {
-	qsort(v->occ, v->nocc, sizeof *v->occ, cmp_u64);
-	size_t i = 0;
-	while (i < v->nocc) {
-		uint32_t id = (uint32_t)(v->occ[i] >> 32);
-		size_t j = i;
-		while (j < v->nocc && (uint32_t)(v->occ[j] >> 32) == id)
-			j++;
+	for (size_t u = 0; u < v->nuniq; u++) {
+		uint32_t id = v->uniq[u];
 		struct term *t = &v->terms[id];
-		size_t need = 20 + (j - i) * 5;
+		size_t need = 20 + (size_t)t->ntf * 5;
 		if (t->cap - t->len < need) {
 			size_t cap = t->cap ? t->cap : 16;
 			while (cap - t->len < need)
@@ -257,20 +293,19 @@ static int post_doc(inv *v, uint32_t doc)
 		}
 		uint8_t *p = t->buf + t->len;
 		p += fmt_put_varint(p, t->df ? doc - t->last_doc : doc);
-		p += fmt_put_varint(p, j - i);
+		p += fmt_put_varint(p, t->ntf);
 		uint32_t last = 0;
-		for (size_t k = i; k < j; k++) {
-			uint32_t pos = (uint32_t)v->occ[k];
-			p += fmt_put_varint(p, pos - last);
-			last = pos;
+		for (uint32_t k = t->head; k != UINT32_MAX; k = v->occ[k].next) {
+			p += fmt_put_varint(p, v->occ[k].pos - last);
+			last = v->occ[k].pos;
 		}
 		t->len = (uint32_t)(p - t->buf);
 		t->df++;
 		t->last_doc = doc;
 		v->npostings++;
-		i = j;
 	}
 	v->nocc = 0;
+	v->nuniq = 0;
 	return 0;
 }
 
@@ -368,6 +403,7 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 	uint32_t pos;
 	int rc = 0;
 	v->nocc = 0;
+	v->nuniq = 0;
 	struct {
 		unsigned field;
 		const char *text;

@@ -17,6 +17,7 @@
 #include "inputs.h"
 #include "ix.h"
 #include "pubmed.h"
+#include "fmt.h"
 #include "seg.h"
 
 #define SARC_VERSION "0.1.0"
@@ -150,6 +151,7 @@ static int do_stats(const char *dir, int json)
 		return 2;
 	}
 	uint64_t docs = 0, deleted = 0, terms = 0, postings = 0, bytes[SEGF_N] = {0}, delbytes = 0;
+	uint64_t stored_raw = 0;
 	for (size_t i = 0; i < x.nsegs; i++) {
 		struct seg *s = &x.segs[i];
 		docs += s->ndocs;
@@ -158,6 +160,8 @@ static int do_stats(const char *dir, int json)
 		for (int f = 0; f < SEGF_N; f++)
 			bytes[f] += s->f[f].size;
 		delbytes += s->del.size;
+		for (uint32_t b = 0; b < s->nstoredblocks; b++)
+			stored_raw += fmt_get_u32le(s->stored_index + (size_t)b * 16 + 12);
 		struct seg_dict_iter it;
 		if (seg_dict_seek(&it, s, (const uint8_t *)"", 0, &e) == 0)
 			while (seg_dict_next(&it, &e) == 1)
@@ -183,10 +187,12 @@ static int do_stats(const char *dir, int json)
 		for (int f = 0; f < SEGF_N; f++)
 			printf("\"%s\":%llu,", part[f], (unsigned long long)bytes[f]);
 		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},"
-		       "\"bytes_per_posting\":%.3f}\n",
+		       "\"bytes_per_posting\":%.3f,\"stored_raw\":%llu,\"stored_ratio\":%.2f}\n",
 		       (unsigned long long)delbytes, (unsigned long long)total,
 		       (unsigned long long)nostored,
-		       postings ? (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings : 0);
+		       postings ? (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings : 0,
+		       (unsigned long long)stored_raw,
+		       bytes[SEGF_STORED] ? (double)stored_raw / (double)bytes[SEGF_STORED] : 0);
 	} else {
 		printf("index         %s\n", dir);
 		printf("documents     %llu (%llu deleted, not yet merged away)\n",
@@ -200,6 +206,9 @@ static int do_stats(const char *dir, int json)
 		printf("%-13s %llu bytes\n", "deletions", (unsigned long long)delbytes);
 		printf("%-13s %llu bytes (%llu without stored fields)\n", "total",
 		       (unsigned long long)total, (unsigned long long)nostored);
+		printf("%-13s %llu bytes raw, compressed %.2f:1\n", "stored text",
+		       (unsigned long long)stored_raw,
+		       bytes[SEGF_STORED] ? (double)stored_raw / (double)bytes[SEGF_STORED] : 0);
 		if (postings)
 			printf("bytes/posting %.3f (postings + positions)\n",
 			       (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings);

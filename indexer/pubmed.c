@@ -1065,7 +1065,7 @@ static void on_xml_error(void *arg, xmlErrorPtr xe)
 	/* libxml2's own limits (depth 256, 10 MB text nodes, entity
 	 * amplification) are limits for us too. */
 	if (strstr(msg, "xcessive depth") || strstr(msg, "huge") || strstr(msg, "Huge") ||
-	    strstr(msg, "amplification"))
+	    strstr(msg, "amplification") || xe->code == XML_ERR_ENTITY_LOOP)
 		code = ERR_LIMIT;
 	else if (xe->code == XML_ERR_NO_MEMORY)
 		code = ERR_NOMEM;

@@ -33,6 +33,9 @@ struct wfile {
 };
 
 #define WBUF_BYTES ((size_t)1 << 20)
+/* zlib level for stored blocks: level 6 cost a fifth of indexing time for
+ * little gain over level 3 on citation text */
+#define STORED_LEVEL 3
 
 struct sw_writer {
 	char dir[4096];
@@ -203,7 +206,7 @@ static int flush_stored_block(sw_writer *w)
 	uint8_t *z = fmt_buf_reserve(&w->zbuf, clen);
 	if (z == NULL)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
-	if (compress2(z, &clen, w->sblock.p, w->sblock.len, Z_DEFAULT_COMPRESSION) != Z_OK)
+	if (compress2(z, &clen, w->sblock.p, w->sblock.len, STORED_LEVEL) != Z_OK)
 		return err_set(&w->e, ERR_NOMEM, "cannot compress stored fields");
 	fmt_buf_u64(&w->sindex, w->f[SEGF_STORED].body_len);
 	fmt_buf_u32(&w->sindex, (uint32_t)clen);

@@ -241,15 +241,30 @@ static void wr_end(struct wr *w)
 	w->col = 0;
 }
 
+/* Switches the style in effect from *cur to want: 0 plain, 1 base, 2
+ * highlight (drawn on top of base). */
+static void wr_style(struct wr *w, int *cur, int want, const char *base, const char *hl)
+{
+	if (want == 1 && *base == '\0')
+		want = 0;
+	if (want == *cur || !w->o->color)
+		return;
+	if (*cur == 2 || want == 0)
+		fputs(SGR_RESET, w->f);
+	if (want == 1)
+		fputs(base, w->f);
+	else if (want == 2)
+		fputs(hl, w->f);
+	*cur = want;
+}
+
 /* Prints cleaned text (single spaces, no control characters) word by word
  * in style base, with spans in style hl. */
 static void wr_text(struct wr *w, const char *t, size_t n, const struct sarc_span *sp,
 		    size_t nsp, const char *base, const char *hl)
 {
-	const char *reset = sgr(w->o, SGR_RESET);
-	base = sgr(w->o, base);
-	hl = sgr(w->o, hl);
 	size_t k = 0, i = 0;
+	int cur = 0;
 	while (i < n) {
 		while (i < n && t[i] == ' ')
 			i++;
@@ -261,38 +276,31 @@ static void wr_text(struct wr *w, const char *t, size_t n, const struct sarc_spa
 		int cols = (int)snip_columns(t + a, i - a);
 		if (w->col > w->indent) {
 			if (w->width > 0 && w->col + 1 + cols > w->width) {
+				/* No colour may run into the indent. */
+				wr_style(w, &cur, 0, base, hl);
 				putc('\n', w->f);
 				for (int s = 0; s < w->indent; s++)
 					putc(' ', w->f);
 				w->col = w->indent;
 			} else {
+				/* The space is highlighted only inside a span. */
+				size_t sp_at = a - 1;
+				while (k < nsp && sp[k].end <= sp_at)
+					k++;
+				wr_style(w, &cur, k < nsp && sp[k].start <= sp_at ? 2 : 1, base, hl);
 				putc(' ', w->f);
 				w->col++;
 			}
 		}
-		/* Styles are closed at the end of every word so that a line
-		 * break never carries colour into the indent. */
-		int in = 0;
-		fputs(base, w->f);
 		for (size_t p = a; p < i; p++) {
 			while (k < nsp && sp[k].end <= p)
 				k++;
-			int want = k < nsp && sp[k].start <= p;
-			if (want != in) {
-				if (want)
-					fputs(hl, w->f);
-				else {
-					fputs(reset, w->f);
-					fputs(base, w->f);
-				}
-				in = want;
-			}
+			wr_style(w, &cur, k < nsp && sp[k].start <= p ? 2 : 1, base, hl);
 			putc(t[p], w->f);
 		}
-		if (in || *base)
-			fputs(reset, w->f);
 		w->col += cols;
 	}
+	wr_style(w, &cur, 0, base, hl);
 }
 
 /* Prints raw stored text cleaned, in style base. */
@@ -399,7 +407,7 @@ static void human_explain(const struct out_opts *o, FILE *f, const char *text)
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		if (len)
-			fprintf(f, "      %s%.*s%s\n", sgr(o, SGR_DIM), (int)len, p,
+			fprintf(f, "%*s%s%.*s%s\n", HIT_INDENT, "", sgr(o, SGR_DIM), (int)len, p,
 				sgr(o, SGR_RESET));
 		p = e ? e + 1 : p + len;
 	}
@@ -652,6 +660,31 @@ static int show_field(const struct out_opts *o, FILE *f, const char *label, cons
 	return rc;
 }
 
+/* A "; "-joined list one entry per line (MeSH headings are long and hold
+ * spaces and commas, so a wrapped run of them is hard to read). */
+static int show_list(const struct out_opts *o, FILE *f, const char *label, const char *list)
+{
+	int rc = 0;
+	for (const char *s = list; s && *s && rc == 0;) {
+		const char *e = strstr(s, "; ");
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		struct wr w;
+		if (s == list)
+			fprintf(f, "%s%-*s%s", sgr(o, SGR_BOLD), LABEL_COLS, label, sgr(o, SGR_RESET));
+		else
+			fprintf(f, "%*s", LABEL_COLS, "");
+		w.f = f;
+		w.o = o;
+		w.width = o->width;
+		w.indent = LABEL_COLS;
+		w.col = LABEL_COLS;
+		rc = wr_plain(&w, s, len, "");
+		wr_end(&w);
+		s = e ? e + 2 : s + len;
+	}
+	return rc;
+}
+
 /* Length of the "LABEL: " that starts an abstract section, 0 if none.  The
  * stored abstract keeps labels inline (stored.h); a label is short, starts
  * with a capital and holds no sentence punctuation, which keeps an
@@ -748,7 +781,7 @@ static int human_record(const struct out_opts *o, FILE *f, size_t pos,
 	if (rc == 0)
 		rc = show_field(o, f, "Language", d->languages);
 	if (rc == 0)
-		rc = show_field(o, f, "MeSH", d->mesh);
+		rc = show_list(o, f, "MeSH", d->mesh);
 	if (rc == 0)
 		rc = show_field(o, f, "Keywords", d->keywords);
 	snprintf(buf, sizeof buf, "%zu (%zu in the index)", d->nrefs, nrefs_indexed);
@@ -895,9 +928,12 @@ static void year_histogram(const struct out_opts *o, FILE *f, const struct sarc_
 	fprintf(f, "%sResults by year%s (%llu document%s)\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET),
 		(unsigned long long)total, total == 1 ? "" : "s");
 	int cw = digits(max), lw = unknown ? 7 : 4;
+	/* Bars longer than 60 columns only make a wide terminal harder to read. */
 	int room = o->bar_width - lw - 1 - 1 - cw;
 	if (room < 10)
 		room = 10;
+	if (room > 60)
+		room = 60;
 	for (unsigned y = lo; lo && y <= hi; y++) {
 		uint64_t c = 0;
 		for (size_t i = 0; i < n; i++)

@@ -466,6 +466,26 @@ static const struct {
 	{1, "CO₂", "co~0 co2=0 2~1"},
 	{1, "Ca²⁺", "ca~0 ca2=0 2~1"},
 	{1, "H₂O₂", "h~0 h2o2=0 2~1 o~2 2~3"},
+	{1, "&amp;beta;", "beta@0"},
+	{1, "Ёлка", "елка@0"},
+	{1, "σάρκωμα", "sigmaalpharhokappaomegamualpha@0"},
+	{1, "1,0000", "1@0 0000@1"},
+	{1, "٣", "3@0"},
+	{1, "Ǆ ﬃ", "dz@0 ffi@1"},
+	{1, "ẞ đ þ ħ ŋ ſ ı", "ss@0 d@1 th@2 h@3 n@4 s@5 i@6"},
+	{1, "Ewing¹", "ewe~0 ewing1=0 1~1"},
+	{1, "1.2–3.4", "1.2~0 1.23.4=0 3.4~1"},
+	{1, "ϐ ϑ ϕ ϖ ϰ ϱ ϵ ϲ", "beta@0 theta@1 phi@2 pi@3 kappa@4 rho@5 epsilon@6 sigma@7"},
+	{1, "ἀ Ά ΐ", "alpha@0 alpha@1 iota@2"},
+	{1, "𝜶𝝱", "alphabeta@0"},
+	{1, "Sjo\xcc\x88gren", "sjogren@0"},
+	{1, "x&#x2013;y", "x~0 xy=0 y~1"},
+	{1, "EWS\xe2\x80\x95" "FLI1 EWS\xef\xb9\x98" "FLI1 EWS\xef\xbc\x8d" "FLI1", "ews~0 ewsfli1=0 fli1~1 ews~2 ewsfli1=2 fli1~3 ews~4 ewsfli1=4 fli1~5"},
+	{1, "Crohn\xca\xbcs x\xe2\x80\xb2s", "crohn@0 x@1"},
+	{1, "a\xe2\x81\x84" "b c\xe2\x88\x95" "d", "ab=0 b~1 c~2 cd=2 d~3"},
+	{1, "\xe2\x80\x9cx\xe2\x80\x9d \xe2\x80\x9ey\xc2\xab", "x@0 y@1"},
+	{0, "&Beta; &#X3b2; &ouml;", "beta@0 beta@1 o@2"},
+	{0, "<P>x</P><br>y<hr/>z", "x@0 y@1 z@2"},
 };
 
 static void test_table(void)
@@ -599,6 +619,13 @@ static void test_stopwords(void)
 	render(&c, got, sizeof got);
 	CHECKF(strcmp(got, "the@0 tumour@4") == 0, "got \"%s\"", got);
 	CHECKF(nstop == 4 && pos == 6, "nstop %zu pos %u", nstop, (unsigned)pos);
+	an_free(a);
+
+	/* entries that grow when folded (α is 2 bytes, alpha 5) */
+	a = new_analyzer(0, "α ΰ &beta;");
+	analyze(a, "alpha upsilon beta gamma", 24, &c, NULL, &nstop);
+	render(&c, got, sizeof got);
+	CHECKF(strcmp(got, "gamma@3") == 0 && nstop == 3, "got \"%s\"", got);
 	an_free(a);
 
 	/* an empty list stops nothing */

@@ -1,0 +1,120 @@
+#!/bin/sh
+# ingest_bad.sh - every kind of bad input through `sarc-index --dump`: the
+# tool must exit 2 and print exactly one line on stderr, which names the
+# file and a line number ("sarc-index: FILE:LINE: reason"), and must never
+# print the contents of a file an entity points at.
+#
+# Inputs: the hand-written fixtures in tests/data/xml/bad/, plus inputs
+# generated here because they are binary or large (truncated and corrupt
+# .gz, text nodes over the 8 MiB limit, nesting 300 deep).
+. "$(dirname "$0")/lib.sh"
+
+command -v need_bin >/dev/null 2>&1 || need_bin() {
+	if [ ! -x "$SARC_BIN/sarc-index" ]; then
+		fail "$1" "no executable $SARC_BIN/sarc-index (run make)"
+		exit 1
+	fi
+}
+need_bin ingest_bad
+
+idx=$SARC_BIN/sarc-index
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+failed=0
+
+# check NAME FILE PATTERN: exit 2, one stderr line "sarc-index: FILE:N: ..."
+# whose reason matches the extended regex PATTERN, nothing from /etc.
+check() {
+	"$idx" --dump "$2" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	lines=$(wc -l <"$tmp/err")
+	msg=$(head -n 1 "$tmp/err")
+	if [ $st -ne 2 ]; then
+		fail "ingest_bad/$1" "exit status $st, want 2 ($msg)"
+	elif [ "$lines" -ne 1 ]; then
+		fail "ingest_bad/$1" "$lines lines on stderr, want 1: $(tr '\n' '|' <"$tmp/err")"
+	elif ! grep -Fq "sarc-index: $2:" "$tmp/err" ||
+		! grep -Eq "^sarc-index: .*:[0-9]+: " "$tmp/err"; then
+		fail "ingest_bad/$1" "'$msg' does not name $2 and a line"
+	elif ! grep -Eq "$3" "$tmp/err"; then
+		fail "ingest_bad/$1" "'$msg' does not match /$3/"
+	elif grep -q 'root:' "$tmp/out" "$tmp/err"; then
+		fail "ingest_bad/$1" "output contains /etc/passwd"
+	else
+		ok "ingest_bad/$1"
+		return 0
+	fi
+	failed=1
+}
+
+bad=$ROOT/tests/data/xml/bad
+check malformed "$bad/malformed.xml" 'mismatch'
+check not_pubmed "$bad/not_pubmed.xml" 'not PubMed XML: root element <foo>'
+check bad_utf8 "$bad/bad_utf8.xml" ':3: invalid UTF-8'
+check empty "$bad/empty.xml" 'empty file'
+check billion_laughs "$bad/billion_laughs.xml" 'entit'
+check xxe "$bad/xxe.xml" 'entit'
+check xxe_param "$bad/xxe_param.xml" 'entit'
+check undeclared_entity "$bad/undeclared_entity.xml" 'nbsp'
+check depth_bomb "$bad/depth_bomb.xml" 'depth'
+check bare_articles "$bad/bare_articles.xml" '.'
+check text_dump "$bad/text_dump.xml" 'not XML'
+
+# Relative path as given on the command line is what the message names.
+(cd "$bad" && "$idx" --dump empty.xml 2>&1 >/dev/null) | grep -q '^sarc-index: empty.xml:1: empty file$' &&
+	ok ingest_bad/relative_name || { fail ingest_bad/relative_name "message does not name 'empty.xml'"; failed=1; }
+
+# Generated inputs.
+rec='<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Ewing sarcoma</ArticleTitle></Article></MedlineCitation></PubmedArticle>'
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<PubmedArticleSet>'
+	i=0
+	while [ $i -lt 3000 ]; do echo "$rec"; i=$((i + 1)); done
+	echo '</PubmedArticleSet>'
+} >"$tmp/good.xml"
+gzip -c "$tmp/good.xml" >"$tmp/good.xml.gz"
+size=$(wc -c <"$tmp/good.xml.gz")
+head -c $((size / 2)) "$tmp/good.xml.gz" >"$tmp/truncated.xml.gz"
+check truncated_gz "$tmp/truncated.xml.gz" 'truncated gzip'
+head -c $((size - 4)) "$tmp/good.xml.gz" >"$tmp/no_trailer.xml.gz"
+check truncated_gz_trailer "$tmp/no_trailer.xml.gz" 'truncated gzip'
+# Flip bytes in the middle of the deflate stream.
+{ head -c $((size / 2)) "$tmp/good.xml.gz"; printf 'XXXXXXXXXXXXXXXX'; tail -c +$((size / 2 + 17)) "$tmp/good.xml.gz"; } >"$tmp/corrupt.xml.gz"
+check corrupt_gz "$tmp/corrupt.xml.gz" 'gzip'
+gzip -c "$bad/bad_utf8.xml" >"$tmp/bad_utf8.xml.gz"
+check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
+: | gzip -c >"$tmp/empty.xml.gz"
+check empty_gz "$tmp/empty.xml.gz" 'empty file'
+
+# One text node of 9 MiB (over our 8 MiB limit, under libxml2's 10 MB).
+awk 'BEGIN {
+	print "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>"
+	s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	for (i = 0; i < 6; i++) s = s s s s   # 100 * 4^6 = 409600 bytes
+	for (i = 0; i < 23; i++) printf "%s", s
+	print "</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"
+}' >"$tmp/huge_text.xml"
+check huge_text "$tmp/huge_text.xml" 'longer than|huge'
+
+# Nesting 300 deep outside any record.
+awk 'BEGIN {
+	print "<PubmedArticleSet>"
+	for (i = 0; i < 300; i++) printf "<x>"
+	for (i = 0; i < 300; i++) printf "</x>"
+	print ""; print "</PubmedArticleSet>"
+}' >"$tmp/deep.xml"
+check deep_nesting "$tmp/deep.xml" 'depth'
+
+# A bad file after a good one: records of the first are printed, then the
+# error; still one stderr line and exit 2.
+"$idx" --dump "$tmp/good.xml" "$bad/malformed.xml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ "$(wc -l <"$tmp/out")" -eq 3000 ]; then
+	ok ingest_bad/after_good
+else
+	fail ingest_bad/after_good "exit $st, $(wc -l <"$tmp/err") stderr lines, $(wc -l <"$tmp/out") records"
+	failed=1
+fi
+exit $failed

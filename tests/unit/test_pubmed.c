@@ -1,0 +1,624 @@
+/*
+ * test_pubmed.c - unit tests of the streaming PubMed reader (indexer/pubmed.c)
+ * and its JSON dump (indexer/dump.c).
+ *
+ * Each case is a small hand-written document, either inline (written to a
+ * mkstemp() file so that the reader sees a real path) or a fixture under
+ * tests/data/xml/.  Results are checked through the JSON dump, which keeps
+ * every assertion a readable substring, plus direct struct checks where the
+ * dump cannot show the difference (line numbers, skip counts, NULL arrays).
+ * Run from the repository root (tests/run.sh does).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "check.h"
+#include "dump.h"
+#include "err.h"
+#include "pubmed.h"
+
+#define DATA "tests/data/xml/"
+
+/* Everything one pass over a file produced. */
+struct run {
+	int rc;           /* last pm_next result, or pm_close's if that failed */
+	size_t nev;       /* events */
+	uint64_t skipped;
+	uint64_t bytes;
+	struct err e;
+	char *json;       /* every event, one JSON line each */
+};
+
+static void run_free(struct run *r)
+{
+	free(r->json);
+	r->json = NULL;
+}
+
+static struct run run_path(const char *path)
+{
+	struct run r = {0};
+	size_t len = 0;
+	FILE *out = open_memstream(&r.json, &len);
+	if (out == NULL) {
+		perror("open_memstream");
+		exit(2);
+	}
+	err_clear(&r.e);
+	pm_reader *rd = pm_open(path, &r.e);
+	if (rd == NULL) {
+		r.rc = r.e.code ? r.e.code : -1;
+	} else {
+		struct pm_event ev;
+		while ((r.rc = pm_next(rd, &ev, &r.e)) == 1) {
+			r.nev++;
+			pm_dump_json(out, &ev);
+		}
+		if (r.rc < 0) {
+			/* The contract: after an error the reader only closes. */
+			struct err e2;
+			err_clear(&e2);
+			CHECK(pm_next(rd, &ev, &e2) == ERR_USAGE);
+		}
+		r.skipped = pm_skipped(rd);
+		r.bytes = pm_bytes(rd);
+		int crc = pm_close(rd, r.rc < 0 ? NULL : &r.e);
+		if (r.rc == 0 && crc != 0)
+			r.rc = crc;
+	}
+	fclose(out);
+	return r;
+}
+
+/* Writes n bytes to a fresh temporary file whose name ends in suffix. */
+static char *tmp_write(const char *data, size_t n, const char *suffix)
+{
+	char *path = malloc(64);
+	snprintf(path, 64, "/tmp/test_pubmed.XXXXXX%s", suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	if (fd < 0 || (n && write(fd, data, n) != (ssize_t)n)) {
+		perror("tmp_write");
+		exit(2);
+	}
+	close(fd);
+	return path;
+}
+
+/* Writes data gzip-compressed (level 6) to a temporary .xml.gz file. */
+static char *tmp_gz(const char *data, size_t n)
+{
+	char *path = tmp_write("", 0, ".xml.gz");
+	gzFile gz = gzopen(path, "wb6");
+	if (gz == NULL || (n && gzwrite(gz, data, (unsigned)n) != (int)n) || gzclose(gz) != Z_OK) {
+		fprintf(stderr, "tmp_gz: write failed\n");
+		exit(2);
+	}
+	return path;
+}
+
+static struct run run_xml(const char *xml)
+{
+	char *path = tmp_write(xml, strlen(xml), ".xml");
+	struct run r = run_path(path);
+	unlink(path);
+	free(path);
+	return r;
+}
+
+static int has(const struct run *r, const char *needle)
+{
+	return r->json && strstr(r->json, needle) != NULL;
+}
+
+/* The message is "path:LINE: ..." with LINE a positive number. */
+static int names_position(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+		return 0;
+	char *end;
+	long line = strtol(msg + n + 1, &end, 10);
+	return line > 0 && end[0] == ':' && end[1] == ' ';
+}
+
+/* A well-formed PubmedArticleSet around the given record body. */
+#define SET(body)                                                                         \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PubmedArticleSet>\n" body            \
+	"\n</PubmedArticleSet>\n"
+#define ART(mc) "<PubmedArticle><MedlineCitation>" mc "</MedlineCitation></PubmedArticle>"
+
+/* ---- well-formed input ---------------------------------------------- */
+
+static void test_sample_file(void)
+{
+	struct run r = run_path(DATA "sample.xml");
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(r.nev == 3);
+	/* The MedlineCitation's own PMID and Version, not CommentsCorrections'. */
+	CHECK(has(&r, "{\"pmid\":90000001,\"version\":2,\"kind\":\"article\",\"year\":2023,"));
+	CHECK(!has(&r, "90000999"));
+	/* Markup inside words adds no space; entities decoded. */
+	CHECK(has(&r, "\"title\":\"KIT-mutant gastrointestinal stromal tumours: imatinib at 10-6 M & beyond.\""));
+	/* Labelled sections joined by newline; char refs, UTF-8, &lt;. */
+	CHECK(has(&r, "\"abstract\":\"BACKGROUND: Gastrointestinal stromal tumour (GIST) is the "
+		      "commonest sarcoma of the gut.\\nRESULTS: Response in \xce\xb1-positive and "
+		      "\xce\xb2-negative cases; p < 0.05.\""));
+	CHECK(!has(&r, "Copyright"));
+	CHECK(has(&r, "\"authors\":[\"M\xc3\xbcller Anna K\",\"Ng W\",\"Sarcoma Study Group\"]"));
+	CHECK(has(&r, "\"journal\":\"Journal of sarcoma research\",\"journal_iso\":\"J Sarcoma Res\""));
+	CHECK(has(&r, "{\"ui\":\"D046152\",\"name\":\"Gastrointestinal Stromal Tumors\","
+		      "\"major\":true,\"qualifiers\":[\"drug therapy\",\"genetics\"]}"));
+	CHECK(has(&r, "{\"ui\":\"D006801\",\"name\":\"Humans\",\"major\":false,\"qualifiers\":[]}"));
+	CHECK(has(&r, "\"keywords\":[\"GIST\",\"tyrosine kinase\"]"));
+	CHECK(has(&r, "\"pubtypes\":[\"Journal Article\",\"Randomized Controlled Trial\"]"));
+	CHECK(has(&r, "\"languages\":[\"eng\"]"));
+	/* ArticleIdList's DOI wins over ELocationID's. */
+	CHECK(has(&r, "\"doi\":\"10.9999/jsr.2023.001\",\"pmc\":\"PMC9000001\""));
+	/* Only numeric pubmed ids of references; not the record's own id. */
+	CHECK(has(&r, "\"refs\":[11111111,22222222]}"));
+	/* The book: BookTitle, book year, both author lists. */
+	CHECK(has(&r, "{\"pmid\":90000002,\"version\":1,\"kind\":\"book\",\"year\":2019,"
+		      "\"title\":\"Sarcoma Reviews\",\"abstract\":\"Ewing sarcoma and desmoid tumours in one chapter.\","
+		      "\"authors\":[\"Editor Eva\",\"Writer Will\"]"));
+	CHECK(has(&r, "\"pubtypes\":[\"Review\"]"));
+	CHECK(has(&r, "{\"delete\":[90000003,90000004]}\n"));
+	CHECK(r.bytes > 1000);
+	run_free(&r);
+}
+
+static void test_medline_set(void)
+{
+	struct run r = run_path(DATA "medline_set.xml");
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(r.nev == 3);
+	CHECK(has(&r, "{\"pmid\":80000001,\"version\":1,\"kind\":\"article\",\"year\":1998,"
+		      "\"title\":\"Chordoma of the clivus.\""));
+	CHECK(has(&r, "\"authors\":[\"Old Otto\"]")); /* FirstName as fore name */
+	CHECK(has(&r, "\"journal_iso\":\"Old J Oncol\"")); /* MedlineTA fallback */
+	CHECK(has(&r, "{\"ui\":\"\",\"name\":\"Chordoma\",\"major\":true,\"qualifiers\":[]}"));
+	/* Empty ArticleTitle: VernacularTitle; no year anywhere: null. */
+	CHECK(has(&r, "{\"pmid\":80000002,\"version\":1,\"kind\":\"article\",\"year\":null,"
+		      "\"title\":\"Sarcome d'Ewing.\""));
+	CHECK(has(&r, "{\"delete\":[80000009]}"));
+	run_free(&r);
+}
+
+static void test_struct_fields(void)
+{
+	/* Direct look at one record: empties are "" and NULL, not garbage. */
+	struct err e;
+	err_clear(&e);
+	char *path = tmp_write(SET("\n\n" ART("<PMID>7</PMID>")), strlen(SET("\n\n" ART("<PMID>7</PMID>"))), ".xml");
+	pm_reader *rd = pm_open(path, &e);
+	CHECKF(rd != NULL, "%s", e.msg);
+	if (rd == NULL)
+		goto out;
+	struct pm_event ev;
+	int rc = pm_next(rd, &ev, &e);
+	CHECKF(rc == 1, "%s", e.msg);
+	if (rc == 1) {
+		const struct pm_record *rec = ev.rec;
+		CHECK(ev.kind == PM_EV_RECORD);
+		CHECK(rec->pmid == 7 && rec->version == 1 && rec->year == 0);
+		CHECK(rec->title && rec->title[0] == '\0');
+		CHECK(rec->abstract && rec->abstract[0] == '\0');
+		CHECK(rec->doi && rec->pmc && rec->journal && rec->journal_iso && rec->medline_ta);
+		CHECK(rec->nauthors == 0 && rec->nmesh == 0 && rec->nrefs == 0);
+		CHECK(rec->keywords.n == 0 && rec->pubtypes.n == 0 && rec->languages.n == 0);
+		CHECKF(rec->line == 5, "line %llu", (unsigned long long)rec->line);
+	}
+	CHECK(pm_next(rd, &ev, &e) == 0);
+	CHECK(pm_next(rd, &ev, &e) == 0); /* stays at the end */
+	CHECK(pm_close(rd, &e) == 0);
+out:
+	unlink(path);
+	free(path);
+}
+
+static void test_versions_and_skips(void)
+{
+	struct run r = run_xml(SET(ART("<PMID Version=\"3\">12</PMID>")
+				   ART("<PMID>abc</PMID><Article><ArticleTitle>No id</ArticleTitle></Article>")
+				   ART("<Article><ArticleTitle>Missing PMID</ArticleTitle></Article>")
+				   ART("<PMID Version=\"x\">13</PMID>")
+				   ART("<PMID>4294967296</PMID>")
+				   ART("<PMID> 14 </PMID>")
+				   "<DeleteCitation><PMID>zz</PMID></DeleteCitation>"
+				   "<DeleteCitation><PMID>15</PMID><PMID>x</PMID><PMID>16</PMID></DeleteCitation>"));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "{\"pmid\":12,\"version\":3,"));
+	CHECK(has(&r, "{\"pmid\":13,\"version\":1,"));
+	CHECK(has(&r, "{\"pmid\":14,\"version\":1,"));
+	CHECK(!has(&r, "No id") && !has(&r, "Missing PMID"));
+	CHECK(r.skipped == 3);
+	CHECK(has(&r, "{\"delete\":[15,16]}"));
+	CHECK(r.nev == 4); /* three records, one non-empty deletion */
+	run_free(&r);
+}
+
+static void test_years(void)
+{
+	struct run r = run_xml(SET(
+		/* MedlineDate: the first four-digit year */
+		ART("<PMID>1</PMID><Article><Journal><JournalIssue><PubDate><MedlineDate>Winter 1998-1999</MedlineDate></PubDate></JournalIssue></Journal></Article>")
+		/* No year in PubDate: ArticleDate */
+		ART("<PMID>2</PMID><Article><Journal><JournalIssue><PubDate><Season>Spring</Season></PubDate></JournalIssue></Journal><ArticleDate DateType=\"Electronic\"><Year>2021</Year></ArticleDate></Article>")
+		/* PubDate/Year wins over ArticleDate, whatever the order */
+		ART("<PMID>3</PMID><Article><ArticleDate><Year>2021</Year></ArticleDate><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue></Journal></Article>")
+		/* Dates elsewhere (DateCompleted, History) are not publication years */
+		"<PubmedArticle><MedlineCitation><PMID>4</PMID><DateCompleted><Year>1999</Year></DateCompleted></MedlineCitation>"
+		"<PubmedData><History><PubMedPubDate><Year>1999</Year></PubMedPubDate></History></PubmedData></PubmedArticle>"
+		/* MedlineDate with 5-digit noise first */
+		ART("<PMID>5</PMID><Article><Journal><JournalIssue><PubDate><MedlineDate>12345 1987 Jan</MedlineDate></PubDate></JournalIssue></Journal></Article>")));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "{\"pmid\":1,\"version\":1,\"kind\":\"article\",\"year\":1998,"));
+	CHECK(has(&r, "{\"pmid\":2,\"version\":1,\"kind\":\"article\",\"year\":2021,"));
+	CHECK(has(&r, "{\"pmid\":3,\"version\":1,\"kind\":\"article\",\"year\":2020,"));
+	CHECK(has(&r, "{\"pmid\":4,\"version\":1,\"kind\":\"article\",\"year\":null,"));
+	CHECK(has(&r, "{\"pmid\":5,\"version\":1,\"kind\":\"article\",\"year\":1987,"));
+	run_free(&r);
+}
+
+static void test_markup_and_whitespace(void)
+{
+	struct run r = run_xml(SET(
+		ART("<PMID>1</PMID><Article><ArticleTitle><i>In vitro</i> <i>KIT</i> inhibition in <b>GIST</b>s</ArticleTitle></Article>")
+		ART("<PMID>2</PMID><Article><ArticleTitle>H<sub>2</sub>O and x<sup>2</sup>  at\n\t 10<sup>\xe2\x88\x92</sup><sup>6</sup></ArticleTitle></Article>")
+		/* MathML with a declared namespace */
+		ART("<PMID>3</PMID><Article><Abstract><AbstractText>Significant (<mml:math xmlns:mml=\"http://www.w3.org/1998/Math/MathML\">"
+		    "<mml:mi>p</mml:mi><mml:mo>&lt;</mml:mo><mml:mn>0.05</mml:mn></mml:math>) result.</AbstractText></Abstract></Article>")
+		/* MathML prefix without declaration (the DTD supplies it): accepted */
+		ART("<PMID>4</PMID><Article><ArticleTitle>A <mml:math><mml:msup><mml:mi>k</mml:mi><mml:mn>2</mml:mn></mml:msup></mml:math> law</ArticleTitle></Article>")
+		/* Block-level markup is separated by a space */
+		ART("<PMID>5</PMID><Article><Abstract><AbstractText>Before<DispFormula>E=mc</DispFormula>after</AbstractText></Abstract></Article>")
+		/* Entities, character references, UTF-8 Greek, a CDATA section, a comment inside a word */
+		ART("<PMID>6</PMID><Article><ArticleTitle>&#x3b1;&#946;&amp;&quot;&apos;&gt; \xce\xba-opioid <![CDATA[<raw>]]> sar<!-- x -->coma</ArticleTitle></Article>")
+		/* Non-breaking and other Unicode spaces collapse; JSON escapes */
+		ART("<PMID>7</PMID><Article><ArticleTitle>\xc2\xa0 a\xe2\x80\x89\xe2\x80\x89" "b \"q\" back\\slash&#9;tab\xe3\x80\x80</ArticleTitle></Article>")));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "\"title\":\"In vitro KIT inhibition in GISTs\""));
+	CHECK(has(&r, "\"title\":\"H2O and x2 at 10\xe2\x88\x92" "6\""));
+	CHECK(has(&r, "\"abstract\":\"Significant (p<0.05) result.\""));
+	CHECK(has(&r, "\"title\":\"A k2 law\""));
+	CHECK(has(&r, "\"abstract\":\"Before E=mc after\""));
+	CHECK(has(&r, "\"title\":\"\xce\xb1\xce\xb2&\\\"'> \xce\xba-opioid <raw> sarcoma\""));
+	CHECK(has(&r, "\"title\":\"a b \\\"q\\\" back\\\\slash tab\""));
+	run_free(&r);
+}
+
+static void test_abstracts(void)
+{
+	struct run r = run_xml(SET(
+		ART("<PMID>1</PMID><Article><Abstract>"
+		    "<AbstractText Label=\"OBJECTIVE\">Find it.</AbstractText>"
+		    "<AbstractText>Unlabelled.</AbstractText>"
+		    "<AbstractText Label=\"EMPTY\"/>"
+		    "<AbstractText></AbstractText>"
+		    "<AbstractText Label=\"CONCLUSIONS\">  Done. </AbstractText>"
+		    "</Abstract></Article>"
+		    "<OtherAbstract Type=\"Publisher\" Language=\"spa\"><AbstractText>Resumen.</AbstractText></OtherAbstract>")
+		ART("<PMID>2</PMID><OtherAbstract><AbstractText Label=\"AIM\">Only other.</AbstractText></OtherAbstract>")
+		/* Title empty, vernacular title used */
+		ART("<PMID>3</PMID><Article><ArticleTitle/><VernacularTitle>Titre fran\xc3\xa7" "ais.</VernacularTitle></Article>")
+		/* Both present: the English title */
+		ART("<PMID>4</PMID><Article><ArticleTitle>English.</ArticleTitle><VernacularTitle>Autre.</VernacularTitle></Article>")));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "\"abstract\":\"OBJECTIVE: Find it.\\nUnlabelled.\\nEMPTY:\\nCONCLUSIONS: Done.\\nResumen.\""));
+	CHECK(has(&r, "{\"pmid\":2,\"version\":1,\"kind\":\"article\",\"year\":null,\"title\":\"\",\"abstract\":\"AIM: Only other.\""));
+	CHECK(has(&r, "\"title\":\"Titre fran\xc3\xa7" "ais.\""));
+	CHECK(has(&r, "\"title\":\"English.\""));
+	run_free(&r);
+}
+
+static void test_authors_ids_refs(void)
+{
+	struct run r = run_xml(SET(
+		"<PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+		"<ELocationID EIdType=\"pii\">S0001</ELocationID>"
+		"<ELocationID EIdType=\"doi\" ValidYN=\"N\">10.0/invalid</ELocationID>"
+		"<ELocationID EIdType=\"doi\">10.0/eloc</ELocationID>"
+		"<AuthorList><Author><LastName>Solo</LastName></Author>"
+		"<Author><LastName>Init</LastName><Initials>AB</Initials></Author>"
+		"<Author><ForeName>NoLast</ForeName></Author>"
+		"<Author><CollectiveName>The <i>TP53</i> Consortium</CollectiveName></Author></AuthorList>"
+		"</Article>"
+		"<InvestigatorList><Investigator><LastName>Investigator</LastName></Investigator></InvestigatorList>"
+		"<CommentsCorrectionsList><CommentsCorrections RefType=\"Cites\"><PMID>555</PMID></CommentsCorrections></CommentsCorrectionsList>"
+		"<KeywordList><Keyword/><Keyword> </Keyword><Keyword>sarcoma</Keyword></KeywordList>"
+		"</MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType=\"pubmed\">1</ArticleId></ArticleIdList>"
+		"<ReferenceList><Reference><ArticleIdList><ArticleId IdType=\"pubmed\"> 777 </ArticleId></ArticleIdList></Reference>"
+		"<ReferenceList><Reference><ArticleIdList><ArticleId IdType=\"pubmed\">778</ArticleId></ArticleIdList></Reference></ReferenceList>"
+		"</ReferenceList></PubmedData></PubmedArticle>"));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "\"authors\":[\"Solo\",\"Init AB\",\"The TP53 Consortium\"]"));
+	CHECK(!has(&r, "Investigator") && !has(&r, "NoLast"));
+	CHECK(has(&r, "\"doi\":\"10.0/eloc\",\"pmc\":\"\""));
+	CHECK(has(&r, "\"keywords\":[\"sarcoma\"]"));
+	CHECK(has(&r, "\"refs\":[777,778]}"));
+	CHECK(!has(&r, "555"));
+	run_free(&r);
+}
+
+static void test_gzip_and_stdin(void)
+{
+	const char *xml = SET(ART("<PMID>42</PMID><Article><ArticleTitle>Compressed.</ArticleTitle></Article>"));
+	char *gz = tmp_gz(xml, strlen(xml));
+	struct run r = run_path(gz);
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "{\"pmid\":42,") && has(&r, "\"title\":\"Compressed.\""));
+	CHECK(r.bytes == strlen(xml)); /* uncompressed bytes */
+	run_free(&r);
+
+	/* "-" reads standard input, compressed or not, without closing it. */
+	int saved = dup(0);
+	FILE *f = fopen(gz, "rb");
+	if (saved >= 0 && f && dup2(fileno(f), 0) == 0) {
+		r = run_path("-");
+		CHECKF(r.rc == 0, "%s", r.e.msg);
+		CHECK(has(&r, "{\"pmid\":42,"));
+		run_free(&r);
+		CHECK(fcntl(0, F_GETFD) != -1); /* our fd 0 survived */
+		dup2(saved, 0);
+	} else {
+		CHECKF(0, "cannot redirect stdin: %s", strerror(errno));
+	}
+	if (f)
+		fclose(f);
+	if (saved >= 0)
+		close(saved);
+	unlink(gz);
+	free(gz);
+}
+
+static void test_many_records(void)
+{
+	/* Ten thousand records: every one comes out, and the arena does not
+	 * keep what earlier records used (pointers stay valid per event). */
+	size_t cap = 10000 * 200 + 200, n = 0;
+	char *xml = malloc(cap);
+	n += (size_t)snprintf(xml + n, cap - n, "<PubmedArticleSet>\n");
+	for (int i = 1; i <= 10000; i++)
+		n += (size_t)snprintf(xml + n, cap - n,
+				      "<PubmedArticle><MedlineCitation><PMID>%d</PMID><Article>"
+				      "<ArticleTitle>Title %d</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n",
+				      i, i);
+	n += (size_t)snprintf(xml + n, cap - n, "</PubmedArticleSet>\n");
+	char *path = tmp_write(xml, n, ".xml");
+	struct err e;
+	err_clear(&e);
+	pm_reader *rd = pm_open(path, &e);
+	CHECKF(rd != NULL, "%s", e.msg);
+	if (rd) {
+		struct pm_event ev;
+		int rc, count = 0, ok = 1;
+		while ((rc = pm_next(rd, &ev, &e)) == 1) {
+			count++;
+			char want[32];
+			snprintf(want, sizeof want, "Title %d", count);
+			if (ev.rec->pmid != (uint32_t)count || strcmp(ev.rec->title, want) != 0 ||
+			    ev.rec->line != (uint64_t)count + 1)
+				ok = 0;
+		}
+		CHECKF(rc == 0, "%s", e.msg);
+		CHECK(count == 10000);
+		CHECK(ok);
+		CHECK(pm_bytes(rd) == n);
+		CHECK(pm_close(rd, &e) == 0);
+	}
+	unlink(path);
+	free(path);
+	free(xml);
+}
+
+/* ---- bad input ------------------------------------------------------- */
+
+/* Runs path, expects an error code (0 for any) and a message naming the
+ * path and a line, containing `want`, and no record fields from /etc. */
+static void expect_error(const char *path, int code, const char *want)
+{
+	struct run r = run_path(path);
+	CHECKF(r.rc < 0 || r.rc > 0, "%s: no error", path);
+	if (code)
+		CHECKF(r.rc == code, "%s: code %d (%s), want %d", path, r.rc, r.e.msg, code);
+	CHECKF(names_position(r.e.msg, path), "%s: message '%s'", path, r.e.msg);
+	CHECKF(strstr(r.e.msg, want) != NULL, "%s: message '%s' lacks '%s'", path, r.e.msg, want);
+	CHECKF(!has(&r, "root:") && !has(&r, "/bin/"), "%s leaked a file", path);
+	CHECKF(strchr(r.e.msg, '\n') == NULL, "%s: multi-line message", path);
+	run_free(&r);
+}
+
+static void test_bad_fixtures(void)
+{
+	expect_error(DATA "bad/malformed.xml", ERR_PARSE, "mismatch");
+	expect_error(DATA "bad/not_pubmed.xml", ERR_PARSE, "not PubMed XML: root element <foo>");
+	expect_error(DATA "bad/bad_utf8.xml", ERR_PARSE, "invalid UTF-8");
+	expect_error(DATA "bad/empty.xml", ERR_PARSE, "empty file");
+	expect_error(DATA "bad/billion_laughs.xml", 0, "entit");
+	expect_error(DATA "bad/xxe.xml", ERR_PARSE, "entity");
+	expect_error(DATA "bad/xxe_param.xml", ERR_PARSE, "entity");
+	expect_error(DATA "bad/undeclared_entity.xml", ERR_PARSE, "nbsp");
+	expect_error(DATA "bad/depth_bomb.xml", ERR_LIMIT, "depth");
+	expect_error(DATA "bad/bare_articles.xml", ERR_PARSE, "");
+	expect_error(DATA "bad/text_dump.xml", ERR_PARSE, "not XML");
+
+	/* The exact line of an encoding error. */
+	struct run r = run_path(DATA "bad/bad_utf8.xml");
+	CHECKF(strncmp(r.e.msg, DATA "bad/bad_utf8.xml:3: ", strlen(DATA "bad/bad_utf8.xml:3: ")) == 0,
+	       "%s", r.e.msg);
+	run_free(&r);
+
+	/* No such file: errno, path named. */
+	r = run_path(DATA "bad/no-such-file.xml");
+	CHECK(r.rc == ENOENT);
+	CHECK(strstr(r.e.msg, "no-such-file.xml") != NULL);
+	run_free(&r);
+}
+
+static void test_entity_in_content_and_attribute(void)
+{
+	/* Without a DOCTYPE, any entity other than the predefined five is a
+	 * well-formedness error; in an attribute too. */
+	char *p1 = tmp_write(SET(ART("<PMID>1</PMID><Article><ArticleTitle>a &foo; b</ArticleTitle></Article>")),
+			     strlen(SET(ART("<PMID>1</PMID><Article><ArticleTitle>a &foo; b</ArticleTitle></Article>"))), ".xml");
+	expect_error(p1, ERR_PARSE, "foo");
+	unlink(p1);
+	free(p1);
+	const char *doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY t \"T\">]>\n"
+			  "<PubmedArticleSet>" ART("<PMID>1</PMID><Article><Abstract>"
+			  "<AbstractText Label=\"&t;\">x</AbstractText></Abstract></Article>") "</PubmedArticleSet>\n";
+	char *p2 = tmp_write(doc, strlen(doc), ".xml");
+	expect_error(p2, ERR_PARSE, "entit");
+	unlink(p2);
+	free(p2);
+}
+
+static void test_generated_bad(void)
+{
+	/* A text node just over the limit (below libxml2's own 10 MB one),
+	 * then one beyond libxml2's limit. */
+	for (int k = 0; k < 2; k++) {
+		size_t big = k == 0 ? PM_MAX_TEXT_BYTES + 1000 : (size_t)12 << 20;
+		const char *head = "<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID>"
+				   "<Article><ArticleTitle>\n";
+		const char *tail = "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n";
+		size_t n = strlen(head) + big + strlen(tail);
+		char *xml = malloc(n + 1);
+		strcpy(xml, head);
+		memset(xml + strlen(head), 'a', big);
+		strcpy(xml + strlen(head) + big, tail);
+		char *path = tmp_write(xml, n, ".xml");
+		expect_error(path, ERR_LIMIT, k == 0 ? "text" : "huge");
+		unlink(path);
+		free(path);
+		free(xml);
+	}
+
+	/* A field over the limit made of many small text nodes. */
+	{
+		size_t n = 0, cap = PM_MAX_TEXT_BYTES / 2 * 3 + (1 << 20);
+		char *xml = malloc(cap);
+		n += (size_t)snprintf(xml, cap, "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>"
+						"<Article><ArticleTitle>");
+		while (n < PM_MAX_TEXT_BYTES / 2 * 3) /* 27 of every 34 bytes kept */
+			n += (size_t)snprintf(xml + n, cap - n, "<i>abcdefghijklmnopqrstuvwxyz</i>\n");
+		n += (size_t)snprintf(xml + n, cap - n, "</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>\n");
+		char *path = tmp_write(xml, n, ".xml");
+		expect_error(path, ERR_LIMIT, "text field");
+		unlink(path);
+		free(path);
+		free(xml);
+	}
+
+	/* Nesting 300 deep, generated. */
+	{
+		char xml[4096];
+		size_t n = (size_t)snprintf(xml, sizeof xml, "<PubmedArticleSet>\n");
+		for (int i = 0; i < 300; i++)
+			n += (size_t)snprintf(xml + n, sizeof xml - n, "<x>");
+		for (int i = 0; i < 300; i++)
+			n += (size_t)snprintf(xml + n, sizeof xml - n, "</x>");
+		n += (size_t)snprintf(xml + n, sizeof xml - n, "\n</PubmedArticleSet>\n");
+		char *path = tmp_write(xml, n, ".xml");
+		expect_error(path, ERR_LIMIT, "depth");
+		unlink(path);
+		free(path);
+	}
+
+	/* Truncated .gz: cut in the middle, and cut just before the trailer. */
+	{
+		size_t cap = 4000 * 120 + 100, n = 0;
+		char *xml = malloc(cap);
+		n += (size_t)snprintf(xml, cap, "<PubmedArticleSet>\n");
+		for (int i = 1; i <= 4000; i++)
+			n += (size_t)snprintf(xml + n, cap - n,
+					      "<PubmedArticle><MedlineCitation><PMID>%d</PMID></MedlineCitation></PubmedArticle>\n", i);
+		n += (size_t)snprintf(xml + n, cap - n, "</PubmedArticleSet>\n");
+		char *gz = tmp_gz(xml, n);
+		FILE *f = fopen(gz, "rb");
+		static char zbuf[1 << 20];
+		size_t zn = f ? fread(zbuf, 1, sizeof zbuf, f) : 0;
+		if (f)
+			fclose(f);
+		CHECK(zn > 100);
+		char *half = tmp_write(zbuf, zn / 2, ".xml.gz");
+		expect_error(half, ERR_IO, "truncated gzip");
+		char *notrailer = tmp_write(zbuf, zn - 4, ".xml.gz");
+		expect_error(notrailer, ERR_IO, "truncated gzip");
+		/* Corrupt compressed bytes in the middle. */
+		memset(zbuf + zn / 2, 0xA5, 64);
+		char *corrupt = tmp_write(zbuf, zn, ".xml.gz");
+		expect_error(corrupt, ERR_IO, "gzip");
+		/* An empty gzip member is an empty file too. */
+		char *emptygz = tmp_gz("", 0);
+		expect_error(emptygz, ERR_PARSE, "empty file");
+		unlink(half);
+		unlink(notrailer);
+		unlink(corrupt);
+		unlink(emptygz);
+		free(half);
+		free(notrailer);
+		free(corrupt);
+		free(emptygz);
+		unlink(gz);
+		free(gz);
+		free(xml);
+	}
+
+	/* A root element that is a record, and a wrapper root. */
+	{
+		const char *xml = "<?xml version=\"1.0\"?>\n<root>\n<PubmedArticleSet/>\n</root>\n";
+		char *path = tmp_write(xml, strlen(xml), ".xml");
+		expect_error(path, ERR_PARSE, "not PubMed XML: root element <root>");
+		unlink(path);
+		free(path);
+	}
+}
+
+static void test_dump_escapes(void)
+{
+	/* Control characters that XML allows (tab, via a reference) and
+	 * those the dump must escape even if a caller builds them by hand. */
+	static const char *kw[] = {"a\"b", "c\\d", "e\001f", "g\nh"};
+	struct pm_record rec = {0};
+	rec.kind = PM_ARTICLE;
+	rec.pmid = 5;
+	rec.version = 1;
+	rec.title = "t";
+	rec.abstract = rec.journal = rec.journal_iso = rec.medline_ta = rec.doi = rec.pmc = "";
+	rec.keywords.v = kw;
+	rec.keywords.n = 4;
+	struct pm_event ev = {PM_EV_RECORD, &rec, NULL, 0};
+	char *s = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&s, &n);
+	CHECK(pm_dump_json(out, &ev) == 0);
+	fclose(out);
+	CHECKF(s && strstr(s, "\"keywords\":[\"a\\\"b\",\"c\\\\d\",\"e\\u0001f\",\"g\\nh\"]"), "%s", s);
+	CHECK(s && s[n - 1] == '\n' && strchr(s, '\n') == s + n - 1);
+	free(s);
+}
+
+int main(void)
+{
+	test_sample_file();
+	test_medline_set();
+	test_struct_fields();
+	test_versions_and_skips();
+	test_years();
+	test_markup_and_whitespace();
+	test_abstracts();
+	test_authors_ids_refs();
+	test_gzip_and_stdin();
+	test_many_records();
+	test_bad_fixtures();
+	test_entity_in_content_and_attribute();
+	test_generated_bad();
+	test_dump_escapes();
+	return check_done("pubmed");
+}
