@@ -103,9 +103,17 @@ int gzin_read(void *ctx, char *buf, int len)
 	if (len <= 0)
 		return 0;
 	int n = gzread(g->gz, buf, (unsigned)len);
-	if (n < 0 || take_error(g)) {
-		if (n < 0 && g->msg[0] == '\0' && !take_error(g))
+	if (n < 0) {
+		if (!take_error(g))
 			snprintf(g->msg, sizeof g->msg, "read error");
+		g->failed = 1;
+		return -1;
+	}
+	if (take_error(g) && n == 0) {
+		/* zlib flags a cut-off stream (Z_BUF_ERROR) as soon as its input
+		 * runs dry, but keeps serving what it had inflated until then:
+		 * fail only once that is used up, so the parser's position, and
+		 * the line in the message, is where the data stops. */
 		g->failed = 1;
 		return -1;
 	}

@@ -15,6 +15,12 @@ _sarc_query()
 		cur=${COMP_WORDS[COMP_CWORD]}
 		prev=${COMP_WORDS[COMP_CWORD-1]}
 		split=false
+		# Readline splits "--opt=value" at the "=" (COMP_WORDBREAKS).
+		if [[ $cur == = ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-1]} cur= split=true
+		elif [[ $prev == = ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-2]} split=true
+		fi
 	fi
 
 	# "--opt=value" completes value like "--opt value".
@@ -79,6 +85,11 @@ _sarc_index()
 	else
 		cur=${COMP_WORDS[COMP_CWORD]}
 		prev=${COMP_WORDS[COMP_CWORD-1]}
+		if [[ $cur == = ]]; then
+			cur=
+		elif [[ $prev == = ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-2]}
+		fi
 	fi
 	if [[ $cur == --*=* ]]; then
 		prev=${cur%%=*}

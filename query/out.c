@@ -303,6 +303,26 @@ static void wr_text(struct wr *w, const char *t, size_t n, const struct sarc_spa
 	wr_style(w, &cur, 0, base, hl);
 }
 
+/* Prints one field of a header line, never broken inside, two spaces
+ * after the previous one. */
+static void wr_part(struct wr *w, const char *s, const char *style)
+{
+	int cols = (int)snip_columns(s, strlen(s));
+	if (w->col > w->indent) {
+		if (w->width > 0 && w->col + 2 + cols > w->width) {
+			putc('\n', w->f);
+			for (int i = 0; i < w->indent; i++)
+				putc(' ', w->f);
+			w->col = w->indent;
+		} else {
+			fputs("  ", w->f);
+			w->col += 2;
+		}
+	}
+	fprintf(w->f, "%s%s%s", sgr(w->o, style), s, *style ? sgr(w->o, SGR_RESET) : "");
+	w->col += cols;
+}
+
 /* Prints raw stored text cleaned, in style base. */
 static int wr_plain(struct wr *w, const char *s, size_t n, const char *base)
 {
@@ -424,23 +444,39 @@ static int human_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_que
 	struct wr w;
 	int rc = 0;
 
-	fprintf(f, "%2zu. %sPMID %u%s", r->rank, sgr(o, SGR_PMID), r->pmid, sgr(o, SGR_RESET));
+	char part[64];
+	fprintf(f, "%2zu. ", r->rank);
+	w.f = f;
+	w.o = o;
+	w.width = o->width;
+	w.indent = HIT_INDENT;
+	w.col = r->rank < 100 ? HIT_INDENT : HIT_INDENT + 1;
+	snprintf(part, sizeof part, "PMID %u", r->pmid);
+	wr_part(&w, part, SGR_PMID);
 	if (d == NULL) {
-		fputs(r->refs ? "  (not indexed)\n\n" : "\n\n", f);
+		if (r->refs)
+			wr_part(&w, "(not indexed)", "");
+		fputs("\n\n", f);
 		return 0;
 	}
-	if (d->year)
-		fprintf(f, "  %u", d->year);
-	if (*journal_short(d)) {
-		fprintf(f, "  %s", sgr(o, SGR_JOURNAL));
-		if ((rc = put_clean(f, journal_short(d))) != 0)
-			goto nomem;
-		fputs(sgr(o, SGR_RESET), f);
+	if (d->year) {
+		snprintf(part, sizeof part, "%u", d->year);
+		wr_part(&w, part, "");
 	}
-	if (r->hit)
-		fprintf(f, "  %sscore %.3f%s", sgr(o, SGR_DIM), r->hit->score, sgr(o, SGR_RESET));
-	if (o->cited)
-		fprintf(f, "  cited by %u", r->cited);
+	if (*journal_short(d)) {
+		if ((rc = snip_make(journal_short(d), strlen(journal_short(d)), NULL, 0, 0, &title)))
+			goto nomem;
+		wr_part(&w, title.text, SGR_JOURNAL);
+		snip_free(&title);
+	}
+	if (r->hit) {
+		snprintf(part, sizeof part, "score %.3f", r->hit->score);
+		wr_part(&w, part, SGR_DIM);
+	}
+	if (o->cited) {
+		snprintf(part, sizeof part, "cited by %u", r->cited);
+		wr_part(&w, part, "");
+	}
 	putc('\n', f);
 
 	if ((rc = highlight(ix, q, SARC_FIELD_TITLE, d->title, &sp, &nsp, d->pmid, err, errcap)))

@@ -80,9 +80,13 @@ head -c $((size / 2)) "$tmp/good.xml.gz" >"$tmp/truncated.xml.gz"
 check truncated_gz "$tmp/truncated.xml.gz" 'truncated gzip'
 head -c $((size - 4)) "$tmp/good.xml.gz" >"$tmp/no_trailer.xml.gz"
 check truncated_gz_trailer "$tmp/no_trailer.xml.gz" 'truncated gzip'
-# Flip bytes in the middle of the deflate stream.
+# A wrong CRC in the trailer: zlib's "incorrect data check".
+{ head -c $((size - 8)) "$tmp/good.xml.gz"; printf 'XXXX'; tail -c 4 "$tmp/good.xml.gz"; } >"$tmp/bad_crc.xml.gz"
+check bad_crc_gz "$tmp/bad_crc.xml.gz" 'corrupt gzip input'
+# Garbage in the middle of the deflate stream: zlib or the XML parser
+# notices first, depending on what the garbage inflates to.
 { head -c $((size / 2)) "$tmp/good.xml.gz"; printf 'XXXXXXXXXXXXXXXX'; tail -c +$((size / 2 + 17)) "$tmp/good.xml.gz"; } >"$tmp/corrupt.xml.gz"
-check corrupt_gz "$tmp/corrupt.xml.gz" 'gzip'
+check corrupt_gz "$tmp/corrupt.xml.gz" '.'
 gzip -c "$bad/bad_utf8.xml" >"$tmp/bad_utf8.xml.gz"
 check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
 : | gzip -c >"$tmp/empty.xml.gz"

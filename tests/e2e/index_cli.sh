@@ -1,0 +1,134 @@
+#!/bin/sh
+# index_cli.sh - sarc-index end to end: counts against xmllint, replacement
+# and deletion across runs, exit codes, one-line errors that leave the index
+# untouched, --keep-going, the writer lock, --stats/--verify, and kill -9
+# at random moments of indexing and merging (the previous index must still
+# open, verify and hold the same documents).
+. "$(dirname "$0")/lib.sh"
+
+IDX=$SARC_BIN/sarc-index
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+demo=$ROOT/corpus/demo/sarcoma-demo.xml
+
+docs_of() { "$IDX" --stats "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])'; }
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+# --- the demo corpus: every PubmedArticle/PubmedBookArticle indexed ---
+want=$(xmllint --xpath 'count(//PubmedArticle|//PubmedBookArticle)' "$demo")
+if "$IDX" -q -o "$tmp/idx" "$demo" && [ "$(docs_of "$tmp/idx")" = "$want" ]; then
+	ok index_demo_count
+else
+	fail index_demo_count "documents differ from xmllint's $want"
+fi
+if "$IDX" --verify "$tmp/idx" >/dev/null; then ok verify_demo; else fail verify_demo "verify failed"; fi
+"$IDX" --stats "$tmp/idx" --json | python3 -m json.tool >/dev/null && ok stats_json || fail stats_json "not JSON"
+
+# --- replacement and deletion across runs ---
+cat >"$tmp/v2.xml" <<'EOF'
+<?xml version="1.0"?>
+<PubmedArticleSet>
+<PubmedArticle><MedlineCitation><PMID Version="2">90000001</PMID><Article><Journal><JournalIssue><PubDate><Year>2030</Year></PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>Replaced title zzyzxreplacement</ArticleTitle></Article></MedlineCitation></PubmedArticle>
+<DeleteCitation><PMID Version="1">90000002</PMID><PMID Version="1">12</PMID></DeleteCitation>
+</PubmedArticleSet>
+EOF
+out=$("$IDX" -q --json -o "$tmp/idx" "$tmp/v2.xml")
+rep=$(echo "$out" | json_field replaced)
+del=$(echo "$out" | json_field deleted)
+miss=$(echo "$out" | json_field delete_not_found)
+n=$(docs_of "$tmp/idx")
+if [ "$rep" = 1 ] && [ "$del" = 1 ] && [ "$miss" = 1 ] && [ "$n" = $((want - 1)) ]; then
+	ok replace_delete_counts
+else
+	fail replace_delete_counts "replaced=$rep deleted=$del missing=$miss documents=$n (want 1 1 1 $((want - 1)))"
+fi
+"$IDX" --verify "$tmp/idx" >/dev/null && ok verify_after_update || fail verify_after_update "verify failed"
+
+# --- a bad file: one line on stderr naming it, exit 2, index untouched ---
+printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>5</PMID>\n<oops></PubmedArticleSet>\n' >"$tmp/bad.xml"
+before=$(cksum <"$tmp/idx/MANIFEST")
+files_before=$(ls "$tmp/idx")
+"$IDX" -q -o "$tmp/idx" "$demo" "$tmp/bad.xml" 2>"$tmp/err"
+rc=$?
+lines=$(wc -l <"$tmp/err")
+after=$(cksum <"$tmp/idx/MANIFEST")
+if [ $rc = 2 ] && [ "$lines" = 1 ] && grep -q "bad.xml:[0-9]" "$tmp/err" && [ "$before" = "$after" ]; then
+	ok bad_file_exit2
+else
+	fail bad_file_exit2 "rc=$rc lines=$lines manifest changed=$([ "$before" = "$after" ] && echo no || echo yes): $(cat "$tmp/err")"
+fi
+[ "$(ls "$tmp/idx")" = "$files_before" ] && ok no_partial_files || fail no_partial_files "files left behind: $(ls "$tmp/idx")"
+
+# --- --keep-going: the rest is indexed, exit 1 ---
+"$IDX" -q -k -o "$tmp/kg" "$tmp/bad.xml" "$demo" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && [ "$(docs_of "$tmp/kg")" -ge "$want" ] && grep -q "bad.xml" "$tmp/err"; then
+	ok keep_going
+else
+	fail keep_going "rc=$rc"
+fi
+
+# --- missing file, empty file, usage ---
+"$IDX" -q -o "$tmp/x" "$tmp/nonexistent.xml" 2>"$tmp/err"
+[ $? = 2 ] && grep -q nonexistent "$tmp/err" && ok missing_file || fail missing_file "$(cat "$tmp/err")"
+: >"$tmp/empty.xml"
+"$IDX" -q -o "$tmp/x" "$tmp/empty.xml" 2>"$tmp/err"
+[ $? = 2 ] && grep -q "empty.xml" "$tmp/err" && ok empty_file || fail empty_file "$(cat "$tmp/err")"
+"$IDX" --bogus 2>/dev/null
+[ $? = 2 ] && ok usage_exit2 || fail usage_exit2 "bad option not exit 2"
+"$IDX" --help | grep -q -- "--keep-going" && ok help_lists_options || fail help_lists_options "help"
+
+# --- standard input and .gz ---
+gzip -c "$demo" >"$tmp/demo.xml.gz"
+"$IDX" -q -o "$tmp/gz" "$tmp/demo.xml.gz" && [ "$(docs_of "$tmp/gz")" = "$want" ] && ok gzip_input || fail gzip_input "gz"
+"$IDX" -q -o "$tmp/stdin" - <"$demo" && [ "$(docs_of "$tmp/stdin")" = "$want" ] && ok stdin_input || fail stdin_input "stdin"
+mkdir -p "$tmp/dir/b" && cp "$demo" "$tmp/dir/b/x.xml" && cp "$tmp/demo.xml.gz" "$tmp/dir/a.xml.gz"
+"$IDX" -q -o "$tmp/dirx" "$tmp/dir" && [ "$(docs_of "$tmp/dirx")" = "$want" ] && ok directory_input || fail directory_input "dir"
+printf '%s\n' "$tmp/demo.xml.gz" >"$tmp/list"
+"$IDX" -q -o "$tmp/ff" --files-from "$tmp/list" && [ "$(docs_of "$tmp/ff")" = "$want" ] && ok files_from || fail files_from "files-from"
+
+# --- a second writer is refused while the lock is held ---
+if command -v flock >/dev/null; then
+	flock "$tmp/idx/LOCK" sleep 3 &
+	sleep 0.5
+	"$IDX" -q -o "$tmp/idx" "$demo" 2>"$tmp/err"
+	rc=$?
+	wait
+	[ $rc = 2 ] && grep -q locked "$tmp/err" && ok writer_lock || fail writer_lock "rc=$rc $(cat "$tmp/err")"
+else
+	skip writer_lock "flock(1) not installed"
+fi
+
+# --- kill -9 at random moments: the previous index always survives ---
+gen=$SARC_BUILD/corpus/gen-pubmed
+if [ -x "$gen" ]; then
+	"$gen" --docs 4000 --seed 7 >"$tmp/big.xml"
+	"$IDX" -q -o "$tmp/k9" "$demo"
+	base=$(docs_of "$tmp/k9")
+	bad=0
+	i=0
+	while [ $i -lt 12 ]; do
+		i=$((i + 1))
+		"$IDX" -q -j2 -m 1M -o "$tmp/k9" "$tmp/big.xml" 2>/dev/null &
+		pid=$!
+		sleep "0.$(( (i * 37) % 10 ))$(( (i * 13) % 10 ))"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		if ! "$IDX" --verify "$tmp/k9" >/dev/null 2>&1; then bad=$((bad + 1)); fi
+		n=$(docs_of "$tmp/k9")
+		# either the run committed (base + 4000) or nothing changed
+		if [ "$n" != "$base" ] && [ "$n" != $((base + 4000)) ]; then bad=$((bad + 1)); fi
+		base=$n
+		# and a merge killed midway
+		"$IDX" -q --merge "$tmp/k9" 2>/dev/null &
+		pid=$!
+		sleep "0.0$(( (i * 7) % 10 ))"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		"$IDX" --verify "$tmp/k9" >/dev/null 2>&1 || bad=$((bad + 1))
+		[ "$(docs_of "$tmp/k9")" = "$base" ] || bad=$((bad + 1))
+	done
+	[ $bad = 0 ] && ok kill9_trials || fail kill9_trials "$bad failures in 12 kill -9 trials"
+else
+	skip kill9_trials "generator not built"
+fi
