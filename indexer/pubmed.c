@@ -984,11 +984,13 @@ static int on_end(pm_reader *r, int d)
 	return 0;
 }
 
-static int on_start(pm_reader *r, int d)
+/* n is the element node: its name is the local name, a dictionary
+ * string (what xmlTextReaderConstLocalName returns, minus a call). */
+static int on_start(pm_reader *r, xmlNodePtr n, int d)
 {
 	if (d >= PM_MAX_DEPTH)
 		return fail(r, ERR_LIMIT, "elements nested deeper than %d", PM_MAX_DEPTH);
-	enum el c = lookup(r, xmlTextReaderConstLocalName(r->xr));
+	enum el c = lookup(r, n->name);
 	r->stack[d] = (uint8_t)c;
 
 	if (r->coll >= 0) {
@@ -1224,7 +1226,7 @@ int pm_next(pm_reader *r, struct pm_event *ev, struct err *e)
 					on_end(r, d);
 				break;
 			}
-			if (on_start(r, d) != 0)
+			if (on_start(r, n, d) != 0)
 				break;
 			if (xmlTextReaderIsEmptyElement(r->xr) == 1)
 				on_end(r, d);
