@@ -133,7 +133,10 @@ static int open_doc(struct seg *s, struct err *e)
 			       F_NFIELDS);
 	for (unsigned f = 0; f < F_NFIELDS; f++)
 		s->field_len_sum[f] = fmt_cur_u64(&c);
-	s->docs = fmt_cur_bytes(&c, (size_t)s->ndocs * SEG_DOC_BYTES);
+	s->col_pmid = fmt_cur_bytes(&c, (size_t)s->ndocs * 4);
+	s->col_year = fmt_cur_bytes(&c, (size_t)s->ndocs * 2);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		s->col_len[f] = fmt_cur_bytes(&c, (size_t)s->ndocs * 2);
 	s->pmids = fmt_cur_bytes(&c, (size_t)s->ndocs * 8);
 	if (c.bad || c.p != c.end)
 		return err_set(e, ERR_CORRUPT, "%s.sdoc: document table size does not match %u documents",
@@ -233,17 +236,17 @@ void seg_close(struct seg *s)
 
 uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc)
 {
-	return fmt_get_u32le(s->docs + (size_t)doc * SEG_DOC_BYTES);
+	return fmt_get_u32le(s->col_pmid + (size_t)doc * 4);
 }
 
 uint16_t seg_doc_year(const struct seg *s, uint32_t doc)
 {
-	return fmt_get_u16le(s->docs + (size_t)doc * SEG_DOC_BYTES + 4);
+	return fmt_get_u16le(s->col_year + (size_t)doc * 2);
 }
 
 uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field)
 {
-	return fmt_get_u16le(s->docs + (size_t)doc * SEG_DOC_BYTES + 6 + 2 * field);
+	return fmt_get_u16le(s->col_len[field] + (size_t)doc * 2);
 }
 
 size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap)

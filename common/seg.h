@@ -40,7 +40,7 @@ enum { SEGF_DOC, SEGF_DICT, SEGF_POST, SEGF_POS, SEGF_STORED, SEGF_N };
 extern const char *const seg_file_ext[SEGF_N]; /* ".sdoc", ... (constant table) */
 extern const char *const seg_file_kind[SEGF_N];
 
-/* Per-document record in .sdoc (§3). */
+/* Bytes per document of the .sdoc columns (§3). */
 #define SEG_DOC_BYTES (4 + 2 + 2 * F_NFIELDS)
 
 /* The 32-byte header every file starts with (§2). */
@@ -90,7 +90,9 @@ struct seg {
 	struct seg_map f[SEGF_N];
 	uint32_t ndocs;
 	uint64_t field_len_sum[F_NFIELDS];
-	const uint8_t *docs;   /* ndocs * SEG_DOC_BYTES */
+	const uint8_t *col_pmid;            /* ndocs * u32 */
+	const uint8_t *col_year;            /* ndocs * u16 */
+	const uint8_t *col_len[F_NFIELDS];  /* ndocs * u16 each */
 	const uint8_t *pmids;  /* ndocs * 8: (pmid, docid) sorted by pmid */
 	/* dictionary */
 	uint32_t nterms, ndictblocks;

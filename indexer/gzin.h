@@ -6,6 +6,11 @@
  * gzread() hides a truncated .gz (it returns the bytes it could inflate and
  * then 0, as at a clean end); this module turns that silent Z_BUF_ERROR
  * into an error the caller can report, both during reads and at close.
+ *
+ * For a gzip-compressed regular file, gzin_open() starts one read-ahead
+ * thread that inflates into a ring of 4 x 256 KiB buffers while the caller
+ * parses; gzin_close() stops and joins it.  A gzin is used by one thread
+ * at a time (the read-ahead thread is internal).
  */
 #ifndef GZIN_H
 #define GZIN_H

@@ -123,6 +123,8 @@ struct pm_event {
 typedef struct pm_reader pm_reader;
 
 /* Opens path ("-" for standard input; the reader reads a dup() of fd 0).
+ * A gzip-compressed regular file gets a read-ahead thread that inflates
+ * while the caller parses (see gzin.h); pm_close() joins it.
  * On failure returns NULL and fills e ("path: reason": errno for a file
  * that cannot be opened, ERR_NOMEM). */
 pm_reader *pm_open(const char *path, struct err *e);

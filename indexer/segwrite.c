@@ -356,8 +356,18 @@ static int finish_doc(sw_writer *w)
 	fmt_buf_u32(&b, F_NFIELDS);
 	for (unsigned f = 0; f < F_NFIELDS; f++)
 		fmt_buf_u64(&b, w->field_len_sum[f]);
+	/* rows in memory, columns on disk (§3): a query reads one field's
+	 * lengths for many documents, never a whole row */
 	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
-	wf_write(w, &w->f[SEGF_DOC], w->docs.p, w->docs.len);
+	b.len = 0;
+	for (uint32_t d = 0; d < w->ndocs; d++)
+		fmt_buf_put(&b, w->docs.p + (size_t)d * SEG_DOC_BYTES, 4);
+	for (uint32_t d = 0; d < w->ndocs; d++)
+		fmt_buf_put(&b, w->docs.p + (size_t)d * SEG_DOC_BYTES + 4, 2);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		for (uint32_t d = 0; d < w->ndocs; d++)
+			fmt_buf_put(&b, w->docs.p + (size_t)d * SEG_DOC_BYTES + 6 + 2 * f, 2);
+	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
 	/* pmid map: (pmid, doc) sorted by pmid then doc, as one u64 key each */
 	uint64_t *m = malloc(sizeof *m * (w->ndocs ? w->ndocs : 1));
 	if (m == NULL) {

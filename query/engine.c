@@ -229,6 +229,8 @@ static struct sc *new_sc(struct build_ctx *b, enum sc_kind k)
 		c->kind = k;
 		c->s = b->s;
 		c->env = b->env;
+		c->bub_lo = 1;
+		c->bub_hi = 0;
 	}
 	return c;
 }
@@ -808,10 +810,29 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 				d = k[i]->doc;
 		if (d == SEG_END)
 			break;
+		/* partial sums add in another order than the exact score:
+		 * allow for rounding so that a tie is never pruned */
+		double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+		if (isfinite(theta)) {
+			/* block-max skip: if the blocks around d cannot reach the
+			 * threshold together, no document up to the first block end can */
+			double bound = 0;
+			uint32_t lim = SEG_END, upto;
+			for (size_t i = 0; i < n; i++) {
+				bound += sc_block_ub(k[i], d, &upto);
+				if (upto < lim)
+					lim = upto;
+			}
+			if (bound + slack < theta) {
+				if (lim == SEG_END)
+					break;
+				for (size_t i = ne; i < n; i++)
+					if (k[i]->doc <= lim)
+						sc_advance(k[i], lim + 1);
+				continue;
+			}
+		}
 		if (!seg_deleted(s, d)) {
-			/* partial sums add in another order than the exact score:
-			 * allow for rounding so that a tie is never pruned */
-			double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
 			double part = 0;
 			for (size_t i = ne; i < n; i++)
 				if (k[i]->doc == d)

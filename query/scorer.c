@@ -314,15 +314,25 @@ double sc_score(struct sc *c)
 double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto)
 {
 	if (c->kind == SC_TERM) {
+		if (target >= c->bub_lo && target <= c->bub_hi) {
+			*upto = c->bub_hi;
+			return c->bub;
+		}
 		uint32_t last, maxtf;
 		uint16_t minlen;
 		if (seg_postings_block_max(c->pc, target, &last, &maxtf, &minlen) == SEG_END) {
 			*upto = SEG_END;
+			c->bub_lo = target;
+			c->bub_hi = SEG_END;
+			c->bub = 0;
 			return 0;
 		}
 		*upto = last;
 		/* a hair above the exact value, so rounding never prunes a tie */
-		return c->w * sc_tfpart(c->env, c->field, maxtf, minlen) * (1 + 1e-9);
+		c->bub = c->w * sc_tfpart(c->env, c->field, maxtf, minlen) * (1 + 1e-9);
+		c->bub_lo = target;
+		c->bub_hi = last;
+		return c->bub;
 	}
 	*upto = SEG_END;
 	return c->ub;

@@ -61,7 +61,10 @@ struct sc {
 	size_t ndocs, di;
 	/* SC_YEAR */
 	uint16_t ylo, yhi;
-	int leaf_id;         /* SC_TERM: index in the query's leaf list (explain) */
+	/* SC_TERM: the last block bound computed, valid for documents
+	 * [bub_lo, bub_hi] (bub_hi < bub_lo when none) */
+	uint32_t bub_lo, bub_hi;
+	double bub;
 };
 
 /* Moves to the first matching document >= target; returns it or SEG_END. */

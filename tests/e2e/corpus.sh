@@ -3,6 +3,8 @@
 # generator gen-pubmed and the E-utilities downloader fetch-pubmed.sh (dry run
 # and an offline run against a stand-in curl; never the network).
 . "$(dirname "$0")/lib.sh"
+LC_ALL=C # byte-wise sort, comm, tr and grep
+export LC_ALL
 
 demo=$ROOT/corpus/demo/sarcoma-demo.xml
 fetch=$ROOT/corpus/fetch-pubmed.sh
@@ -11,8 +13,6 @@ trap 'rm -rf "$tmp"' EXIT
 
 # xcount FILE XPATH: the number an XPath count() gives, or "" on failure.
 xcount() { xmllint --xpath "$2" "$1" 2>/dev/null; }
-# The text of every element NAME in standard input, one per line.
-texts() { tr '<' '\n' | sed -n "s/^$1[ >][^>]*>*//p; s/^$1>//p" | sed 's/^[^>]*>//'; }
 
 # ------------------------------------------------------------------ demo
 
@@ -234,7 +234,12 @@ chmod +x "$tmp/bin/curl"
 export FAKE_LOG="$tmp/curl.log"
 : >"$FAKE_LOG"
 # Belt and braces: a proxy that does not exist, should anything bypass PATH.
-fetch_env() { env -u NCBI_API_KEY -u NCBI_EMAIL PATH="$tmp/bin:$PATH" http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 "$@"; }
+fetch_env() (
+	unset NCBI_API_KEY NCBI_EMAIL
+	PATH="$tmp/bin:$PATH" http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9
+	export PATH http_proxy https_proxy
+	exec env "$@"
+)
 
 fetch_env sh "$fetch" --dry-run --count 1234 >"$tmp/urls" 2>"$tmp/err"
 rc=$?
@@ -282,10 +287,14 @@ if command -v gzip >/dev/null 2>&1; then
 	fetch_env FAKE_COUNT=1234 sh "$fetch" -o "$tmp/fetched" -Q >/dev/null 2>&1
 	rc2=$?
 	calls2=$(wc -l <"$FAKE_LOG")
+	extra=
+	for f in "$tmp"/fetched/*; do
+		case ${f##*/} in pubmed-sarcoma-0000[123].xml.gz) ;; *) extra="$extra ${f##*/}" ;; esac
+	done
 	if [ $rc -eq 0 ] && [ "$got" = 1234 ] && [ "$calls" = 5 ] && [ $rc2 -eq 0 ] && [ "$calls2" = 1 ] &&
-		[ -z "$(ls "$tmp/fetched" | grep -v '^pubmed-sarcoma-0000[123]\.xml\.gz$')" ]; then
+		[ -z "$extra" ]; then
 		ok fetch-offline-retry-resume
 	else
-		fail fetch-offline-retry-resume "exit $rc/$rc2, $got records, $calls and $calls2 requests: $(tail -n 1 "$tmp/err")"
+		fail fetch-offline-retry-resume "exit $rc/$rc2, $got records, $calls and $calls2 requests, extra files:$extra; $(tail -n 1 "$tmp/err")"
 	fi
 fi

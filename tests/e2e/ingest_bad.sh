@@ -62,8 +62,12 @@ check bare_articles "$bad/bare_articles.xml" '.'
 check text_dump "$bad/text_dump.xml" 'not XML'
 
 # Relative path as given on the command line is what the message names.
-(cd "$bad" && "$idx" --dump empty.xml 2>&1 >/dev/null) | grep -q '^sarc-index: empty.xml:1: empty file$' &&
-	ok ingest_bad/relative_name || { fail ingest_bad/relative_name "message does not name 'empty.xml'"; failed=1; }
+if (cd "$bad" && "$idx" --dump empty.xml 2>&1 >/dev/null) | grep -q '^sarc-index: empty.xml:1: empty file$'; then
+	ok ingest_bad/relative_name
+else
+	fail ingest_bad/relative_name "message does not name 'empty.xml'"
+	failed=1
+fi
 
 # Generated inputs.
 rec='<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Ewing sarcoma</ArticleTitle></Article></MedlineCitation></PubmedArticle>'

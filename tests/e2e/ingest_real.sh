@@ -60,8 +60,10 @@ nfiles=0 nrecs=0 n=0
 while IFS= read -r f; do
 	n=$((n + 1))
 	out=$tmp/dump.$n.json
-	if ! "$idx" --dump "$f" >"$out" 2>"$tmp/err"; then
-		bad "ingest_real/dump $f" "exit status $?: $(head -n 1 "$tmp/err")"
+	"$idx" --dump "$f" >"$out" 2>"$tmp/err"
+	st=$?
+	if [ $st -ne 0 ]; then
+		bad "ingest_real/dump $f" "exit status $st: $(head -n 1 "$tmp/err")"
 		continue
 	fi
 	printf '%s\t%s\n' "$f" "$out" >>"$tmp/manifest"
@@ -196,7 +198,7 @@ refuse() { # name, file, extra pattern the message must contain (or "")
 	elif [ "$lines" -ne 1 ]; then
 		bad "$1 $2" "$lines lines on stderr, want 1"
 	elif ! grep -F "sarc-index: $2:" "$tmp/err" | grep -Eq "^sarc-index: .*:[0-9]+: .*$3"; then
-		bad "$1 $2" "message '$(cat "$tmp/err")' lacks file:line${3:+ or '$3'}"
+		bad "$1 $2" "message '$(cat "$tmp/err")' lacks file:line or /$3/"
 	else
 		ok "$1 $(basename "$2"): $(sed 's/^sarc-index: .*:\([0-9]*\): /line \1: /' "$tmp/err")"
 	fi

@@ -14,8 +14,6 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 : "${SARC_BIN:=$ROOT/bin}"
 : "${SARC_BUILD:=$ROOT/build}"
-LC_ALL=C
-export LC_ALL
 
 ok() { echo "ok $1"; }
 fail() { echo "not ok $1: $2"; }

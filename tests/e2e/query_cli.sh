@@ -1,0 +1,426 @@
+#!/bin/sh
+# query_cli.sh - end-to-end tests of sarc-query's command line: golden
+# outputs of every format on fixed queries over the demo corpus and over
+# tests/golden/query_cli/edge.xml, then properties that must hold whatever
+# the ranking (valid JSON, rectangular TSV, exit codes, colour only when
+# asked, batch tagging, --count = --ids = the year facet's sum).
+#
+#   SARC_GOLDEN_UPDATE=1 sh tests/e2e/query_cli.sh   rewrites the golden
+#   files from the current output; review them with a diff before
+#   committing.
+. "$(dirname "$0")/lib.sh"
+
+# Golden files are C-locale output (the year histogram draws '#').
+LC_ALL=C
+export LC_ALL
+
+Q=$SARC_BIN/sarc-query
+X=$SARC_BIN/sarc-index
+G=$ROOT/tests/golden/query_cli
+CORPUS=$ROOT/corpus/demo/sarcoma-demo.xml
+ESC=$(printf '\033')
+TAB=$(printf '\t')
+
+if [ ! -x "$Q" ] || [ ! -x "$X" ]; then
+	skip query_cli "no $Q (build first)"
+	exit 0
+fi
+if [ ! -f "$CORPUS" ]; then
+	skip query_cli "no demo corpus $CORPUS"
+	exit 0
+fi
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if ! "$X" -q -o "$tmp/idx" "$CORPUS" || ! "$X" -q -o "$tmp/edge" "$G/edge.xml"; then
+	fail query_cli/index "sarc-index could not build the test indexes"
+	exit 0
+fi
+# The index is named explicitly everywhere; SARC_INDEX and ./sarc.idx are
+# tested on their own below.  A variable set for one call goes through env:
+# POSIX leaves "VAR=x function" persisting after the call unspecified.
+unset SARC_INDEX NO_COLOR COLUMNS
+q() { "$Q" -i "$tmp/idx" "$@"; }
+qenv() { # VAR=VALUE ... -- ARGS: q with a changed environment
+	while [ "$1" != -- ]; do
+		set -- "$@" "$1"
+		shift
+	done
+	shift
+	env "$@" "$Q" -i "$tmp/idx"
+}
+e() { "$Q" -i "$tmp/edge" "$@"; }
+
+if command -v python3 >/dev/null 2>&1; then HAVE_PY=1; else HAVE_PY=0; fi
+
+# golden NAME STATUS CMD...: runs CMD, expects exit status STATUS, nothing on
+# standard error, and standard output equal to $G/NAME.out.
+golden() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	st=$?
+	if [ "$st" -ne "$want" ]; then
+		fail "golden/$name" "exit status $st, expected $want: $(head -1 "$tmp/$name.err")"
+	elif [ -s "$tmp/$name.err" ]; then
+		fail "golden/$name" "unexpected stderr: $(head -1 "$tmp/$name.err")"
+	elif [ "${SARC_GOLDEN_UPDATE:-0}" = 1 ]; then
+		cp "$tmp/$name.out" "$G/$name.out" && ok "golden/$name # updated"
+	elif [ ! -f "$G/$name.out" ]; then
+		fail "golden/$name" "no $G/$name.out (run with SARC_GOLDEN_UPDATE=1)"
+	elif cmp -s "$tmp/$name.out" "$G/$name.out"; then
+		ok "golden/$name"
+	else
+		fail "golden/$name" "output differs from $G/$name.out"
+		diff -u "$G/$name.out" "$tmp/$name.out" | head -20 | sed 's/^/#   /'
+	fi
+}
+
+# A fixed batch: labelled queries, an unlabelled one (its qid is its line
+# number, 3), a blank line, a query matching nothing.
+printf 'q1\tewing sarcoma\nq2\tleiomyosarcoma trabectedin\nosteosarcoma\n\nnone\tzzqqxxnomatch\n' \
+	>"$tmp/batch.txt"
+
+# ---- golden outputs ----
+golden human 0 q -k 3 ewing sarcoma
+golden human_wrap60 0 q -k 2 -w 60 leiomyosarcoma trabectedin
+golden human_color 0 q -k 1 -w 70 --color=always ewing sarcoma
+golden human_none 1 q zzqqxxnomatch
+golden tsv 0 q -k 5 -f tsv ewing sarcoma
+golden tsv_fields 0 q -k 3 --fields pmid,rank,score,year,title,journal,authors,doi,pmc,mesh,abstract,cited synovial sarcoma
+golden json 0 q -k 3 -f json ewing sarcoma
+golden trec 0 q -k 5 -f trec --run golden osteosarcoma
+golden ids 0 q -k 5 --ids osteosarcoma
+golden pubmed 0 q -f tsv --syntax pubmed 'trabectedin[tiab] AND leiomyosarcoma[ti]'
+golden all 0 q -f tsv --all ewing fusion
+golden phrase 0 q -f tsv '"soft tissue sarcoma" year:2010..2020'
+golden sort_date 0 q -k 5 -f tsv --sort date sarcoma
+golden sort_cited 0 q -k 5 -f tsv --sort cited sarcoma
+golden offset 0 q -k 3 --offset 2 -f tsv sarcoma
+golden bm25_params 0 q -k 3 -f tsv --k1 2 --b 0.3 sarcoma
+golden show 0 q -w 80 --show 90000001
+golden show_json 0 q -f json --show 90000001,90000025
+golden show_tsv 0 q -f tsv --show 90000001 90000025
+golden facet_year 0 q --facet year sarcoma
+golden facet_year_json 0 q --facet year -f json sarcoma
+golden facet_journal 0 q --facet journal sarcoma
+golden facet_mesh_json 0 q --facet mesh -f json ewing
+golden facet_pt_tsv 0 q --facet pt -f tsv sarcoma
+golden count 0 q --count sarcoma
+golden count_json 0 q --count -f json sarcoma
+golden batch_tsv 0 q --batch -k 2 -f tsv <"$tmp/batch.txt"
+golden batch_json 0 q --batch -k 2 -f json <"$tmp/batch.txt"
+golden batch_trec 0 q --batch -k 2 -f trec <"$tmp/batch.txt"
+golden batch_ids 0 q --batch -k 2 --ids <"$tmp/batch.txt"
+golden batch_human 0 q --batch -k 1 <"$tmp/batch.txt"
+golden batch_count 0 q --batch --count <"$tmp/batch.txt"
+golden references 0 q --references 90000006
+golden references_query 0 q -f tsv --references 90000006 sarcoma
+golden cited_by 0 q -f tsv --cited-by 90000001
+golden cited_by_query 0 q -f tsv --cited-by 90000001 trabectedin
+golden similar 0 q -f tsv -k 5 --similar 90000001
+golden similar_query 0 q -f tsv -k 5 --similar 90000001 trabectedin
+golden edge_human 0 e myxofibrosarcoma
+golden edge_tsv 0 e --fields pmid,year,journal,title,abstract,authors myxofibrosarcoma
+golden edge_json 0 e -f json myxofibrosarcoma
+golden edge_refs 0 e --references 91000002
+golden edge_refs_json 0 e -f json --references 91000002
+golden edge_refs_tsv 0 e -f tsv --references 91000002
+golden edge_show 0 e --show 91000001 91000002
+
+# ---- JSON is valid JSON Lines ----
+if [ $HAVE_PY = 1 ]; then
+	for f in json show_json facet_year_json facet_mesh_json count_json batch_json \
+		edge_json edge_refs_json; do
+		if python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' \
+			<"$tmp/$f.out" 2>"$tmp/py.err"; then
+			ok "json_valid/$f"
+		else
+			fail "json_valid/$f" "$(tail -1 "$tmp/py.err")"
+		fi
+	done
+	# Snippet highlights are byte ranges inside the snippet text and cover
+	# the query's words; a snippet is a bounded window.
+	if q -k 20 -f json ewing sarcoma | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    t = o["snippet"]["text"].encode("utf-8")
+    assert len(t) <= 260 + 6, (o["pmid"], len(t))
+    prev = 0
+    for s, e in o["snippet"]["highlights"]:
+        assert prev <= s < e <= len(t), (o["pmid"], s, e)
+        w = t[s:e].decode("utf-8").lower()
+        assert w.startswith("ewing") or w.startswith("sarcoma"), (o["pmid"], w)
+        prev = e
+    for k in ("pmid", "rank", "score", "title", "year", "journal", "authors", "doi", "mesh"):
+        assert k in o, k
+    assert isinstance(o["authors"], list) and isinstance(o["mesh"], list)
+' 2>"$tmp/py.err"; then
+		ok json_snippet_highlights
+	else
+		fail json_snippet_highlights "$(tail -1 "$tmp/py.err")"
+	fi
+else
+	skip json_valid "no python3"
+fi
+
+# ---- TSV rows are as wide as the header ----
+for f in tsv tsv_fields pubmed sort_date show_tsv facet_pt_tsv batch_tsv references_query \
+	cited_by edge_tsv edge_refs_tsv; do
+	bad=$(awk -F '\t' 'NR == 1 { n = NF } NF != n { print NR; exit }' "$tmp/$f.out")
+	if [ -z "$bad" ]; then ok "tsv_columns/$f"; else fail "tsv_columns/$f" "line $bad"; fi
+done
+# The abstract's section breaks are escaped, never raw newlines.
+if grep -q 'BACKGROUND: .*\\nCONCLUSIONS: ' "$tmp/edge_tsv.out"; then
+	ok tsv_escapes_newline
+else
+	fail tsv_escapes_newline "no \\n between abstract sections"
+fi
+if grep -q 'back\\\\slash' "$tmp/edge_tsv.out"; then
+	ok tsv_escapes_backslash
+else
+	fail tsv_escapes_backslash "backslash not doubled"
+fi
+
+# ---- exit statuses and the one-line error ----
+status() { # NAME WANT CMD...: exit status, and the stderr/stdout discipline
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/st.out" 2>"$tmp/st.err"
+	st=$?
+	if [ "$st" -ne "$want" ]; then
+		fail "exit/$name" "status $st, expected $want"
+	elif [ "$want" -eq 2 ] && ! grep -q '^sarc-query: ' "$tmp/st.err"; then
+		fail "exit/$name" "no 'sarc-query: ' line on stderr"
+	elif [ "$want" -eq 2 ] && [ -s "$tmp/st.out" ]; then
+		fail "exit/$name" "an error printed results"
+	else
+		ok "exit/$name"
+	fi
+}
+status hit 0 q sarcoma
+status nohit 1 q zzqqxxnomatch
+status count_nohit 1 q --count zzqqxxnomatch
+status bad_query 2 q '"unbalanced'
+status bad_paren 2 q '(sarcoma'
+status stopword_only 2 q the
+status missing_index 2 "$Q" -i "$tmp/nonexistent" sarcoma
+mkdir "$tmp/notidx" && echo hello >"$tmp/notidx/MANIFEST"
+status not_an_index 2 "$Q" -i "$tmp/notidx" sarcoma
+status empty_dir 2 "$Q" -i "$tmp" sarcoma
+status bad_option 2 q --no-such-option sarcoma
+status bad_k 2 q -k 0 sarcoma
+status bad_format 2 q -f xml sarcoma
+status bad_sort 2 q --sort=size sarcoma
+status bad_b 2 q --b 1.5 sarcoma
+status no_query 2 q
+status fields_not_tsv 2 q -f json --fields pmid sarcoma
+status explain_tsv 2 q -f tsv --explain sarcoma
+status show_not_pmid 2 q --show abc
+status similar_absent 2 q --similar 12345 sarcoma
+status references_absent 2 q --references 12345
+status show_absent 1 q --show 12345
+status write_error 2 sh -c "'$Q' -i '$tmp/idx' sarcoma >/dev/full"
+q --bogus >"$tmp/u.out" 2>"$tmp/u.err"
+if [ "$(wc -l <"$tmp/u.err")" -eq 2 ] && grep -q "^try 'sarc-query --help'$" "$tmp/u.err"; then
+	ok usage_error_format
+else
+	fail usage_error_format "$(cat "$tmp/u.err")"
+fi
+q --show 90000001 12345 -f json >"$tmp/s.out" 2>"$tmp/s.err"
+st=$?
+if [ $st -eq 1 ] && grep -q '"pmid":90000001' "$tmp/s.out" && grep -q 12345 "$tmp/s.err"; then
+	ok show_partly_absent
+else
+	fail show_partly_absent "status $st"
+fi
+
+# ---- where the index comes from ----
+n1=$(SARC_INDEX=$tmp/idx "$Q" --count sarcoma)
+n2=$(cd "$tmp" && ln -s idx sarc.idx && "$Q" --count sarcoma)
+n3=$(SARC_INDEX=$tmp/nonexistent "$Q" -i "$tmp/idx" --count sarcoma)
+n0=$(q --count sarcoma)
+if [ -n "$n0" ] && [ "$n1" = "$n0" ] && [ "$n2" = "$n0" ] && [ "$n3" = "$n0" ]; then
+	ok index_sources
+else
+	fail index_sources "SARC_INDEX '$n1', ./sarc.idx '$n2', -i over SARC_INDEX '$n3', -i '$n0'"
+fi
+
+# ---- colour only when asked ----
+has_esc() { grep -q "$ESC" "$1"; }
+q -k 3 sarcoma >"$tmp/c1"
+q -k 3 --color=always sarcoma >"$tmp/c2"
+NO_COLOR=1 q -k 3 --color=always sarcoma >"$tmp/c3"
+NO_COLOR=1 q -k 3 sarcoma >"$tmp/c4"
+q -k 3 -f json --color=always sarcoma >"$tmp/c5"
+if ! has_esc "$tmp/c1" && has_esc "$tmp/c2" && has_esc "$tmp/c3" && ! has_esc "$tmp/c4" &&
+	! has_esc "$tmp/c5"; then
+	ok color_pipe
+else
+	fail color_pipe "escape codes where not asked for, or missing with --color=always"
+fi
+# On a terminal (script(1) gives a pseudo-terminal): auto colours unless
+# NO_COLOR or TERM=dumb; wrapping follows COLUMNS when the size is unknown.
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+	tty_run() { script -qec "$1" /dev/null </dev/null 2>&1; }
+	cmd="'$Q' -i '$tmp/idx' -k 3 sarcoma"
+	TERM=xterm tty_run "$cmd" >"$tmp/t1"
+	NO_COLOR=1 TERM=xterm tty_run "$cmd" >"$tmp/t2"
+	TERM=dumb tty_run "$cmd" >"$tmp/t3"
+	TERM=xterm tty_run "$cmd --color=never" >"$tmp/t4"
+	if has_esc "$tmp/t1" && ! has_esc "$tmp/t2" && ! has_esc "$tmp/t3" && ! has_esc "$tmp/t4"; then
+		ok color_tty
+	else
+		fail color_tty "auto/NO_COLOR/TERM=dumb/never on a terminal"
+	fi
+	if [ $HAVE_PY = 1 ]; then
+		size=$(script -qec 'stty size' /dev/null </dev/null 2>/dev/null | tr -d '\r')
+		if [ "$size" = "0 0" ] || [ -z "$size" ]; then
+			COLUMNS=50 tty_run "$cmd --color=never" >"$tmp/t5"
+			if python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n")
+assert max(len(l) for l in lines) <= 50, max(len(l) for l in lines)
+assert sum(1 for l in lines if l.startswith("    ")) > 9
+' "$tmp/t5" 2>"$tmp/py.err"; then
+				ok wrap_tty_columns
+			else
+				fail wrap_tty_columns "$(tail -1 "$tmp/py.err")"
+			fi
+		else
+			skip wrap_tty_columns "the pseudo-terminal has a size ($size)"
+		fi
+	fi
+else
+	skip color_tty "no script(1)"
+fi
+
+# ---- a pipe gets no wrapping, whatever COLUMNS says ----
+q -k 5 sarcoma >"$tmp/w1"
+COLUMNS=30 q -k 5 sarcoma >"$tmp/w2"
+q -k 5 -w 0 sarcoma >"$tmp/w3"
+if cmp -s "$tmp/w1" "$tmp/w2" && cmp -s "$tmp/w1" "$tmp/w3"; then
+	ok pipe_no_wrap
+else
+	fail pipe_no_wrap "output to a pipe depends on COLUMNS or wraps"
+fi
+if [ $HAVE_PY = 1 ]; then
+	if python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert max(len(l) for l in lines) <= 60, max(len(l) for l in lines)
+' "$tmp/human_wrap60.out" 2>"$tmp/py.err"; then
+		ok wrap_width
+	else
+		fail wrap_width "$(tail -1 "$tmp/py.err")"
+	fi
+fi
+
+# ---- numbers do not depend on the locale ----
+LC_ALL=C.UTF-8 q -k 5 -f tsv sarcoma >"$tmp/l1" 2>/dev/null
+q -k 5 -f tsv sarcoma >"$tmp/l0"
+if cmp -s "$tmp/l0" "$tmp/l1"; then ok locale_numbers; else fail locale_numbers "tsv differs under C.UTF-8"; fi
+
+# ---- counts agree: --count, --ids, the year facet ----
+for query in sarcoma 'ewing sarcoma' leiomyosarcoma 'title:osteosarcoma' 'year:2015..2020' \
+	'"soft tissue sarcoma"'; do
+	c=$(q --count "$query")
+	i=$(q --ids -k 1000000 "$query" | wc -l | tr -d ' ')
+	y=$(q --facet year -f tsv "$query" | awk -F '\t' 'NR > 1 { s += $2 } END { print s + 0 }')
+	if [ -n "$c" ] && [ "$c" = "$i" ] && [ "$c" = "$y" ]; then
+		ok "counts_agree/$query"
+	else
+		fail "counts_agree/$query" "--count $c, --ids $i, year facet sum $y"
+	fi
+done
+
+# ---- --exhaustive changes nothing but the work done ----
+for query in sarcoma 'ewing sarcoma chemotherapy' 'leiomyosarcoma OR liposarcoma'; do
+	q -k 1000000 -f tsv "$query" >"$tmp/x1"
+	q -k 1000000 -f tsv --exhaustive "$query" >"$tmp/x2"
+	if cmp -s "$tmp/x1" "$tmp/x2"; then ok "exhaustive/$query"; else fail "exhaustive/$query" "results differ"; fi
+done
+
+# ---- paging: --offset continues the ranking ----
+q -k 7 --ids sarcoma | sed -n '4,7p' >"$tmp/p1"
+q -k 4 --offset 3 --ids sarcoma >"$tmp/p2"
+if cmp -s "$tmp/p1" "$tmp/p2"; then ok offset_pages; else fail offset_pages "ranks 4-7 differ"; fi
+
+# ---- --ids feeds a shell loop ----
+n=0 bad=
+for p in $(q --ids -k 3 sarcoma); do
+	n=$((n + 1))
+	got=$(q --show -f tsv --fields pmid "$p" | sed -n 2p)
+	[ "$got" = "$p" ] || bad=$p
+done
+if [ $n -eq 3 ] && [ -z "$bad" ]; then ok ids_shell_loop; else fail ids_shell_loop "n=$n bad=$bad"; fi
+
+# ---- batch: tagging, errors, equivalence with single queries ----
+printf 'a\tsarcoma\nbad\t"unbalanced\nb\tdesmoid\n' | q --batch -f tsv >"$tmp/b.out" 2>"$tmp/b.err"
+st=$?
+if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/b.err")" -eq 1 ] && grep -q '^sarc-query: query bad: ' "$tmp/b.err" &&
+	grep -q "^a$TAB" "$tmp/b.out" && grep -q "^b$TAB" "$tmp/b.out" && ! grep -q 'sarc-query' "$tmp/b.out"; then
+	ok batch_bad_query_continues
+else
+	fail batch_bad_query_continues "status $st, stderr: $(cat "$tmp/b.err")"
+fi
+{ q -k 2 -f trec 'ewing sarcoma' | sed 's/^1 /q1 /'
+  q -k 2 -f trec 'leiomyosarcoma trabectedin' | sed 's/^1 /q2 /'
+  q -k 2 -f trec osteosarcoma | sed 's/^1 /3 /'
+} >"$tmp/bt"
+if cmp -s "$tmp/bt" "$tmp/batch_trec.out"; then ok batch_equals_single; else fail batch_equals_single "batch trec differs from single queries"; fi
+printf 'zzqqxxnomatch\n' | q --batch --ids >/dev/null 2>&1
+st=$?
+if [ $st -eq 1 ]; then ok batch_nohit_status; else fail batch_nohit_status "status $st"; fi
+
+# ---- the modes keep their promises ----
+if q --similar 90000001 --ids -k 1000 | grep -qx 90000001; then
+	fail similar_excludes_itself "90000001 is similar to itself"
+else
+	ok similar_excludes_itself
+fi
+refs=$(q --show -f json 90000006 | sed 's/.*"references":\[\([0-9,]*\)\].*/\1/' | tr ',' '\n' | sort)
+listed=$(q --references 90000006 --ids | sort)
+if [ -n "$refs" ] && [ "$refs" = "$listed" ]; then ok references_are_stored_refs; else fail references_are_stored_refs "'$refs' vs '$listed'"; fi
+bad=
+for p in $(q --cited-by 90000001 --ids -k 1000); do
+	q --show -f json "$p" | grep -q '"references":\[[0-9,]*90000001' || bad="$bad $p"
+done
+if [ -z "$bad" ]; then ok cited_by_cites; else fail cited_by_cites "do not cite 90000001:$bad"; fi
+if grep -q '(not indexed)' "$tmp/edge_refs.out" && grep -q '"indexed":false' "$tmp/edge_refs_json.out"; then
+	ok references_not_indexed
+else
+	fail references_not_indexed "the reference 99999999 is not flagged"
+fi
+
+# ---- explain ----
+q --explain -k 2 ewing sarcoma >"$tmp/ex.out"
+if grep -q '^query: ' "$tmp/ex.out" && [ "$(grep -c 'score [0-9.]* = ' "$tmp/ex.out")" -eq 2 ]; then
+	ok explain_human
+else
+	fail explain_human "no parsed query or no explanation per hit"
+fi
+if [ "$(q --explain -k 2 -f json ewing sarcoma | grep -c '"explain":"')" -eq 2 ]; then
+	ok explain_json
+else
+	fail explain_json "no \"explain\" key per hit"
+fi
+
+# ---- help, version, man page and completion list the same options ----
+if "$Q" --version | grep -Eqx 'sarc-query [0-9][^ ]* \(index format [0-9]+\)'; then
+	ok version
+else
+	fail version "$("$Q" --version)"
+fi
+"$Q" --help >"$tmp/h.out" 2>"$tmp/h.err"
+st=$?
+if [ $st -eq 0 ] && [ ! -s "$tmp/h.err" ] && grep -q 'Examples' "$tmp/h.out"; then ok help; else fail help "status $st"; fi
+for tool in sarc-query sarc-index; do
+	missing=
+	for opt in $("$SARC_BIN/$tool" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+		grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$ROOT/man/$tool.1" || missing="$missing man:$opt"
+		grep -q -- "$opt" "$ROOT/man/sarc.bash" || missing="$missing bash:$opt"
+	done
+	if [ -z "$missing" ]; then ok "options_documented/$tool"; else fail "options_documented/$tool" "$missing"; fi
+done
