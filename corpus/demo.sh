@@ -3,10 +3,11 @@
 # demo-index/ and run a few example queries, printing what a person reads.
 set -e
 cd "$(dirname "$0")/.."
-idx=demo-index
+idx=${SARC_DEMO_INDEX:-demo-index}
+bin=${SARC_BIN:-bin}
 rm -rf "$idx"
 echo "\$ sarc-index -o $idx corpus/demo/sarcoma-demo.xml"
-bin/sarc-index -o "$idx" corpus/demo/sarcoma-demo.xml
+"$bin"/sarc-index -o "$idx" corpus/demo/sarcoma-demo.xml
 run() {
 	echo
 	shown=""
@@ -14,7 +15,7 @@ run() {
 		case $a in *" "* | *'"'*) shown="$shown '$a'" ;; *) shown="$shown $a" ;; esac
 	done
 	echo "\$ sarc-query -i $idx$shown"
-	bin/sarc-query -i "$idx" "$@" || true
+	"$bin"/sarc-query -i "$idx" "$@" || true
 }
 run -k 3 'leiomyosarcoma trabectedin'
 run -k 3 '"EWS-FLI1"'
@@ -25,4 +26,4 @@ run -k 3 'desmoid β-catenin'
 run --count 'sarcoma'
 run --facet year 'sarcoma'
 echo
-echo "The index is in $idx/; try: bin/sarc-query -i $idx --help"
+echo "The index is in $idx/; try: $bin/sarc-query -i $idx --help"

@@ -41,14 +41,6 @@ fi
 # POSIX leaves "VAR=x function" persisting after the call unspecified.
 unset SARC_INDEX NO_COLOR COLUMNS
 q() { "$Q" -i "$tmp/idx" "$@"; }
-qenv() { # VAR=VALUE ... -- ARGS: q with a changed environment
-	while [ "$1" != -- ]; do
-		set -- "$@" "$1"
-		shift
-	done
-	shift
-	env "$@" "$Q" -i "$tmp/idx"
-}
 e() { "$Q" -i "$tmp/edge" "$@"; }
 
 if command -v python3 >/dev/null 2>&1; then HAVE_PY=1; else HAVE_PY=0; fi
@@ -251,8 +243,8 @@ fi
 has_esc() { grep -q "$ESC" "$1"; }
 q -k 3 sarcoma >"$tmp/c1"
 q -k 3 --color=always sarcoma >"$tmp/c2"
-NO_COLOR=1 q -k 3 --color=always sarcoma >"$tmp/c3"
-NO_COLOR=1 q -k 3 sarcoma >"$tmp/c4"
+env NO_COLOR=1 "$Q" -i "$tmp/idx" -k 3 --color=always sarcoma >"$tmp/c3"
+env NO_COLOR=1 "$Q" -i "$tmp/idx" -k 3 sarcoma >"$tmp/c4"
 q -k 3 -f json --color=always sarcoma >"$tmp/c5"
 if ! has_esc "$tmp/c1" && has_esc "$tmp/c2" && has_esc "$tmp/c3" && ! has_esc "$tmp/c4" &&
 	! has_esc "$tmp/c5"; then
@@ -263,12 +255,13 @@ fi
 # On a terminal (script(1) gives a pseudo-terminal): auto colours unless
 # NO_COLOR or TERM=dumb; wrapping follows COLUMNS when the size is unknown.
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
-	tty_run() { script -qec "$1" /dev/null </dev/null 2>&1; }
+	# The command runs under "$SHELL -c": give it a POSIX shell.
+	tty_run() { SHELL=/bin/sh script -qec "$1" /dev/null </dev/null 2>&1; }
 	cmd="'$Q' -i '$tmp/idx' -k 3 sarcoma"
-	TERM=xterm tty_run "$cmd" >"$tmp/t1"
-	NO_COLOR=1 TERM=xterm tty_run "$cmd" >"$tmp/t2"
-	TERM=dumb tty_run "$cmd" >"$tmp/t3"
-	TERM=xterm tty_run "$cmd --color=never" >"$tmp/t4"
+	tty_run "TERM=xterm $cmd" >"$tmp/t1"
+	tty_run "NO_COLOR=1 TERM=xterm $cmd" >"$tmp/t2"
+	tty_run "TERM=dumb $cmd" >"$tmp/t3"
+	tty_run "TERM=xterm $cmd --color=never" >"$tmp/t4"
 	if has_esc "$tmp/t1" && ! has_esc "$tmp/t2" && ! has_esc "$tmp/t3" && ! has_esc "$tmp/t4"; then
 		ok color_tty
 	else
@@ -277,7 +270,7 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
 	if [ $HAVE_PY = 1 ]; then
 		size=$(script -qec 'stty size' /dev/null </dev/null 2>/dev/null | tr -d '\r')
 		if [ "$size" = "0 0" ] || [ -z "$size" ]; then
-			COLUMNS=50 tty_run "$cmd --color=never" >"$tmp/t5"
+			tty_run "COLUMNS=50 $cmd --color=never" >"$tmp/t5"
 			if python3 -c '
 import sys
 lines = open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n")
@@ -298,7 +291,7 @@ fi
 
 # ---- a pipe gets no wrapping, whatever COLUMNS says ----
 q -k 5 sarcoma >"$tmp/w1"
-COLUMNS=30 q -k 5 sarcoma >"$tmp/w2"
+env COLUMNS=30 "$Q" -i "$tmp/idx" -k 5 sarcoma >"$tmp/w2"
 q -k 5 -w 0 sarcoma >"$tmp/w3"
 if cmp -s "$tmp/w1" "$tmp/w2" && cmp -s "$tmp/w1" "$tmp/w3"; then
 	ok pipe_no_wrap
@@ -318,7 +311,7 @@ assert max(len(l) for l in lines) <= 60, max(len(l) for l in lines)
 fi
 
 # ---- numbers do not depend on the locale ----
-LC_ALL=C.UTF-8 q -k 5 -f tsv sarcoma >"$tmp/l1" 2>/dev/null
+env LC_ALL=C.UTF-8 "$Q" -i "$tmp/idx" -k 5 -f tsv sarcoma >"$tmp/l1" 2>/dev/null
 q -k 5 -f tsv sarcoma >"$tmp/l0"
 if cmp -s "$tmp/l0" "$tmp/l1"; then ok locale_numbers; else fail locale_numbers "tsv differs under C.UTF-8"; fi
 
