@@ -268,16 +268,35 @@ static inline int is_ws(unsigned char c)
 	return c <= ' ' && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
 }
 
-/* The line a message about the current node should carry.  Element
- * nodes store lines in 16 bits; beyond that, fall back on the parser's
- * position, which runs at most a chunk (a few lines) ahead. */
+/* The line a message about the current node should carry.  libxml2
+ * stores node lines in 16 bits, 65535 meaning "at least"; with
+ * XML_PARSE_BIG_LINES a text node keeps its full line in psvi: the line
+ * where the parser was when it made the node, the end of its first piece
+ * of text.  So an element past line 65535 whose first child is text (the
+ * indentation of pretty-printed XML) starts that child's line minus the
+ * child's newlines; otherwise the parser's position, at most a chunk (a
+ * few lines) ahead, stands in. */
+static long node_line(pm_reader *r, xmlNodePtr n)
+{
+	if (n != NULL && n->line > 0 && n->line < 65535)
+		return n->line;
+	if (n != NULL && n->type == XML_TEXT_NODE && n->psvi != NULL)
+		return (long)(ptrdiff_t)n->psvi;
+	xmlNodePtr t = n && n->type == XML_ELEMENT_NODE ? n->children : NULL;
+	if (t != NULL && t->type == XML_TEXT_NODE && t->psvi != NULL && t->content != NULL) {
+		long l = (long)(ptrdiff_t)t->psvi;
+		for (const xmlChar *p = t->content; *p; p++)
+			l -= *p == '\n';
+		if (l > 0)
+			return l;
+	}
+	long l = xmlTextReaderGetParserLineNumber(r->xr);
+	return l > 0 ? l : 1;
+}
+
 static long cur_line(pm_reader *r)
 {
-	xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
-	long l = n ? xmlGetLineNo(n) : -1;
-	if (l <= 0 || l >= 65535)
-		l = xmlTextReaderGetParserLineNumber(r->xr);
-	return l > 0 ? l : 1;
+	return node_line(r, xmlTextReaderCurrentNode(r->xr));
 }
 
 /* Fills r->perr (first report wins) with "name:line: reason". */
@@ -1196,13 +1215,17 @@ int pm_next(pm_reader *r, struct pm_event *ev, struct err *e)
 	int rc = 0;
 	r->ready = 0;
 	for (;;) {
+		/* The parser runs up to one 512-byte chunk ahead of the node
+		 * we are given, and libxml2's reader gives up the nodes it holds
+		 * once a push fails, so records that end shortly before an error
+		 * in the XML may not come out: stop at the first error. */
 		int ret = xmlTextReaderRead(r->xr);
 		if (ret < 0 || r->perr.code) {
 			rc = report(r, e);
 			break;
 		}
 		if (ret == 0) {
-			if (gzin_error(r->in) || gzin_bytes(r->in) == 0) {
+			if (r->perr.code || gzin_error(r->in) || gzin_bytes(r->in) == 0) {
 				rc = report(r, e);
 			} else if (!r->saw_root) {
 				fail(r, ERR_PARSE, "no root element");

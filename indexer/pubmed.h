@@ -18,9 +18,10 @@
  * and any <!ENTITY> declaration in the DOCTYPE, is an error.
  *
  * Messages name the input as given, "<stdin>" for "-".  Line numbers are
- * exact for libxml2's own errors; for errors found by this reader past line
- * 65535 they may run a few lines ahead (libxml2 keeps element lines in 16
- * bits, so the parser's position stands in).
+ * exact for libxml2's own errors.  libxml2 keeps element lines in 16 bits;
+ * past line 65535 this reader recovers them from the indentation text that
+ * follows a start tag (exact for pretty-printed files such as PubMed's),
+ * and failing that uses the parser's position, a few lines ahead at most.
  */
 #ifndef PUBMED_H
 #define PUBMED_H
@@ -108,7 +109,7 @@ struct pm_record {
 	uint32_t *refs;           /* PMIDs of ReferenceList/Reference[ArticleId pubmed] */
 	size_t nrefs;
 	uint64_t line;            /* line where the record starts, for messages
-	                           * (approximate past 65535, see above) */
+	                           * (see above about lines past 65535) */
 };
 
 enum pm_event_kind { PM_EV_RECORD = 1, PM_EV_DELETE = 2 };
@@ -139,6 +140,9 @@ pm_reader *pm_open(const char *path, struct err *e);
  *              of libxml2's own limits (10 MB text nodes, entity loops)
  *   ERR_IO     "truncated gzip input", "corrupt gzip input", read errors
  *   ERR_NOMEM
+ * Events come in document order up to the error; libxml2 parses up to 512
+ * bytes ahead of the reader, so a record ending just before the error
+ * (malformed XML, the cut of a truncated .gz) may be lost with it.
  * A DeleteCitation with no numeric PMID yields no event.  A record missing
  * its PMID is skipped and counted in pm_skipped().  After an error the
  * reader can only be closed (further calls return ERR_USAGE). */

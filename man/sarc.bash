@@ -5,6 +5,10 @@
 # (bash-completion loads it on first use of either command); or source it
 # from ~/.bashrc.  Keep the option lists in step with usage() in
 # indexer/main.c and query/main.c.
+#
+# COMPREPLY=($(compgen ...)) is the completion idiom (SC2207); words and
+# cword are filled in by bash-completion's _init_completion (SC2034).
+# shellcheck shell=bash disable=SC2207,SC2034
 
 _sarc_query()
 {
@@ -17,7 +21,7 @@ _sarc_query()
 		split=false
 		# Readline splits "--opt=value" at the "=" (COMP_WORDBREAKS).
 		if [[ $cur == = ]]; then
-			prev=${COMP_WORDS[COMP_CWORD-1]} cur= split=true
+			prev=${COMP_WORDS[COMP_CWORD-1]} cur='' split=true
 		elif [[ $prev == = ]]; then
 			prev=${COMP_WORDS[COMP_CWORD-2]} split=true
 		fi
@@ -53,7 +57,7 @@ _sarc_query()
 		fi ;;
 	--fields)
 		# A comma-separated list: complete the last element.
-		local done_part= last=$cur
+		local done_part='' last=$cur
 		if [[ $cur == *,* ]]; then
 			done_part=${cur%,*},
 			last=${cur##*,}
@@ -86,7 +90,7 @@ _sarc_index()
 		cur=${COMP_WORDS[COMP_CWORD]}
 		prev=${COMP_WORDS[COMP_CWORD-1]}
 		if [[ $cur == = ]]; then
-			cur=
+			cur=''
 		elif [[ $prev == = ]]; then
 			prev=${COMP_WORDS[COMP_CWORD-2]}
 		fi

@@ -465,7 +465,7 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 				facet_add(c, v, strlen(v));
 				c->v[c->n - 1].count = c->years[y];
 			}
-	} else if (!rc) {
+	} else if (!rc && c->n > 1) {
 		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
 	}
 	if (rc) {
@@ -582,6 +582,14 @@ int sarc_query_similar(sarc_index *ix, uint32_t pmid, size_t nterms, sarc_query 
 	size_t k = 0;
 	while (k < c.n && k < nterms && c.v[k].w > 0)
 		k++;
+	/* no word shared with another record: nothing is similar */
+	if (k == 0) {
+		free(c.v);
+		sarc_doc_free(&d);
+		arena_free(&q->a);
+		free(q);
+		return sarc_query_parse(ix, "pmid:0", NULL, out, err, errcap);
+	}
 	struct q_node *root = arena_alloc(&q->a, sizeof *root);
 	struct q_node **kids = arena_alloc(&q->a, sizeof *kids * (k ? k : 1));
 	if (root == NULL || kids == NULL) {

@@ -158,6 +158,9 @@ int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_o
 
 int sarc_query_restrict(sarc_query *q, sarc_query *filter)
 {
+	/* a second restriction narrows the first: keep both */
+	if (q->filter)
+		return sarc_query_restrict(q->filter, filter);
 	q->filter = filter;
 	return 0;
 }
@@ -888,11 +891,11 @@ static struct sc *build_segment(struct run *r, size_t segno, struct arena *a)
 			      .segno = segno, .env = &r->env, .a = a};
 	err_clear(&b.e);
 	struct sc *root = build(&b, r->q->root);
-	if (root && r->q->filter) {
-		struct sc *f = build(&b, r->q->filter->root);
-		if (f == NULL)
+	for (const sarc_query *fq = r->q->filter; root && fq; fq = fq->filter) {
+		struct sc *f = build(&b, fq->root);
+		if (f == NULL) {
 			root = NULL;
-		else {
+		} else {
 			struct sc *two[2] = {root, f};
 			root = new_group(&b, SC_FILTER, two, 2);
 		}

@@ -442,15 +442,14 @@ static int human_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_que
 	struct snippet title = {0}, snip = {0};
 	char *authors = NULL;
 	struct wr w;
+	char part[64];
 	int rc = 0;
 
-	char part[64];
-	fprintf(f, "%2zu. ", r->rank);
 	w.f = f;
 	w.o = o;
 	w.width = o->width;
 	w.indent = HIT_INDENT;
-	w.col = r->rank < 100 ? HIT_INDENT : HIT_INDENT + 1;
+	w.col = fprintf(f, "%2zu. ", r->rank);
 	snprintf(part, sizeof part, "PMID %u", r->pmid);
 	wr_part(&w, part, SGR_PMID);
 	if (d == NULL) {

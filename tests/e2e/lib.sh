@@ -14,6 +14,9 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 : "${SARC_BIN:=$ROOT/bin}"
 : "${SARC_BUILD:=$ROOT/build}"
+# results must not depend on the caller's locale
+LC_ALL=C
+export LC_ALL
 
 ok() { echo "ok $1"; }
 fail() { echo "not ok $1: $2"; }

@@ -98,6 +98,8 @@ golden facet_year_json 0 q --facet year -f json sarcoma
 golden facet_journal 0 q --facet journal sarcoma
 golden facet_mesh_json 0 q --facet mesh -f json ewing
 golden facet_pt_tsv 0 q --facet pt -f tsv sarcoma
+golden facet_none 1 q --facet journal zzqqxxnomatch
+golden facet_none_json 1 q --facet mesh -f json zzqqxxnomatch
 golden count 0 q --count sarcoma
 golden count_json 0 q --count -f json sarcoma
 golden batch_tsv 0 q --batch -k 2 -f tsv <"$tmp/batch.txt"
@@ -122,7 +124,7 @@ golden edge_show 0 e --show 91000001 91000002
 
 # ---- JSON is valid JSON Lines ----
 if [ $HAVE_PY = 1 ]; then
-	for f in json show_json facet_year_json facet_mesh_json count_json batch_json \
+	for f in json show_json facet_year_json facet_mesh_json facet_none_json count_json batch_json \
 		edge_json edge_refs_json; do
 		if python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' \
 			<"$tmp/$f.out" 2>"$tmp/py.err"; then
