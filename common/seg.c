@@ -7,6 +7,8 @@
  */
 #include "seg.h"
 
+#include "bitpack.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,8 +19,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <streamvbyte.h>
-#include <streamvbytedelta.h>
 
 const char *const seg_file_ext[SEGF_N] = {".sdoc", ".sdic", ".spst", ".spos", ".ssto"};
 const char *const seg_file_kind[SEGF_N] = {SEG_KIND_DOC, SEG_KIND_DICT, SEG_KIND_POST,
@@ -281,7 +281,7 @@ static int key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 
 /* Decodes the next entry of a block into t (t->key holds the previous key
  * for front coding).  Returns 0 or ERR_CORRUPT. */
-static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t,
+static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t, int first,
 		      struct err *e)
 {
 	uint64_t shared = fmt_cur_varint(c);
@@ -294,9 +294,16 @@ static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t
 	memcpy(t->key + shared, p, suffix);
 	t->keylen = shared + suffix;
 	t->df = (uint32_t)fmt_cur_varint(c);
-	t->post_off = fmt_cur_varint(c);
+	/* lists follow each other in key order: only a block's first entry
+	 * stores where its lists start (§4) */
+	if (first) {
+		t->post_off = fmt_cur_varint(c);
+		t->pos_off = fmt_cur_varint(c);
+	} else {
+		t->post_off += t->post_len;
+		t->pos_off += t->pos_len;
+	}
 	t->post_len = fmt_cur_varint(c);
-	t->pos_off = fmt_cur_varint(c);
 	t->pos_len = fmt_cur_varint(c);
 	const struct seg_map *pm = &s->f[SEGF_POST], *qm = &s->f[SEGF_POS];
 	if (c->bad || t->df == 0 || t->df > s->ndocs || t->post_off > pm->body_len ||
@@ -325,7 +332,7 @@ static int dict_first_key(const struct seg *s, uint32_t b, struct seg_term *t, s
 	struct fmt_cur c;
 	int rc = dict_block_cursor(s, b, &c, e);
 	t->keylen = 0;
-	return rc ? rc : dict_entry(s, &c, t, e);
+	return rc ? rc : dict_entry(s, &c, t, 1, e);
 }
 
 /* Finds the last block whose first key is <= key (or 0). */
@@ -382,7 +389,7 @@ int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *
 		}
 		struct fmt_cur save = it->cur;
 		struct seg_term prev = it->t;
-		if ((rc = dict_entry(s, &it->cur, &it->t, e)))
+		if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
 			return rc;
 		if (key_cmp(it->t.key, it->t.keylen, from, fromlen) >= 0) {
 			/* rewind: seg_dict_next decodes it again */
@@ -412,7 +419,7 @@ int seg_dict_next(struct seg_dict_iter *it, struct err *e)
 	}
 	if (it->inblock == 0)
 		it->t.keylen = 0;
-	if ((rc = dict_entry(s, &it->cur, &it->t, e)))
+	if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
 		return rc;
 	it->inblock++;
 	return 1;
@@ -430,7 +437,7 @@ int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct se
 		return rc;
 	t->keylen = 0;
 	for (uint32_t i = 0; i < SEG_DICT_BLOCK && b * SEG_DICT_BLOCK + i < s->nterms; i++) {
-		if ((rc = dict_entry(s, &c, t, e)))
+		if ((rc = dict_entry(s, &c, t, i == 0, e)))
 			return rc;
 		int cmp = key_cmp(t->key, t->keylen, key, keylen);
 		if (cmp == 0)
@@ -442,20 +449,6 @@ int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct se
 }
 
 /* ---- postings (§5) ---- */
-
-/* Bytes that a Stream VByte encoding of n values occupies, computed from its
- * control bytes, so that a damaged block is caught before the (unchecked)
- * library decoder runs.  Returns SIZE_MAX if the control bytes run past end. */
-static size_t svb_size(const uint8_t *p, const uint8_t *end, uint32_t n)
-{
-	size_t nctrl = (n + 3) / 4;
-	if ((size_t)(end - p) < nctrl)
-		return SIZE_MAX;
-	size_t data = 0;
-	for (uint32_t i = 0; i < n; i++)
-		data += ((p[i >> 2] >> ((i & 3) * 2)) & 3) + 1;
-	return nctrl + data;
-}
 
 static void set_corrupt(struct seg_postings *c)
 {
@@ -485,25 +478,26 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 		p = c->blocks;
 		c->pos_blk = c->pos_base;
 	}
-	size_t sz = svb_size(p, c->list_end, n);
-	if (sz == SIZE_MAX || sz > (size_t)(c->list_end - p))
+	if (c->list_end - p < 2 || p[0] > 32 || p[1] > 32)
 		return -1;
-	streamvbyte_delta_decode(p, c->docs, n, prev);
-	p += sz;
-	size_t sz2 = svb_size(p, c->list_end, n);
-	if (sz2 == SIZE_MAX || sz2 > (size_t)(c->list_end - p))
+	unsigned gb = p[0], tb = p[1];
+	size_t need = 2 + bp_bytes(n, gb) + bp_bytes(n, tb);
+	if (need > (size_t)(c->list_end - p))
 		return -1;
-	streamvbyte_decode(p, c->tfs, n);
-	uint32_t last = prev;
+	bp_unpack(p + 2, n, gb, c->docs);
+	bp_unpack(p + 2 + bp_bytes(n, gb), n, tb, c->tfs);
+	/* gaps to documents: strictly increasing by construction, so only
+	 * the range needs checking (a damaged width or gap overflows it) */
+	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1;
 	for (uint32_t i = 0; i < n; i++) {
-		/* documents strictly increase and stay below ndocs */
-		if ((i > 0 || b > 0) ? c->docs[i] <= last : 0)
+		d = (uint32_t)(d + 1) + (uint64_t)c->docs[i];
+		if (d >= c->s->ndocs || c->tfs[i] == UINT32_MAX)
 			return -1;
-		if (c->docs[i] >= c->s->ndocs)
-			return -1;
-		last = c->docs[i];
+		c->docs[i] = (uint32_t)d;
 		c->tfs[i] += 1;
 	}
+	if (c->skips && c->docs[n - 1] != fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES))
+		return -1;
 	c->block = b;
 	c->n = n;
 	c->i = 0;

@@ -375,7 +375,8 @@ static size_t uspace(const unsigned char *s, size_t n)
  * may not exceed PM_MAX_TEXT_BYTES. */
 static int buf_text(pm_reader *r, struct buf *b, const char *s, size_t n)
 {
-	if (buf_reserve(r, b, n + 2) != 0)
+	/* +8: the word loop below stores whole words past what it keeps. */
+	if (buf_reserve(r, b, n + 8) != 0)
 		return -1;
 	const unsigned char *u = (const unsigned char *)s;
 	const unsigned char *end = u + n;
@@ -383,25 +384,50 @@ static int buf_text(pm_reader *r, struct buf *b, const char *s, size_t n)
 	char *start = b->p;
 	int pend = b->pend;
 	while (u < end) {
-		/* Fast path: a run of plain bytes, copied with one test each. */
-		if (!is_ws(*u) && *u < 0xC2) {
+		unsigned char c = *u;
+		if (c > ' ' && c < 0x80) {
+			/* A run of printable ASCII: most of any abstract. */
 			if (pend) {
 				if (o != start)
 					*o++ = ' ';
 				pend = 0;
 			}
-			do
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* Eight bytes at a time: flag bytes below 0x21 (the
+			 * subtraction borrows) or from 0x80 (high bit set); the
+			 * lowest flag is exact, so ctz finds the first of them. */
+			while (end - u >= 8) {
+				uint64_t x, m;
+				memcpy(&x, u, 8);
+				memcpy(o, &x, 8);
+				m = (((x - 0x2121212121212121ull) & ~x) | x) & 0x8080808080808080ull;
+				if (m != 0) {
+					size_t k = (size_t)__builtin_ctzll(m) >> 3;
+					u += k;
+					o += k;
+					break;
+				}
+				u += 8;
+				o += 8;
+			}
+#endif
+			while (u < end && *u > ' ' && *u < 0x80)
 				*o++ = (char)*u++;
-			while (u < end && !is_ws(*u) && *u < 0xC2);
 			continue;
 		}
-		size_t k = is_ws(*u) ? 1 : uspace(u, (size_t)(end - u));
+		/* The usual single space between two words. */
+		if (c == ' ' && !pend && o != start && end - u >= 2 && u[1] > ' ' && u[1] < 0x80) {
+			*o++ = ' ';
+			u++;
+			continue;
+		}
+		size_t k = is_ws(c) ? 1 : c >= 0xC2 ? uspace(u, (size_t)(end - u)) : 0;
 		if (k) {
 			pend = 1;
 			u += k;
 			continue;
 		}
-		/* A multibyte character that is not a space. */
+		/* Any other byte: a multibyte character, a control character. */
 		if (pend) {
 			if (o != start)
 				*o++ = ' ';

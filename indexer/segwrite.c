@@ -16,9 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <streamvbyte.h>
-#include <streamvbytedelta.h>
-
+#include "bitpack.h"
 #include "fmt.h"
 #include "seg.h"
 
@@ -265,7 +263,7 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 	uint32_t nblocks = (df + SEG_BLOCK - 1) / SEG_BLOCK;
 	w->post.len = 0;
 	w->skips.len = 0;
-	uint32_t prev = 0, tmp[SEG_BLOCK];
+	uint32_t prev = UINT32_MAX, tmp[SEG_BLOCK]; /* the first gap counts from -1 */
 	size_t pi = 0;
 	uint8_t vb[10 * 64];
 	for (uint32_t b = 0; b < nblocks; b++) {
@@ -288,12 +286,21 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		fmt_buf_u32(&w->skips, (uint32_t)(w->f[SEGF_POS].body_len - pos_start));
 		fmt_buf_u32(&w->skips, maxtf);
 		fmt_buf_u16(&w->skips, minlen);
-		uint8_t *o = fmt_buf_reserve(&w->post, streamvbyte_max_compressedbytes(n) * 2);
+		/* block (§5.1): gap widths, then packed gaps - 1 and frequencies - 1 */
+		uint32_t gaps[SEG_BLOCK];
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t before = i ? bd[i - 1] : prev;
+			gaps[i] = bd[i] - before - 1;
+		}
+		unsigned gb = bp_bits(gaps, n), tb = bp_bits(tmp, n);
+		uint8_t *o = fmt_buf_reserve(&w->post, 2 + bp_bytes(n, gb) + bp_bytes(n, tb));
 		if (o == NULL)
 			return err_set(&w->e, ERR_NOMEM, "out of memory");
-		size_t k = streamvbyte_delta_encode(bd, n, o, prev);
-		k += streamvbyte_encode(tmp, n, o + k);
-		w->post.len += k;
+		o[0] = (uint8_t)gb;
+		o[1] = (uint8_t)tb;
+		bp_pack(gaps, n, gb, o + 2);
+		bp_pack(tmp, n, tb, o + 2 + bp_bytes(n, gb));
+		w->post.len += 2 + bp_bytes(n, gb) + bp_bytes(n, tb);
 		prev = bd[n - 1];
 		/* positions: per posting, tf gaps as varints */
 		for (uint32_t i = 0; i < n; i++) {
@@ -330,9 +337,12 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 	fmt_buf_varint(&w->dblock, shared);
 	fmt_buf_str(&w->dblock, (const char *)key + shared, keylen - shared);
 	fmt_buf_varint(&w->dblock, df);
-	fmt_buf_varint(&w->dblock, post_off);
+	if (w->nterms % SEG_DICT_BLOCK == 0) {
+		/* later entries of the block start where the previous one ended */
+		fmt_buf_varint(&w->dblock, post_off);
+		fmt_buf_varint(&w->dblock, pos_start);
+	}
 	fmt_buf_varint(&w->dblock, post_len);
-	fmt_buf_varint(&w->dblock, pos_start);
 	fmt_buf_varint(&w->dblock, w->f[SEGF_POS].body_len - pos_start);
 	if (w->dblock.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
