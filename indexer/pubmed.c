@@ -1034,7 +1034,7 @@ static int on_end(pm_reader *r, int d)
 static int on_start(pm_reader *r, xmlNodePtr n, int d)
 {
 	if (d >= PM_MAX_DEPTH)
-		return fail(r, ERR_LIMIT, "elements nested deeper than %d", PM_MAX_DEPTH);
+		return fail(r, ERR_LIMIT, "element nesting depth over %d", PM_MAX_DEPTH);
 	enum el c = lookup(r, n->name);
 	r->stack[d] = (uint8_t)c;
 
