@@ -481,13 +481,13 @@ static int commit(struct build *b, struct err *e)
 	/* this run's segments become one (dropping what died) */
 	if (b->nsegs > 0) {
 		size_t n = 0;
-		int need = b->nsegs > 1 && !b->o->no_final_merge;
-		for (size_t i = nold; i < nall; i++) {
+		/* Merging here would serialize the end of a parallel run; the
+		 * merge policy below compacts when segments accumulate, and
+		 * deaths among new documents go to deletion files like any other. */
+		int need = b->nsegs > 1 && b->o->final_merge;
+		for (size_t i = nold; i < nall; i++)
 			idx[n++] = i;
-			if (ss[i].ndead_new)
-				need = 1;
-		}
-		if (need && !b->o->no_final_merge) {
+		if (need) {
 			if ((rc = merge_into(b, ss, idx, n, &out[nout], e)))
 				goto out;
 			if (out[nout].ndocs > 0)

@@ -22,7 +22,7 @@ struct bld_options {
 	int keep_going;            /* skip bad files instead of failing */
 	int progress;              /* print a progress line on stderr */
 	int merge_all;             /* --merge: compact every segment into one */
-	int no_final_merge;        /* keep one segment per flush (tests) */
+	int final_merge;           /* merge this run's segments into one */
 };
 
 struct bld_stats {

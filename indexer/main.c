@@ -41,6 +41,7 @@ static void usage(FILE *f)
 "      --no-stem          do not stem (new index only)\n"
 "      --stopwords LIST   space-separated stopwords (new index only)\n"
 "  -k, --keep-going       skip a bad file, report it, index the rest\n"
+"      --final-merge      merge the segments this run writes into one\n"
 "      --merge INDEX      compact all segments of INDEX into one\n"
 "      --stats INDEX      documents, terms, postings and bytes per part\n"
 "      --verify INDEX     check every checksum and invariant\n"
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
 		{"dump", no_argument, NULL, O_DUMP},
 		{"parse-only", no_argument, NULL, O_PARSE},
 		{"json", no_argument, NULL, O_JSON},
-		{"no-final-merge", no_argument, NULL, O_NOFINAL},
+		{"final-merge", no_argument, NULL, O_NOFINAL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -332,7 +333,7 @@ int main(int argc, char **argv)
 		case O_DUMP: dump = 1; break;
 		case O_PARSE: parse_only = 1; break;
 		case O_JSON: json = 1; break;
-		case O_NOFINAL: o.no_final_merge = 1; break;
+		case O_NOFINAL: o.final_merge = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V':

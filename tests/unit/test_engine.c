@@ -501,7 +501,7 @@ static int build(const char *dir, const char *const *files, size_t n, int thread
 	o.threads = threads;
 	o.memory_bytes = memory;
 	o.stem = 1;
-	o.no_final_merge = nofinal;
+	o.final_merge = !nofinal;
 	o.merge_all = merge_all;
 	int rc = bld_run(&o, &st, NULL, NULL, &e);
 	if (rc)
