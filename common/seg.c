@@ -530,18 +530,14 @@ int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct 
 		goto bad;
 	c->doc = c->docs[0];
 	if (!c->skips) {
-		c->blk_last = c->docs[c->n - 1];
-		c->blk_maxtf = 0;
-		c->blk_minlen = UINT16_MAX;
-		/* one block: its maxima are computed here instead of stored */
+		/* one block: its bound is computed here instead of stored */
 		unsigned field = t->key[0] < F_NFIELDS ? t->key[0] : 0;
-		for (uint32_t i = 0; i < c->n; i++) {
-			if (c->tfs[i] > c->blk_maxtf)
-				c->blk_maxtf = c->tfs[i];
-			uint16_t l = seg_doc_len(s, c->docs[i], field);
-			if (l < c->blk_minlen)
-				c->blk_minlen = l;
-		}
+		uint16_t lens[SEG_BLOCK];
+		for (uint32_t i = 0; i < c->n; i++)
+			lens[i] = seg_doc_len(s, c->docs[i], field);
+		c->blk_last = c->docs[c->n - 1];
+		seg_frontier(c->tfs, lens, c->n,
+			     s->ndocs ? (double)s->field_len_sum[field] / s->ndocs : 1, c->blk_corner);
 	}
 	return 0;
 bad:
@@ -596,14 +592,14 @@ uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
 }
 
 uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
-				uint32_t *maxtf, uint16_t *minlen)
+				struct seg_corner corner[2])
 {
 	if (!c->skips) {
 		if (target > c->blk_last)
 			return SEG_END;
 		*last = c->blk_last;
-		*maxtf = c->blk_maxtf;
-		*minlen = c->blk_minlen;
+		corner[0] = c->blk_corner[0];
+		corner[1] = c->blk_corner[1];
 		return 0;
 	}
 	uint32_t b = c->block;
@@ -613,9 +609,71 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
 		return SEG_END;
 	const uint8_t *k = c->skips + (size_t)b * SEG_SKIP_BYTES;
 	*last = fmt_get_u32le(k);
-	*maxtf = fmt_get_u32le(k + 12);
-	*minlen = fmt_get_u16le(k + 16);
+	corner[0].tf = fmt_get_u32le(k + 12);
+	corner[0].len = fmt_get_u16le(k + 16);
+	corner[1].tf = fmt_get_u32le(k + 18);
+	corner[1].len = fmt_get_u16le(k + 22);
 	return 0;
+}
+
+/* The BM25 frequency part with default parameters: only used to choose
+ * corners, never to bound a score (queries recompute with their own). */
+static double proxy(uint32_t tf, uint16_t len, double avglen)
+{
+	double norm = 0.25 + 0.75 * (avglen > 0 ? len / avglen : 1);
+	return tf / (tf + 1.2 * norm);
+}
+
+static int cmp_len_tf(const void *a, const void *b)
+{
+	const struct seg_corner *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->tf > y->tf ? -1 : x->tf < y->tf;
+}
+
+void seg_frontier(const uint32_t *tf, const uint16_t *len, size_t n, double avglen,
+		  struct seg_corner out[2])
+{
+	struct seg_corner p[SEG_BLOCK], f[SEG_BLOCK];
+	size_t m = 0;
+	if (n > SEG_BLOCK)
+		n = SEG_BLOCK;
+	for (size_t i = 0; i < n; i++) {
+		p[i].tf = tf[i];
+		p[i].len = len[i];
+	}
+	qsort(p, n, sizeof *p, cmp_len_tf);
+	/* Pareto frontier: by increasing length, each keeps a larger tf */
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || p[i].tf > f[m - 1].tf)
+			f[m++] = p[i];
+	if (m == 0) {
+		out[0].tf = out[1].tf = 0;
+		out[0].len = out[1].len = UINT16_MAX;
+		return;
+	}
+	if (m <= 2) {
+		out[0] = f[0];
+		out[1] = f[m - 1];
+		return;
+	}
+	/* split the frontier in two runs, each bounded by its corner
+	 * (largest tf, smallest length); keep the split with the lowest bound */
+	size_t best = 0;
+	double bestv = 0;
+	for (size_t j = 0; j + 1 < m; j++) {
+		double a = proxy(f[j].tf, f[0].len, avglen), b = proxy(f[m - 1].tf, f[j + 1].len, avglen);
+		double v = a > b ? a : b;
+		if (j == 0 || v < bestv) {
+			bestv = v;
+			best = j;
+		}
+	}
+	out[0].tf = f[best].tf;
+	out[0].len = f[0].len;
+	out[1].tf = f[m - 1].tf;
+	out[1].len = f[best + 1].len;
 }
 
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)

@@ -24,7 +24,7 @@
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
 #define SEG_STORED_BLOCK 32    /* documents per compressed stored block (§7) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
-#define SEG_SKIP_BYTES 18      /* one skip entry (§5) */
+#define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
 #define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
 
 /* File kinds: the 4 bytes after "SARC" in the magic. */
@@ -141,6 +141,19 @@ int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *
 /* 1 with it->t filled, 0 at the end, <0 corrupt. */
 int seg_dict_next(struct seg_dict_iter *it, struct err *e);
 
+/* A corner (tf, len) bounding some postings of a block: each has a
+ * frequency <= tf and a length >= len (§5.2). */
+struct seg_corner {
+	uint32_t tf;
+	uint16_t len;
+};
+
+/* Two corners that together bound n postings (frequencies tf, lengths
+ * len): the Pareto frontier of the block, reduced to two corners chosen to
+ * keep the BM25 bound low for a field of average length avglen. */
+void seg_frontier(const uint32_t *tf, const uint16_t *len, size_t n, double avglen,
+		  struct seg_corner out[2]);
+
 /* Posting cursor (§5): document ids, frequencies, positions, block maxima. */
 struct seg_postings {
 	const struct seg *s;
@@ -154,8 +167,8 @@ struct seg_postings {
 	uint32_t i;                      /* index of the current posting in the block */
 	uint32_t doc;                    /* current document, SEG_END when exhausted */
 	/* block maxima of the current block, and for the one-block case */
-	uint32_t blk_last, blk_maxtf;
-	uint16_t blk_minlen;
+	uint32_t blk_last;
+	struct seg_corner blk_corner[2];
 	/* positions of the current block */
 	const uint8_t *pos_blk;          /* start of the current block's positions */
 	uint32_t pos_i;                  /* posting index whose positions pos_p points at */
@@ -175,11 +188,11 @@ uint32_t seg_postings_next(struct seg_postings *c);
 /* Moves to the first posting with document >= target; returns it or SEG_END. */
 uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target);
 static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c->tfs[c->i]; }
-/* Moves the block-max view (not the cursor) to the block holding target:
- * fills *last (last document of that block), *maxtf, *minlen.  Returns 0,
- * or SEG_END when target is past the list. */
+/* The bound of the block holding the first posting >= target, without
+ * moving the cursor: fills *last (the block's last document) and its two
+ * corners.  Returns 0, or SEG_END when target is past the list. */
 uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
-				uint32_t *maxtf, uint16_t *minlen);
+				struct seg_corner corner[2]);
 /* Decodes the positions of the current posting into out (cap entries);
  * returns the count (tf), or -1 if corrupt. */
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);

@@ -270,22 +270,21 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		uint32_t n = b + 1 < nblocks ? SEG_BLOCK : df - b * SEG_BLOCK;
 		const uint32_t *bd = docs + (size_t)b * SEG_BLOCK;
 		const uint32_t *bt = tfs + (size_t)b * SEG_BLOCK;
-		uint32_t maxtf = 0;
-		uint16_t minlen = UINT16_MAX;
+		uint16_t lens[SEG_BLOCK];
 		for (uint32_t i = 0; i < n; i++) {
-			if (bt[i] > maxtf)
-				maxtf = bt[i];
-			uint16_t l = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 + 2 * field);
-			if (l < minlen)
-				minlen = l;
+			lens[i] = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 + 2 * field);
 			tmp[i] = bt[i] - 1;
 		}
-		/* skip entry (§5): last doc, block offset, positions offset, max tf, min length */
+		struct seg_corner cn[2];
+		seg_frontier(bt, lens, n, w->ndocs ? (double)w->field_len_sum[field] / w->ndocs : 1, cn);
+		/* skip entry (§5): last doc, block offset, positions offset, two corners */
 		fmt_buf_u32(&w->skips, bd[n - 1]);
 		fmt_buf_u32(&w->skips, (uint32_t)w->post.len);
 		fmt_buf_u32(&w->skips, (uint32_t)(w->f[SEGF_POS].body_len - pos_start));
-		fmt_buf_u32(&w->skips, maxtf);
-		fmt_buf_u16(&w->skips, minlen);
+		fmt_buf_u32(&w->skips, cn[0].tf);
+		fmt_buf_u16(&w->skips, cn[0].len);
+		fmt_buf_u32(&w->skips, cn[1].tf);
+		fmt_buf_u16(&w->skips, cn[1].len);
 		/* block (§5.1): gap widths, then packed gaps - 1 and frequencies - 1 */
 		uint32_t gaps[SEG_BLOCK];
 		for (uint32_t i = 0; i < n; i++) {

@@ -281,17 +281,17 @@ static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, dou
 	c->w = w;
 	/* the list's bound: the largest block bound */
 	double ub = 0;
-	uint32_t target = 0, last, maxtf;
-	uint16_t minlen;
-	while (seg_postings_block_max(pc, target, &last, &maxtf, &minlen) != SEG_END) {
-		double u = w * sc_tfpart(b->env, c->field, maxtf, minlen);
+	uint32_t target = 0, last;
+	struct seg_corner cn[2];
+	while (seg_postings_block_max(pc, target, &last, cn) != SEG_END) {
+		double u = sc_corner_bound(b->env, c->field, w, cn);
 		if (u > ub)
 			ub = u;
 		if (last == SEG_END - 1)
 			break;
 		target = last + 1;
 	}
-	c->ub = ub * (1 + 1e-9);
+	c->ub = ub;
 	return c;
 }
 
@@ -463,17 +463,17 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 		c->w = b->env->weight[f] * idf;
 		/* phrase frequency <= the first term's frequency */
 		double ub = 0;
-		uint32_t target = 0, last, maxtf;
-		uint16_t minlen;
-		while (seg_postings_block_max(kids[0]->pc, target, &last, &maxtf, &minlen) != SEG_END) {
-			double u = c->w * sc_tfpart(b->env, f, maxtf, minlen);
+		uint32_t target = 0, last;
+		struct seg_corner cn[2];
+		while (seg_postings_block_max(kids[0]->pc, target, &last, cn) != SEG_END) {
+			double u = sc_corner_bound(b->env, f, c->w, cn);
 			if (u > ub)
 				ub = u;
 			if (last == SEG_END - 1)
 				break;
 			target = last + 1;
 		}
-		c->ub = ub * (1 + 1e-9);
+		c->ub = ub;
 		return c;
 	}
 	/* Q_PREFIX */
@@ -801,6 +801,8 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 		sc_advance(k[i], 0);
 	}
 	size_t ne = 0; /* kids [0, ne) are non-essential */
+	double tot_bound = 0;       /* sum of the kids' block bounds ... */
+	uint32_t tot_lo = 1, tot_hi = 0; /* ... valid for documents [tot_lo, tot_hi] */
 	double theta = threshold(&r->hp);
 	while (ne < n && cum[ne] < theta)
 		ne++;
@@ -818,20 +820,26 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 		double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
 		if (isfinite(theta)) {
 			/* block-max skip: if the blocks around d cannot reach the
-			 * threshold together, no document up to the first block end can */
-			double bound = 0;
-			uint32_t lim = SEG_END, upto;
-			for (size_t i = 0; i < n; i++) {
-				bound += sc_block_ub(k[i], d, &upto);
-				if (upto < lim)
-					lim = upto;
+			 * threshold together, no document up to the first block end
+			 * can.  The sum holds for every d up to that end: reuse it. */
+			if (d < tot_lo || d > tot_hi) {
+				uint32_t upto;
+				tot_bound = 0;
+				tot_hi = SEG_END;
+				for (size_t i = 0; i < n; i++) {
+					tot_bound += sc_block_ub(k[i], d, &upto);
+					if (upto < tot_hi)
+						tot_hi = upto;
+				}
+				tot_lo = d;
 			}
-			if (bound + slack < theta) {
-				if (lim == SEG_END)
+			if (tot_bound + slack < theta) {
+				if (tot_hi == SEG_END)
 					break;
+				uint32_t next = tot_hi + 1;
 				for (size_t i = ne; i < n; i++)
-					if (k[i]->doc <= lim)
-						sc_advance(k[i], lim + 1);
+					if (k[i]->doc < next)
+						sc_advance(k[i], next);
 				continue;
 			}
 		}

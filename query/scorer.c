@@ -28,6 +28,15 @@ double sc_tfpart(const struct sc_env *env, unsigned field, double tf, double len
 	return tf * (env->k1 + 1.0) / (tf + env->k1 * norm);
 }
 
+double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
+		       const struct seg_corner c[2])
+{
+	double a = sc_tfpart(env, field, c[0].tf, c[0].len);
+	double b = sc_tfpart(env, field, c[1].tf, c[1].len);
+	/* a hair above the exact value, so rounding never prunes a tie */
+	return w * (a > b ? a : b) * (1 + 1e-9);
+}
+
 static uint32_t term_advance(struct sc *c, uint32_t target)
 {
 	if (!c->started) {
@@ -318,9 +327,9 @@ double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto)
 			*upto = c->bub_hi;
 			return c->bub;
 		}
-		uint32_t last, maxtf;
-		uint16_t minlen;
-		if (seg_postings_block_max(c->pc, target, &last, &maxtf, &minlen) == SEG_END) {
+		uint32_t last;
+		struct seg_corner cn[2];
+		if (seg_postings_block_max(c->pc, target, &last, cn) == SEG_END) {
 			*upto = SEG_END;
 			c->bub_lo = target;
 			c->bub_hi = SEG_END;
@@ -328,8 +337,7 @@ double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto)
 			return 0;
 		}
 		*upto = last;
-		/* a hair above the exact value, so rounding never prunes a tie */
-		c->bub = c->w * sc_tfpart(c->env, c->field, maxtf, minlen) * (1 + 1e-9);
+		c->bub = sc_corner_bound(c->env, c->field, c->w, cn);
 		c->bub_lo = target;
 		c->bub_hi = last;
 		return c->bub;

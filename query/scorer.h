@@ -80,6 +80,11 @@ double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto);
 double sc_idf(double N, double df);
 double sc_tfpart(const struct sc_env *env, unsigned field, double tf, double len);
 
+/* w times the largest BM25 frequency part the two corners allow: a bound
+ * for every posting of their block (FORMAT.md §5.2). */
+double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
+		       const struct seg_corner c[2]);
+
 /* Spans [start, end] of the current document's matches of a term group or
  * phrase scorer (for NEAR); returns the count written (at most cap). */
 size_t sc_spans(struct sc *c, uint32_t *start, uint32_t *end, size_t cap);
