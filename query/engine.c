@@ -279,6 +279,7 @@ static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, dou
 	c->pc = pc;
 	c->field = key[0];
 	c->w = w;
+	sc_term_constants(c);
 	/* the list's bound: the largest block bound */
 	double ub = 0;
 	uint32_t target = 0, last;
@@ -847,7 +848,7 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 			double part = 0;
 			for (size_t i = ne; i < n; i++)
 				if (k[i]->doc == d)
-					part += sc_score(k[i]);
+					part += sc_quick(k[i]);
 			/* non-essential kids, largest bound first, while they can still matter */
 			int alive = 1;
 			if (ne > 0) {
@@ -864,7 +865,7 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 					}
 					uint32_t kd = k[i]->doc >= d && k[i]->started ? k[i]->doc : sc_advance(k[i], d);
 					if (kd == d)
-						part += sc_score(k[i]);
+						part += sc_quick(k[i]);
 				}
 			}
 			if (alive && part + slack >= theta) {
@@ -1078,11 +1079,15 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 	if (o->sort == SARC_SORT_CITED)
 		for (size_t i = 0; i < all.n; i++)
 			all.v[i].cited = sarc_cited_count(ix, all.v[i].pmid);
-	qsort(all.v, all.n, sizeof *all.v, o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
 	size_t n = all.n > o->offset ? all.n - o->offset : 0;
 	if (n > o->k)
 		n = o->k;
-	memmove(all.v, all.v + (all.n > o->offset ? o->offset : all.n), n * sizeof *all.v);
+	/* no match leaves all.v NULL, which qsort and memmove must not get
+	 * even for 0 elements (UBSan: nonnull argument; found by fuzz_index) */
+	if (all.n > 0) {
+		qsort(all.v, all.n, sizeof *all.v, o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
+		memmove(all.v, all.v + (all.n > o->offset ? o->offset : all.n), n * sizeof *all.v);
+	}
 	*hits = all.v;
 	*nhits = n;
 	return 0;

@@ -28,6 +28,20 @@ double sc_tfpart(const struct sc_env *env, unsigned field, double tf, double len
 	return tf * (env->k1 + 1.0) / (tf + env->k1 * norm);
 }
 
+void sc_term_constants(struct sc *c)
+{
+	const struct sc_env *env = c->env;
+	double avg = env->avglen[c->field];
+	c->fa = c->w * (env->k1 + 1.0);
+	if (avg > 0) {
+		c->fb = env->k1 * (1.0 - env->b);
+		c->fc = env->k1 * env->b / avg;
+	} else {
+		c->fb = env->k1;
+		c->fc = 0;
+	}
+}
+
 double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
 		       const struct seg_corner c[2])
 {

@@ -47,6 +47,7 @@ struct sc {
 	/* SC_TERM */
 	struct seg_postings *pc;
 	double w;            /* field weight x idf */
+	double fa, fb, fc;   /* w (k1 + 1), k1 (1 - b), k1 b / avglen: see sc_quick */
 	unsigned field;
 	/* composites */
 	struct sc **kids;
@@ -75,6 +76,21 @@ double sc_score(struct sc *c);
  * for terms, the global bound otherwise.  *upto is the last document the
  * bound holds for. */
 double sc_block_ub(struct sc *c, uint32_t target, uint32_t *upto);
+
+/* A term's score with its constants folded: the same formula, rounded
+ * differently, so pruning may use it but ranked scores come from sc_score. */
+static inline double sc_quick(const struct sc *c)
+{
+	if (c->kind != SC_TERM)
+		return sc_score((struct sc *)c);
+	double tf = c->pc->tfs[c->pc->i];
+	const uint8_t *l = c->s->col_len[c->field] + (size_t)c->doc * 2;
+	double len = (double)(l[0] | l[1] << 8);
+	return c->fa * tf / (tf + c->fb + c->fc * len);
+}
+
+/* Sets fa, fb, fc of a term scorer from its weight and env. */
+void sc_term_constants(struct sc *c);
 
 /* BM25 term weight and frequency part (README "Ranking"). */
 double sc_idf(double N, double df);
