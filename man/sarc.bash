@@ -113,7 +113,7 @@ _sarc_index()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--output --files-from --threads --memory --no-stem
-			--stopwords --keep-going --merge --stats --verify --dump --parse-only
+			--stopwords --keep-going --final-merge --merge --stats --verify --dump --parse-only
 			--json --quiet --help --version' -- "$cur"))
 		return
 	fi
