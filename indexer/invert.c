@@ -61,6 +61,13 @@ struct inv {
 	size_t postbytes;
 	uint64_t npostings;
 	struct fmt_buf scratch;
+	/* the document's keys, interned together at its end (see resolve) */
+	struct pend {
+		uint32_t hash, off, pos;
+		uint32_t len;
+	} *pend;
+	size_t npend, pendcap;
+	struct fmt_buf pendkeys;
 };
 
 #define DOC_BYTES (4 + 2 + 2 * F_NFIELDS)
@@ -76,6 +83,7 @@ inv *inv_new(const struct an_settings *an, struct err *e)
 	fmt_buf_init(&v->docs);
 	fmt_buf_init(&v->stored);
 	fmt_buf_init(&v->scratch);
+	fmt_buf_init(&v->pendkeys);
 	if ((v->an = an_new(an, e)) == NULL) {
 		free(v);
 		return NULL;
@@ -112,6 +120,8 @@ void inv_free(inv *v)
 	fmt_buf_free(&v->docs);
 	fmt_buf_free(&v->stored);
 	fmt_buf_free(&v->scratch);
+	fmt_buf_free(&v->pendkeys);
+	free(v->pend);
 	an_free(v->an);
 	free(v);
 }
@@ -178,12 +188,13 @@ static int grow_table(inv *v)
 	return 0;
 }
 
-/* Returns the id of key, adding it if new; UINT32_MAX when out of memory. */
-static uint32_t intern(inv *v, const uint8_t *key, size_t n)
+/* Returns the id of key (hash hv), adding it if new; UINT32_MAX when out
+ * of memory. */
+static uint32_t intern(inv *v, const uint8_t *key, size_t n, uint32_t hv)
 {
 	if ((uint64_t)(v->nterms + 1) * 2 > v->nslots && grow_table(v))
 		return UINT32_MAX;
-	uint32_t mask = v->nslots - 1, hv = hash_key(key, n), h = hv & mask;
+	uint32_t mask = v->nslots - 1, h = hv & mask;
 	for (;;) {
 		uint64_t slot = v->slots[h];
 		if (slot == 0)
@@ -255,20 +266,66 @@ static int add_occ(inv *v, uint32_t id, uint32_t pos)
 	return 0;
 }
 
+/* Queues field byte + term at pos for interning at the end of the
+ * document. */
+static int queue(inv *v, unsigned field, const char *t, size_t n, uint32_t pos)
+{
+	if (n + 1 > SEG_MAX_KEY)
+		return 0;
+	if (v->npend == v->pendcap) {
+		size_t cap = v->pendcap ? v->pendcap * 2 : 1024;
+		struct pend *p = realloc(v->pend, sizeof *p * cap);
+		if (p == NULL)
+			return ERR_NOMEM;
+		v->pend = p;
+		v->pendcap = cap;
+	}
+	uint8_t *k = fmt_buf_reserve(&v->pendkeys, n + 1);
+	if (k == NULL)
+		return ERR_NOMEM;
+	k[0] = (uint8_t)field;
+	memcpy(k + 1, t, n);
+	struct pend *p = &v->pend[v->npend++];
+	p->off = (uint32_t)v->pendkeys.len;
+	p->len = (uint32_t)(n + 1);
+	p->pos = pos;
+	p->hash = hash_key(k, n + 1);
+	v->pendkeys.len += n + 1;
+	return 0;
+}
+
+/* Interns the document's queued keys.  A token costs two cache misses
+ * (its hash slot, then its term) when the vocabulary outgrows the caches;
+ * prefetching both a few tokens ahead overlaps them. */
+static int resolve(inv *v)
+{
+	enum { AHEAD = 8 };
+	if (v->nslots == 0 && grow_table(v))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < v->npend; i++) {
+		if (i + AHEAD < v->npend)
+			__builtin_prefetch(&v->slots[v->pend[i + AHEAD].hash & (v->nslots - 1)]);
+		if (i + AHEAD / 2 < v->npend) {
+			uint64_t slot = v->slots[v->pend[i + AHEAD / 2].hash & (v->nslots - 1)];
+			if (slot)
+				__builtin_prefetch(&v->terms[(uint32_t)slot - 1]);
+		}
+		const struct pend *p = &v->pend[i];
+		uint32_t id = intern(v, v->pendkeys.p + p->off, p->len, p->hash);
+		if (id == UINT32_MAX || add_occ(v, id, p->pos))
+			return ERR_NOMEM;
+	}
+	v->npend = 0;
+	v->pendkeys.len = 0;
+	return 0;
+}
+
 static int emit(void *ctx, const struct an_term *t)
 {
 	inv *v = ctx;
-	uint8_t key[SEG_MAX_KEY];
-	if (t->len + 1 > sizeof key)
-		return 0;
-	key[0] = (uint8_t)v->cur_field;
-	memcpy(key + 1, t->text, t->len);
-	uint32_t id = intern(v, key, t->len + 1);
-	if (id == UINT32_MAX)
-		return ERR_NOMEM;
 	if (t->kind != AN_JOINED)
 		v->cur_len++;
-	return add_occ(v, id, t->pos);
+	return queue(v, v->cur_field, t->text, t->len, t->pos);
 }
 
 /* Analyzes one value of a field; *pos carries positions across values,
@@ -416,6 +473,8 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 	int rc = 0;
 	v->nocc = 0;
 	v->nuniq = 0;
+	v->npend = 0;
+	v->pendkeys.len = 0;
 	struct {
 		unsigned field;
 		const char *text;
@@ -468,11 +527,9 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 		case F_CITES:
 			/* cited PMIDs as decimal terms, not analyzed: they are ids */
 			for (size_t i = 0; i < r->nrefs && !rc; i++) {
-				uint8_t key[16];
-				int n = snprintf((char *)key + 1, sizeof key - 1, "%u", r->refs[i]);
-				key[0] = F_CITES;
-				uint32_t id = intern(v, key, (size_t)n + 1);
-				rc = id == UINT32_MAX ? ERR_NOMEM : add_occ(v, id, (uint32_t)i);
+				char num[16];
+				int n = snprintf(num, sizeof num, "%u", r->refs[i]);
+				rc = queue(v, F_CITES, num, (size_t)n, (uint32_t)i);
 				v->cur_len++;
 			}
 			break;
@@ -481,6 +538,8 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 		if (rc)
 			break;
 	}
+	if (!rc)
+		rc = resolve(v);
 	if (!rc)
 		rc = post_doc(v, v->ndocs);
 	if (!rc)
