@@ -621,12 +621,36 @@ static int merge_policy(struct build *b, int all, struct err *e)
 	return 0;
 }
 
+/* Whether dir holds files that no sarc-index run made: then -o names the
+ * wrong directory, and garbage collection must not touch it. */
+static int has_foreign_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	int foreign = 0;
+	struct dirent *de;
+	while (!foreign && (de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		foreign = strcmp(n, ".") != 0 && strcmp(n, "..") != 0 && strcmp(n, "LOCK") != 0 &&
+			  strcmp(n, MF_NAME ".tmp") != 0 && strncmp(n, "seg-", 4) != 0;
+	}
+	closedir(d);
+	return foreign;
+}
+
 static int open_index(struct build *b, int *lockfd, struct err *e)
 {
 	const struct bld_options *o = b->o;
 	if (mkdir(o->index, 0777) != 0 && errno != EEXIST)
 		return err_errno(e, errno, "cannot create index directory '%s'", o->index);
 	char lp[4200];
+	struct stat st;
+	snprintf(lp, sizeof lp, "%s/%s", o->index, MF_NAME);
+	if (stat(lp, &st) != 0 && errno == ENOENT && has_foreign_files(o->index))
+		return err_set(e, ERR_USAGE,
+			       "'%s' is a directory that holds other files, not a sarc index: "
+			       "choose a new or empty directory", o->index);
 	snprintf(lp, sizeof lp, "%s/LOCK", o->index);
 	if ((*lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return err_errno(e, errno, "cannot create '%s'", lp);

@@ -78,6 +78,11 @@ fi
 [ $? = 2 ] && ok usage_exit2 || fail usage_exit2 "bad option not exit 2"
 "$IDX" --help | grep -q -- "--keep-going" && ok help_lists_options || fail help_lists_options "help"
 
+# --- a directory of other files is never taken for an index ---
+mkdir "$tmp/home" && echo keep >"$tmp/home/thesis.tex"
+"$IDX" -q -o "$tmp/home" "$demo" 2>"$tmp/err"
+[ $? = 2 ] && [ "$(ls "$tmp/home")" = thesis.tex ] && grep -q "not a sarc index" "$tmp/err" && ok foreign_directory || fail foreign_directory "$(cat "$tmp/err")"
+
 # --- standard input and .gz ---
 gzip -c "$demo" >"$tmp/demo.xml.gz"
 "$IDX" -q -o "$tmp/gz" "$tmp/demo.xml.gz" && [ "$(docs_of "$tmp/gz")" = "$want" ] && ok gzip_input || fail gzip_input "gz"
