@@ -118,7 +118,6 @@ public class LuceneBench {
 		final IndexWriter w = new IndexWriter(d, c);
 		final BlockingQueue<List<String>> queue = new ArrayBlockingQueue<>(64);
 		final AtomicLong ndocs = new AtomicLong();
-		final Exception[] failure = new Exception[1];
 		Thread[] workers = new Thread[threads];
 		for (int i = 0; i < threads; i++) {
 			workers[i] = new Thread(() -> {
@@ -144,9 +143,9 @@ public class LuceneBench {
 						ndocs.addAndGet(batch.size());
 					}
 				} catch (Exception e) {
-					synchronized (failure) {
-						failure[0] = e;
-					}
+					/* The reader may be blocked on a full queue: stop here. */
+					e.printStackTrace();
+					System.exit(1);
 				}
 			});
 			workers[i].start();
@@ -164,12 +163,11 @@ public class LuceneBench {
 			}
 			if (!batch.isEmpty())
 				queue.put(batch);
-			queue.put(EOF);
+		} finally {
+			queue.put(EOF); /* the workers stop even if reading failed */
+			for (Thread t : workers)
+				t.join();
 		}
-		for (Thread t : workers)
-			t.join();
-		if (failure[0] != null)
-			throw failure[0];
 		long t1 = System.nanoTime();
 		w.forceMerge(1);
 		w.close();

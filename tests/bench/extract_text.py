@@ -33,8 +33,12 @@ def records_from_dump(sarc_index, files):
     p = subprocess.Popen([sarc_index, "--dump"] + files, stdout=subprocess.PIPE)
     for line in p.stdout:
         d = json.loads(line)
-        yield (d.get("kind", "article"), int(d["pmid"]), d.get("title") or "",
-               d.get("abstract") or "", d.get("refs") or [])
+        if "delete" in d:  # {"delete":[PMID,...]} from a DeleteCitation
+            for pmid in d["delete"]:
+                yield ("delete", int(pmid), "", "", [])
+        elif "pmid" in d:
+            yield (d.get("kind", "article"), int(d["pmid"]), d.get("title") or "",
+                   d.get("abstract") or "", d.get("refs") or [])
     if p.wait() not in (0, 1):
         sys.exit("extract_text: sarc-index --dump failed (exit %d)" % p.returncode)
 

@@ -146,6 +146,11 @@ class Raw:
     def med(self, engine, task, field="wall", **kw):
         return median([r[field] for r in self.sel(engine, task, **kw) if field in r])
 
+    def med_out(self, engine, task, field):
+        """Median of a field of the JSON the command printed (--json-out)."""
+        return median([r["out"][field] for r in self.sel(engine, task)
+                       if isinstance(r.get("out"), dict) and field in r["out"]])
+
     def unavailable(self, engine):
         for r in self.recs:
             if r.get("engine") == engine and r.get("task") == "unavailable":
@@ -200,7 +205,8 @@ class Table:
         body = []
         for r in self.rows:
             if "figure" not in r:
-                body.append(None)
+                if body:
+                    body.append(None)
                 body.append(r["section"])
                 continue
             name = r["figure"] + (" (%s)" % r["unit"] if r["unit"] else "")
@@ -259,6 +265,10 @@ def overlap(R, engine, ref_engine="sarc", ref_task="q_exh", task="q"):
     return statistics.mean(vals) if vals else None
 
 
+def num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0
+
+
 def fig_builds(T, R, pre, m, ncpu, full):
     docs = m.get("citations")
     xml = m.get("xml_bytes")
@@ -275,16 +285,16 @@ def fig_builds(T, R, pre, m, ncpu, full):
               better="lower", key=pre + task + "_wall")
         T.row("build %s: CPU" % label, "s", cpu["sarc"], cpu["fts5"], cpu["lucene"],
               better="lower", key=pre + task + "_cpu")
-        rate = {e: (xml / wall[e] / 1e6 if xml and isinstance(wall[e], float) else
+        rate = {e: (xml / wall[e] / 1e6 if xml and num(wall[e]) else
                     (wall[e] if isinstance(wall[e], str) else None)) for e in ENGINES}
         T.row("build %s: XML rate" % label, "MB/s", rate["sarc"], rate["fts5"], rate["lucene"],
               "FTS5/Lucene: extracted text, no XML", better="higher",
               key=pre + task + "_mbps")
-        crate = {e: (docs / wall[e] if docs and isinstance(wall[e], float) else
+        crate = {e: (docs / wall[e] if docs and num(wall[e]) else
                      (wall[e] if isinstance(wall[e], str) else None)) for e in ENGINES}
         T.row("build %s: citations/s" % label, "", crate["sarc"], crate["fts5"],
               crate["lucene"], better="higher", key=pre + task + "_cps")
-        rssmb = {e: (rss[e] / 1024 if isinstance(rss[e], float) else rss[e]) for e in ENGINES}
+        rssmb = {e: (rss[e] / 1024 if num(rss[e]) else rss[e]) for e in ENGINES}
         T.row("build %s: peak RSS" % label, "MB", rssmb["sarc"], rssmb["fts5"],
               rssmb["lucene"], better="lower", key=pre + task + "_rss")
 
@@ -294,12 +304,10 @@ def build_table(R, results_dir):
     m = R.meta.get("synth", {})
     ncpu = m.get("ncpu", os.cpu_count())
     notes = []
-    for e in ("fts5", "lucene"):
+    for e in ("fts5", "lucene", "sarc-query", "qlat"):
         why = R.unavailable(e)
         if why:
-            notes.append("%s: n/a: %s" % (NAMES[e], why))
-    if R.unavailable("sarc-query"):
-        notes.append("sarc-query: n/a: %s" % R.unavailable("sarc-query"))
+            notes.append("%s: n/a: %s" % (NAMES.get(e, e), why))
 
     if m:
         docs = m.get("citations")
@@ -318,7 +326,7 @@ def build_table(R, results_dir):
             fmt(xlr), fmt(ratio(r["sarc"], xlr)))
         r["xmllint"] = xlr
         T.row("parse .xml.gz (--parse-only)", "MB/s", xml / gz / 1e6 if xml and gz else None,
-              "MB of uncompressed XML", better="higher", key="ingest_gz_mbps")
+              target="MB of uncompressed XML", better="higher", key="ingest_gz_mbps")
         T.row("parse .xml.gz time / .xml time", "x", ratio(gz, px), target="<= 1.3x",
               better="lower", key="ingest_gz_ratio")
         T.row("parse: citations/s (.xml.gz)", "", docs / gz if docs and gz else None,
@@ -331,6 +339,21 @@ def build_table(R, results_dir):
         # ---------------------------------------------------- build
         T.section("index build (sarc: the .xml.gz files; FTS5, Lucene: extracted title+abstract)")
         fig_builds(T, R, "", m, ncpu, True)
+        ex = R.med("extract", "extract")
+        if ex:
+            w = {e: R.med(e, "build_j1") for e in ENGINES}
+            T.row("build 1 thread + text extraction: wall", "s", w["sarc"],
+                  w["fts5"] + ex if w["fts5"] else None,
+                  w["lucene"] + ex if w["lucene"] else None,
+                  "sarc parses XML itself; the others need the extraction",
+                  better="lower", key="build_j1_extract_wall")
+        segs = [r["out"].get("segments_written") for r in R.sel("sarc", "build_jN")
+                if isinstance(r.get("out"), dict)]
+        T.row("merge to one segment", "s", R.med("sarc", "merge"),
+              R.med_out("fts5", "build_j1", "optimize_seconds"),
+              R.med_out("lucene", "build_j1", "merge_seconds"),
+              "sarc --merge after -j%d (%s segments); in FTS5/Lucene build times" %
+              (ncpu, segs[-1] if segs else "?"), better="lower", key="merge_s")
         s1, sN = R.med("sarc", "build_j1"), R.med("sarc", "build_jN")
         l1, lN = R.med("lucene", "build_j1"), R.med("lucene", "build_jN")
         T.row("speedup %d threads vs 1" % ncpu, "x", ratio(s1, sN), "1 writer", ratio(l1, lN),
@@ -413,8 +436,9 @@ def build_table(R, results_dir):
         T.row("one query, whole process (median)", "ms",
               *[(pq[e] * 1e3 if pq[e] else None) for e in ENGINES],
               "sarc-query | sqlite3 CLI | java", better="lower", key="q_proc_ms")
-        T.row("top-10 overlap with sarc", "", None, overlap(R, "fts5"), overlap(R, "lucene"),
-              "same PMIDs in the top 10 (ranking differs)", key="q_overlap")
+        T.row("top-10 overlap with sarc --exhaustive", "", None, overlap(R, "fts5"),
+              overlap(R, "lucene"), "informational: sarc also searches MeSH and keywords",
+              key="q_overlap")
         for task, name, tgt in (("proc_similar", "--similar", 10.0),
                                 ("proc_citedby", "--cited-by", 1.0),
                                 ("proc_refs", "--references", 1.0)):
@@ -496,10 +520,12 @@ def parse_size(s):
 
 
 def find_other_run(results_dir, docs):
-    """(docs, citations/s -jN, path) of the newest result at another size."""
+    """(docs, citations/s -jN, path) of the result at another size nearest to
+    a factor of 10 from docs (10^5 <-> 10^6), the larger and then the newest
+    on a tie."""
     if not results_dir or not docs:
         return None
-    best = None
+    best, best_key = None, None
     for path in sorted(glob.glob(os.path.join(results_dir, "bench-*.json"))):
         try:
             with open(path) as f:
@@ -510,7 +536,9 @@ def find_other_run(results_dir, docs):
         cps = next((r.get("sarc") for r in j.get("rows", [])
                     if r.get("key") == "build_jN_cps"), None)
         if d and cps and d != docs:
-            best = (d, cps, path)
+            key = (abs(abs(math.log10(d / docs)) - 1), -d)
+            if best_key is None or key <= best_key:
+                best, best_key = (d, cps, path), key
     return best
 
 
@@ -518,9 +546,12 @@ def cmd_table(a):
     R = Raw(a.raw)
     T, notes = build_table(R, a.results_dir)
     m = R.meta.get("synth", {})
-    title = "sarc benchmark: %s citations (seed %s), %s repeats, %s cores, %s" % (
+    title = "sarc benchmark: %s citations (seed %s), %s repeats, %s cores, %s, load %s" % (
         fmt(m.get("citations")), m.get("seed", "?"), m.get("repeat", "?"), m.get("ncpu", "?"),
-        m.get("date", ""))
+        m.get("date", ""), m.get("host_load", "?"))
+    end = R.meta.get("end", {})
+    if end:
+        title += " (at the end %s; %s s in all)" % (end.get("load"), end.get("seconds"))
     print(title)
     print("ratios are sarc/other from this run; v = lower is better, ^ = higher is better")
     print()

@@ -16,7 +16,8 @@
 # Environment: BENCH_DOCS (100000), BENCH_REPEAT (3), BENCH_SEED (1),
 # BENCH_QREPEAT (5 timed passes over the queries), BENCH_PROC_REPEAT (11
 # runs of each whole-process command), BENCH_MEMORY (256M), BENCH_CORPUS
-# (../shared/corpus; "none" skips it), BENCH_PER_FILE (citations per file).
+# (../shared/corpus; "none" skips it), BENCH_PER_FILE (citations per file),
+# BENCH_SKIP (any of "fts5 lucene": leave that engine out).
 # Never part of `make check`.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -29,8 +30,9 @@ QREPEAT=${BENCH_QREPEAT:-5}
 PREPEAT=${BENCH_PROC_REPEAT:-11}
 MEMORY=${BENCH_MEMORY:-256M}
 CORPUS=${BENCH_CORPUS:-../shared/corpus}
+SKIP=${BENCH_SKIP:-}
 NCPU=$(nproc 2>/dev/null || echo 1)
-BATCH_TIMES=20          # the query set repeated for the whole-process batch
+BATCH_TIMES=5           # the query set repeated for the whole-process batch
 LUCENE_RAM_MB=1024      # Lucene's indexing buffer: sarc's default --memory
 JAVA_OPTS="-Xmx2g"
 
@@ -54,11 +56,18 @@ PY=python3
 T() { $PY tests/bench/report.py time --raw "$RAW" "$@" 2>>"$LOG"; }
 
 [ -x bin/sarc-index ] || die "bin/sarc-index missing: run 'make' first"
+# One run measures one build: copy the tools, which a rebuild may replace.
+mkdir -p $W/bin && cp bin/sarc-index $W/bin/ || die "cannot copy bin/sarc-index"
+rm -f $W/bin/sarc-query; [ -x bin/sarc-query ] && cp bin/sarc-query $W/bin/
+SIX=$W/bin/sarc-index SQX=$W/bin/sarc-query
 [ -x build/corpus/gen-pubmed ] || die "build/corpus/gen-pubmed missing: run 'make' first"
 
 # ---------------------------------------------------------------- helpers
 FTS5=1
-if ! $PY -c 'import sqlite3; c=sqlite3.connect(":memory:"); c.execute("create virtual table t using fts5(x)")' 2>/dev/null; then
+case " $SKIP " in *" fts5 "*)
+	FTS5=0; raw fts5 unavailable '"reason":"skipped (BENCH_SKIP)"' ;;
+esac
+if [ $FTS5 = 1 ] && ! $PY -c 'import sqlite3; c=sqlite3.connect(":memory:"); c.execute("create virtual table t using fts5(x)")' 2>/dev/null; then
 	FTS5=0; raw fts5 unavailable '"reason":"python3 sqlite3 module without FTS5"'
 fi
 SQLITE3=$(command -v sqlite3 || true)
@@ -73,10 +82,10 @@ if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon -Iquery -Iindexer -I/usr/include/li
 	tests/bench/qlat.c $(ls query/*.c | grep -v main.c) common/*.c \
 	-lxml2 -lz -lstemmer -lstreamvbyte -lm -lpthread -o build/qlat 2>>"$LOG"; then
 	say "qlat does not build (see $LOG)"; rm -f build/qlat
-	raw sarc unavailable '"reason":"build/qlat does not build"'
+	raw qlat unavailable '"reason":"build/qlat does not build (sarc in-process query figures)"'
 fi
 SQ=0
-if [ -x bin/sarc-query ] && bin/sarc-query --help >/dev/null 2>&1; then SQ=1
+if [ -x "$SQX" ] && "$SQX" --help >/dev/null 2>&1; then SQ=1
 else raw sarc-query unavailable '"reason":"sarc-query not built"'; fi
 
 # Lucene: Debian's jars, under either naming scheme
@@ -87,7 +96,9 @@ jar() {
 	return 1
 }
 LUCENE=0
-if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+if case " $SKIP " in *" lucene "*) true ;; *) false ;; esac; then
+	raw lucene unavailable '"reason":"skipped (BENCH_SKIP)"'
+elif ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
 	raw lucene unavailable '"reason":"java/javac missing (install default-jdk-headless)"'
 elif ! LCP=$(jar core):$(jar analyzers-common):$(jar queryparser); then
 	raw lucene unavailable '"reason":"liblucene4.10-java missing"'
@@ -98,7 +109,7 @@ elif mkdir -p $W/classes && javac -nowarn -d $W/classes -cp "$LCP" \
 else
 	raw lucene unavailable '"reason":"LuceneBench.java does not compile"'
 fi
-raw meta versions "\"sarc\":\"$(bin/sarc-index --version 2>/dev/null | head -1)\",\"sqlite\":\"$($PY -c 'import sqlite3; print(sqlite3.sqlite_version)')\",\"lucene\":\"$([ $LUCENE = 1 ] && basename "$(jar core)" .jar)\",\"java\":\"$(java -version 2>&1 | head -1 | tr -d '"')\",\"xmllint\":\"$(xmllint --version 2>&1 | head -1)\""
+raw meta versions "\"sarc\":\"$($SIX --version 2>/dev/null | head -1)\",\"sqlite\":\"$($PY -c 'import sqlite3; print(sqlite3.sqlite_version)')\",\"lucene\":\"$([ $LUCENE = 1 ] && basename "$(jar core)" .jar)\",\"java\":\"$(java -version 2>&1 | head -1 | tr -d '"')\",\"xmllint\":\"$(xmllint --version 2>&1 | head -1)\""
 
 # ---------------------------------------------------------------- corpus
 NFILES=$(( (DOCS + 24999) / 25000 )); [ $NFILES -lt 4 ] && NFILES=4
@@ -125,14 +136,14 @@ NBATCH=$(wc -l <$W/batch.tsv)
 # ---------------------------------------------------------------- ingestion
 say "ingestion: sarc-index --parse-only and xmllint --stream, $REPEAT repeats"
 for rep in $(seq "$REPEAT"); do
-	T -e sarc -t ingest_gz --rep "$rep" --json-out -- bin/sarc-index --parse-only --json $GZ
-	T -e sarc -t ingest_xml --rep "$rep" --json-out -- bin/sarc-index --parse-only --json $XML
+	T -e sarc -t ingest_gz --rep "$rep" --json-out -- $SIX --parse-only --json $GZ
+	T -e sarc -t ingest_xml --rep "$rep" --json-out -- $SIX --parse-only --json $XML
 	T -e xmllint -t ingest_xml --rep "$rep" -- xmllint --stream --noout $XML
 done
 
 say "extracting title+abstract text"
 TXT=$D/text.tsv
-T -e extract -t extract -- $PY tests/bench/extract_text.py --out "$TXT" --meta "$D/meta.json" \
+T -e extract -t extract -- $PY tests/bench/extract_text.py --sarc-index "$SIX" --out "$TXT" --meta "$D/meta.json" \
 	--sample "$D/sample.txt" $GZ
 [ -s "$D/meta.json" ] || die "text extraction failed (see $LOG)"
 meta_field() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
@@ -145,24 +156,28 @@ SI=$W/idx-sarc; FI=$W/idx-fts5.db; LI=$W/idx-lucene
 say "index builds, $REPEAT repeats (sarc -j1/-j$NCPU, FTS5, Lucene 1/$NCPU threads)"
 for rep in $(seq "$REPEAT"); do
 	T -e sarc -t build_j1 --rep "$rep" --rm "$SI" --json-out -- \
-		bin/sarc-index -q --json -o "$SI" -j 1 $GZ
+		$SIX -q --json -o "$SI" -j 1 $GZ
 	[ $FTS5 = 1 ] && T -e fts5 -t build_j1 --rep "$rep" --json-out -- \
 		$PY tests/bench/fts5_bench.py build --db "$FI" --text "$TXT"
 	[ $LUCENE = 1 ] && T -e lucene -t build_j1 --rep "$rep" --rm "$LI" --json-out -- \
 		$JAVA build "$LI" "$TXT" 1 $LUCENE_RAM_MB
 	T -e sarc -t build_jN --rep "$rep" --rm "$SI" --json-out -- \
-		bin/sarc-index -q --json -o "$SI" -j "$NCPU" $GZ
+		$SIX -q --json -o "$SI" -j "$NCPU" $GZ
 	[ $LUCENE = 1 ] && T -e lucene -t build_jN --rep "$rep" --rm "$LI" --json-out -- \
 		$JAVA build "$LI" "$TXT" "$NCPU" $LUCENE_RAM_MB
 done
 say "sarc build with --memory $MEMORY"
 T -e sarc -t build_mem --rm $W/idx-sarc-mem --json-out -- \
-	bin/sarc-index -q --json -o $W/idx-sarc-mem -j "$NCPU" --memory "$MEMORY" $GZ
+	$SIX -q --json -o $W/idx-sarc-mem -j "$NCPU" --memory "$MEMORY" $GZ
 rm -rf $W/idx-sarc-mem
+# Lucene's build ends in forceMerge(1) and FTS5's in 'optimize'; sarc's
+# tiered merging may leave a few segments (one per thread), so compact it
+# too before the sizes and queries: all three are then one segment.
+T -e sarc -t merge -- $SIX -q --merge "$SI"
 
 # ---------------------------------------------------------------- sizes
 sizes() { # PREFIX SARC_IDX FTS5_DB LUCENE_IDX
-	s=$(bin/sarc-index --json --stats "$2" 2>>"$LOG") && raw sarc "${1}size" "\"stats\":$s"
+	s=$($SIX --json --stats "$2" 2>>"$LOG") && raw sarc "${1}size" "\"stats\":$s"
 	if [ $FTS5 = 1 ] && [ -f "$3" ]; then
 		$PY tests/bench/fts5_bench.py stats --db "$3" | sed "s/\"task\": \"size\"/\"task\": \"${1}size\"/" >>"$RAW"
 	fi
@@ -192,7 +207,7 @@ for qid in q01 q12 q17 q21 q32 q63; do
 	q=$(awk -F'\t' -v id=$qid '$1 == id { print $2 }' $W/queries.tsv)
 	[ -n "$q" ] || continue
 	[ $SQ = 1 ] && T -e sarc -t proc_q -r "$PREPEAT" --ok 0,1 --set qid=$qid -- \
-		bin/sarc-query -i "$SI" -k 10 --format ids "$q"
+		$SQX -i "$SI" -k 10 --format ids "$q"
 	[ $FTS5 = 1 ] && [ -n "$SQLITE3" ] && T -e fts5 -t proc_q -r "$PREPEAT" --set qid=$qid -- \
 		"$SQLITE3" -batch -init /dev/null -readonly "$FI" \
 		"$($PY tests/bench/fts5_bench.py sql1 "$q")"
@@ -201,7 +216,7 @@ done
 $PY tests/bench/fts5_bench.py sql --queries $W/queries.tsv --times $BATCH_TIMES >$W/batch.sql
 for rep in $(seq "$REPEAT"); do
 	[ $SQ = 1 ] && T -e sarc -t proc_batch --rep "$rep" --set queries=$NBATCH --stdin $W/batch.tsv -- \
-		bin/sarc-query -i "$SI" -k 10 --format ids --batch
+		$SQX -i "$SI" -k 10 --format ids --batch
 	[ $FTS5 = 1 ] && [ -n "$SQLITE3" ] && T -e fts5 -t proc_batch --rep "$rep" \
 		--set queries=$NBATCH --stdin $W/batch.sql -- "$SQLITE3" -batch -init /dev/null -readonly "$FI"
 	[ $LUCENE = 1 ] && T -e lucene -t proc_batch --rep "$rep" --set queries=$NBATCH -- \
@@ -212,15 +227,15 @@ if [ $SQ = 1 ]; then
 	ids() { $PY -c "import json,sys; print(' '.join(map(str, json.load(open(sys.argv[1]))[sys.argv[2]])))" "$D/meta.json" "$1"; }
 	for p in $(ids pmids); do
 		T -e sarc -t proc_similar -r "$PREPEAT" --ok 0,1 --set pmid=$p -- \
-			bin/sarc-query -i "$SI" -k 10 --format ids --similar "$p"
+			$SQX -i "$SI" -k 10 --format ids --similar "$p"
 	done
 	for p in $(ids cited_pmids); do
 		T -e sarc -t proc_citedby -r "$PREPEAT" --ok 0,1 --set pmid=$p -- \
-			bin/sarc-query -i "$SI" -k 10 --format ids --cited-by "$p"
+			$SQX -i "$SI" -k 10 --format ids --cited-by "$p"
 	done
 	for p in $(ids citing_pmids); do
 		T -e sarc -t proc_refs -r "$PREPEAT" --ok 0,1 --set pmid=$p -- \
-			bin/sarc-query -i "$SI" -k 10 --format ids --references "$p"
+			$SQX -i "$SI" -k 10 --format ids --references "$p"
 	done
 fi
 
@@ -239,35 +254,40 @@ if [ "$CORPUS" != none ] && [ -d "$CORPUS" ]; then
 		! -path '*/broken/*' ! -path '*/wrapped/*' | LC_ALL=C sort >$RL
 fi
 if [ "$CORPUS" = none ] || [ ! -d "$CORPUS" ] || [ ! -s "$W/real.list" ]; then
-	raw meta real "\"skipped\":\"no files in $CORPUS\""
+	if [ "$CORPUS" = none ]; then why="BENCH_CORPUS=none"; else why="no files in $CORPUS"; fi
+	raw meta real "\"skipped\":\"$why\""
 else
 	say "real corpus: $(wc -l <$RL) files in $CORPUS"
 	R=$W/real; rm -rf "$R"; mkdir -p "$R"
 	for rep in $(seq "$REPEAT"); do
 		T -e sarc -t real_ingest --rep "$rep" --json-out --ok 0,1 -- \
-			bin/sarc-index --parse-only --json $(cat $RL)
+			$SIX --parse-only --json $(cat $RL)
 		T -e xmllint -t real_ingest --rep "$rep" -- \
 			sh -c 'xmllint --stream --noout "$@" 2>/dev/null; exit 0' sh $(cat $RL)
 	done
-	$PY tests/bench/extract_text.py --out "$R/text.tsv" --meta "$R/meta.json" $(cat $RL) 2>>"$LOG"
+	$PY tests/bench/extract_text.py --sarc-index "$SIX" --out "$R/text.tsv" --meta "$R/meta.json" $(cat $RL) 2>>"$LOG"
 	RB=$($PY -c 'import json,sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if r.get("task") == "real_ingest" and r.get("engine") == "sarc" and "out" in r:
         print(r["out"]["bytes"]); break' "$RAW")
-	raw meta real "\"dir\":\"$CORPUS\",\"files\":$(wc -l <$RL),\"xml_bytes\":${RB:-null},\"citations\":$(meta_field "$R/meta.json" citations),\"text_bytes\":$(meta_field "$R/meta.json" text_bytes)"
+	RC=$(meta_field "$R/meta.json" citations 2>>"$LOG")
+	RT=$(meta_field "$R/meta.json" text_bytes 2>>"$LOG")
+	raw meta real "\"dir\":\"$CORPUS\",\"files\":$(wc -l <$RL),\"xml_bytes\":${RB:-null},\"citations\":${RC:-null},\"text_bytes\":${RT:-null}"
 	for rep in $(seq "$REPEAT"); do
 		T -e sarc -t real_build_j1 --rep "$rep" --rm "$R/sarc" --ok 0,1 --json-out -- \
-			bin/sarc-index -q -k --json -o "$R/sarc" -j 1 $(cat $RL)
+			$SIX -q -k --json -o "$R/sarc" -j 1 $(cat $RL)
 		[ $FTS5 = 1 ] && T -e fts5 -t real_build_j1 --rep "$rep" --json-out -- \
 			$PY tests/bench/fts5_bench.py build --db "$R/fts5.db" --text "$R/text.tsv"
 		[ $LUCENE = 1 ] && T -e lucene -t real_build_j1 --rep "$rep" --rm "$R/lucene" --json-out -- \
 			$JAVA build "$R/lucene" "$R/text.tsv" 1 $LUCENE_RAM_MB
 	done
+	$SIX -q --merge "$R/sarc" 2>>"$LOG"   # one segment, as the others
 	sizes real_ "$R/sarc" "$R/fts5.db" "$R/lucene"
 	inproc_queries real_ "$R/sarc" "$R/fts5.db" "$R/lucene"
 fi
 
 # ---------------------------------------------------------------- report
+raw meta end "\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"seconds\":$(( $(date +%s) - START ))"
 say "done in $(( $(date +%s) - START )) s; raw records: $RAW, log: $LOG"
 $PY tests/bench/report.py table --raw "$RAW" --json "$RES/bench-$STAMP.json" --results-dir "$RES"
