@@ -36,6 +36,26 @@ int ix_open(struct ix *x, const char *dir, struct err *e)
 					     x->segs[i].ndocs, m->ndocs);
 				break;
 			}
+			/* The deletion count decides N for ranking; and the header
+			 * fields below are outside every CRC, so a flipped bit in the
+			 * manifest's header would otherwise change the analyzer a
+			 * query uses without anything noticing. */
+			if (x->segs[i].ndeleted != m->ndeleted) {
+				seg_close(&x->segs[i]);
+				rc = err_set(&le, ERR_CORRUPT, "%s: %u deleted documents, manifest says %u",
+					     m->delname[0] ? m->delname : m->name,
+					     x->segs[i].ndeleted, m->ndeleted);
+				break;
+			}
+			if (x->segs[i].an_version != x->mf.an_version ||
+			    x->segs[i].flags != x->mf.flags) {
+				rc = err_set(&le, ERR_CORRUPT,
+					     "%s: analyzer settings (version %u, flags %#x) differ from those of %s (version %u, flags %#x)",
+					     MF_NAME, x->mf.an_version, x->mf.flags, m->name,
+					     x->segs[i].an_version, x->segs[i].flags);
+				seg_close(&x->segs[i]);
+				break;
+			}
 		}
 		if (rc == 0) {
 			x->nsegs = i;

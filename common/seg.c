@@ -90,9 +90,18 @@ int seg_map_open(struct seg_map *m, const char *dir, const char *name, const cha
 		goto out;
 	}
 	/* The body is followed by SEG_TAIL_PAD zero bytes so that decoders may
-	 * over-read; a file without them was cut short. */
+	 * over-read; a file without them was cut short.  Writers add nothing
+	 * after them, so any other size means a damaged body length, which a
+	 * query would otherwise take at its word (header bytes are outside the
+	 * CRC, and a shorter body would cut the trailer or lists short). */
 	if (m->size - SEG_HEADER_BYTES - m->h.body_len < SEG_TAIL_PAD) {
 		rc = err_set(e, ERR_CORRUPT, "%s: file is truncated (padding missing)", path);
+		seg_map_close(m);
+		goto out;
+	}
+	if (m->size - SEG_HEADER_BYTES - m->h.body_len != SEG_TAIL_PAD) {
+		rc = err_set(e, ERR_CORRUPT, "%s: body length %llu does not match the file size %zu",
+			     path, (unsigned long long)m->h.body_len, m->size);
 		seg_map_close(m);
 		goto out;
 	}
@@ -117,6 +126,11 @@ int seg_map_verify(const struct seg_map *m, const char *name, struct err *e)
 	if (crc != m->h.body_crc)
 		return err_set(e, ERR_CORRUPT, "%s: checksum mismatch (stored %08x, computed %08x)",
 			       name, m->h.body_crc, crc);
+	/* the padding is outside the CRC but must be zero (§2) */
+	for (size_t i = SEG_HEADER_BYTES + m->body_len; i < m->size; i++)
+		if (m->base[i] != 0)
+			return err_set(e, ERR_CORRUPT, "%s: padding byte at offset %zu is not zero", name,
+				       i);
 	return 0;
 }
 
@@ -182,6 +196,14 @@ static int open_del(struct seg *s, const char *dir, struct err *e)
 	int rc = seg_map_open(&s->del, dir, s->delname, SEG_KIND_DEL, e);
 	if (rc)
 		return rc;
+	/* A flipped bit here silently deletes or revives a document, and the
+	 * file is small (one bit per document): check its CRC now rather than
+	 * only under --verify.  Its header must carry the segment's settings. */
+	if (s->del.h.an_version != s->an_version || s->del.h.flags != s->flags)
+		return err_set(e, ERR_CORRUPT, "%s: analyzer settings differ from its segment's",
+			       s->delname);
+	if ((rc = seg_map_verify(&s->del, s->delname, e)) != 0)
+		return rc;
 	struct fmt_cur c = {s->del.body, s->del.body + s->del.body_len, 0};
 	uint32_t n = fmt_cur_u32(&c);
 	s->ndeleted = fmt_cur_u32(&c);
@@ -206,9 +228,19 @@ int seg_open(struct seg *s, const char *dir, const char *name, const char *delna
 		snprintf(fn, sizeof fn, "%s%s", name, seg_file_ext[i]);
 		if ((rc = seg_map_open(&s->f[i], dir, fn, seg_file_kind[i], e)) != 0)
 			goto fail;
-		if (i > 0 && (s->f[i].h.an_version != s->f[0].h.an_version ||
-			      s->f[i].h.flags != s->f[0].h.flags)) {
-			rc = err_set(e, ERR_CORRUPT, "%s: files disagree on analyzer settings", name);
+	}
+	/* Every file repeats the analyzer settings in its header, which no CRC
+	 * covers: name the file that disagrees with the others (a damaged
+	 * header), not just the segment, so that --verify points at it. */
+	for (int i = 0; i < SEGF_N; i++) {
+		int agree = 0;
+		for (int j = 0; j < SEGF_N; j++)
+			agree += j != i && s->f[j].h.an_version == s->f[i].h.an_version &&
+				 s->f[j].h.flags == s->f[i].h.flags;
+		if (agree < SEGF_N / 2) {
+			rc = err_set(e, ERR_CORRUPT,
+				     "%s%s: analyzer settings differ from the other files of the segment",
+				     name, seg_file_ext[i]);
 			goto fail;
 		}
 	}
@@ -291,6 +323,12 @@ static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t
 	const uint8_t *p = fmt_cur_bytes(c, suffix);
 	if (p == NULL)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	/* Keys strictly increase (§4), which front coding lets us check with
+	 * one byte: the key after the shared prefix must be longer than the
+	 * previous one or greater at the first differing byte.  A damaged key
+	 * or prefix length otherwise misleads lookups silently. */
+	if (!first && (suffix == 0 || (shared < t->keylen && p[0] <= t->key[shared])))
+		return err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order", s->name);
 	memcpy(t->key + shared, p, suffix);
 	t->keylen = shared + suffix;
 	t->df = (uint32_t)fmt_cur_varint(c);
@@ -637,17 +675,50 @@ void seg_frontier(const uint32_t *tf, const uint16_t *len, size_t n, double avgl
 {
 	struct seg_corner p[SEG_BLOCK], f[SEG_BLOCK];
 	size_t m = 0;
+	uint32_t maxtf = 0;
 	if (n > SEG_BLOCK)
 		n = SEG_BLOCK;
-	for (size_t i = 0; i < n; i++) {
-		p[i].tf = tf[i];
-		p[i].len = len[i];
-	}
-	qsort(p, n, sizeof *p, cmp_len_tf);
-	/* Pareto frontier: by increasing length, each keeps a larger tf */
 	for (size_t i = 0; i < n; i++)
-		if (m == 0 || p[i].tf > f[m - 1].tf)
-			f[m++] = p[i];
+		if (tf[i] > maxtf)
+			maxtf = tf[i];
+	if (maxtf <= 256) {
+		/* Frequencies are small: the shortest length for each frequency,
+		 * then a sweep from the highest frequency down keeps the points no
+		 * higher frequency beats on length (merging spent a seventh of its
+		 * time sorting blocks before). */
+		uint16_t shortest[257];
+		for (uint32_t v = 0; v <= maxtf; v++)
+			shortest[v] = UINT16_MAX;
+		for (size_t i = 0; i < n; i++)
+			if (len[i] < shortest[tf[i]] || shortest[tf[i]] == UINT16_MAX)
+				shortest[tf[i]] = len[i];
+		size_t k = 0;
+		uint32_t run = UINT32_MAX;
+		for (uint32_t v = maxtf; v >= 1; v--) {
+			if (shortest[v] == UINT16_MAX && !(v == maxtf))
+				continue;
+			if (v == maxtf || shortest[v] < run) {
+				p[k].tf = v;
+				p[k].len = shortest[v];
+				k++;
+				run = shortest[v];
+			}
+		}
+		/* collected by decreasing frequency and length: reverse */
+		for (size_t i = 0; i < k; i++)
+			f[i] = p[k - 1 - i];
+		m = k;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			p[i].tf = tf[i];
+			p[i].len = len[i];
+		}
+		qsort(p, n, sizeof *p, cmp_len_tf);
+		/* Pareto frontier: by increasing length, each keeps a larger tf */
+		for (size_t i = 0; i < n; i++)
+			if (m == 0 || p[i].tf > f[m - 1].tf)
+				f[m++] = p[i];
+	}
 	if (m == 0) {
 		out[0].tf = out[1].tf = 0;
 		out[0].len = out[1].len = UINT16_MAX;
@@ -690,7 +761,7 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 			uint64_t v;
 			size_t n = fmt_get_varint(c->pos_p, c->pos_end, &v);
 			if (n == 0)
-				return -1;
+				goto bad;
 			c->pos_p += n;
 		}
 		c->pos_i++;
@@ -700,14 +771,31 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 	for (uint32_t k = 0; k < tf; k++) {
 		uint64_t v;
 		size_t n = fmt_get_varint(p, c->pos_end, &v);
-		if (n == 0 || v > UINT32_MAX - pos)
-			return -1;
+		/* positions of one posting strictly increase: gaps after the
+		 * first are at least 1 */
+		if (n == 0 || v > UINT32_MAX - pos || (k > 0 && v == 0))
+			goto bad;
 		p += n;
 		pos += (uint32_t)v;
 		if (k < cap)
 			out[k] = pos;
 	}
+	/* The positions of a block's last posting end exactly where the next
+	 * block's (or the term's) end: a damaged frequency or gap that still
+	 * decodes shows here instead of as a silently wrong phrase match. */
+	if (c->i + 1 == c->n) {
+		const uint8_t *want = c->pos_end;
+		if (c->skips && c->block + 1 < c->nblocks)
+			want = c->pos_base +
+			       fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
+		if (p != want)
+			goto bad;
+	}
 	return (int)tf;
+bad:
+	/* the engine reports a corrupt cursor as an error (2: in the positions) */
+	c->corrupt = 2;
+	return -1;
 }
 
 /* ---- stored records (§7) ---- */

@@ -173,6 +173,10 @@ struct seg_postings {
 	const uint8_t *pos_blk;          /* start of the current block's positions */
 	uint32_t pos_i;                  /* posting index whose positions pos_p points at */
 	const uint8_t *pos_p;
+	/* Set when a block (1) or a posting's positions (2) fail to decode:
+	 * the cursor then ends early (or returns -1 for positions), and
+	 * whoever drives it must report ERR_CORRUPT rather than a shorter
+	 * list. */
 	int corrupt;
 	/* the decoded block; last, so that opening need not clear it */
 	uint32_t docs[SEG_BLOCK];
@@ -194,7 +198,7 @@ static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c-
 uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
 				struct seg_corner corner[2]);
 /* Decodes the positions of the current posting into out (cap entries);
- * returns the count (tf), or -1 if corrupt. */
+ * returns the count (tf), or -1 (and sets c->corrupt) if corrupt. */
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
 
 /* Returns the stored record of doc (§7) in a malloc'd buffer (*out, *n). */
