@@ -33,13 +33,27 @@ struct term {
 	uint32_t seen;      /* 1 + the document whose occurrences are chained below */
 	uint32_t head, tail;/* chain of this document's occurrences in inv.occ */
 	uint32_t ntf;       /* occurrences in the chain */
-	uint8_t *buf;       /* postings, see above */
-	uint32_t len, cap;
+	struct slice *first, *last; /* postings, see above, in arena slices */
+	uint32_t len;       /* bytes of postings */
 };
+
+/* A piece of a term's postings, from the postings arena.  Slices double
+ * in size up to SLICE_MAX, so a rare term wastes little and a common one
+ * few links; the whole arena is freed at once after a flush, which keeps
+ * the process's memory within the budget (per-term realloc left the heap
+ * fragmented across threads). */
+struct slice {
+	struct slice *next;
+	uint32_t size, used;
+	uint8_t data[];
+};
+
+#define SLICE_MIN 16
+#define SLICE_MAX 8192
 
 struct inv {
 	an_analyzer *an;
-	struct arena keys;
+	struct arena keys;  /* long keys and posting slices of the batch */
 	struct term *terms;
 	uint32_t nterms, termcap;
 	uint64_t *slots; /* hash table: (hash << 32) | (term id + 1); 0 = empty */
@@ -58,7 +72,6 @@ struct inv {
 	struct fmt_buf stored; /* concatenated stored records, each varint-length-prefixed */
 	struct inv_docinfo *info;
 	uint32_t ndocs, infocap;
-	size_t postbytes;
 	uint64_t npostings;
 	struct fmt_buf scratch;
 	/* the document's keys, interned together at its end (see resolve) */
@@ -93,16 +106,18 @@ inv *inv_new(const struct an_settings *an, struct err *e)
 
 static void reset(inv *v)
 {
-	for (uint32_t i = 0; i < v->nterms; i++)
-		free(v->terms[i].buf);
 	v->nterms = 0;
-	if (v->slots)
-		memset(v->slots, 0, sizeof *v->slots * v->nslots);
-	arena_reset(&v->keys);
+	/* give the batch's big tables back: the next batch regrows them */
+	free(v->slots);
+	v->slots = NULL;
+	v->nslots = 0;
+	free(v->terms);
+	v->terms = NULL;
+	v->termcap = 0;
+	arena_free(&v->keys);
 	v->docs.len = 0;
 	v->stored.len = 0;
 	v->ndocs = 0;
-	v->postbytes = 0;
 	v->npostings = 0;
 }
 
@@ -128,7 +143,7 @@ void inv_free(inv *v)
 
 size_t inv_bytes(const inv *v)
 {
-	return v->postbytes + v->keys.cap_bytes + (size_t)v->termcap * sizeof(struct term) +
+	return v->keys.cap_bytes + (size_t)v->termcap * sizeof(struct term) +
 	       (size_t)v->nslots * 8 + v->docs.cap + v->stored.cap +
 	       (size_t)v->infocap * sizeof(struct inv_docinfo);
 }
@@ -340,27 +355,47 @@ static int add_text(inv *v, unsigned field, const char *s, uint32_t *pos)
 	return rc;
 }
 
+/* Appends p[0..n) to t's slices. */
+static int append(inv *v, struct term *t, const uint8_t *p, size_t n)
+{
+	if (n > UINT32_MAX - t->len)
+		return ERR_LIMIT;
+	t->len += (uint32_t)n;
+	while (n > 0) {
+		struct slice *s = t->last;
+		if (s == NULL || s->used == s->size) {
+			uint32_t size = s ? (s->size * 2 > SLICE_MAX ? SLICE_MAX : s->size * 2) : SLICE_MIN;
+			struct slice *ns = arena_alloc(&v->keys, sizeof *ns + size);
+			if (ns == NULL)
+				return ERR_NOMEM;
+			ns->next = NULL;
+			ns->size = size;
+			ns->used = 0;
+			if (s)
+				s->next = ns;
+			else
+				t->first = ns;
+			t->last = s = ns;
+		}
+		size_t k = s->size - s->used < n ? s->size - s->used : n;
+		memcpy(s->data + s->used, p, k);
+		s->used += (uint32_t)k;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
 /* Appends this document's postings: one per term, positions in order. */
 static int post_doc(inv *v, uint32_t doc)
 {
+	v->scratch.len = 0;
 	for (size_t u = 0; u < v->nuniq; u++) {
 		uint32_t id = v->uniq[u];
 		struct term *t = &v->terms[id];
-		size_t need = 20 + (size_t)t->ntf * 5;
-		if (t->cap - t->len < need) {
-			size_t cap = t->cap ? t->cap : 16;
-			while (cap - t->len < need)
-				cap *= 2;
-			if (cap > UINT32_MAX)
-				return ERR_LIMIT;
-			uint8_t *b = realloc(t->buf, cap);
-			if (b == NULL)
-				return ERR_NOMEM;
-			v->postbytes += cap - t->cap;
-			t->buf = b;
-			t->cap = (uint32_t)cap;
-		}
-		uint8_t *p = t->buf + t->len;
+		uint8_t *p = fmt_buf_reserve(&v->scratch, 20 + (size_t)t->ntf * 5), *start = p;
+		if (p == NULL)
+			return ERR_NOMEM;
 		p += fmt_put_varint(p, t->df ? doc - t->last_doc : doc);
 		p += fmt_put_varint(p, t->ntf);
 		uint32_t last = 0;
@@ -368,7 +403,9 @@ static int post_doc(inv *v, uint32_t doc)
 			p += fmt_put_varint(p, v->occ[k].pos - last);
 			last = v->occ[k].pos;
 		}
-		t->len = (uint32_t)(p - t->buf);
+		int rc = append(v, t, start, (size_t)(p - start));
+		if (rc)
+			return rc;
 		t->df++;
 		t->last_doc = doc;
 		v->npostings++;
@@ -629,7 +666,15 @@ int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 				break;
 			}
 		}
-		const uint8_t *p = t->buf, *end = t->buf + t->len;
+		/* gather the slices into one run of bytes */
+		v->scratch.len = 0;
+		for (const struct slice *sl = t->first; sl; sl = sl->next)
+			fmt_buf_put(&v->scratch, sl->data, sl->used);
+		if (v->scratch.rc) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		const uint8_t *p = v->scratch.p, *end = v->scratch.p + v->scratch.len;
 		uint32_t doc = 0;
 		size_t np = 0;
 		for (uint32_t k = 0; k < t->df; k++) {

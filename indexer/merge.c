@@ -8,11 +8,28 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "analyze.h"
 #include "fmt.h"
 #include "segwrite.h"
+
+/* Releases the pages of m's body before off.  A merge reads each input
+ * once, front to back; without this every page read stays mapped into the
+ * process until the end, and its resident size grows with the index
+ * instead of staying within --memory. */
+static void drop_before(const struct seg_map *m, uint64_t off)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0 || m->base == NULL)
+		return;
+	uintptr_t start = (uintptr_t)m->base;
+	uintptr_t end = ((uintptr_t)m->body + (uintptr_t)off) & ~((uintptr_t)pg - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
 
 static int is_dead(struct seg *const *segs, const uint8_t *const *dead, size_t i, uint32_t d)
 {
@@ -73,6 +90,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		}
 	}
 	free(raw);
+	drop_before(&s->f[SEGF_STORED], s->f[SEGF_STORED].body_len);
 	return rc;
 }
 
@@ -132,7 +150,14 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 			goto out;
 		}
 	}
+	uint64_t nterms = 0;
 	for (;;) {
+		if ((++nterms & 4095) == 0)
+			for (size_t i = 0; i < n; i++)
+				if (more[i] == 1) {
+					drop_before(&segs[i]->f[SEGF_POST], it[i].t.post_off);
+					drop_before(&segs[i]->f[SEGF_POS], it[i].t.pos_off);
+				}
 		/* the smallest current key */
 		size_t min = n;
 		for (size_t i = 0; i < n; i++)

@@ -25,6 +25,7 @@
 #include "pubmed.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1172,8 +1173,20 @@ static void release_generic(struct saved_handler s)
 
 /* ---- public API ----------------------------------------------------- */
 
+/* libxml2 must be initialized once before threads use it: xmlInitParser
+ * is not reentrant, and worker threads opening their first files at the
+ * same moment raced to register the encoding handlers (LeakSanitizer saw
+ * the loser's table leak, now and then, in multi-file runs). */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+	xmlInitParser();
+}
+
 pm_reader *pm_open(const char *path, struct err *e)
 {
+	pthread_once(&xml_once, xml_init);
 	pm_reader *r = calloc(1, sizeof *r);
 	if (r == NULL) {
 		err_set(e, ERR_NOMEM, "%s: out of memory", path);
