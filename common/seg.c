@@ -816,16 +816,46 @@ int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *out
 	raw = malloc(rlen ? rlen : 1);
 	if (raw == NULL)
 		return err_set(e, ERR_NOMEM, "%s.ssto: out of memory", s->name);
-	uLongf dlen = rlen;
-	if (uncompress(raw, &dlen, m->body + off, clen) != Z_OK || dlen != rlen)
+	/* Inflate only as far as the record: a search prints a few records
+	 * from different blocks, and inflating whole blocks was most of the
+	 * time of a short query. */
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
 		goto bad;
-	struct fmt_cur c = {raw, raw + rlen, 0};
-	for (uint32_t i = b * SEG_STORED_BLOCK; i < doc; i++) {
-		uint64_t n = fmt_cur_varint(&c);
-		fmt_cur_bytes(&c, n);
+	z.next_in = (Bytef *)(m->body + off);
+	z.avail_in = clen;
+	size_t have = 0, parse = 0;
+	uint32_t i = b * SEG_STORED_BLOCK;
+	const uint8_t *p = NULL;
+	uint64_t n = 0;
+	for (;;) {
+		for (;;) {
+			size_t k = fmt_get_varint(raw + parse, raw + have, &n);
+			if (k == 0 || n > rlen - parse - k)
+				break; /* the length is not all here, or cannot fit */
+			if (parse + k + n > have)
+				break;
+			if (i == doc) {
+				p = raw + parse + k;
+				break;
+			}
+			parse += k + n;
+			i++;
+		}
+		if (p || have == rlen)
+			break;
+		size_t step = rlen - have < 16384 ? rlen - have : 16384;
+		z.next_out = raw + have;
+		z.avail_out = (uInt)step;
+		int zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = step - z.avail_out;
+		have += got;
+		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
+		    (zr == Z_STREAM_END && have != rlen))
+			break;
 	}
-	uint64_t n = fmt_cur_varint(&c);
-	const uint8_t *p = fmt_cur_bytes(&c, n);
+	inflateEnd(&z);
 	if (p == NULL)
 		goto bad;
 	/* hand back a copy trimmed to the record */

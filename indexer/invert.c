@@ -187,7 +187,7 @@ static uint32_t hash_key(const uint8_t *k, size_t n)
 
 static int grow_table(inv *v)
 {
-	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 16;
+	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 12;
 	uint64_t *s = calloc(n, sizeof *s);
 	if (s == NULL)
 		return ERR_NOMEM;
@@ -223,7 +223,7 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n, uint32_t hv)
 		h = (h + 1) & mask;
 	}
 	if (v->nterms == v->termcap) {
-		uint32_t cap = v->termcap ? v->termcap * 2 : 1u << 15;
+		uint32_t cap = v->termcap ? v->termcap * 2 : 1u << 10;
 		struct term *t = realloc(v->terms, sizeof *t * cap);
 		if (t == NULL)
 			return UINT32_MAX;

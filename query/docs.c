@@ -44,6 +44,18 @@ static int fill_doc(sarc_index *ix, uint32_t segno, uint32_t doc, struct sarc_do
 			ix->x.segs[segno].name, doc);
 		return rc;
 	}
+	/* The document table repeats the PMID and year of the (checksummed)
+	 * stored record: a record shown with a PMID or year other than the
+	 * table's means one of them is damaged, and both are cheap to compare. */
+	const struct seg *sg = &ix->x.segs[segno];
+	if (r.pmid != seg_doc_pmid(sg, doc) || r.year != seg_doc_year(sg, doc)) {
+		free(p->raw);
+		free(p->refs);
+		free(p);
+		eng_err(err, errcap, "%s.sdoc: document %u says PMID %u year %u, its stored record %u %u",
+			sg->name, doc, seg_doc_pmid(sg, doc), seg_doc_year(sg, doc), r.pmid, r.year);
+		return ERR_CORRUPT;
+	}
 	d->pmid = r.pmid;
 	d->version = r.version;
 	d->year = r.year;
@@ -94,7 +106,8 @@ int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct s
 		     char *err, size_t errcap)
 {
 	uint32_t segno, doc;
-	memset(d, 0, sizeof *d);
+	if (d)
+		memset(d, 0, sizeof *d);
 	if (find_live(ix, pmid, &segno, &doc))
 		return 1;
 	if (h) {
@@ -104,7 +117,10 @@ int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct s
 		h->doc = doc;
 		h->year = seg_doc_year(&ix->x.segs[segno], doc);
 	}
-	return fill_doc(ix, segno, doc, d, err, errcap);
+	/* d == NULL: only whether the record is live, and where; reading a
+	 * record inflates its whole stored block (FORMAT.md section 7), by far
+	 * the dearest step of a reference list (README "Literature review") */
+	return d ? fill_doc(ix, segno, doc, d, err, errcap) : 0;
 }
 
 void sarc_doc_free(struct sarc_doc *d)
@@ -137,7 +153,11 @@ uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid)
 			continue;
 		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc))
 			count += !seg_deleted(s, d);
+		if (pc.corrupt)
+			err_set(&e, ERR_CORRUPT, "%s.spst: damaged posting data", s->name);
 	}
+	/* no error path here: the next search on ix reports it (engine.h) */
+	eng_damage(ix, &e);
 	return count;
 }
 

@@ -191,6 +191,12 @@ void sarc_query_free(sarc_query *q)
 /* ---- global statistics ---- */
 
 /* Document frequency of key summed over segments. */
+void eng_damage(sarc_index *ix, const struct err *e)
+{
+	if (ix->damage.code == 0 && e->code != 0)
+		ix->damage = *e;
+}
+
 uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n)
 {
 	uint64_t df = 0;
@@ -200,6 +206,8 @@ uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n)
 	for (size_t i = 0; i < ix->x.nsegs; i++)
 		if (seg_lookup(&ix->x.segs[i], key, n, &t, &e) == 1)
 			df += t.df;
+	/* a damaged dictionary must not read as "no such term" */
+	eng_damage(ix, &e);
 	return df;
 }
 
@@ -355,6 +363,7 @@ static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, st
 			added++;
 		}
 	}
+	eng_damage(ix, &e); /* a damaged dictionary is not a shorter expansion */
 	*keys = k;
 	*lens = l;
 	*nkeys = cnt < PREFIX_CAP ? cnt : PREFIX_CAP;
@@ -616,17 +625,33 @@ static struct sc *build(struct build_ctx *b, const struct q_node *q)
 	case Q_OR:
 		return boolean_or(b, q);
 	case Q_AND: {
-		struct kids k = {0};
+		/* A prohibited child (`--all 'a b -c'`, `cites:1 -citedby:2`)
+		 * excludes what it matches (qparse.h): it is not one more
+		 * conjunct, and where it matches nothing it excludes nothing.
+		 * qparse guarantees at least one child that is not prohibited. */
+		struct kids k = {0}, neg = {0};
 		for (size_t i = 0; i < q->nkids; i++) {
 			struct sc *c = build(b, q->kids[i]);
+			if (q->kids[i]->prohibited) {
+				if (kids_push(&neg, c))
+					err_set(&b->e, ERR_NOMEM, "out of memory");
+				continue;
+			}
 			if (c == NULL) {
 				free(k.v);
+				free(neg.v);
 				return NULL;
 			}
 			kids_push(&k, c);
 		}
-		struct sc *r = k.n == 1 ? k.v[0] : new_group(b, SC_AND, k.v, k.n);
+		struct sc *r = k.n == 1 ? k.v[0] : k.n > 1 ? new_group(b, SC_AND, k.v, k.n) : NULL;
 		free(k.v);
+		if (r && neg.n > 0) {
+			struct sc *n = neg.n == 1 ? neg.v[0] : new_group(b, SC_OR, neg.v, neg.n);
+			struct sc *two[2] = {r, n};
+			r = n ? new_group(b, SC_EXCL, two, 2) : NULL;
+		}
+		free(neg.v);
 		return r;
 	}
 	case Q_NOT: {
@@ -939,9 +964,29 @@ static void flatten_or(struct sc *root, struct arena *a)
 	flatten_or(root, a); /* until no kid is a disjunction */
 }
 
+/* The first term cursor under c that met damaged data (seg_postings.corrupt):
+ * it ended early, so the matches of this segment are incomplete. */
+static const struct seg_postings *damaged_cursor(const struct sc *c, unsigned depth)
+{
+	if (c == NULL || depth > 4 * Q_MAX_DEPTH + 64)
+		return NULL;
+	if (c->kind == SC_TERM)
+		return c->pc && c->pc->corrupt ? c->pc : NULL;
+	for (size_t i = 0; i < c->nkids; i++) {
+		const struct seg_postings *pc = damaged_cursor(c->kids[i], depth + 1);
+		if (pc)
+			return pc;
+	}
+	return NULL;
+}
+
 int eng_run(struct run *r)
 {
 	int rc = 0;
+	if (r->ix->damage.code) {
+		r->e = r->ix->damage;
+		return r->e.code;
+	}
 	for (size_t i = 0; i < r->ix->x.nsegs && !rc; i++) {
 		struct arena a;
 		arena_init(&a);
@@ -971,10 +1016,20 @@ int eng_run(struct run *r)
 				run_maxscore(r, i, root);
 			else
 				run_all(r, i, root);
+			const struct seg_postings *bad = damaged_cursor(root, 0);
+			if (bad && !r->e.code)
+				err_set(&r->e, ERR_CORRUPT, "%s%s: damaged posting data",
+					r->ix->x.segs[i].name, bad->corrupt == 2 ? ".spos" : ".spst");
 			if (r->e.code)
 				rc = r->e.code;
 		}
 		arena_free(&a);
+	}
+	/* lookups without an error path of their own (document frequencies,
+	 * prefixes) may have met damage while the scorers were built */
+	if (!rc && r->ix->damage.code) {
+		r->e = r->ix->damage;
+		rc = r->e.code;
 	}
 	return rc;
 }
@@ -1033,6 +1088,28 @@ static int cmp_cited(const void *a, const void *b)
 	return cmp_hits(a, b);
 }
 
+/* The PMIDs printed for hits come from the document table's PMID column;
+ * its PMID lookup table holds the same pairs.  A hit whose pair is not in
+ * the lookup table means one of them is damaged: a few binary searches per
+ * page of hits turn a silently wrong PMID into an error. */
+static int check_hits(sarc_index *ix, const struct sarc_hit *h, size_t n, char *err,
+		      size_t errcap)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct seg *s = &ix->x.segs[h[i].seg];
+		uint32_t found[8];
+		size_t k = seg_find_pmid(s, h[i].pmid, found, 8), j = 0;
+		while (j < k && found[j] != h[i].doc)
+			j++;
+		if (j == k) {
+			eng_err(err, errcap, "%s.sdoc: PMID %u of document %u is not in its PMID table",
+				s->name, h[i].pmid, h[i].doc);
+			return ERR_CORRUPT;
+		}
+	}
+	return 0;
+}
+
 int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 		struct sarc_hit **hits, size_t *nhits, char *err, size_t errcap)
 {
@@ -1062,6 +1139,10 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 		qsort(r.hp.h, r.hp.n, sizeof *r.hp.h, cmp_hits);
 		size_t n = r.hp.n > o->offset ? r.hp.n - o->offset : 0;
 		memmove(r.hp.h, r.hp.h + (r.hp.n > o->offset ? o->offset : r.hp.n), n * sizeof *r.hp.h);
+		if ((rc = check_hits(ix, r.hp.h, n, err, errcap)) != 0) {
+			free(r.hp.h);
+			return rc;
+		}
 		*hits = r.hp.h;
 		*nhits = n;
 		return 0;
@@ -1087,6 +1168,10 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 	if (all.n > 0) {
 		qsort(all.v, all.n, sizeof *all.v, o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
 		memmove(all.v, all.v + (all.n > o->offset ? o->offset : all.n), n * sizeof *all.v);
+	}
+	if ((rc = check_hits(ix, all.v, n, err, errcap)) != 0) {
+		free(all.v);
+		return rc;
 	}
 	*hits = all.v;
 	*nhits = n;

@@ -22,6 +22,11 @@ struct sarc_index {
 	uint64_t N;    /* documents in all segments, deleted ones included (statistics) */
 	uint64_t live; /* documents a search can return */
 	double avglen[F_NFIELDS];
+	/* The first damage found by a lookup whose caller has no error path
+	 * (document frequencies, prefix expansion, citation counts): sticky,
+	 * so that every later search, count or facet on this handle fails
+	 * with it rather than answer from a partly unreadable index. */
+	struct err damage;
 };
 
 struct sarc_query {
@@ -39,6 +44,9 @@ void eng_err(char *err, size_t cap, const char *fmt, ...)
 #endif
 	;
 uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n);
+/* Records e as damage of the index (see struct sarc_index) unless some is
+ * recorded already. */
+void eng_damage(sarc_index *ix, const struct err *e);
 size_t eng_key(uint8_t *key, unsigned field, const char *t, size_t n);
 void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env);
 

@@ -72,8 +72,9 @@ static void usage(FILE *f)
 "      --syntax SYNTAX    default, or pubmed (AND/OR/NOT left to right, [tags])\n"
 "      --similar PMID     documents like PMID (QUERY, if given, restricts them)\n"
 "      --similar-terms N  terms taken from PMID for --similar (default %d)\n"
-"      --references PMID  the references of PMID, in its own order, those not in\n"
-"                         the index flagged; with QUERY, those matching it, ranked\n"
+"      --references PMID  the references of PMID, in its own order (or --sort's),\n"
+"                         those not in the index flagged; with QUERY, those\n"
+"                         matching it, ranked\n"
 "      --cited-by PMID    documents citing PMID (as the query cites:PMID),\n"
 "                         AND-ed with QUERY if given\n"
 "      --show             print whole records: the arguments are PMIDs\n"
@@ -596,14 +597,46 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 	return rc;
 }
 
-/* --references PMID without a query: the stored list, in its order. */
+/* One reference of a listed reference list. */
+struct ref_row {
+	uint32_t pmid;
+	size_t pos;            /* place in the stored list */
+	int indexed;
+	struct sarc_hit h;     /* address and year, when indexed */
+	uint32_t key;          /* --sort date: year; --sort cited: citing documents */
+};
+
+/* --sort date|cited on a reference list orders it as the engine orders
+ * hits: newest / most cited first, ties to the lower PMID (then the stored
+ * order, for a PMID listed twice).  References not in the index have no
+ * year and follow in their stored order. */
+static int cmp_ref_row(const void *a, const void *b)
+{
+	const struct ref_row *x = a, *y = b;
+	if (x->indexed != y->indexed)
+		return x->indexed ? -1 : 1;
+	if (x->indexed && x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	if (x->indexed && x->pmid != y->pmid)
+		return x->pmid < y->pmid ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* --references PMID without a query: the stored list, in its order unless
+ * --sort date or cited is given.  Each reference is looked up without
+ * reading its record (sarc_doc_by_pmid with no doc), and only the printed
+ * rows of formats that show more than PMIDs read theirs, once: reading a
+ * record inflates a whole stored block. */
 static int list_references(const struct cli *c, sarc_index *ix, char *err, size_t errcap)
 {
 	struct sarc_doc d, rd;
-	struct sarc_hit h;
+	struct ref_row *rows;
 	size_t indexed = 0, first = 0, last;
 	char note[160];
-	int rc;
+	int rc, want_cited = c->out.cited;
+	int need_doc = c->out.format != OUT_IDS && c->out.format != OUT_TREC;
+	for (size_t i = 0; i < c->out.nfields && c->out.format == OUT_TSV; i++)
+		want_cited |= c->out.fields[i] == OF_CITED;
 	memset(&d, 0, sizeof d);
 	rc = sarc_doc_by_pmid(ix, c->pmid, &d, NULL, err, errcap);
 	if (rc == 1) {
@@ -612,16 +645,26 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 	}
 	if (rc)
 		return EXIT_ERROR;
-	/* Counting first lets the human header say how many are indexed. */
-	for (size_t i = 0; i < d.nrefs && rc == 0 && c->out.format == OUT_HUMAN; i++) {
-		memset(&rd, 0, sizeof rd);
-		if ((rc = sarc_doc_by_pmid(ix, d.refs[i], &rd, NULL, err, errcap)) == 0) {
-			indexed++;
-			sarc_doc_free(&rd);
-		}
+	if ((rows = calloc(d.nrefs ? d.nrefs : 1, sizeof *rows)) == NULL) {
+		sarc_doc_free(&d);
+		snprintf(err, errcap, "out of memory");
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < d.nrefs && rc == 0; i++) {
+		rows[i].pmid = d.refs[i];
+		rows[i].pos = i;
+		rc = sarc_doc_by_pmid(ix, d.refs[i], NULL, &rows[i].h, err, errcap);
+		rows[i].indexed = rc == 0;
+		indexed += rc == 0;
 		if (rc == 1)
 			rc = 0;
+		if (c->so.sort == SARC_SORT_DATE)
+			rows[i].key = rows[i].h.year;
+		else if (c->so.sort == SARC_SORT_CITED && rows[i].indexed)
+			rows[i].key = sarc_cited_count(ix, d.refs[i]);
 	}
+	if (rc == 0 && c->so.sort != SARC_SORT_RELEVANCE && d.nrefs > 1)
+		qsort(rows, d.nrefs, sizeof *rows, cmp_ref_row);
 	if (c->k_set) {
 		first = c->so.offset < d.nrefs ? c->so.offset : d.nrefs;
 		last = d.nrefs - first > c->so.k ? first + c->so.k : d.nrefs;
@@ -639,20 +682,19 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 		struct out_row r = {0};
 		memset(&rd, 0, sizeof rd);
 		r.rank = i + 1;
-		r.pmid = d.refs[i];
+		r.pmid = rows[i].pmid;
 		r.refs = 1;
-		rc = sarc_doc_by_pmid(ix, d.refs[i], &rd, &h, err, errcap);
-		if (rc == 1) {
-			rc = out_row(&c->out, stdout, ix, NULL, &r, err, errcap);
-			continue;
+		/* a PMID need not be indexed to be cited: count for every row */
+		r.cited = want_cited ? sarc_cited_count(ix, rows[i].pmid) : 0;
+		if (rows[i].indexed && need_doc) {
+			if ((rc = sarc_doc_get(ix, &rows[i].h, &rd, err, errcap)) != 0)
+				break;
+			r.doc = &rd;
 		}
-		if (rc)
-			break;
-		r.doc = &rd;
-		r.cited = c->out.cited ? sarc_cited_count(ix, rd.pmid) : 0;
 		rc = out_row(&c->out, stdout, ix, NULL, &r, err, errcap);
 		sarc_doc_free(&rd);
 	}
+	free(rows);
 	sarc_doc_free(&d);
 	return status_of(rc, last > first);
 }
@@ -799,7 +841,7 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 				return EXIT_ERROR;
 			}
 			p += len;
-			struct sarc_doc d, rd;
+			struct sarc_doc d;
 			memset(&d, 0, sizeof d);
 			rc = sarc_doc_by_pmid(ix, pmid, &d, NULL, err, errcap);
 			if (rc == 1) {
@@ -813,11 +855,9 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 				break;
 			size_t indexed = 0;
 			for (size_t i = 0; i < d.nrefs && rc == 0; i++) {
-				memset(&rd, 0, sizeof rd);
-				if ((rc = sarc_doc_by_pmid(ix, d.refs[i], &rd, NULL, err, errcap)) == 0) {
+				/* whether it is indexed, without reading it */
+				if ((rc = sarc_doc_by_pmid(ix, d.refs[i], NULL, NULL, err, errcap)) == 0)
 					indexed++;
-					sarc_doc_free(&rd);
-				}
 				if (rc == 1)
 					rc = 0;
 			}

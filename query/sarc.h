@@ -129,7 +129,9 @@ struct sarc_doc {
 int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, char *err,
 		 size_t errcap);
 /* The live record with this PMID: 0 found, 1 absent, other values errors.
- * h (may be NULL) receives its address. */
+ * h (may be NULL) receives its address.  d may be NULL to learn only
+ * whether the PMID is indexed (and, with h, where) without reading the
+ * record, which is much cheaper. */
 int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct sarc_hit *h,
 		     char *err, size_t errcap);
 void sarc_doc_free(struct sarc_doc *d);

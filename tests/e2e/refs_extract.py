@@ -10,6 +10,9 @@ XML, sharing no code with sarc (python3's xml.etree over expat).
                                      PMID<TAB>CITER CITER ...  (ascending)
     refs_extract.py stats FILE...    records, live records, references, ...
 
+    -T LIST instead of FILEs reads their paths from LIST, one per line (as
+    sarc-index -T does).
+
 FILEs (.xml or .xml.gz) are read in the order given, which must be the order
 sarc-index reads them: within a file, records and DeleteCitation elements
 take effect in document order, and across files the last event for a PMID
@@ -121,9 +124,13 @@ def main(argv):
     if len(argv) < 2 or argv[1] not in ('refs', 'citedby', 'stats'):
         sys.stderr.write(__doc__)
         return 2
+    paths = argv[2:]
+    if len(paths) == 2 and paths[0] == '-T':
+        with open(paths[1], encoding='utf-8') as f:
+            paths = [l.rstrip('\n') for l in f if l.strip()]
     live = {}
     nrec = ndel = 0
-    for path in argv[2:]:
+    for path in paths:
         for kind, pmid, refs in events(path):
             if pmid is None:
                 continue
