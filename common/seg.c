@@ -358,9 +358,29 @@ static int dict_block_cursor(const struct seg *s, uint32_t b, struct fmt_cur *c,
 	uint32_t off = fmt_get_u32le(s->dict_index + (size_t)b * 4);
 	if (off >= m->body_len)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: block %u offset out of bounds", s->name, b);
+	/* blocks follow each other: a damaged offset that still lies in the
+	 * body would make a lookup decode the middle of another block */
+	if ((b > 0 && off <= fmt_get_u32le(s->dict_index + (size_t)(b - 1) * 4)) ||
+	    (b + 1 < s->ndictblocks && off >= fmt_get_u32le(s->dict_index + (size_t)(b + 1) * 4)))
+		return err_set(e, ERR_CORRUPT, "%s.sdic: block %u offset out of order", s->name, b);
 	c->p = m->body + off;
 	c->end = m->body + m->body_len;
 	c->bad = 0;
+	return 0;
+}
+
+/* After the last entry of block b, the cursor stands exactly where the
+ * next block, or after the last one the block index, starts (§4): checks
+ * the entry count (nterms) and every length decoded in the block at once. */
+static int dict_block_end(const struct seg *s, uint32_t b, const struct fmt_cur *c,
+			  struct err *e)
+{
+	const uint8_t *want = s->dict_index;
+	if (b + 1 < s->ndictblocks)
+		want = s->f[SEGF_DICT].body + fmt_get_u32le(s->dict_index + (size_t)(b + 1) * 4);
+	if (c->p != want)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: block %u does not end where the next begins",
+			       s->name, b);
 	return 0;
 }
 
@@ -460,6 +480,9 @@ int seg_dict_next(struct seg_dict_iter *it, struct err *e)
 	if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
 		return rc;
 	it->inblock++;
+	if ((it->inblock == SEG_DICT_BLOCK || idx + 1 == s->nterms) &&
+	    (rc = dict_block_end(s, it->block, &it->cur, e)))
+		return rc;
 	return 1;
 }
 
@@ -480,8 +503,35 @@ int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct se
 		int cmp = key_cmp(t->key, t->keylen, key, keylen);
 		if (cmp == 0)
 			return 1;
-		if (cmp > 0)
-			return 0;
+		if (cmp > 0) {
+			/* "absent" rests on this key being greater than ours: decode
+			 * the rest of the block, whose order checks (dict_entry) fail
+			 * if a key was damaged into a greater one (a few hundred
+			 * bytes, and only for terms a segment lacks) */
+			while (++i < SEG_DICT_BLOCK && b * SEG_DICT_BLOCK + i < s->nterms)
+				if ((rc = dict_entry(s, &c, t, 0, e)))
+					return rc;
+			return dict_block_end(s, b, &c, e);
+		}
+	}
+	if ((rc = dict_block_end(s, b, &c, e)))
+		return rc;
+	/* Every key of block b is smaller than ours: "absent" rests on block
+	 * b + 1 starting above it.  Its first key is stored whole, so check
+	 * it against b's last key and against its own successor. */
+	if (b + 1 < s->ndictblocks) {
+		uint8_t last[SEG_MAX_KEY];
+		size_t lastlen = t->keylen;
+		memcpy(last, t->key, lastlen);
+		if ((rc = dict_block_cursor(s, b + 1, &c, e)))
+			return rc;
+		t->keylen = 0;
+		if ((rc = dict_entry(s, &c, t, 1, e)))
+			return rc;
+		if (key_cmp(t->key, t->keylen, last, lastlen) <= 0)
+			return err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order", s->name);
+		if ((b + 1) * SEG_DICT_BLOCK + 1 < s->nterms && (rc = dict_entry(s, &c, t, 0, e)))
+			return rc;
 	}
 	return 0;
 }

@@ -99,7 +99,10 @@ struct anf_run {
 	size_t count;
 	struct anf_term t[ANF_MAX_TERMS];
 	size_t nt;
-	/* the term looked for when re-analyzing a substring */
+};
+
+/* A term looked for when re-analyzing its source alone. */
+struct anf_lookfor {
 	const struct anf_term *want;
 	int found;
 };
@@ -132,7 +135,7 @@ static int anf_emit(void *ctx, const struct an_term *t)
 
 static int anf_find(void *ctx, const struct an_term *t)
 {
-	struct anf_run *r = ctx;
+	struct anf_lookfor *r = ctx;
 	if (t->len == r->want->len && memcmp(t->text, r->want->text, t->len) == 0)
 		r->found = 1;
 	return 0;
@@ -158,17 +161,13 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 		FUZZ_FAIL("end position %u not past the last term's %u", pos, r.last);
 	/* a term analyzed on its own comes back (analyze.h, struct an_term) */
 	for (size_t i = 0; i < r.nt; i++) {
-		struct anf_run sub;
-		sub.n = r.t[i].end - r.t[i].start;
-		sub.count = 0;
-		sub.nt = ANF_MAX_TERMS; /* do not collect */
-		sub.want = &r.t[i];
-		sub.found = 0;
+		struct anf_lookfor sub = {.want = &r.t[i], .found = 0};
+		size_t len = r.t[i].end - r.t[i].start;
 		uint32_t p2 = 0;
-		an_run(a, text + r.t[i].start, sub.n, &p2, NULL, anf_find, &sub);
+		an_run(a, text + r.t[i].start, len, &p2, NULL, anf_find, &sub);
 		if (!sub.found)
 			FUZZ_FAIL("term '%.*s' (kind %d) not found again in its source '%.*s'",
-				  (int)r.t[i].len, r.t[i].text, (int)r.t[i].kind, (int)sub.n,
+				  (int)r.t[i].len, r.t[i].text, (int)r.t[i].kind, (int)len,
 				  text + r.t[i].start);
 	}
 	/* the prefix folder, with a buffer of 0..63 bytes */

@@ -23,6 +23,8 @@
  *                      decoders behind --verify's checksum test)
  *              bit 3   run --verify's checks too
  *              bit 4   run the query with --syntax pubmed
+ *              bits 5-6  which quarter of the fixed queries to run (all
+ *                      of them take long enough to slow fuzzing fourfold)
  *              bit 7   damage nothing: the index is intact and every
  *                      promise of sarc.h must hold (no error, pruned and
  *                      exhaustive rankings equal, counts agreeing)
@@ -406,7 +408,13 @@ static int ixf_same(const struct sarc_hit *a, size_t na, const struct sarc_hit *
 	return 1;
 }
 
-static void ixf_query(sarc_index *ix, const char *text, int pubmed, int full, int intact)
+/* Runs one query.  level 0: ranked search, --show of the first hits,
+ * highlights, --explain; 1: also exhaustive search, --count, the date and
+ * citation sorts, --facet year and --similar; 2: also the facets that read
+ * stored records (journal, mesh, pt), when at most IXF_FACET_MAX match (they
+ * decompress a stored block per match: the slowest part of an input). */
+#define IXF_FACET_MAX 40
+static void ixf_query(sarc_index *ix, const char *text, int pubmed, int level, int intact)
 {
 	char err[512];
 	sarc_query *q = NULL;
@@ -431,7 +439,7 @@ static void ixf_query(sarc_index *ix, const char *text, int pubmed, int full, in
 					FUZZ_FAIL("'%s': hits out of order at rank %zu", text, i + 1);
 			if (!isfinite(h[i].score))
 				FUZZ_FAIL("score %g", h[i].score);
-			if (i < 3)
+			if (i < (level > 0 ? 3u : 1u))
 				ixf_show(ix, q, &h[i], intact);
 		}
 		if (n > 0) {
@@ -440,13 +448,13 @@ static void ixf_query(sarc_index *ix, const char *text, int pubmed, int full, in
 				free(ex);
 		}
 	}
-	if (full || intact) {
+	if (level > 0) {
 		o.exhaustive = 1;
 		int rcx = sarc_search(ix, q, &o, &hx, &nx, err, sizeof err);
 		if (intact && (rcx != 0 || !ixf_same(h, n, hx, nx)))
 			FUZZ_FAIL("'%s': pruned and exhaustive rankings differ", text);
 		free(hx);
-		uint64_t count = 0;
+		uint64_t count = UINT64_MAX;
 		int rcc = sarc_count(ix, q, &count, err, sizeof err);
 		if (intact) {
 			o.k = (size_t)sarc_ndocs(ix) + 1;
@@ -466,7 +474,7 @@ static void ixf_query(sarc_index *ix, const char *text, int pubmed, int full, in
 		if (sarc_search(ix, q, &o, &hx, &nx, err, sizeof err) == 0)
 			free(hx);
 		static const char *const facets[] = {"year", "journal", "mesh", "pt"};
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < (level > 1 && count <= IXF_FACET_MAX ? 4 : 1); i++) {
 			struct sarc_facet *fv = NULL;
 			size_t nf = 0;
 			if (sarc_facet(ix, q, facets[i], &fv, &nf, err, sizeof err) == 0)
@@ -537,10 +545,11 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 		FUZZ_FAIL("sarc_open: '%s'", err);
 	if (rc == 0) {
 		(void)sarc_ndocs(ix);
-		for (size_t i = 0; i < IXF_NQUERIES; i++)
-			ixf_query(ix, ixf_queries[i], 0, i == 0 || i == 10, intact);
+		size_t g = (mode >> 5) & 3;
+		for (size_t i = g; i < IXF_NQUERIES; i += 4)
+			ixf_query(ix, ixf_queries[i], 0, i == g ? 1 : i == 10 ? 2 : 0, intact);
 		if (nrest > 0)
-			ixf_query(ix, qtext, (mode >> 4) & 1, 1, intact);
+			ixf_query(ix, qtext, (mode >> 4) & 1, 2, intact);
 		struct sarc_hit h = {.seg = 0, .doc = 0};
 		struct sarc_doc d;
 		if (sarc_doc_get(ix, &h, &d, err, sizeof err) == 0)
