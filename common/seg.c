@@ -450,6 +450,17 @@ int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *
 		if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
 			return rc;
 		if (key_cmp(it->t.key, it->t.keylen, from, fromlen) >= 0) {
+			/* As in seg_lookup: the rest of the block must still be in
+			 * order, or a key damaged into a greater one would end a
+			 * prefix expansion early without a word. */
+			struct fmt_cur vc = it->cur;
+			struct seg_term vt = it->t;
+			for (uint32_t k = it->inblock + 1;
+			     k < SEG_DICT_BLOCK && it->block * SEG_DICT_BLOCK + k < s->nterms; k++)
+				if ((rc = dict_entry(s, &vc, &vt, 0, e)))
+					return rc;
+			if ((rc = dict_block_end(s, it->block, &vc, e)))
+				return rc;
 			/* rewind: seg_dict_next decodes it again */
 			it->cur = save;
 			it->t = prev;

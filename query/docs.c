@@ -76,6 +76,14 @@ static int fill_doc(sarc_index *ix, uint32_t segno, uint32_t doc, struct sarc_do
 	return 0;
 }
 
+int sarc_check(sarc_index *ix, char *err, size_t errcap)
+{
+	if (ix->damage.code == 0)
+		return 0;
+	eng_err(err, errcap, "%s", ix->damage.msg);
+	return ix->damage.code;
+}
+
 int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, char *err,
 		 size_t errcap)
 {

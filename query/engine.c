@@ -1157,9 +1157,14 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 		eng_err(err, errcap, "%s", r.e.msg);
 		return rc;
 	}
-	if (o->sort == SARC_SORT_CITED)
+	if (o->sort == SARC_SORT_CITED) {
 		for (size_t i = 0; i < all.n; i++)
 			all.v[i].cited = sarc_cited_count(ix, all.v[i].pmid);
+		if ((rc = sarc_check(ix, err, errcap)) != 0) {
+			free(all.v);
+			return rc;
+		}
+	}
 	size_t n = all.n > o->offset ? all.n - o->offset : 0;
 	if (n > o->k)
 		n = o->k;

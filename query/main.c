@@ -578,6 +578,8 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 		if (want_cited)
 			r.cited = c->so.sort == SARC_SORT_CITED ? hits[i].cited
 								: sarc_cited_count(ix, hits[i].pmid);
+		if ((rc = sarc_check(ix, err, errcap)) != 0) /* damage met counting */
+			break;
 		if (need_doc) {
 			if ((rc = sarc_doc_get(ix, &hits[i], &d, err, errcap)) != 0)
 				break;
@@ -663,6 +665,8 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 		else if (c->so.sort == SARC_SORT_CITED && rows[i].indexed)
 			rows[i].key = sarc_cited_count(ix, d.refs[i]);
 	}
+	if (rc == 0)
+		rc = sarc_check(ix, err, errcap); /* damage met counting citations */
 	if (rc == 0 && c->so.sort != SARC_SORT_RELEVANCE && d.nrefs > 1)
 		qsort(rows, d.nrefs, sizeof *rows, cmp_ref_row);
 	if (c->k_set) {
@@ -686,6 +690,8 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 		r.refs = 1;
 		/* a PMID need not be indexed to be cited: count for every row */
 		r.cited = want_cited ? sarc_cited_count(ix, rows[i].pmid) : 0;
+		if ((rc = sarc_check(ix, err, errcap)) != 0)
+			break;
 		if (rows[i].indexed && need_doc) {
 			if ((rc = sarc_doc_get(ix, &rows[i].h, &rd, err, errcap)) != 0)
 				break;
@@ -861,9 +867,12 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 				if (rc == 1)
 					rc = 0;
 			}
+			uint32_t cited = rc == 0 ? sarc_cited_count(ix, pmid) : 0;
 			if (rc == 0)
-				rc = out_record(&c->out, stdout, ++pos, &d, indexed,
-						sarc_cited_count(ix, pmid), err, errcap);
+				rc = sarc_check(ix, err, errcap); /* damage met counting */
+			if (rc == 0)
+				rc = out_record(&c->out, stdout, ++pos, &d, indexed, cited, err,
+						errcap);
 			sarc_doc_free(&d);
 		}
 	}

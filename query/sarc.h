@@ -150,7 +150,15 @@ int sarc_highlight(sarc_index *ix, sarc_query *q, int field, const char *text, s
 int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
 		 const struct sarc_search_opts *o, char **text);
 
-/* The live documents in the index that cite PMID. */
+/* The live documents in the index that cite PMID.  Damaged index data met
+ * here is not reported by this call: sarc_check reports it, and so does
+ * every later search, count, facet or record read on ix. */
 uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid);
+
+/* 0, or ERR_CORRUPT (negative) with a message in err if an earlier call on
+ * ix met damaged index data that it had no way to report
+ * (sarc_cited_count; the engine's internal lookups report through the
+ * search that made them). */
+int sarc_check(sarc_index *ix, char *err, size_t errcap);
 
 #endif

@@ -177,7 +177,8 @@ int main(void)
 			an_run(an, r->text[f], strlen(r->text[f]), &pos, NULL, collect, &oc);
 			if (seg_doc_len(s, d, f) != (oc.len > 65535 ? 65535 : oc.len))
 				bad_len++;
-			qsort(oc.v, oc.n, sizeof *oc.v, cmp_occ);
+			if (oc.n > 1)
+				qsort(oc.v, oc.n, sizeof *oc.v, cmp_occ);
 			for (size_t i = 0; i < oc.n;) {
 				size_t j = i;
 				while (j < oc.n && strcmp(oc.v[j].term, oc.v[i].term) == 0)
