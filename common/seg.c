@@ -890,21 +890,27 @@ int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *out
 	uint32_t i = b * SEG_STORED_BLOCK;
 	const uint8_t *p = NULL;
 	uint64_t n = 0;
+	int damaged = 0;
 	for (;;) {
 		for (;;) {
+			/* varint length, record, u32 CRC of the record (§7) */
 			size_t k = fmt_get_varint(raw + parse, raw + have, &n);
-			if (k == 0 || n > rlen - parse - k)
+			if (k == 0 || n > rlen - parse - k || rlen - parse - k - n < 4)
 				break; /* the length is not all here, or cannot fit */
-			if (parse + k + n > have)
+			if (parse + k + n + 4 > have)
 				break;
 			if (i == doc) {
-				p = raw + parse + k;
+				const uint8_t *r = raw + parse + k;
+				if (fmt_get_u32le(r + n) == fmt_crc32(0, r, n))
+					p = r;
+				else
+					damaged = 1;
 				break;
 			}
-			parse += k + n;
+			parse += k + n + 4;
 			i++;
 		}
-		if (p || have == rlen)
+		if (p || damaged || have == rlen)
 			break;
 		size_t step = rlen - have < 16384 ? rlen - have : 16384;
 		z.next_out = raw + have;

@@ -76,7 +76,8 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		for (uint32_t d = b * SEG_STORED_BLOCK; d < s->ndocs && d < (b + 1) * SEG_STORED_BLOCK; d++) {
 			uint64_t n = fmt_cur_varint(&c);
 			const uint8_t *p = fmt_cur_bytes(&c, n);
-			if (p == NULL) {
+			uint32_t crc = fmt_cur_u32(&c);
+			if (p == NULL || c.bad || crc != fmt_crc32(0, p, n)) {
 				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 				break;
 			}

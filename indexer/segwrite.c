@@ -235,6 +235,9 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 	w->docs.len += SEG_DOC_BYTES;
 	w->ndocs++;
 	fmt_buf_str(&w->sblock, (const char *)stored, n);
+	/* a record is read without inflating the rest of its block, so zlib's
+	 * own checksum is not reached: each record carries one (§7) */
+	fmt_buf_u32(&w->sblock, fmt_crc32(0, stored, n));
 	if (w->sblock.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
 	if (++w->sblock_docs == SEG_STORED_BLOCK)
