@@ -83,6 +83,44 @@ mkdir "$tmp/home" && echo keep >"$tmp/home/thesis.tex"
 "$IDX" -q -o "$tmp/home" "$demo" 2>"$tmp/err"
 [ $? = 2 ] && [ "$(ls "$tmp/home")" = thesis.tex ] && grep -q "not a sarc index" "$tmp/err" && ok foreign_directory || fail foreign_directory "$(cat "$tmp/err")"
 
+# --- hostile input: a gzip bomb, NUL bytes, a directory loop, an unreadable file ---
+python3 - "$tmp/bomb.xml.gz" <<'PY'
+import gzip, sys
+with gzip.open(sys.argv[1], "wb", 9) as f:
+    f.write(b'<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation>'
+            b'<PMID>1</PMID><Article><ArticleTitle>')
+    chunk = b"a" * (1 << 20)
+    for _ in range(200):          # 200 MB of one text node, 200 KB compressed
+        f.write(chunk)
+    f.write(b'</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>')
+PY
+case $SARC_BUILD in
+*san*) limit="" ;;              # the sanitizers reserve terabytes of address space
+*) limit="ulimit -v 400000;" ;; # an unbounded allocation of the text would fail here
+esac
+sh -c "$limit "$IDX" -q -o "$tmp/bombidx" "$tmp/bomb.xml.gz"" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "bomb.xml.gz" "$tmp/err" && ok gzip_bomb || fail gzip_bomb "rc=$rc $(cat "$tmp/err")"
+printf '<?xml version="1.0"?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID>\0</MedlineCitation></PubmedArticle></PubmedArticleSet>
+' >"$tmp/nul.xml"
+"$IDX" -q -o "$tmp/nulidx" "$tmp/nul.xml" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "nul.xml" "$tmp/err" && ok nul_bytes || fail nul_bytes "rc=$rc $(cat "$tmp/err")"
+mkdir -p "$tmp/loop/a" && cp "$demo" "$tmp/loop/a/x.xml" && ln -s .. "$tmp/loop/a/back"
+"$IDX" -q -o "$tmp/loopidx" "$tmp/loop" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "directory loop" "$tmp/err" && [ ! -e "$tmp/loopidx/MANIFEST" ] && ok directory_loop || fail directory_loop "rc=$rc $(cat "$tmp/err")"
+cp "$demo" "$tmp/secret.xml" && chmod 000 "$tmp/secret.xml"
+if cat "$tmp/secret.xml" >/dev/null 2>&1; then
+	skip unreadable_file "running as root: permissions do not apply"
+else
+	"$IDX" -q -o "$tmp/unr" "$tmp/secret.xml" 2>"$tmp/err"
+	rc=$?
+	[ $rc = 2 ] && grep -q "secret.xml" "$tmp/err" && ok unreadable_file || fail unreadable_file "rc=$rc $(cat "$tmp/err")"
+fi
+chmod 644 "$tmp/secret.xml"
+
 # --- standard input and .gz ---
 gzip -c "$demo" >"$tmp/demo.xml.gz"
 "$IDX" -q -o "$tmp/gz" "$tmp/demo.xml.gz" && [ "$(docs_of "$tmp/gz")" = "$want" ] && ok gzip_input || fail gzip_input "gz"
