@@ -302,7 +302,7 @@ size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t 
 
 /* ---- dictionary (§4) ---- */
 
-static int key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {
 	size_t n = an < bn ? an : bn;
 	int c = n ? memcmp(a, b, n) : 0;
@@ -404,7 +404,7 @@ static int dict_find_block(const struct seg *s, const uint8_t *key, size_t n, ui
 		int rc = dict_first_key(s, mid, &t, e);
 		if (rc)
 			return rc;
-		if (key_cmp(t.key, t.keylen, key, n) <= 0)
+		if (seg_key_cmp(t.key, t.keylen, key, n) <= 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -449,7 +449,7 @@ int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *
 		struct seg_term prev = it->t;
 		if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
 			return rc;
-		if (key_cmp(it->t.key, it->t.keylen, from, fromlen) >= 0) {
+		if (seg_key_cmp(it->t.key, it->t.keylen, from, fromlen) >= 0) {
 			/* As in seg_lookup: the rest of the block must still be in
 			 * order, or a key damaged into a greater one would end a
 			 * prefix expansion early without a word. */
@@ -511,7 +511,7 @@ int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct se
 	for (uint32_t i = 0; i < SEG_DICT_BLOCK && b * SEG_DICT_BLOCK + i < s->nterms; i++) {
 		if ((rc = dict_entry(s, &c, t, i == 0, e)))
 			return rc;
-		int cmp = key_cmp(t->key, t->keylen, key, keylen);
+		int cmp = seg_key_cmp(t->key, t->keylen, key, keylen);
 		if (cmp == 0)
 			return 1;
 		if (cmp > 0) {
@@ -539,7 +539,7 @@ int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct se
 		t->keylen = 0;
 		if ((rc = dict_entry(s, &c, t, 1, e)))
 			return rc;
-		if (key_cmp(t->key, t->keylen, last, lastlen) <= 0)
+		if (seg_key_cmp(t->key, t->keylen, last, lastlen) <= 0)
 			return err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order", s->name);
 		if ((b + 1) * SEG_DICT_BLOCK + 1 < s->nterms && (rc = dict_entry(s, &c, t, 0, e)))
 			return rc;
@@ -861,6 +861,38 @@ bad:
 
 /* ---- stored records (§7) ---- */
 
+size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n)
+{
+	size_t k = fmt_get_varint(p, end, n);
+	if (k == 0 || *n > (size_t)(end - p) - k || (size_t)(end - p) - k - *n < 4)
+		return 0;
+	*rec = p + k;
+	if (fmt_get_u32le(p + k + *n) != fmt_crc32(0, p + k, *n))
+		return SIZE_MAX;
+	return k + *n + 4;
+}
+
+int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
+		     struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_STORED];
+	const uint8_t *ix = s->stored_index + (size_t)b * 16;
+	uint64_t off = fmt_get_u64le(ix);
+	uint32_t clen = fmt_get_u32le(ix + 8), len = fmt_get_u32le(ix + 12);
+	if (b >= s->nstoredblocks || off > m->body_len || clen > m->body_len - off ||
+	    len > (64u << 20))
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	uint8_t *r = realloc(*raw, len ? len : 1);
+	if (r == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	*raw = r;
+	uLongf dlen = len;
+	if (uncompress(r, &dlen, m->body + off, clen) != Z_OK || dlen != len)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	*rlen = len;
+	return 0;
+}
+
 int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen,
 		   struct err *e)
 {
@@ -893,21 +925,16 @@ int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *out
 	int damaged = 0;
 	for (;;) {
 		for (;;) {
-			/* varint length, record, u32 CRC of the record (§7) */
-			size_t k = fmt_get_varint(raw + parse, raw + have, &n);
-			if (k == 0 || n > rlen - parse - k || rlen - parse - k - n < 4)
-				break; /* the length is not all here, or cannot fit */
-			if (parse + k + n + 4 > have)
-				break;
-			if (i == doc) {
-				const uint8_t *r = raw + parse + k;
-				if (fmt_get_u32le(r + n) == fmt_crc32(0, r, n))
-					p = r;
-				else
-					damaged = 1;
+			const uint8_t *r;
+			size_t k = seg_stored_record(raw + parse, raw + have, &r, &n);
+			if (k == 0)
+				break; /* not all inflated yet */
+			if (k == SIZE_MAX || i == doc) {
+				damaged = k == SIZE_MAX;
+				p = damaged ? NULL : r;
 				break;
 			}
-			parse += k + n + 4;
+			parse += k;
 			i++;
 		}
 		if (p || damaged || have == rlen)
@@ -969,7 +996,7 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	if (pos == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	while ((rc = seg_dict_next(&it, e)) == 1) {
-		if (count > 0 && key_cmp(prev, prevlen, it.t.key, it.t.keylen) >= 0) {
+		if (count > 0 && seg_key_cmp(prev, prevlen, it.t.key, it.t.keylen) >= 0) {
 			rc = err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order at term %u", s->name,
 				     count);
 			break;
@@ -1000,12 +1027,30 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	if (count != s->nterms)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: %u terms found, %u declared", s->name, count,
 			       s->nterms);
-	for (uint32_t d = 0; d < s->ndocs; d += SEG_STORED_BLOCK) {
-		uint8_t *rec;
-		size_t n;
-		if ((rc = seg_stored_get(s, d, &rec, &n, e)))
-			return rc;
-		free(rec);
+	/* every stored record: each block inflates whole and frames exactly
+	 * its records, each with a matching CRC */
+	uint8_t *raw = NULL;
+	for (uint32_t b = 0; b < s->nstoredblocks && rc == 0; b++) {
+		size_t rlen;
+		if ((rc = seg_stored_block(s, b, &raw, &rlen, e)))
+			break;
+		const uint8_t *q = raw, *end = raw + rlen;
+		uint32_t nrec = 0;
+		while (q < end) {
+			const uint8_t *rec;
+			uint64_t n;
+			size_t k = seg_stored_record(q, end, &rec, &n);
+			if (k == 0 || k == SIZE_MAX)
+				break;
+			q += k;
+			nrec++;
+		}
+		uint32_t want = s->ndocs - b * SEG_STORED_BLOCK;
+		if (want > SEG_STORED_BLOCK)
+			want = SEG_STORED_BLOCK;
+		if (q != end || nrec != want)
+			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	}
-	return 0;
+	free(raw);
+	return rc;
 }

@@ -201,6 +201,19 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
  * returns the count (tf), or -1 (and sets c->corrupt) if corrupt. */
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
 
+/* Compares two keys (§4 order: bytewise, a prefix first). */
+int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+
+/* Inflates stored block b whole into *raw (realloc'd; the caller frees it)
+ * and sets *rlen.  ERR_CORRUPT names the block. */
+int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
+		     struct err *e);
+
+/* Frames the record at p in [p, end) (§7: length, bytes, CRC-32): sets
+ * *rec and *n and returns the bytes it spans; 0 if [p, end) does not hold
+ * all of it; SIZE_MAX if its CRC does not match. */
+size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n);
+
 /* Returns the stored record of doc (§7) in a malloc'd buffer (*out, *n). */
 int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *n,
 		   struct err *e);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "analyze.h"
 #include "fmt.h"
@@ -38,11 +37,7 @@ static int is_dead(struct seg *const *segs, const uint8_t *const *dead, size_t i
 
 static int key_cmp(const struct seg_term *a, const struct seg_term *b)
 {
-	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
-	int c = memcmp(a->key, b->key, n);
-	if (c)
-		return c;
-	return a->keylen < b->keylen ? -1 : a->keylen > b->keylen;
+	return seg_key_cmp(a->key, a->keylen, b->key, b->keylen);
 }
 
 /* Copies the live documents of segment i, decompressing each stored block
@@ -53,34 +48,19 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 	uint8_t *raw = NULL;
 	int rc = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && !rc; b++) {
-		const struct seg_map *m = &s->f[SEGF_STORED];
-		const uint8_t *ix = s->stored_index + (size_t)b * 16;
-		uint64_t off = fmt_get_u64le(ix);
-		uint32_t clen = fmt_get_u32le(ix + 8), rlen = fmt_get_u32le(ix + 12);
-		if (off > m->body_len || clen > m->body_len - off || rlen > (64u << 20)) {
-			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+		size_t rlen;
+		if ((rc = seg_stored_block(s, b, &raw, &rlen, e)))
 			break;
-		}
-		uint8_t *nr = realloc(raw, rlen ? rlen : 1);
-		if (nr == NULL) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			break;
-		}
-		raw = nr;
-		uLongf dlen = rlen;
-		if (uncompress(raw, &dlen, m->body + off, clen) != Z_OK || dlen != rlen) {
-			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-			break;
-		}
-		struct fmt_cur c = {raw, raw + rlen, 0};
+		const uint8_t *q = raw, *end = raw + rlen;
 		for (uint32_t d = b * SEG_STORED_BLOCK; d < s->ndocs && d < (b + 1) * SEG_STORED_BLOCK; d++) {
-			uint64_t n = fmt_cur_varint(&c);
-			const uint8_t *p = fmt_cur_bytes(&c, n);
-			uint32_t crc = fmt_cur_u32(&c);
-			if (p == NULL || c.bad || crc != fmt_crc32(0, p, n)) {
+			const uint8_t *p;
+			uint64_t n;
+			size_t k = seg_stored_record(q, end, &p, &n);
+			if (k == 0 || k == SIZE_MAX) {
 				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 				break;
 			}
+			q += k;
 			if (is_dead(segs, dead, i, d))
 				continue;
 			uint16_t lens[F_NFIELDS];

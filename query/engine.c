@@ -1211,10 +1211,6 @@ int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t
 	return rc;
 }
 
-int eng_visit(sarc_index *ix, sarc_query *q,
-	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
-	      char *err, size_t errcap);
-
 struct visit_ctx {
 	void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc);
 	void *ctx;
