@@ -1,5 +1,5 @@
 /*
- * gzin.h - a zlib-backed byte source for libxml2's xmlReaderForIO.
+ * gzin.h - a zlib-backed byte source for the PubMed reader (pubmed.c).
  *
  * gzopen()/gzdopen() read gzip members and plain files alike, so one
  * callback serves .xml and .xml.gz whatever the file name says.  zlib's

@@ -1,26 +1,35 @@
 /*
  * pubmed.c - streaming PubMed/MEDLINE XML reader (see pubmed.h).
  *
- * One xmlTextReader loop walks the document node by node; libxml2 frees
- * each subtree once the reader has moved past it, so memory depends on the
- * largest record, never on the file.  The loop keeps, per depth, a small
- * code for each open element (the names we care about are interned in the
- * reader's dictionary once, and element names from libxml2 are dictionary
- * strings, so naming an element is a pointer lookup, not a strcmp).  The
- * parent and grandparent codes decide what an element means: the PMID of
- * MedlineCitation is the record's, the PMID inside CommentsCorrections is
- * not.
+ * libxml2's push parser with our own SAX2 callbacks: no tree, no node
+ * objects, so parsing costs what libxml2's tokenizer costs and little
+ * more (xmlTextReader, which builds and frees a node per element and
+ * text, ran at half the speed).  pm_next() pushes 64 KiB chunks until a
+ * record or DeleteCitation completes; the callbacks queue finished events,
+ * and pm_next() hands them out one at a time.  Memory depends on the
+ * largest record, never on the file.
+ *
+ * Per depth the reader keeps a small code for each open element (the
+ * names we care about are interned in the parser's dictionary once, and
+ * libxml2 hands element names over as dictionary strings, so naming an
+ * element is a pointer lookup, not a strcmp).  The parent and grandparent
+ * codes decide what an element means: the PMID of MedlineCitation is the
+ * record's, the PMID inside CommentsCorrections is not.
  *
  * Text of the element being collected goes into one growable buffer owned
  * by the reader, with whitespace normalized as it is appended; finished
- * fields are copied into the reader's arena, which is reset per record.
- * So a record costs a few arena bumps, not a malloc per node.
+ * fields are copied into an arena.  Two arenas take turns: events finished
+ * during one round of pushing live in one, and it is reset only when the
+ * caller has taken all of them and comes back for more (a record still
+ * open at the end of a round began in that round, so it lives in the
+ * arena that is kept).  So a record costs a few arena bumps, not a malloc
+ * per node.
  *
- * Safety: XML_PARSE_NONET, no NOENT, no DTDLOAD/DTDATTR/DTDVALID, no
- * HUGE.  libxml2 then neither fetches nor expands external entities; an
- * internal subset that declares entities is refused outright, and any
- * entity reference node that still reaches us is an error, so neither an
- * XXE file nor an expansion bomb can reach a field.
+ * Safety: no XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE, and no
+ * SAX callbacks that would build a DTD, resolve an entity or load an
+ * external subset; an entity declaration stops the parse at once, and a
+ * reference to any entity but the five predefined ones is an error, so
+ * neither an XXE file nor an expansion bomb can reach a field.
  */
 #include "pubmed.h"
 
@@ -32,15 +41,16 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
 
 #include "gzin.h"
 
-/* Parser options: see the file comment.  BIG_LINES keeps line numbers
- * right past line 65535 for text nodes and for libxml2's own errors. */
-#define PM_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+/* Parser options: see the file comment. */
+#define PM_XML_OPTIONS XML_PARSE_NONET
+
+/* Bytes pushed to the parser at a time: large enough that the per-push
+ * overhead vanishes, small enough that a round queues few events. */
+#define PM_CHUNK (64 * 1024)
 
 /* Element codes; the order of el_names must match. */
 enum el {
@@ -222,11 +232,22 @@ struct mesh_tmp {
 struct pm_reader {
 	char *name;           /* path for messages, "<stdin>" for "-" */
 	gzin *in;
-	xmlTextReaderPtr xr;
-	struct arena arena;   /* strings and arrays of the current event */
+	xmlParserCtxtPtr ctxt;
+	char *chunk;          /* PM_CHUNK bytes of input being pushed */
+	struct arena arenas[2]; /* strings and arrays of events, see the top */
+	int batch;            /* arena of the events of this round */
+	struct arena *cur;    /* arena of the event being read */
 	struct err perr;      /* first error seen (ours or libxml2's) */
 	uint64_t skipped;
-	int dead, done;
+	int dead, done, eof;
+
+	/* finished events not yet handed out: q[qhead .. qn) */
+	struct pm_event *q;
+	size_t qhead, qn, qcap;
+
+	int depth;            /* open elements */
+	const xmlChar **attrs; /* SAX2 attributes of the element starting */
+	int nattrs;
 
 	const xmlChar *slot_key[NSLOT];
 	uint8_t slot_val[NSLOT];
@@ -235,11 +256,9 @@ struct pm_reader {
 	int saw_root;
 
 	/* current event */
-	int in_rec, in_del, ready;
+	int in_rec, in_del;
 	size_t rec_bytes;     /* strings and entries charged to the record */
 	uint64_t rec_line;
-	struct pm_record rec;
-	struct pm_event ev;
 	uint32_t pmid, version;
 	int have_pmid;
 	uint16_t years[Y_N];
@@ -269,35 +288,11 @@ static inline int is_ws(unsigned char c)
 	return c <= ' ' && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
 }
 
-/* The line a message about the current node should carry.  libxml2
- * stores node lines in 16 bits, 65535 meaning "at least"; with
- * XML_PARSE_BIG_LINES a text node keeps its full line in psvi: the line
- * where the parser was when it made the node, the end of its first piece
- * of text.  So an element past line 65535 whose first child is text (the
- * indentation of pretty-printed XML) starts that child's line minus the
- * child's newlines; otherwise the parser's position, at most a chunk (a
- * few lines) ahead, stands in. */
-static long node_line(pm_reader *r, xmlNodePtr n)
+/* The parser's line: in a start-tag callback, the line of the tag's '>'. */
+static long cur_line(const pm_reader *r)
 {
-	if (n != NULL && n->line > 0 && n->line < 65535)
-		return n->line;
-	if (n != NULL && n->type == XML_TEXT_NODE && n->psvi != NULL)
-		return (long)(ptrdiff_t)n->psvi;
-	xmlNodePtr t = n && n->type == XML_ELEMENT_NODE ? n->children : NULL;
-	if (t != NULL && t->type == XML_TEXT_NODE && t->psvi != NULL && t->content != NULL) {
-		long l = (long)(ptrdiff_t)t->psvi;
-		for (const xmlChar *p = t->content; *p; p++)
-			l -= *p == '\n';
-		if (l > 0)
-			return l;
-	}
-	long l = xmlTextReaderGetParserLineNumber(r->xr);
+	long l = r->ctxt != NULL && r->ctxt->input != NULL ? r->ctxt->input->line : 1;
 	return l > 0 ? l : 1;
-}
-
-static long cur_line(pm_reader *r)
-{
-	return node_line(r, xmlTextReaderCurrentNode(r->xr));
 }
 
 /* Fills r->perr (first report wins) with "name:line: reason". */
@@ -317,6 +312,9 @@ static int fail(pm_reader *r, int code, const char *fmt, ...)
 		va_end(ap);
 		err_set(&r->perr, code, "%s:%ld: %s", r->name, cur_line(r), reason);
 	}
+	/* No further callbacks: the first error is the one reported. */
+	if (r->ctxt != NULL)
+		xmlStopParser(r->ctxt);
 	return -1;
 }
 
@@ -483,7 +481,7 @@ static const char *keep(pm_reader *r, const char *s, size_t n)
 {
 	if (charge(r, n + 1) != 0)
 		return NULL;
-	char *d = arena_strndup(&r->arena, s, n);
+	char *d = arena_strndup(r->cur, s, n);
 	if (d == NULL)
 		fail(r, ERR_NOMEM, "out of memory");
 	return d;
@@ -494,7 +492,7 @@ static void *keep_vec(pm_reader *r, const struct vec *v, size_t size, int *rc)
 {
 	if (v->n == 0)
 		return NULL;
-	void *p = arena_alloc(&r->arena, v->n * size);
+	void *p = arena_alloc(r->cur, v->n * size);
 	if (p == NULL) {
 		*rc = fail(r, ERR_NOMEM, "out of memory");
 		return NULL;
@@ -552,7 +550,7 @@ static size_t slot_of(const xmlChar *p)
 static int intern_names(pm_reader *r)
 {
 	for (int c = 1; c < E_COUNT; c++) {
-		const xmlChar *p = xmlTextReaderConstString(r->xr, BAD_CAST el_names[c]);
+		const xmlChar *p = xmlDictLookup(r->ctxt->dict, BAD_CAST el_names[c], -1);
 		if (p == NULL)
 			return err_set(&r->perr, ERR_NOMEM, "%s: out of memory", r->name);
 		size_t h = slot_of(p);
@@ -564,9 +562,8 @@ static int intern_names(pm_reader *r)
 	return 0;
 }
 
-/* Element names from libxml2 are strings of the reader's dictionary (the
- * parser interns names unless XML_PARSE_NODICT, which we never set), so
- * an unknown pointer is an unknown name. */
+/* Element names from libxml2's SAX2 parser are strings of the parser's
+ * dictionary, so an unknown pointer is an unknown name. */
 static enum el lookup(const pm_reader *r, const xmlChar *name)
 {
 	size_t h = slot_of(name);
@@ -578,44 +575,35 @@ static enum el lookup(const pm_reader *r, const xmlChar *name)
 	return E_OTHER;
 }
 
-/* The value of attribute `name` of the current element, or NULL if
- * absent.  Reads the tree directly: xmlTextReaderGetAttribute mallocs, and
- * xmlTextReaderConstValue would expand entity references in the value.
- * An entity reference there is refused like one in content. */
-static const char *attr(pm_reader *r, const char *name, int *rc)
+/* The value of attribute `name` of the element starting, or NULL if
+ * absent; *n is its length (SAX2 values are not NUL-terminated).  libxml2
+ * has decoded character references and the predefined entities; any
+ * other entity reference was reported as an error already. */
+static const char *attr(const pm_reader *r, const char *name, size_t *n)
 {
-	xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
-	if (n == NULL || n->type != XML_ELEMENT_NODE)
-		return NULL;
-	for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+	for (int i = 0; i < r->nattrs; i++) {
+		const xmlChar *const *a = r->attrs + 5 * i; /* local, prefix, URI, value, end */
+		if (a[1] != NULL || strcmp((const char *)a[0], name) != 0)
 			continue;
-		xmlNodePtr t = a->children;
-		if (t == NULL)
-			return "";
-		for (xmlNodePtr k = t; k != NULL; k = k->next)
-			if (k->type != XML_TEXT_NODE) {
-				*rc = fail(r, ERR_PARSE,
-					   "entity references are not allowed (in attribute %s)",
-					   name);
-				return NULL;
-			}
-		/* libxml2 merges adjacent text, so one node is the norm. */
-		return t->content ? (const char *)t->content : "";
+		*n = (size_t)(a[4] - a[3]);
+		return (const char *)a[3];
 	}
+	*n = 0;
 	return NULL;
 }
 
-static int attr_is(const char *v, const char *want)
+static int attr_is(const pm_reader *r, const char *name, const char *want)
 {
-	return v != NULL && strcmp(v, want) == 0;
+	size_t n;
+	const char *v = attr(r, name, &n);
+	return v != NULL && n == strlen(want) && memcmp(v, want, n) == 0;
 }
 
 /* ---- events -------------------------------------------------------- */
 
 static void begin_event(pm_reader *r)
 {
-	arena_reset(&r->arena);
+	r->cur = &r->arenas[r->batch];
 	r->rec_bytes = 0;
 	r->pmid = 0;
 	r->version = 1;
@@ -637,16 +625,19 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-/* Builds r->rec from the collected parts; returns 1 if the record is
- * usable, 0 if skipped for lack of a PMID, -1 on error. */
-static int finish_record(pm_reader *r)
+/* Builds the record from the collected parts into *out; returns 1 if the
+ * record is usable, 0 if skipped for lack of a PMID, -1 on error. */
+static int finish_record(pm_reader *r, struct pm_record **out)
 {
 	int rc = 0;
 	if (!r->have_pmid) {
 		r->skipped++;
 		return 0;
 	}
-	struct pm_record *rec = &r->rec;
+	struct pm_record *rec = arena_alloc(r->cur, sizeof *rec);
+	if (rec == NULL)
+		return fail(r, ERR_NOMEM, "out of memory");
+	*out = rec;
 	memset(rec, 0, sizeof *rec);
 	rec->kind = r->stack[1] == E_PubmedBookArticle ? PM_BOOK : PM_ARTICLE;
 	rec->pmid = r->pmid;
@@ -692,7 +683,7 @@ static int finish_record(pm_reader *r)
 	rec->nrefs = r->refs.n;
 	const char **quals = keep_vec(r, &r->quals, sizeof(char *), &rc);
 	if (r->meshes.n) {
-		struct pm_mesh *m = arena_alloc(&r->arena, r->meshes.n * sizeof *m);
+		struct pm_mesh *m = arena_alloc(r->cur, r->meshes.n * sizeof *m);
 		if (m == NULL)
 			return fail(r, ERR_NOMEM, "out of memory");
 		const struct mesh_tmp *mt = r->meshes.p;
@@ -726,6 +717,7 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 {
 	int rc = 0;
 	const char *v;
+	size_t n;
 	if (r->in_del) {
 		if (c == E_PMID && p == E_DeleteCitation)
 			collect(r, d, F_DELPMID);
@@ -735,8 +727,8 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 	case E_PMID:
 		if ((p == E_MedlineCitation || p == E_BookDocument) && !r->have_pmid) {
 			collect(r, d, F_PMID);
-			v = attr(r, "Version", &rc);
-			r->pend_version = v ? parse_id(v, strlen(v)) : 0;
+			v = attr(r, "Version", &n);
+			r->pend_version = v ? parse_id(v, n) : 0;
 		}
 		break;
 	case E_ArticleTitle:
@@ -755,8 +747,8 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 		if (p == E_Abstract || p == E_OtherAbstract) {
 			collect(r, d, p == E_Abstract ? F_ABS : F_OABS);
 			buf_clear(&r->label);
-			v = attr(r, "Label", &rc);
-			if (v && buf_text(r, &r->label, v, strlen(v)) != 0)
+			v = attr(r, "Label", &n);
+			if (v && buf_text(r, &r->label, v, n) != 0)
 				return -1;
 		}
 		break;
@@ -812,10 +804,10 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 	case E_QualifierName:
 		if (p == E_MeshHeading && r->in_mesh == d - 1) {
 			collect(r, d, c == E_DescriptorName ? F_DESC : F_QUAL);
-			r->pend_major = attr_is(attr(r, "MajorTopicYN", &rc), "Y");
+			r->pend_major = attr_is(r, "MajorTopicYN", "Y");
 			if (c == E_DescriptorName) {
-				v = attr(r, "UI", &rc);
-				r->pend_ui = v ? keep(r, v, strlen(v)) : "";
+				v = attr(r, "UI", &n);
+				r->pend_ui = v ? keep(r, v, n) : "";
 				if (r->pend_ui == NULL)
 					return -1;
 			}
@@ -835,21 +827,19 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 		break;
 	case E_ELocationID:
 		if ((p == E_Article || p == E_BookDocument) &&
-		    attr_is(attr(r, "EIdType", &rc), "doi") &&
-		    !attr_is(attr(r, "ValidYN", &rc), "N"))
+		    attr_is(r, "EIdType", "doi") && !attr_is(r, "ValidYN", "N"))
 			collect(r, d, F_ELOC_DOI);
 		break;
 	case E_ArticleId:
 		if (p != E_ArticleIdList)
 			break;
-		v = attr(r, "IdType", &rc);
 		if (g == E_Reference) {
-			if (attr_is(v, "pubmed"))
+			if (attr_is(r, "IdType", "pubmed"))
 				collect(r, d, F_REF);
 		} else if (g == E_PubmedData || g == E_PubmedBookData || g == E_BookDocument) {
-			if (attr_is(v, "doi"))
+			if (attr_is(r, "IdType", "doi"))
 				collect(r, d, F_DOI);
-			else if (attr_is(v, "pmc"))
+			else if (attr_is(r, "IdType", "pmc"))
 				collect(r, d, F_PMC);
 		}
 		break;
@@ -960,6 +950,20 @@ static int end_field(pm_reader *r)
 	return 0;
 }
 
+static int enqueue(pm_reader *r, const struct pm_event *ev)
+{
+	if (r->qn == r->qcap) {
+		size_t cap = r->qcap ? r->qcap * 2 : 64;
+		struct pm_event *q = realloc(r->q, cap * sizeof *q);
+		if (q == NULL)
+			return fail(r, ERR_NOMEM, "out of memory");
+		r->q = q;
+		r->qcap = cap;
+	}
+	r->q[r->qn++] = *ev;
+	return 0;
+}
+
 static int is_block(enum el c)
 {
 	return c == E_DispFormula || c == E_p || c == E_br || c == E_AbstractText;
@@ -1002,41 +1006,32 @@ static int on_end(pm_reader *r, int d)
 	}
 	if (d == 1 && r->in_rec) {
 		r->in_rec = 0;
-		int got = finish_record(r);
-		if (got < 0)
-			return -1;
-		if (got) {
-			r->ev.kind = PM_EV_RECORD;
-			r->ev.rec = &r->rec;
-			r->ev.del = NULL;
-			r->ev.ndel = 0;
-			r->ready = 1;
-		}
-		return 0;
+		struct pm_record *rec = NULL;
+		int got = finish_record(r, &rec);
+		if (got <= 0)
+			return got;
+		struct pm_event ev = {PM_EV_RECORD, rec, NULL, 0};
+		return enqueue(r, &ev);
 	}
 	if (d == 1 && r->in_del) {
 		r->in_del = 0;
 		if (r->dels.n == 0)
 			return 0;
 		int rc = 0;
-		r->ev.kind = PM_EV_DELETE;
-		r->ev.rec = NULL;
-		r->ev.del = keep_vec(r, &r->dels, sizeof(uint32_t), &rc);
-		r->ev.ndel = r->dels.n;
-		if (rc != 0)
-			return -1;
-		r->ready = 1;
+		struct pm_event ev = {PM_EV_DELETE, NULL, NULL, r->dels.n};
+		ev.del = keep_vec(r, &r->dels, sizeof(uint32_t), &rc);
+		return rc != 0 ? -1 : enqueue(r, &ev);
 	}
 	return 0;
 }
 
-/* n is the element node: its name is the local name, a dictionary
- * string (what xmlTextReaderConstLocalName returns, minus a call). */
-static int on_start(pm_reader *r, xmlNodePtr n, int d)
+/* name is the element's local name, a dictionary string; prefix is its
+ * namespace prefix or NULL. */
+static int on_start(pm_reader *r, const xmlChar *name, const xmlChar *prefix, int d)
 {
 	if (d >= PM_MAX_DEPTH)
 		return fail(r, ERR_LIMIT, "element nesting depth over %d", PM_MAX_DEPTH);
-	enum el c = lookup(r, n->name);
+	enum el c = prefix == NULL ? lookup(r, name) : E_OTHER;
 	r->stack[d] = (uint8_t)c;
 
 	if (r->coll >= 0) {
@@ -1048,8 +1043,9 @@ static int on_start(pm_reader *r, xmlNodePtr n, int d)
 	if (d == 0) {
 		if (c != E_PubmedArticleSet && c != E_MedlineCitationSet &&
 		    c != E_PubmedBookArticleSet)
-			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s>",
-				    (const char *)xmlTextReaderConstName(r->xr));
+			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s%s%s>",
+				    prefix ? (const char *)prefix : "", prefix ? ":" : "",
+				    (const char *)name);
 		r->root = c;
 		r->saw_root = 1;
 		return 0;
@@ -1100,7 +1096,17 @@ static void on_xml_error(void *arg, xmlErrorPtr xe)
 #endif
 {
 	pm_reader *r = arg;
-	if (xe == NULL || r->perr.code != 0 || xe->level == XML_ERR_WARNING)
+	if (xe == NULL || r->perr.code != 0)
+		return;
+	/* Under a DOCTYPE with an external subset (PubMed's), libxml2 only
+	 * warns about an undeclared entity and drops it: for us any entity
+	 * beyond the predefined five is an error, in content or attribute. */
+	if (xe->code == XML_WAR_UNDECLARED_ENTITY || xe->code == XML_ERR_UNDECLARED_ENTITY) {
+		err_set(&r->perr, ERR_PARSE, "%s:%d: entity references are not allowed (&%s;)",
+			r->name, xe->line > 0 ? xe->line : 1, xe->str1 ? xe->str1 : "");
+		return;
+	}
+	if (xe->level == XML_ERR_WARNING)
 		return;
 	/* PubMed's DTD declares xmlns:mml as a #FIXED default; without
 	 * loading the DTD an undeclared mml: prefix is a namespace error in
@@ -1110,7 +1116,7 @@ static void on_xml_error(void *arg, xmlErrorPtr xe)
 	char msg[600];
 	tidy(msg, sizeof msg, xe->message);
 	int code = ERR_PARSE;
-	/* libxml2's own limits (depth 256, 10 MB text nodes, entity
+	/* libxml2's own limits (depth 256, name lengths, entity
 	 * amplification) are limits for us too. */
 	if (strstr(msg, "xcessive depth") || strstr(msg, "huge") || strstr(msg, "Huge") ||
 	    strstr(msg, "amplification") || xe->code == XML_ERR_ENTITY_LOOP)
@@ -1150,8 +1156,7 @@ static void on_generic(void *arg, const char *fmt, ...)
 	tidy(msg, sizeof msg, raw);
 	if (msg[0] == '\0')
 		return;
-	long line = r->xr ? xmlTextReaderGetParserLineNumber(r->xr) : 1;
-	err_set(&r->perr, ERR_PARSE, "%s:%ld: %s", r->name, line > 0 ? line : 1, msg);
+	err_set(&r->perr, ERR_PARSE, "%s:%ld: %s", r->name, cur_line(r), msg);
 }
 
 struct saved_handler {
@@ -1169,6 +1174,65 @@ static struct saved_handler catch_generic(pm_reader *r)
 static void release_generic(struct saved_handler s)
 {
 	xmlSetGenericErrorFunc(s.ctx, s.fn);
+}
+
+/* ---- SAX2 callbacks ------------------------------------------------- */
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		      const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+		      int ndefaulted, const xmlChar **attrs)
+{
+	(void)uri;
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	pm_reader *r = ctx;
+	if (r->perr.code)
+		return;
+	r->attrs = attrs;
+	r->nattrs = nattrs;
+	on_start(r, localname, prefix, r->depth++);
+	r->nattrs = 0;
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		    const xmlChar *uri)
+{
+	(void)localname;
+	(void)prefix;
+	(void)uri;
+	pm_reader *r = ctx;
+	int d = --r->depth;
+	if (r->perr.code == 0 && d >= 0 && d < PM_MAX_DEPTH)
+		on_end(r, d);
+}
+
+/* Text, CDATA and whitespace alike; libxml2 may split one text into
+ * several calls, which buf_text() joins seamlessly. */
+static void sax_text(void *ctx, const xmlChar *s, int n)
+{
+	pm_reader *r = ctx;
+	if (r->coll >= 0 && r->perr.code == 0 && n > 0)
+		buf_text(r, &r->fb, (const char *)s, (size_t)n);
+}
+
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+	fail(ctx, ERR_PARSE, "entity references are not allowed (&%s;)", (const char *)name);
+}
+
+/* The efetch DOCTYPE names an external DTD, which is never loaded; an
+ * internal subset declaring entities can only be an attack or a mistake. */
+static void sax_entity_decl(void *ctx, const xmlChar *name, int type,
+			    const xmlChar *public_id, const xmlChar *system_id,
+			    xmlChar *content)
+{
+	(void)name;
+	(void)type;
+	(void)public_id;
+	(void)system_id;
+	(void)content;
+	fail(ctx, ERR_PARSE, "entity declarations are not allowed");
 }
 
 /* ---- public API ----------------------------------------------------- */
@@ -1192,29 +1256,43 @@ pm_reader *pm_open(const char *path, struct err *e)
 		err_set(e, ERR_NOMEM, "%s: out of memory", path);
 		return NULL;
 	}
-	arena_init(&r->arena);
+	arena_init(&r->arenas[0]);
+	arena_init(&r->arenas[1]);
+	r->cur = &r->arenas[0];
 	r->coll = -1;
 	r->name = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
-	if (r->name == NULL) {
+	r->chunk = malloc(PM_CHUNK);
+	if (r->name == NULL || r->chunk == NULL) {
 		err_set(e, ERR_NOMEM, "%s: out of memory", path);
 		goto fail;
 	}
 	r->in = gzin_open(path, e);
 	if (r->in == NULL)
 		goto fail;
+
+	/* Only the callbacks below: everything else (DTD building, entity
+	 * lookup, external subsets, comments) stays NULL, hence off. */
+	xmlSAXHandler sax;
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_text;
+	sax.ignorableWhitespace = sax_text;
+	sax.cdataBlock = sax_text;
+	sax.reference = sax_reference;
+	sax.entityDecl = sax_entity_decl;
+	sax.serror = on_xml_error;
+
 	struct saved_handler s = catch_generic(r);
-	r->xr = xmlReaderForIO(gzin_read, NULL, r->in, NULL, NULL, PM_XML_OPTIONS);
+	r->ctxt = xmlCreatePushParserCtxt(&sax, r, NULL, 0, r->name);
+	if (r->ctxt != NULL)
+		xmlCtxtUseOptions(r->ctxt, PM_XML_OPTIONS);
 	release_generic(s);
-	if (r->xr == NULL) {
-		if (gzin_error(r->in))
-			err_set(e, ERR_IO, "%s:1: %s", r->name, gzin_error(r->in));
-		else if (r->perr.code)
-			err_set(e, r->perr.code, "%s", r->perr.msg);
-		else
-			err_set(e, ERR_NOMEM, "%s: cannot create an XML reader", r->name);
+	if (r->ctxt == NULL) {
+		err_set(e, ERR_NOMEM, "%s: cannot create an XML parser", r->name);
 		goto fail;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r->xr, on_xml_error, r);
 	if (intern_names(r) != 0) {
 		err_set(e, r->perr.code, "%s", r->perr.msg);
 		goto fail;
@@ -1232,104 +1310,65 @@ static int report(pm_reader *r, struct err *e)
 {
 	r->dead = 1;
 	const char *gz = gzin_error(r->in);
-	int line = xmlTextReaderGetParserLineNumber(r->xr);
-	if (line <= 0)
-		line = 1;
+	long line = cur_line(r);
 	if (gz)
-		return err_set(e, ERR_IO, "%s:%d: %s", r->name, line, gz);
+		return err_set(e, ERR_IO, "%s:%ld: %s", r->name, line, gz);
 	if (gzin_bytes(r->in) == 0)
 		return err_set(e, ERR_PARSE, "%s:1: empty file", r->name);
 	if (r->perr.code)
 		return err_set(e, r->perr.code, "%s", r->perr.msg);
-	return err_set(e, ERR_PARSE, "%s:%d: malformed XML", r->name, line);
+	return err_set(e, ERR_PARSE, "%s:%ld: malformed XML", r->name, line);
+}
+
+/* Pushes the next chunk of input (or the end of it) to the parser. */
+static void push(pm_reader *r)
+{
+	int n = gzin_read(r->in, r->chunk, PM_CHUNK);
+	if (n < 0 || gzin_error(r->in)) {
+		r->eof = 1;
+		if (r->perr.code == 0)
+			r->perr.code = ERR_IO; /* report() takes the gzip message */
+		return;
+	}
+	if (n == 0) {
+		r->eof = 1;
+		xmlParseChunk(r->ctxt, NULL, 0, 1);
+		if (r->perr.code == 0 && r->ctxt->wellFormed == 0)
+			fail(r, ERR_PARSE, "malformed XML");
+		if (r->perr.code == 0 && gzin_bytes(r->in) > 0 && !r->saw_root)
+			fail(r, ERR_PARSE, "no root element");
+		return;
+	}
+	if (xmlParseChunk(r->ctxt, r->chunk, n, 0) != 0 && r->perr.code == 0)
+		fail(r, ERR_PARSE, "malformed XML");
 }
 
 int pm_next(pm_reader *r, struct pm_event *ev, struct err *e)
 {
 	if (r->dead)
 		return err_set(e, ERR_USAGE, "%s: read after an error", r->name);
-	if (r->done)
-		return 0;
-	struct saved_handler s = catch_generic(r);
-	int rc = 0;
-	r->ready = 0;
-	for (;;) {
-		/* The parser runs up to one 512-byte chunk ahead of the node
-		 * we are given, and libxml2's reader gives up the nodes it holds
-		 * once a push fails, so records that end shortly before an error
-		 * in the XML may not come out: stop at the first error. */
-		int ret = xmlTextReaderRead(r->xr);
-		if (ret < 0 || r->perr.code) {
-			rc = report(r, e);
-			break;
-		}
-		if (ret == 0) {
-			if (r->perr.code || gzin_error(r->in) || gzin_bytes(r->in) == 0) {
-				rc = report(r, e);
-			} else if (!r->saw_root) {
-				fail(r, ERR_PARSE, "no root element");
-				rc = report(r, e);
-			} else {
-				r->done = 1;
-			}
-			break;
-		}
-		/* Dispatch on the tree node's own type: xmlTextReaderNodeType()
-		 * classifies every text node as (significant) whitespace or not
-		 * by walking up for xml:space, a measurable cost per node that
-		 * buf_text() makes unnecessary. */
-		xmlNodePtr n = xmlTextReaderCurrentNode(r->xr);
-		int d;
-		switch (n ? n->type : XML_DOCUMENT_NODE) {
-		case XML_ELEMENT_NODE:
-			d = xmlTextReaderDepth(r->xr);
-			if (xmlTextReaderNodeType(r->xr) == XML_READER_TYPE_END_ELEMENT) {
-				if (d >= 0 && d < PM_MAX_DEPTH)
-					on_end(r, d);
-				break;
-			}
-			if (on_start(r, n, d) != 0)
-				break;
-			if (xmlTextReaderIsEmptyElement(r->xr) == 1)
-				on_end(r, d);
-			break;
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE: {
-			const char *v = (const char *)n->content;
-			size_t len = v ? strlen(v) : 0;
-			if (len > PM_MAX_TEXT_BYTES)
-				fail(r, ERR_LIMIT, "text node longer than %zu MiB",
-				     PM_MAX_TEXT_BYTES >> 20);
-			else if (r->coll >= 0)
-				buf_text(r, &r->fb, v, len);
-			break;
-		}
-		case XML_ENTITY_REF_NODE:
-			fail(r, ERR_PARSE, "entity references are not allowed (&%s;)",
-			     (const char *)n->name);
-			break;
-		case XML_DTD_NODE:
-			/* The efetch DOCTYPE names an external DTD, which is never
-			 * loaded; an internal subset declaring entities can only be
-			 * an attack or a mistake. */
-			if (((xmlDtdPtr)n)->entities || ((xmlDtdPtr)n)->pentities)
-				fail(r, ERR_PARSE, "entity declarations are not allowed");
-			break;
-		default:
-			break;
-		}
-		if (r->perr.code) {
-			rc = report(r, e);
-			break;
-		}
-		if (r->ready) {
-			*ev = r->ev;
-			rc = 1;
-			break;
-		}
+	if (r->qhead == r->qn) {
+		/* The caller is done with every event handed out: the arena of
+		 * the round before last is free (see the top of the file). */
+		r->qhead = r->qn = 0;
+		r->batch ^= 1;
+		arena_reset(&r->arenas[r->batch]);
+		if (!r->in_rec && !r->in_del)
+			r->cur = &r->arenas[r->batch];
+		struct saved_handler s = catch_generic(r);
+		while (r->qn == 0 && !r->eof && r->perr.code == 0)
+			push(r);
+		release_generic(s);
 	}
-	release_generic(s);
-	return rc;
+	/* Events finished before an error still come out, in order. */
+	if (r->qhead < r->qn) {
+		*ev = r->q[r->qhead++];
+		return 1;
+	}
+	if (r->perr.code || gzin_error(r->in) || gzin_bytes(r->in) == 0)
+		return report(r, e);
+	r->done = 1;
+	return 0;
 }
 
 uint64_t pm_skipped(const pm_reader *r)
@@ -1346,10 +1385,19 @@ int pm_close(pm_reader *r, struct err *e)
 {
 	if (r == NULL)
 		return 0;
-	if (r->xr)
-		xmlFreeTextReader(r->xr);
+	if (r->ctxt) {
+		/* libxml2 keeps declared entities in a document of its own
+		 * "for expat compatibility in SAX mode", even with our own
+		 * entityDecl; the context does not free it. */
+		if (r->ctxt->myDoc)
+			xmlFreeDoc(r->ctxt->myDoc);
+		xmlFreeParserCtxt(r->ctxt);
+	}
 	int rc = gzin_close(r->in, r->name ? r->name : "input", e);
-	arena_free(&r->arena);
+	arena_free(&r->arenas[0]);
+	arena_free(&r->arenas[1]);
+	free(r->chunk);
+	free(r->q);
 	free(r->fb.p);
 	free(r->label.p);
 	free(r->abs.p);

@@ -3,8 +3,8 @@
  * DeleteCitation) at a time, in constant memory whatever the file size.
  *
  * Reads .xml, .xml.gz (zlib, detected by content) and standard input ("-")
- * through libxml2's xmlTextReader with network access, DTD loading and
- * entity substitution off.  Understands PubmedArticleSet (PubmedArticle,
+ * through libxml2's push parser with SAX2 callbacks (no tree), with
+ * network access, DTD loading and entity substitution off.  Understands PubmedArticleSet (PubmedArticle,
  * PubmedBookArticle, DeleteCitation), PubmedBookArticleSet and
  * MedlineCitationSet (MedlineCitation and DeleteCitation under the root);
  * any other root element is an error.
@@ -17,11 +17,9 @@
  * parser; a reference to any entity other than the five predefined ones,
  * and any <!ENTITY> declaration in the DOCTYPE, is an error.
  *
- * Messages name the input as given, "<stdin>" for "-".  Line numbers are
- * exact for libxml2's own errors.  libxml2 keeps element lines in 16 bits;
- * past line 65535 this reader recovers them from the indentation text that
- * follows a start tag (exact for pretty-printed files such as PubMed's),
- * and failing that uses the parser's position, a few lines ahead at most.
+ * Messages name the input as given, "<stdin>" for "-", and the line where
+ * the parser was: for a problem with an element, the line of its start
+ * tag's '>'; for libxml2's own errors, the line of the error.
  */
 #ifndef PUBMED_H
 #define PUBMED_H
@@ -135,14 +133,13 @@ pm_reader *pm_open(const char *path, struct err *e);
  *   ERR_PARSE  malformed XML, "not PubMed XML: root element <x>", "invalid
  *              UTF-8", "empty file", "entity references are not allowed",
  *              "entity declarations are not allowed"
- *   ERR_LIMIT  a text node or field over PM_MAX_TEXT_BYTES, nesting deeper
- *              than PM_MAX_DEPTH, a record over PM_MAX_RECORD_BYTES, or one
- *              of libxml2's own limits (10 MB text nodes, entity loops)
+ *   ERR_LIMIT  a text field over PM_MAX_TEXT_BYTES, nesting deeper than
+ *              PM_MAX_DEPTH, a record over PM_MAX_RECORD_BYTES, or one of
+ *              libxml2's own limits (name lengths, attribute values)
  *   ERR_IO     "truncated gzip input", "corrupt gzip input", read errors
  *   ERR_NOMEM
- * Events come in document order up to the error; libxml2 parses up to 512
- * bytes ahead of the reader, so a record ending just before the error
- * (malformed XML, the cut of a truncated .gz) may be lost with it.
+ * Events come in document order; every record that ended before an error
+ * comes out before the error is returned.
  * A DeleteCitation with no numeric PMID yields no event.  A record missing
  * its PMID is skipped and counted in pm_skipped().  After an error the
  * reader can only be closed (further calls return ERR_USAGE). */

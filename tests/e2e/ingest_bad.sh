@@ -6,7 +6,7 @@
 #
 # Inputs: the hand-written fixtures in tests/data/xml/bad/, plus inputs
 # generated here because they are binary or large (truncated and corrupt
-# .gz, text nodes over the 8 MiB limit, nesting 300 deep).
+# .gz, text fields over the 8 MiB limit, nesting 300 deep).
 . "$(dirname "$0")/lib.sh"
 
 command -v need_bin >/dev/null 2>&1 || need_bin() {
@@ -96,7 +96,7 @@ check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
 : | gzip -c >"$tmp/empty.xml.gz"
 check empty_gz "$tmp/empty.xml.gz" 'empty file'
 
-# One text node of 9 MiB (over our 8 MiB limit, under libxml2's 10 MB).
+# One text field of 9 MiB (over our 8 MiB limit).
 awk 'BEGIN {
 	print "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>"
 	s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
