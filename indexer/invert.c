@@ -391,6 +391,13 @@ static int post_doc(inv *v, uint32_t doc)
 {
 	v->scratch.len = 0;
 	for (size_t u = 0; u < v->nuniq; u++) {
+		/* The term's last slice is cold (terms are visited in text
+		 * order, their slices lie all over the batch): ask for it early. */
+		if (u + 8 < v->nuniq) {
+			const struct slice *ahead = v->terms[v->uniq[u + 8]].last;
+			if (ahead != NULL)
+				__builtin_prefetch(ahead);
+		}
 		uint32_t id = v->uniq[u];
 		struct term *t = &v->terms[id];
 		uint8_t *p = fmt_buf_reserve(&v->scratch, 20 + (size_t)t->ntf * 5), *start = p;
