@@ -6,7 +6,8 @@
 #                 DeleteCitation PMIDs) equals what `xmllint --xpath` finds at
 #                 the record paths; so the count of records matches too, and
 #                 PMIDs from CommentsCorrections or references never sneak in
-#   titles_years  for every record, title and year equal those computed by
+#   titles_years  for every record, title, year, MeSH headings (UI, name,
+#                 major flag, qualifiers) and keywords equal those computed by
 #                 python3's xml.etree (expat) with the rules of pubmed.h
 #   stdin         "-" reads a .gz from standard input like the file itself
 #   broken        each file in broken/ fails: exit 2, one stderr line
@@ -141,9 +142,19 @@ def expect(node, book):
                  art.find('ArticleDate/Year')]
     year = next((year4(flat(y)) for y in years if y is not None and year4(flat(y))), None)
     pmid = flat(doc.find('PMID'))
-    return pmid, title, year
+    mesh = []
+    for h in doc.findall('MeshHeadingList/MeshHeading'):
+        d = h.find('DescriptorName')
+        if d is None or not flat(d):
+            continue
+        quals = [q for q in h.findall('QualifierName')]
+        major = d.get('MajorTopicYN') == 'Y' or any(q.get('MajorTopicYN') == 'Y' for q in quals)
+        mesh.append({'ui': d.get('UI', ''), 'name': flat(d), 'major': major,
+                     'qualifiers': [flat(q) for q in quals if flat(q)]})
+    kws = [flat(k) for k in doc.findall('KeywordList/Keyword') if flat(k)]
+    return pmid, title, year, mesh, kws
 
-bad = nrec = nfile = 0
+bad = nrec = nfile = nmesh = 0
 for line in open(sys.argv[1], encoding='utf-8'):
     path, dump = line.rstrip('\n').split('\t')
     raw = (gzip.open if path.endswith('.gz') else open)(path, 'rb').read()
@@ -161,15 +172,22 @@ for line in open(sys.argv[1], encoding='utf-8'):
         print('not ok ingest_real/titles_years %s: %d records, expat finds %d' % (path, len(got), len(want)))
         bad += 1
         continue
-    for g, (pmid, title, year) in zip(got, want):
+    for g, (pmid, title, year, mesh, kws) in zip(got, want):
         nrec += 1
+        nmesh += len(mesh)
         if str(g['pmid']) != pmid or g['title'] != title or g['year'] != year:
             bad += 1
             if bad <= 20:
                 print('not ok ingest_real/titles_years %s: pmid %s: got (%r, %r), expat (%r, %r)'
                       % (path, pmid, g['title'][:80], g['year'], title[:80], year))
+        elif g.get('mesh', []) != mesh or g.get('keywords', []) != kws:
+            bad += 1
+            if bad <= 20:
+                print('not ok ingest_real/titles_years %s: pmid %s: MeSH/keywords got %r %r, expat %r %r'
+                      % (path, pmid, g.get('mesh'), g.get('keywords'), mesh, kws))
 if bad == 0:
-    print('ok ingest_real/titles_years (%d records in %d files match expat)' % (nrec, nfile))
+    print('ok ingest_real/titles_years (%d records in %d files, with %d MeSH headings and'
+          ' their keywords, match expat)' % (nrec, nfile, nmesh))
 sys.exit(1 if bad else 0)
 EOF
 else
