@@ -918,6 +918,196 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 	free(cum);
 }
 
+/* ---- windowed MaxScore for disjunctions of terms ---- */
+
+/* Documents scored together by run_window: the essential lists are read
+ * list by list into per-document accumulators (Lucene's BooleanScorer and
+ * MaxScoreBulkScorer do the same), which costs a few instructions per
+ * posting instead of a pass over every essential cursor per candidate. */
+#define WIN_BITS 11
+#define WIN (1u << WIN_BITS)
+#define WIN_MAXKIDS 64 /* a matched-kids mask per document is one uint64_t */
+
+struct win {
+	double acc[WIN];        /* quick partial scores of the essential kids */
+	uint64_t mask[WIN];     /* which (sorted) kids matched the document */
+	uint64_t seen[WIN / 64]; /* documents with any essential match */
+	uint32_t *tf;           /* tf[kid * WIN + doc - base], valid where mask says */
+};
+
+/* Reads the postings of essential term c with documents < upto into w. */
+static void win_add(struct win *w, struct sc *c, size_t kid, uint32_t base, uint32_t upto)
+{
+	struct seg_postings *pc = c->pc;
+	const uint8_t *lens = c->s->col_len[c->field];
+	const double fa = c->fa, fb = c->fb, fc = c->fc;
+	uint32_t *tfv = w->tf + kid * WIN;
+	const uint64_t bit = (uint64_t)1 << kid;
+	while (pc->doc < upto) {
+		uint32_t i = pc->i, n = pc->n;
+		for (; i < n && pc->docs[i] < upto; i++) {
+			uint32_t d = pc->docs[i], off = d - base, tf = pc->tfs[i];
+			double len = (double)(lens[(size_t)d * 2] | lens[(size_t)d * 2 + 1] << 8);
+			double q = fa * tf / (tf + fb + fc * len);
+			uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
+			if (!(*sw & sb)) {
+				*sw |= sb;
+				w->acc[off] = q;
+				w->mask[off] = bit;
+			} else {
+				w->acc[off] += q;
+				w->mask[off] |= bit;
+			}
+			tfv[off] = tf;
+		}
+		if (i < n) {
+			pc->i = i;
+			pc->doc = pc->docs[i];
+			break;
+		}
+		pc->i = n - 1;
+		seg_postings_next(pc); /* the next block, or SEG_END */
+	}
+	c->doc = pc->doc;
+}
+
+/* MaxScore over a disjunction of at most WIN_MAXKIDS terms, a window of
+ * WIN documents at a time: the essential kids fill the window, then each
+ * document found there is completed from the non-essential kids while its
+ * block bounds allow, and scored exactly only if it can still enter the
+ * top k.  The partition changes only between windows, so a kid is never
+ * counted both as essential and as non-essential on one document. */
+static void run_window(struct run *r, size_t segno, struct sc *root)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	size_t n = root->nkids;
+	struct sc **k = malloc(sizeof *k * n);
+	double *cum = malloc(sizeof *cum * n), *pre = malloc(sizeof *pre * n);
+	size_t *ord = malloc(sizeof *ord * n);
+	struct win *w = malloc(sizeof *w);
+	uint32_t *tf = malloc(sizeof *tf * WIN * n);
+	if (!k || !cum || !pre || !ord || !w || !tf) {
+		err_set(&r->e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	w->tf = tf;
+	memcpy(k, root->kids, sizeof *k * n);
+	qsort(k, n, sizeof *k, cmp_ub);
+	double acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc += k[i]->ub;
+		cum[i] = acc;
+		sc_advance(k[i], 0);
+		for (size_t j = 0; j < n; j++)
+			if (root->kids[j] == k[i])
+				ord[j] = i;
+	}
+	double theta = threshold(&r->hp);
+	size_t ne = 0; /* kids [0, ne) are non-essential */
+	/* pre[i]: block bounds of non-essential kids [0, i] summed, valid for
+	 * documents [pre_lo, pre_hi] */
+	uint32_t pre_lo = 1, pre_hi = 0;
+	for (;;) {
+		while (ne < n && cum[ne] < theta)
+			ne++;
+		if (ne >= n)
+			break;
+		uint32_t base = SEG_END;
+		for (size_t i = ne; i < n; i++)
+			if (k[i]->doc < base)
+				base = k[i]->doc;
+		if (base == SEG_END)
+			break;
+		uint32_t upto = base < SEG_END - WIN ? base + WIN : SEG_END;
+		memset(w->seen, 0, sizeof w->seen);
+		for (size_t i = ne; i < n; i++)
+			win_add(w, k[i], i, base, upto);
+		for (uint32_t wi = 0; wi < WIN / 64; wi++) {
+			for (uint64_t bits = w->seen[wi]; bits; bits &= bits - 1) {
+				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+				uint32_t d = base + off;
+				if (seg_deleted(s, d))
+					continue;
+				double part = w->acc[off];
+				/* rounding of partial sums: never prune a tie */
+				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+				if (ne > 0 && isfinite(theta)) {
+					if (d < pre_lo || d > pre_hi) {
+						uint32_t upto_b;
+						double sum = 0;
+						pre_hi = SEG_END;
+						for (size_t i = 0; i < ne; i++) {
+							sum += sc_block_ub(k[i], d, &upto_b);
+							pre[i] = sum;
+							if (upto_b < pre_hi)
+								pre_hi = upto_b;
+						}
+						pre_lo = d;
+					}
+					/* non-essential kids, largest bound first, while
+					 * they can still lift the document over theta */
+					int alive = 1;
+					for (size_t i = ne; i-- > 0;) {
+						if (part + pre[i] + slack < theta) {
+							alive = 0;
+							break;
+						}
+						struct sc *c = k[i];
+						uint32_t kd = c->doc >= d ? c->doc : sc_advance(c, d);
+						if (kd == d)
+							part += sc_quick(c);
+					}
+					if (!alive)
+						continue;
+				}
+				if (part + slack < theta)
+					continue;
+				/* exact score: the kids in query order, as or_score sums them */
+				double sc = 0;
+				for (size_t j = 0; j < n; j++) {
+					struct sc *c = root->kids[j];
+					size_t i = ord[j];
+					if (i >= ne) {
+						if (w->mask[off] >> i & 1)
+							sc += sc_term_score_tf(c, d, w->tf[i * WIN + off]);
+					} else {
+						if (c->doc < d)
+							sc_advance(c, d);
+						if (c->doc == d)
+							sc += sc_score(c);
+					}
+				}
+				offer(r, segno, d, sc);
+				double t = threshold(&r->hp);
+				if (t > theta)
+					theta = t;
+			}
+		}
+		/* a kid that turns non-essential now has been read up to upto:
+		 * its cursor stays valid for the probes of later windows */
+		pre_lo = 1;
+		pre_hi = 0;
+	}
+out:
+	free(k);
+	free(cum);
+	free(pre);
+	free(ord);
+	free(w);
+	free(tf);
+}
+
+/* run_window takes disjunctions of plain terms, few enough for its masks. */
+static int window_ok(const struct sc *root)
+{
+	if (root->nkids > WIN_MAXKIDS)
+		return 0;
+	for (size_t i = 0; i < root->nkids; i++)
+		if (root->kids[i]->kind != SC_TERM)
+			return 0;
+	return 1;
+}
+
 /* Builds the scorer tree of q (and its filter) for one segment. */
 static struct sc *build_segment(struct run *r, size_t segno, struct arena *a)
 {
@@ -1012,7 +1202,9 @@ int eng_run(struct run *r)
 			}
 			if (root->kind == SC_OR)
 				flatten_or(root, &a);
-			if (!r->exhaustive && !r->visit && root->kind == SC_OR)
+			if (!r->exhaustive && !r->visit && root->kind == SC_OR && window_ok(root))
+				run_window(r, i, root);
+			else if (!r->exhaustive && !r->visit && root->kind == SC_OR)
 				run_maxscore(r, i, root);
 			else
 				run_all(r, i, root);

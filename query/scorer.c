@@ -60,11 +60,15 @@ static uint32_t term_advance(struct sc *c, uint32_t target)
 	return c->doc = seg_postings_advance(c->pc, target);
 }
 
+double sc_term_score_tf(const struct sc *c, uint32_t doc, uint32_t tf)
+{
+	double len = seg_doc_len(c->s, doc, c->field);
+	return c->w * sc_tfpart(c->env, c->field, (double)tf, len);
+}
+
 static double term_score(struct sc *c)
 {
-	double tf = seg_postings_tf(c->pc);
-	double len = seg_doc_len(c->s, c->doc, c->field);
-	return c->w * sc_tfpart(c->env, c->field, tf, len);
+	return sc_term_score_tf(c, c->doc, seg_postings_tf(c->pc));
 }
 
 static uint32_t or_advance(struct sc *c, uint32_t target)

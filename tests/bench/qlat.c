@@ -15,7 +15,10 @@
  * "us" of a query is the median of its REPEAT timings; "same" says whether
  * the pruned top-k equals the exhaustive one (PMIDs and order).
  *
- * usage: qlat -i INDEX [-k 10] [-r REPEAT] [--engine NAME] < queries.tsv
+ * --only pruned|exhaustive times one mode alone (for profiling); the
+ * warm-up pass still runs both.
+ *
+ * usage: qlat -i INDEX [-k 10] [-r REPEAT] [--engine NAME] [--only MODE] < queries.tsv
  * Build: see tests/bench/run.sh (links the query sources but main.c).
  */
 #include <stdint.h>
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
 	const char *index = NULL, *engine = "sarc";
 	size_t k = 10;
 	int repeat = 5;
+	int mode_lo = 0, mode_hi = 1; /* 0 pruned, 1 exhaustive */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-i") && i + 1 < argc)
 			index = argv[++i];
@@ -105,8 +109,14 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--engine") && i + 1 < argc)
 			engine = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "pruned"))
+			mode_hi = 0, i++;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
+			 !strcmp(argv[i + 1], "exhaustive"))
+			mode_lo = 1, i++;
 		else {
-			fprintf(stderr, "usage: qlat -i INDEX [-k N] [-r REPEAT] [--engine NAME] < queries\n");
+			fprintf(stderr, "usage: qlat -i INDEX [-k N] [-r REPEAT] [--engine NAME] "
+					"[--only pruned|exhaustive] < queries\n");
 			return 2;
 		}
 	}
@@ -173,7 +183,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nq; i++) {
 			if (qs[i].bad)
 				continue;
-			for (int exh = 0; exh <= 1; exh++) {
+			for (int exh = mode_lo; exh <= mode_hi; exh++) {
 				struct sarc_hit *h = NULL;
 				size_t n = 0;
 				double t0 = now_us();
