@@ -702,10 +702,14 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
 		return 0;
 	}
 	uint32_t b = c->block;
+	if (c->bm_block > b && c->bm_block < c->nblocks &&
+	    fmt_get_u32le(c->skips + (size_t)(c->bm_block - 1) * SEG_SKIP_BYTES) < target)
+		b = c->bm_block;
 	while (b < c->nblocks && fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
 		b++;
 	if (b >= c->nblocks)
 		return SEG_END;
+	c->bm_block = b;
 	const uint8_t *k = c->skips + (size_t)b * SEG_SKIP_BYTES;
 	*last = fmt_get_u32le(k);
 	corner[0].tf = fmt_get_u32le(k + 12);

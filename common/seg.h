@@ -168,6 +168,10 @@ struct seg_postings {
 	uint32_t doc;                    /* current document, SEG_END when exhausted */
 	/* block maxima of the current block, and for the one-block case */
 	uint32_t blk_last;
+	/* the block seg_postings_block_max answered last: a later target
+	 * past its predecessor starts there, so a pass over the bounds reads
+	 * each skip entry once however far the cursor lags behind */
+	uint32_t bm_block;
 	struct seg_corner blk_corner[2];
 	/* positions of the current block */
 	const uint8_t *pos_blk;          /* start of the current block's positions */

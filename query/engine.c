@@ -268,24 +268,19 @@ static struct sc *new_group(struct build_ctx *b, enum sc_kind k, struct sc **kid
 	return c;
 }
 
-/* A term scorer for key in this segment with weight w; NULL (and no error)
- * when the segment lacks the term. */
-static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, double w)
+/* A term scorer on this segment's entry t with weight w. */
+static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, double w)
 {
-	struct seg_term t;
-	int rc = seg_lookup(b->s, key, n, &t, &b->e);
-	if (rc <= 0)
-		return NULL;
 	struct sc *c = new_sc(b, SC_TERM);
 	struct seg_postings *pc = arena_alloc(b->a, sizeof *pc);
 	if (c == NULL || pc == NULL) {
 		err_set(&b->e, ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	if (seg_postings_open(pc, b->s, &t, &b->e) != 0)
+	if (seg_postings_open(pc, b->s, t, &b->e) != 0)
 		return NULL;
 	c->pc = pc;
-	c->field = key[0];
+	c->field = t->key[0];
 	c->w = w;
 	sc_term_constants(c);
 	/* the list's bound: the largest block bound */
@@ -304,12 +299,54 @@ static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, dou
 	return c;
 }
 
-static double term_weight(struct build_ctx *b, unsigned f, const uint8_t *key, size_t n)
+/* A term scorer for key in this segment with weight w; NULL (and no error)
+ * when the segment lacks the term. */
+static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, double w)
 {
-	double df = (double)eng_df(b->ix, key, n);
-	if (df == 0)
-		return -1;
-	return b->env->weight[f] * sc_idf(b->env->N, df);
+	struct seg_term t;
+	if (seg_lookup(b->s, key, n, &t, &b->e) <= 0)
+		return NULL;
+	return term_open(b, &t, w);
+}
+
+/* The document frequency of key summed over the segments, as eng_df, with
+ * one lookup per segment: this segment's entry goes to *t, and *found says
+ * whether it has one.  Damage in this segment's dictionary is also the
+ * build's error, as when term_sc looked the key up a second time. */
+static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
+			    struct seg_term *t, int *found)
+{
+	uint64_t df = 0;
+	struct seg_term other;
+	struct err e;
+	err_clear(&e);
+	*found = 0;
+	for (size_t i = 0; i < b->ix->x.nsegs; i++) {
+		struct seg_term *dst = i == b->segno ? t : &other;
+		int rc = seg_lookup(&b->ix->x.segs[i], key, n, dst, &e);
+		if (rc == 1) {
+			df += dst->df;
+			*found |= i == b->segno;
+		} else if (rc < 0 && i == b->segno) {
+			err_set(&b->e, e.code, "%s", e.msg);
+		}
+	}
+	/* a damaged dictionary must not read as "no such term" */
+	eng_damage(b->ix, &e);
+	return df;
+}
+
+/* A term scorer for key weighted by field f and the term's idf; NULL when
+ * this segment lacks the term. */
+static struct sc *weighted_term_sc(struct build_ctx *b, unsigned f, const uint8_t *key,
+				   size_t n)
+{
+	struct seg_term t;
+	int found;
+	double df = (double)term_lookup(b, key, n, &t, &found);
+	if (df == 0 || !found)
+		return NULL;
+	return term_open(b, &t, b->env->weight[f] * sc_idf(b->env->N, df));
 }
 
 /* Expands a prefix over the whole index (all segments) for field f. */
@@ -442,8 +479,7 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 		struct kids k = {0};
 		for (size_t i = 0; i < q->nterms; i++) {
 			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
-			double w = term_weight(b, f, key, n);
-			if (w >= 0 && kids_push(&k, term_sc(b, key, n, w)))
+			if (kids_push(&k, weighted_term_sc(b, f, key, n)))
 				err_set(&b->e, ERR_NOMEM, "out of memory");
 		}
 		return finish_or(b, &k);
@@ -456,11 +492,13 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 			return NULL;
 		for (size_t i = 0; i < q->nterms; i++) {
 			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
-			double df = (double)eng_df(b->ix, key, n);
-			if (df == 0)
+			struct seg_term t;
+			int found;
+			double df = (double)term_lookup(b, key, n, &t, &found);
+			if (df == 0 || !found)
 				return NULL;
 			idf += sc_idf(b->env->N, df);
-			if ((kids[i] = term_sc(b, key, n, 0)) == NULL)
+			if ((kids[i] = term_open(b, &t, 0)) == NULL)
 				return NULL;
 			rel[i] = q->terms[i].relpos;
 		}
@@ -496,8 +534,7 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 	}
 	struct kids k = {0};
 	for (size_t i = 0; i < nk; i++) {
-		double w = term_weight(b, f, keys[i], lens[i]);
-		if (w >= 0 && kids_push(&k, term_sc(b, keys[i], lens[i], w)))
+		if (kids_push(&k, weighted_term_sc(b, f, keys[i], lens[i])))
 			err_set(&b->e, ERR_NOMEM, "out of memory");
 	}
 	free(keys);
