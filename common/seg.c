@@ -662,7 +662,7 @@ uint32_t seg_postings_next(struct seg_postings *c)
 	return c->doc = c->docs[0];
 }
 
-uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
+uint32_t seg_postings_advance_far(struct seg_postings *c, uint32_t target)
 {
 	if (c->doc == SEG_END || c->doc >= target)
 		return c->doc;
@@ -812,6 +812,31 @@ void seg_frontier(const uint32_t *tf, const uint16_t *len, size_t n, double avgl
 	out[1].len = f[best + 1].len;
 }
 
+/* The byte after the count-th varint at p, or NULL if [p, end) ends first.
+ * Values are not decoded: a varint ends at a byte below 0x80, and those
+ * are counted eight bytes at a time.  (A skipped gap that is
+ * damaged still shows: positions then end off a block's boundary, which
+ * seg_postings_positions checks.) */
+static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count)
+{
+	while (count > 0 && end - p >= 8) {
+		uint64_t m = ~fmt_get_u64le(p) & 0x8080808080808080ull;
+		/* the eight 0/1 bytes of m >> 7, summed into the top byte */
+		unsigned k = (unsigned)(((m >> 7) * 0x0101010101010101ull) >> 56);
+		if (k < count) {
+			count -= k;
+			p += 8;
+			continue;
+		}
+		while (--count > 0)
+			m &= m - 1;
+		return p + ((unsigned)__builtin_ctzll(m) >> 3) + 1;
+	}
+	for (; count > 0 && p < end; p++)
+		count -= !(*p & 0x80);
+	return count > 0 ? NULL : p;
+}
+
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 {
 	if (c->doc == SEG_END)
@@ -821,15 +846,15 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 		c->pos_i = 0;
 		c->pos_p = c->pos_blk;
 	}
-	while (c->pos_i < c->i) {
-		for (uint32_t k = 0; k < c->tfs[c->pos_i]; k++) {
-			uint64_t v;
-			size_t n = fmt_get_varint(c->pos_p, c->pos_end, &v);
-			if (n == 0)
-				goto bad;
-			c->pos_p += n;
-		}
-		c->pos_i++;
+	if (c->pos_i < c->i) {
+		uint64_t skip = 0;
+		for (uint32_t j = c->pos_i; j < c->i; j++)
+			skip += c->tfs[j];
+		const uint8_t *p = skip_varints(c->pos_p, c->pos_end, skip);
+		if (p == NULL)
+			goto bad;
+		c->pos_p = p;
+		c->pos_i = c->i;
 	}
 	uint32_t tf = c->tfs[c->i], pos = 0;
 	const uint8_t *p = c->pos_p;

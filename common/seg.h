@@ -194,7 +194,22 @@ int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct 
 /* Moves to the next posting; returns the document or SEG_END. */
 uint32_t seg_postings_next(struct seg_postings *c);
 /* Moves to the first posting with document >= target; returns it or SEG_END. */
-uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target);
+uint32_t seg_postings_advance_far(struct seg_postings *c, uint32_t target);
+static inline uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
+{
+	/* most targets of a conjunction or a probe lie in the decoded block
+	 * (SEG_END, the exhausted cursor's document, is >= every target) */
+	if (c->doc >= target)
+		return c->doc;
+	if (c->docs[c->n - 1] >= target) {
+		uint32_t i = c->i;
+		while (c->docs[i] < target)
+			i++;
+		c->i = i;
+		return c->doc = c->docs[i];
+	}
+	return seg_postings_advance_far(c, target);
+}
 static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c->tfs[c->i]; }
 /* The bound of the block holding the first posting >= target, without
  * moving the cursor: fills *last (the block's last document) and its two

@@ -51,7 +51,7 @@ double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
 	return w * (a > b ? a : b) * (1 + 1e-9);
 }
 
-static uint32_t term_advance(struct sc *c, uint32_t target)
+static inline uint32_t term_advance(struct sc *c, uint32_t target)
 {
 	if (!c->started) {
 		c->started = 1;
@@ -100,7 +100,9 @@ static uint32_t and_advance_kids(struct sc *c, size_t from, uint32_t target)
 		int agree = 1;
 		for (size_t i = from; i < c->nkids; i++) {
 			struct sc *k = c->kids[i];
-			uint32_t kd = (k->started && k->doc >= d) ? k->doc : sc_advance(k, d);
+			uint32_t kd = (k->started && k->doc >= d) ? k->doc
+				      : k->kind == SC_TERM ? term_advance(k, d) /* phrases: inlined */
+							   : sc_advance(k, d);
 			if (kd == SEG_END)
 				return SEG_END;
 			if (kd > d) {
