@@ -957,45 +957,58 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 
 /* ---- windowed MaxScore for disjunctions of terms ---- */
 
-/* Documents scored together by run_window: the essential lists are read
- * list by list into per-document accumulators (Lucene's BooleanScorer and
- * MaxScoreBulkScorer do the same), which costs a few instructions per
- * posting instead of a pass over every essential cursor per candidate. */
+/* Documents scored together by run_window.  A window is filled list by
+ * list rather than document by document (as Lucene's BooleanScorer and
+ * MaxScoreBulkScorer do): a few instructions per posting instead of a pass
+ * over every cursor per candidate. */
 #define WIN_BITS 11
 #define WIN (1u << WIN_BITS)
+#define WIN_WORDS (WIN / 64)
 #define WIN_MAXKIDS 64 /* a matched-kids mask per document is one uint64_t */
 
 struct win {
-	double acc[WIN];        /* quick partial scores of the essential kids */
-	uint64_t mask[WIN];     /* which (sorted) kids matched the document */
-	uint64_t seen[WIN / 64]; /* documents with any essential match */
-	uint32_t *tf;           /* tf[kid * WIN + doc - base], valid where mask says */
+	uint32_t base;            /* the window holds documents [base, base + WIN) */
+	double acc[WIN];          /* quick partial scores of the kids read so far */
+	uint64_t mask[WIN];       /* which (sorted) kids matched the document */
+	uint64_t seen[WIN_WORDS]; /* documents some essential kid matched */
+	uint64_t live[WIN_WORDS]; /* candidates still able to enter the top k */
+	uint32_t *tf;             /* tf[kid * WIN + doc - base], valid where mask says */
 };
 
-/* Reads the postings of essential term c with documents < upto into w. */
-static void win_add(struct win *w, struct sc *c, size_t kid, uint32_t base, uint32_t upto)
+/* Adds the current posting of kid c (number kid) at offset off. */
+static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32_t off,
+			   uint32_t tf)
+{
+	const uint8_t *l = c->s->col_len[c->field] + (size_t)(w->base + off) * 2;
+	double len = (double)(l[0] | l[1] << 8);
+	w->acc[off] += c->fa * tf / (tf + c->fb + c->fc * len);
+	w->mask[off] |= (uint64_t)1 << kid;
+	w->tf[kid * WIN + off] = tf;
+}
+
+/* Reads the postings of c with documents < upto into w: every one when
+ * live is NULL (an essential kid), else only those of live documents. */
+static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
+		     const uint64_t *live)
 {
 	struct seg_postings *pc = c->pc;
-	const uint8_t *lens = c->s->col_len[c->field];
-	const double fa = c->fa, fb = c->fb, fc = c->fc;
-	uint32_t *tfv = w->tf + kid * WIN;
-	const uint64_t bit = (uint64_t)1 << kid;
+	seg_postings_advance(pc, w->base);
 	while (pc->doc < upto) {
 		uint32_t i = pc->i, n = pc->n;
 		for (; i < n && pc->docs[i] < upto; i++) {
-			uint32_t d = pc->docs[i], off = d - base, tf = pc->tfs[i];
-			double len = (double)(lens[(size_t)d * 2] | lens[(size_t)d * 2 + 1] << 8);
-			double q = fa * tf / (tf + fb + fc * len);
+			uint32_t off = pc->docs[i] - w->base;
 			uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
+			if (live) {
+				if (live[off >> 6] & sb)
+					win_put(w, c, kid, off, pc->tfs[i]);
+				continue;
+			}
 			if (!(*sw & sb)) {
 				*sw |= sb;
-				w->acc[off] = q;
-				w->mask[off] = bit;
-			} else {
-				w->acc[off] += q;
-				w->mask[off] |= bit;
+				w->acc[off] = 0;
+				w->mask[off] = 0;
 			}
-			tfv[off] = tf;
+			win_put(w, c, kid, off, pc->tfs[i]);
 		}
 		if (i < n) {
 			pc->i = i;
@@ -1008,12 +1021,66 @@ static void win_add(struct win *w, struct sc *c, size_t kid, uint32_t base, uint
 	c->doc = pc->doc;
 }
 
-/* MaxScore over a disjunction of at most WIN_MAXKIDS terms, a window of
- * WIN documents at a time: the essential kids fill the window, then each
- * document found there is completed from the non-essential kids while its
- * block bounds allow, and scored exactly only if it can still enter the
- * top k.  The partition changes only between windows, so a kid is never
- * counted both as essential and as non-essential on one document. */
+/* Looks c up on each live document of w, skipping between them. */
+static void win_probe(struct win *w, struct sc *c, size_t kid)
+{
+	struct seg_postings *pc = c->pc;
+	for (uint32_t wi = 0; wi < WIN_WORDS && pc->doc != SEG_END; wi++)
+		for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+			uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+			uint32_t d = w->base + off;
+			if (seg_postings_advance(pc, d) == d)
+				win_put(w, c, kid, off, pc->tfs[pc->i]);
+		}
+	c->doc = pc->doc;
+}
+
+/* The largest block bound of c over documents [lo, hi]. */
+static double range_ub(struct sc *c, uint32_t lo, uint32_t hi)
+{
+	double ub = 0;
+	for (uint32_t d = lo;;) {
+		uint32_t upto;
+		double u = sc_block_ub(c, d, &upto);
+		if (u > ub)
+			ub = u;
+		if (upto >= hi)
+			return ub;
+		d = upto + 1;
+	}
+}
+
+/* Keeps the live documents whose quick score plus bound can reach theta
+ * (rounding of partial sums allowed for, so that a tie is never dropped);
+ * returns how many remain. */
+static size_t win_prune(struct win *w, double bound, double theta)
+{
+	double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+	double need = theta - bound - slack;
+	size_t n = 0;
+	for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+		uint64_t keep = 0;
+		for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			int ok = !(w->acc[wi * 64 + b] < need);
+			keep |= (uint64_t)ok << b;
+			n += (size_t)ok;
+		}
+		w->live[wi] = keep;
+	}
+	return n;
+}
+
+/* MaxScore (Turtle & Flood 1995) over a disjunction of at most
+ * WIN_MAXKIDS terms, WIN documents at a time.  Kids sorted by bound; those
+ * whose bounds together stay below the threshold are non-essential.  The
+ * essential kids fill the window; then each non-essential kid, largest
+ * bound first, is read for the candidates that the bounds of the kids not
+ * yet read (block maxima over the window) still keep alive: probed one by
+ * one when few remain, merged in one pass over its window of postings
+ * otherwise.  Survivors are scored exactly, kids in query order, from the
+ * frequencies kept.  The partition changes only between windows, so a kid
+ * never counts both as essential and as non-essential on one document. */
 static void run_window(struct run *r, size_t segno, struct sc *root)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
@@ -1041,9 +1108,6 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 	}
 	double theta = threshold(&r->hp);
 	size_t ne = 0; /* kids [0, ne) are non-essential */
-	/* pre[i]: block bounds of non-essential kids [0, i] summed, valid for
-	 * documents [pre_lo, pre_hi] */
-	uint32_t pre_lo = 1, pre_hi = 0;
 	for (;;) {
 		while (ne < n && cum[ne] < theta)
 			ne++;
@@ -1055,75 +1119,55 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 				base = k[i]->doc;
 		if (base == SEG_END)
 			break;
-		uint32_t upto = base < SEG_END - WIN ? base + WIN : SEG_END;
+		uint32_t upto = s->ndocs - base > WIN ? base + WIN : s->ndocs;
+		w->base = base;
 		memset(w->seen, 0, sizeof w->seen);
 		for (size_t i = ne; i < n; i++)
-			win_add(w, k[i], i, base, upto);
-		for (uint32_t wi = 0; wi < WIN / 64; wi++) {
-			for (uint64_t bits = w->seen[wi]; bits; bits &= bits - 1) {
-				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
-				uint32_t d = base + off;
-				if (seg_deleted(s, d))
-					continue;
-				double part = w->acc[off];
-				/* rounding of partial sums: never prune a tie */
-				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
-				if (ne > 0 && isfinite(theta)) {
-					if (d < pre_lo || d > pre_hi) {
-						uint32_t upto_b;
-						double sum = 0;
-						pre_hi = SEG_END;
-						for (size_t i = 0; i < ne; i++) {
-							sum += sc_block_ub(k[i], d, &upto_b);
-							pre[i] = sum;
-							if (upto_b < pre_hi)
-								pre_hi = upto_b;
-						}
-						pre_lo = d;
-					}
-					/* non-essential kids, largest bound first, while
-					 * they can still lift the document over theta */
-					int alive = 1;
-					for (size_t i = ne; i-- > 0;) {
-						if (part + pre[i] + slack < theta) {
-							alive = 0;
-							break;
-						}
-						struct sc *c = k[i];
-						uint32_t kd = c->doc >= d ? c->doc : sc_advance(c, d);
-						if (kd == d)
-							part += sc_quick(c);
-					}
-					if (!alive)
-						continue;
+			win_read(w, k[i], i, upto, NULL);
+		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+			w->live[wi] = w->seen[wi];
+			if (s->delbits)
+				for (uint64_t bits = w->seen[wi]; bits; bits &= bits - 1) {
+					unsigned b = (unsigned)__builtin_ctzll(bits);
+					if (seg_deleted(s, base + wi * 64 + b))
+						w->live[wi] &= ~((uint64_t)1 << b);
 				}
-				if (part + slack < theta)
+		}
+		double sum = 0;
+		for (size_t i = 0; i < ne; i++)
+			pre[i] = sum += range_ub(k[i], base, upto - 1);
+		for (size_t i = ne; i-- > 0;) {
+			size_t nlive = win_prune(w, pre[i], theta);
+			if (nlive == 0)
+				break;
+			/* a probe costs a skip and often a block; merging costs
+			 * about the kid's postings in the window */
+			struct sc *c = k[i];
+			uint64_t inwin = (uint64_t)c->pc->df * (upto - base) / s->ndocs;
+			if (4 * (uint64_t)nlive < inwin)
+				win_probe(w, c, i);
+			else
+				win_read(w, c, i, upto, w->live);
+		}
+		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+			for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+				if (w->acc[off] + slack < theta)
 					continue;
 				/* exact score: the kids in query order, as or_score sums them */
+				uint32_t d = base + off;
 				double sc = 0;
-				for (size_t j = 0; j < n; j++) {
-					struct sc *c = root->kids[j];
-					size_t i = ord[j];
-					if (i >= ne) {
-						if (w->mask[off] >> i & 1)
-							sc += sc_term_score_tf(c, d, w->tf[i * WIN + off]);
-					} else {
-						if (c->doc < d)
-							sc_advance(c, d);
-						if (c->doc == d)
-							sc += sc_score(c);
-					}
-				}
+				for (size_t j = 0; j < n; j++)
+					if (w->mask[off] >> ord[j] & 1)
+						sc += sc_term_score_tf(root->kids[j], d,
+								       w->tf[ord[j] * WIN + off]);
 				offer(r, segno, d, sc);
 				double t = threshold(&r->hp);
 				if (t > theta)
 					theta = t;
 			}
 		}
-		/* a kid that turns non-essential now has been read up to upto:
-		 * its cursor stays valid for the probes of later windows */
-		pre_lo = 1;
-		pre_hi = 0;
 	}
 out:
 	free(k);
