@@ -384,13 +384,23 @@ static int dict_block_end(const struct seg *s, uint32_t b, const struct fmt_cur 
 	return 0;
 }
 
-/* The first key of block b (stored whole: shared = 0). */
-static int dict_first_key(const struct seg *s, uint32_t b, struct seg_term *t, struct err *e)
+/* Compares the first key of block b (stored whole: shared = 0) with key,
+ * as seg_key_cmp, into *cmp.  Only the key is read, in place: the block the search ends in is decoded
+ * and checked whole by the caller. */
+static int dict_first_key_cmp(const struct seg *s, uint32_t b, const uint8_t *key, size_t n,
+			      int *cmp, struct err *e)
 {
 	struct fmt_cur c;
 	int rc = dict_block_cursor(s, b, &c, e);
-	t->keylen = 0;
-	return rc ? rc : dict_entry(s, &c, t, 1, e);
+	if (rc)
+		return rc;
+	uint64_t shared = fmt_cur_varint(&c);
+	uint64_t len = fmt_cur_varint(&c);
+	const uint8_t *p = c.bad || shared != 0 || len > SEG_MAX_KEY ? NULL : fmt_cur_bytes(&c, len);
+	if (p == NULL)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	*cmp = seg_key_cmp(p, len, key, n);
+	return 0;
 }
 
 /* Finds the last block whose first key is <= key (or 0). */
@@ -398,13 +408,13 @@ static int dict_find_block(const struct seg *s, const uint8_t *key, size_t n, ui
 			   struct err *e)
 {
 	uint32_t lo = 0, hi = s->ndictblocks;
-	struct seg_term t;
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int rc = dict_first_key(s, mid, &t, e);
+		int cmp = 0;
+		int rc = dict_first_key_cmp(s, mid, key, n, &cmp, e);
 		if (rc)
 			return rc;
-		if (seg_key_cmp(t.key, t.keylen, key, n) <= 0)
+		if (cmp <= 0)
 			lo = mid;
 		else
 			hi = mid;
