@@ -15,6 +15,9 @@
  * the remaining block bounds falls below the threshold.  Every surviving
  * candidate is scored in full, summing the kids in query order, so scores
  * are bit-identical to exhaustive evaluation and the ranked list is the same.
+ * A disjunction of plain terms, the common query, does this a window of
+ * documents at a time and list by list (run_window); one with phrases or
+ * groups among its kids, a document at a time (run_maxscore).
  */
 #include "engine.h"
 
