@@ -384,13 +384,23 @@ static int dict_block_end(const struct seg *s, uint32_t b, const struct fmt_cur 
 	return 0;
 }
 
-/* The first key of block b (stored whole: shared = 0). */
-static int dict_first_key(const struct seg *s, uint32_t b, struct seg_term *t, struct err *e)
+/* Compares the first key of block b (stored whole: shared = 0) with key,
+ * as seg_key_cmp, into *cmp.  Only the key is read, in place: the block the search ends in is decoded
+ * and checked whole by the caller. */
+static int dict_first_key_cmp(const struct seg *s, uint32_t b, const uint8_t *key, size_t n,
+			      int *cmp, struct err *e)
 {
 	struct fmt_cur c;
 	int rc = dict_block_cursor(s, b, &c, e);
-	t->keylen = 0;
-	return rc ? rc : dict_entry(s, &c, t, 1, e);
+	if (rc)
+		return rc;
+	uint64_t shared = fmt_cur_varint(&c);
+	uint64_t len = fmt_cur_varint(&c);
+	const uint8_t *p = c.bad || shared != 0 || len > SEG_MAX_KEY ? NULL : fmt_cur_bytes(&c, len);
+	if (p == NULL)
+		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
+	*cmp = seg_key_cmp(p, len, key, n);
+	return 0;
 }
 
 /* Finds the last block whose first key is <= key (or 0). */
@@ -398,13 +408,13 @@ static int dict_find_block(const struct seg *s, const uint8_t *key, size_t n, ui
 			   struct err *e)
 {
 	uint32_t lo = 0, hi = s->ndictblocks;
-	struct seg_term t;
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int rc = dict_first_key(s, mid, &t, e);
+		int cmp = 0;
+		int rc = dict_first_key_cmp(s, mid, key, n, &cmp, e);
 		if (rc)
 			return rc;
-		if (seg_key_cmp(t.key, t.keylen, key, n) <= 0)
+		if (cmp <= 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -662,7 +672,7 @@ uint32_t seg_postings_next(struct seg_postings *c)
 	return c->doc = c->docs[0];
 }
 
-uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
+uint32_t seg_postings_advance_far(struct seg_postings *c, uint32_t target)
 {
 	if (c->doc == SEG_END || c->doc >= target)
 		return c->doc;
@@ -702,10 +712,14 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
 		return 0;
 	}
 	uint32_t b = c->block;
+	if (c->bm_block > b && c->bm_block < c->nblocks &&
+	    fmt_get_u32le(c->skips + (size_t)(c->bm_block - 1) * SEG_SKIP_BYTES) < target)
+		b = c->bm_block;
 	while (b < c->nblocks && fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
 		b++;
 	if (b >= c->nblocks)
 		return SEG_END;
+	c->bm_block = b;
 	const uint8_t *k = c->skips + (size_t)b * SEG_SKIP_BYTES;
 	*last = fmt_get_u32le(k);
 	corner[0].tf = fmt_get_u32le(k + 12);
@@ -808,6 +822,31 @@ void seg_frontier(const uint32_t *tf, const uint16_t *len, size_t n, double avgl
 	out[1].len = f[best + 1].len;
 }
 
+/* The byte after the count-th varint at p, or NULL if [p, end) ends first.
+ * Values are not decoded: a varint ends at a byte below 0x80, and those
+ * are counted eight bytes at a time.  (A skipped gap that is
+ * damaged still shows: positions then end off a block's boundary, which
+ * seg_postings_positions checks.) */
+static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count)
+{
+	while (count > 0 && end - p >= 8) {
+		uint64_t m = ~fmt_get_u64le(p) & 0x8080808080808080ull;
+		/* the eight 0/1 bytes of m >> 7, summed into the top byte */
+		unsigned k = (unsigned)(((m >> 7) * 0x0101010101010101ull) >> 56);
+		if (k < count) {
+			count -= k;
+			p += 8;
+			continue;
+		}
+		while (--count > 0)
+			m &= m - 1;
+		return p + ((unsigned)__builtin_ctzll(m) >> 3) + 1;
+	}
+	for (; count > 0 && p < end; p++)
+		count -= !(*p & 0x80);
+	return count > 0 ? NULL : p;
+}
+
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 {
 	if (c->doc == SEG_END)
@@ -817,15 +856,15 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 		c->pos_i = 0;
 		c->pos_p = c->pos_blk;
 	}
-	while (c->pos_i < c->i) {
-		for (uint32_t k = 0; k < c->tfs[c->pos_i]; k++) {
-			uint64_t v;
-			size_t n = fmt_get_varint(c->pos_p, c->pos_end, &v);
-			if (n == 0)
-				goto bad;
-			c->pos_p += n;
-		}
-		c->pos_i++;
+	if (c->pos_i < c->i) {
+		uint64_t skip = 0;
+		for (uint32_t j = c->pos_i; j < c->i; j++)
+			skip += c->tfs[j];
+		const uint8_t *p = skip_varints(c->pos_p, c->pos_end, skip);
+		if (p == NULL)
+			goto bad;
+		c->pos_p = p;
+		c->pos_i = c->i;
 	}
 	uint32_t tf = c->tfs[c->i], pos = 0;
 	const uint8_t *p = c->pos_p;

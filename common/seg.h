@@ -168,6 +168,10 @@ struct seg_postings {
 	uint32_t doc;                    /* current document, SEG_END when exhausted */
 	/* block maxima of the current block, and for the one-block case */
 	uint32_t blk_last;
+	/* the block seg_postings_block_max answered last: a later target
+	 * past its predecessor starts there, so a pass over the bounds reads
+	 * each skip entry once however far the cursor lags behind */
+	uint32_t bm_block;
 	struct seg_corner blk_corner[2];
 	/* positions of the current block */
 	const uint8_t *pos_blk;          /* start of the current block's positions */
@@ -190,7 +194,22 @@ int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct 
 /* Moves to the next posting; returns the document or SEG_END. */
 uint32_t seg_postings_next(struct seg_postings *c);
 /* Moves to the first posting with document >= target; returns it or SEG_END. */
-uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target);
+uint32_t seg_postings_advance_far(struct seg_postings *c, uint32_t target);
+static inline uint32_t seg_postings_advance(struct seg_postings *c, uint32_t target)
+{
+	/* most targets of a conjunction or a probe lie in the decoded block
+	 * (SEG_END, the exhausted cursor's document, is >= every target) */
+	if (c->doc >= target)
+		return c->doc;
+	if (c->docs[c->n - 1] >= target) {
+		uint32_t i = c->i;
+		while (c->docs[i] < target)
+			i++;
+		c->i = i;
+		return c->doc = c->docs[i];
+	}
+	return seg_postings_advance_far(c, target);
+}
 static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c->tfs[c->i]; }
 /* The bound of the block holding the first posting >= target, without
  * moving the cursor: fills *last (the block's last document) and its two

@@ -15,6 +15,9 @@
  * the remaining block bounds falls below the threshold.  Every surviving
  * candidate is scored in full, summing the kids in query order, so scores
  * are bit-identical to exhaustive evaluation and the ranked list is the same.
+ * A disjunction of plain terms, the common query, does this a window of
+ * documents at a time and list by list (run_window); one with phrases or
+ * groups among its kids, a document at a time (run_maxscore).
  */
 #include "engine.h"
 
@@ -268,24 +271,19 @@ static struct sc *new_group(struct build_ctx *b, enum sc_kind k, struct sc **kid
 	return c;
 }
 
-/* A term scorer for key in this segment with weight w; NULL (and no error)
- * when the segment lacks the term. */
-static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, double w)
+/* A term scorer on this segment's entry t with weight w. */
+static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, double w)
 {
-	struct seg_term t;
-	int rc = seg_lookup(b->s, key, n, &t, &b->e);
-	if (rc <= 0)
-		return NULL;
 	struct sc *c = new_sc(b, SC_TERM);
 	struct seg_postings *pc = arena_alloc(b->a, sizeof *pc);
 	if (c == NULL || pc == NULL) {
 		err_set(&b->e, ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	if (seg_postings_open(pc, b->s, &t, &b->e) != 0)
+	if (seg_postings_open(pc, b->s, t, &b->e) != 0)
 		return NULL;
 	c->pc = pc;
-	c->field = key[0];
+	c->field = t->key[0];
 	c->w = w;
 	sc_term_constants(c);
 	/* the list's bound: the largest block bound */
@@ -304,12 +302,54 @@ static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, dou
 	return c;
 }
 
-static double term_weight(struct build_ctx *b, unsigned f, const uint8_t *key, size_t n)
+/* A term scorer for key in this segment with weight w; NULL (and no error)
+ * when the segment lacks the term. */
+static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, double w)
 {
-	double df = (double)eng_df(b->ix, key, n);
-	if (df == 0)
-		return -1;
-	return b->env->weight[f] * sc_idf(b->env->N, df);
+	struct seg_term t;
+	if (seg_lookup(b->s, key, n, &t, &b->e) <= 0)
+		return NULL;
+	return term_open(b, &t, w);
+}
+
+/* The document frequency of key summed over the segments, as eng_df, with
+ * one lookup per segment: this segment's entry goes to *t, and *found says
+ * whether it has one.  Damage in this segment's dictionary is also the
+ * build's error, as when term_sc looked the key up a second time. */
+static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
+			    struct seg_term *t, int *found)
+{
+	uint64_t df = 0;
+	struct seg_term other;
+	struct err e;
+	err_clear(&e);
+	*found = 0;
+	for (size_t i = 0; i < b->ix->x.nsegs; i++) {
+		struct seg_term *dst = i == b->segno ? t : &other;
+		int rc = seg_lookup(&b->ix->x.segs[i], key, n, dst, &e);
+		if (rc == 1) {
+			df += dst->df;
+			*found |= i == b->segno;
+		} else if (rc < 0 && i == b->segno) {
+			err_set(&b->e, e.code, "%s", e.msg);
+		}
+	}
+	/* a damaged dictionary must not read as "no such term" */
+	eng_damage(b->ix, &e);
+	return df;
+}
+
+/* A term scorer for key weighted by field f and the term's idf; NULL when
+ * this segment lacks the term. */
+static struct sc *weighted_term_sc(struct build_ctx *b, unsigned f, const uint8_t *key,
+				   size_t n)
+{
+	struct seg_term t;
+	int found;
+	double df = (double)term_lookup(b, key, n, &t, &found);
+	if (df == 0 || !found)
+		return NULL;
+	return term_open(b, &t, b->env->weight[f] * sc_idf(b->env->N, df));
 }
 
 /* Expands a prefix over the whole index (all segments) for field f. */
@@ -442,8 +482,7 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 		struct kids k = {0};
 		for (size_t i = 0; i < q->nterms; i++) {
 			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
-			double w = term_weight(b, f, key, n);
-			if (w >= 0 && kids_push(&k, term_sc(b, key, n, w)))
+			if (kids_push(&k, weighted_term_sc(b, f, key, n)))
 				err_set(&b->e, ERR_NOMEM, "out of memory");
 		}
 		return finish_or(b, &k);
@@ -456,11 +495,13 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 			return NULL;
 		for (size_t i = 0; i < q->nterms; i++) {
 			size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
-			double df = (double)eng_df(b->ix, key, n);
-			if (df == 0)
+			struct seg_term t;
+			int found;
+			double df = (double)term_lookup(b, key, n, &t, &found);
+			if (df == 0 || !found)
 				return NULL;
 			idf += sc_idf(b->env->N, df);
-			if ((kids[i] = term_sc(b, key, n, 0)) == NULL)
+			if ((kids[i] = term_open(b, &t, 0)) == NULL)
 				return NULL;
 			rel[i] = q->terms[i].relpos;
 		}
@@ -496,8 +537,7 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 	}
 	struct kids k = {0};
 	for (size_t i = 0; i < nk; i++) {
-		double w = term_weight(b, f, keys[i], lens[i]);
-		if (w >= 0 && kids_push(&k, term_sc(b, keys[i], lens[i], w)))
+		if (kids_push(&k, weighted_term_sc(b, f, keys[i], lens[i])))
 			err_set(&b->e, ERR_NOMEM, "out of memory");
 	}
 	free(keys);
@@ -918,6 +958,240 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 	free(cum);
 }
 
+/* ---- windowed MaxScore for disjunctions of terms ---- */
+
+/* Documents scored together by run_window.  A window is filled list by
+ * list rather than document by document (as Lucene's BooleanScorer and
+ * MaxScoreBulkScorer do): a few instructions per posting instead of a pass
+ * over every cursor per candidate. */
+#define WIN_BITS 11
+#define WIN (1u << WIN_BITS)
+#define WIN_WORDS (WIN / 64)
+#define WIN_MAXKIDS 64 /* a matched-kids mask per document is one uint64_t */
+
+struct win {
+	uint32_t base;            /* the window holds documents [base, base + WIN) */
+	double acc[WIN];          /* quick partial scores of the kids read so far */
+	uint64_t mask[WIN];       /* which (sorted) kids matched the document */
+	uint64_t seen[WIN_WORDS]; /* documents some essential kid matched */
+	uint64_t live[WIN_WORDS]; /* candidates still able to enter the top k */
+	uint32_t *tf;             /* tf[kid * WIN + doc - base], valid where mask says */
+};
+
+/* Adds the current posting of kid c (number kid) at offset off. */
+static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32_t off,
+			   uint32_t tf)
+{
+	const uint8_t *l = c->s->col_len[c->field] + (size_t)(w->base + off) * 2;
+	double len = (double)(l[0] | l[1] << 8);
+	w->acc[off] += c->fa * tf / (tf + c->fb + c->fc * len);
+	w->mask[off] |= (uint64_t)1 << kid;
+	w->tf[kid * WIN + off] = tf;
+}
+
+/* Reads the postings of c with documents < upto into w: every one when
+ * live is NULL (an essential kid), else only those of live documents. */
+static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
+		     const uint64_t *live)
+{
+	struct seg_postings *pc = c->pc;
+	seg_postings_advance(pc, w->base);
+	while (pc->doc < upto) {
+		uint32_t i = pc->i, n = pc->n;
+		for (; i < n && pc->docs[i] < upto; i++) {
+			uint32_t off = pc->docs[i] - w->base;
+			uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
+			if (live) {
+				if (live[off >> 6] & sb)
+					win_put(w, c, kid, off, pc->tfs[i]);
+				continue;
+			}
+			if (!(*sw & sb)) {
+				*sw |= sb;
+				w->acc[off] = 0;
+				w->mask[off] = 0;
+			}
+			win_put(w, c, kid, off, pc->tfs[i]);
+		}
+		if (i < n) {
+			pc->i = i;
+			pc->doc = pc->docs[i];
+			break;
+		}
+		pc->i = n - 1;
+		seg_postings_next(pc); /* the next block, or SEG_END */
+	}
+	c->doc = pc->doc;
+}
+
+/* Looks c up on each live document of w, skipping between them. */
+static void win_probe(struct win *w, struct sc *c, size_t kid)
+{
+	struct seg_postings *pc = c->pc;
+	for (uint32_t wi = 0; wi < WIN_WORDS && pc->doc != SEG_END; wi++)
+		for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+			uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+			uint32_t d = w->base + off;
+			if (seg_postings_advance(pc, d) == d)
+				win_put(w, c, kid, off, pc->tfs[pc->i]);
+		}
+	c->doc = pc->doc;
+}
+
+/* The largest block bound of c over documents [lo, hi]. */
+static double range_ub(struct sc *c, uint32_t lo, uint32_t hi)
+{
+	double ub = 0;
+	for (uint32_t d = lo;;) {
+		uint32_t upto;
+		double u = sc_block_ub(c, d, &upto);
+		if (u > ub)
+			ub = u;
+		if (upto >= hi)
+			return ub;
+		d = upto + 1;
+	}
+}
+
+/* Keeps the live documents whose quick score plus bound can reach theta
+ * (rounding of partial sums allowed for, so that a tie is never dropped);
+ * returns how many remain. */
+static size_t win_prune(struct win *w, double bound, double theta)
+{
+	double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+	double need = theta - bound - slack;
+	size_t n = 0;
+	for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+		uint64_t keep = 0;
+		for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			int ok = !(w->acc[wi * 64 + b] < need);
+			keep |= (uint64_t)ok << b;
+			n += (size_t)ok;
+		}
+		w->live[wi] = keep;
+	}
+	return n;
+}
+
+/* MaxScore (Turtle & Flood 1995) over a disjunction of at most
+ * WIN_MAXKIDS terms, WIN documents at a time.  Kids sorted by bound; those
+ * whose bounds together stay below the threshold are non-essential.  The
+ * essential kids fill the window; then each non-essential kid, largest
+ * bound first, is read for the candidates that the bounds of the kids not
+ * yet read (block maxima over the window) still keep alive: probed one by
+ * one when few remain, merged in one pass over its window of postings
+ * otherwise.  Survivors are scored exactly, kids in query order, from the
+ * frequencies kept.  The partition changes only between windows, so a kid
+ * never counts both as essential and as non-essential on one document. */
+static void run_window(struct run *r, size_t segno, struct sc *root)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	size_t n = root->nkids;
+	struct sc **k = malloc(sizeof *k * n);
+	double *cum = malloc(sizeof *cum * n), *pre = malloc(sizeof *pre * n);
+	size_t *ord = malloc(sizeof *ord * n);
+	struct win *w = malloc(sizeof *w);
+	uint32_t *tf = malloc(sizeof *tf * WIN * n);
+	if (!k || !cum || !pre || !ord || !w || !tf) {
+		err_set(&r->e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	w->tf = tf;
+	memcpy(k, root->kids, sizeof *k * n);
+	qsort(k, n, sizeof *k, cmp_ub);
+	double acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc += k[i]->ub;
+		cum[i] = acc;
+		sc_advance(k[i], 0);
+		for (size_t j = 0; j < n; j++)
+			if (root->kids[j] == k[i])
+				ord[j] = i;
+	}
+	double theta = threshold(&r->hp);
+	size_t ne = 0; /* kids [0, ne) are non-essential */
+	for (;;) {
+		while (ne < n && cum[ne] < theta)
+			ne++;
+		if (ne >= n)
+			break;
+		uint32_t base = SEG_END;
+		for (size_t i = ne; i < n; i++)
+			if (k[i]->doc < base)
+				base = k[i]->doc;
+		if (base == SEG_END)
+			break;
+		uint32_t upto = s->ndocs - base > WIN ? base + WIN : s->ndocs;
+		w->base = base;
+		memset(w->seen, 0, sizeof w->seen);
+		for (size_t i = ne; i < n; i++)
+			win_read(w, k[i], i, upto, NULL);
+		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+			w->live[wi] = w->seen[wi];
+			if (s->delbits)
+				for (uint64_t bits = w->seen[wi]; bits; bits &= bits - 1) {
+					unsigned b = (unsigned)__builtin_ctzll(bits);
+					if (seg_deleted(s, base + wi * 64 + b))
+						w->live[wi] &= ~((uint64_t)1 << b);
+				}
+		}
+		double sum = 0;
+		for (size_t i = 0; i < ne; i++)
+			pre[i] = sum += range_ub(k[i], base, upto - 1);
+		for (size_t i = ne; i-- > 0;) {
+			size_t nlive = win_prune(w, pre[i], theta);
+			if (nlive == 0)
+				break;
+			/* a probe costs a skip and often a block; merging costs
+			 * about the kid's postings in the window */
+			struct sc *c = k[i];
+			uint64_t inwin = (uint64_t)c->pc->df * (upto - base) / s->ndocs;
+			if (4 * (uint64_t)nlive < inwin)
+				win_probe(w, c, i);
+			else
+				win_read(w, c, i, upto, w->live);
+		}
+		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
+			for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
+				if (w->acc[off] + slack < theta)
+					continue;
+				/* exact score: the kids in query order, as or_score sums them */
+				uint32_t d = base + off;
+				double sc = 0;
+				for (size_t j = 0; j < n; j++)
+					if (w->mask[off] >> ord[j] & 1)
+						sc += sc_term_score_tf(root->kids[j], d,
+								       w->tf[ord[j] * WIN + off]);
+				offer(r, segno, d, sc);
+				double t = threshold(&r->hp);
+				if (t > theta)
+					theta = t;
+			}
+		}
+	}
+out:
+	free(k);
+	free(cum);
+	free(pre);
+	free(ord);
+	free(w);
+	free(tf);
+}
+
+/* run_window takes disjunctions of plain terms, few enough for its masks. */
+static int window_ok(const struct sc *root)
+{
+	if (root->nkids > WIN_MAXKIDS)
+		return 0;
+	for (size_t i = 0; i < root->nkids; i++)
+		if (root->kids[i]->kind != SC_TERM)
+			return 0;
+	return 1;
+}
+
 /* Builds the scorer tree of q (and its filter) for one segment. */
 static struct sc *build_segment(struct run *r, size_t segno, struct arena *a)
 {
@@ -1012,7 +1286,9 @@ int eng_run(struct run *r)
 			}
 			if (root->kind == SC_OR)
 				flatten_or(root, &a);
-			if (!r->exhaustive && !r->visit && root->kind == SC_OR)
+			if (!r->exhaustive && !r->visit && root->kind == SC_OR && window_ok(root))
+				run_window(r, i, root);
+			else if (!r->exhaustive && !r->visit && root->kind == SC_OR)
 				run_maxscore(r, i, root);
 			else
 				run_all(r, i, root);

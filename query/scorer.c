@@ -51,7 +51,7 @@ double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
 	return w * (a > b ? a : b) * (1 + 1e-9);
 }
 
-static uint32_t term_advance(struct sc *c, uint32_t target)
+static inline uint32_t term_advance(struct sc *c, uint32_t target)
 {
 	if (!c->started) {
 		c->started = 1;
@@ -60,11 +60,15 @@ static uint32_t term_advance(struct sc *c, uint32_t target)
 	return c->doc = seg_postings_advance(c->pc, target);
 }
 
+double sc_term_score_tf(const struct sc *c, uint32_t doc, uint32_t tf)
+{
+	double len = seg_doc_len(c->s, doc, c->field);
+	return c->w * sc_tfpart(c->env, c->field, (double)tf, len);
+}
+
 static double term_score(struct sc *c)
 {
-	double tf = seg_postings_tf(c->pc);
-	double len = seg_doc_len(c->s, c->doc, c->field);
-	return c->w * sc_tfpart(c->env, c->field, tf, len);
+	return sc_term_score_tf(c, c->doc, seg_postings_tf(c->pc));
 }
 
 static uint32_t or_advance(struct sc *c, uint32_t target)
@@ -96,7 +100,9 @@ static uint32_t and_advance_kids(struct sc *c, size_t from, uint32_t target)
 		int agree = 1;
 		for (size_t i = from; i < c->nkids; i++) {
 			struct sc *k = c->kids[i];
-			uint32_t kd = (k->started && k->doc >= d) ? k->doc : sc_advance(k, d);
+			uint32_t kd = (k->started && k->doc >= d) ? k->doc
+				      : k->kind == SC_TERM ? term_advance(k, d) /* phrases: inlined */
+							   : sc_advance(k, d);
 			if (kd == SEG_END)
 				return SEG_END;
 			if (kd > d) {

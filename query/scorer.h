@@ -89,6 +89,11 @@ static inline double sc_quick(const struct sc *c)
 	return c->fa * tf / (tf + c->fb + c->fc * len);
 }
 
+/* The score of term scorer c on doc had it frequency tf there: what
+ * sc_score() returns on doc, to the bit, for callers that read the
+ * postings themselves. */
+double sc_term_score_tf(const struct sc *c, uint32_t doc, uint32_t tf);
+
 /* Sets fa, fb, fc of a term scorer from its weight and env. */
 void sc_term_constants(struct sc *c);
 

@@ -15,7 +15,12 @@
  * "us" of a query is the median of its REPEAT timings; "same" says whether
  * the pruned top-k equals the exhaustive one (PMIDs and order).
  *
- * usage: qlat -i INDEX [-k 10] [-r REPEAT] [--engine NAME] < queries.tsv
+ * --only pruned|exhaustive times one mode alone (for profiling); the
+ * warm-up pass still runs both.  --cpu times with the thread's CPU clock
+ * instead: on a busy machine it leaves out the time spent descheduled.
+ *
+ * usage: qlat -i INDEX [-k 10] [-r REPEAT] [--engine NAME] [--only MODE] [--cpu]
+ *             < queries.tsv
  * Build: see tests/bench/run.sh (links the query sources but main.c).
  */
 #include <stdint.h>
@@ -38,10 +43,10 @@ struct q {
 	char err[256];
 };
 
-static double now_us(void)
+static double now_us(clockid_t clk)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
 }
 
@@ -96,6 +101,8 @@ int main(int argc, char **argv)
 	const char *index = NULL, *engine = "sarc";
 	size_t k = 10;
 	int repeat = 5;
+	int mode_lo = 0, mode_hi = 1; /* 0 pruned, 1 exhaustive */
+	clockid_t clk = CLOCK_MONOTONIC;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-i") && i + 1 < argc)
 			index = argv[++i];
@@ -105,8 +112,16 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--engine") && i + 1 < argc)
 			engine = argv[++i];
+		else if (!strcmp(argv[i], "--cpu"))
+			clk = CLOCK_THREAD_CPUTIME_ID;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "pruned"))
+			mode_hi = 0, i++;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
+			 !strcmp(argv[i + 1], "exhaustive"))
+			mode_lo = 1, i++;
 		else {
-			fprintf(stderr, "usage: qlat -i INDEX [-k N] [-r REPEAT] [--engine NAME] < queries\n");
+			fprintf(stderr, "usage: qlat -i INDEX [-k N] [-r REPEAT] [--engine NAME] "
+					"[--only pruned|exhaustive] [--cpu] < queries\n");
 			return 2;
 		}
 	}
@@ -173,12 +188,12 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nq; i++) {
 			if (qs[i].bad)
 				continue;
-			for (int exh = 0; exh <= 1; exh++) {
+			for (int exh = mode_lo; exh <= mode_hi; exh++) {
 				struct sarc_hit *h = NULL;
 				size_t n = 0;
-				double t0 = now_us();
+				double t0 = now_us(clk);
 				int rc = run_one(ix, qs[i].text, exh, k, &h, &n, err, sizeof err);
-				double dt = now_us() - t0;
+				double dt = now_us(clk) - t0;
 				free(h);
 				if (rc != 0) {
 					qs[i].bad = 1;
