@@ -1110,8 +1110,10 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		if (rc == 0 && (q != end || nrec != want))
 			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	}
-	if (rc == 0 && s->ndocs == 0)
+	if (rc == 0)
 		rc = load_vocab(s, e);
+	if (rc == 0 && st_vocab_check(s->vocab))
+		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
 	if (rc == 0 && text != s->stored_text_bytes)
 		rc = err_set(e, ERR_CORRUPT, "%s.ssto: records hold %llu bytes, the trailer says %llu",
 			     s->name, (unsigned long long)text,

@@ -5,6 +5,7 @@
  */
 #include "stored.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +112,8 @@ struct st_vocab {
 	uint32_t n;
 	uint32_t *off;    /* n + 1 offsets into words */
 	uint8_t *words;   /* the words, back to back */
-	uint16_t *slot;   /* hash table of code + 1 (0: empty), for packing */
+	uint16_t *slot;   /* hash table of code + 1 (0: empty), for packing only:
+			   * a reader need not spend the time to build it */
 	uint32_t mask;
 };
 
@@ -145,69 +147,102 @@ static int32_t vocab_find(const st_vocab *v, const uint8_t *p, size_t n)
 
 int st_vocab_load(const uint8_t *p, size_t n, st_vocab **out)
 {
-	struct fmt_cur c = {p, p + n, 0};
+	const uint8_t *end = p + n;
+	uint64_t nw;
+	size_t k = fmt_get_varint(p, end, &nw);
 	*out = NULL;
-	uint64_t nw = fmt_cur_varint(&c);
-	if (c.bad || nw > ST_VOCAB_MAX)
+	if (k == 0 || nw > ST_VOCAB_MAX)
 		return ERR_CORRUPT;
+	p += k;
 	st_vocab *v = calloc(1, sizeof *v);
 	if (v == NULL)
 		return ERR_NOMEM;
 	v->n = (uint32_t)nw;
-	uint32_t cap = 64;
-	while (cap < 2 * v->n)
-		cap *= 2;
-	v->mask = cap - 1;
+	/* Every entry takes at least 3 bytes and stands for at most
+	 * ST_WORD_MAX, but front coding about halves the words: start there
+	 * and grow.  ST_WORD_MAX bytes of slack let each word be copied from
+	 * the previous one in one fixed-size move. */
+	size_t cap = 2 * n + 2 * ST_WORD_MAX;
 	v->off = malloc(sizeof *v->off * (v->n + 1));
-	v->words = malloc(v->n ? (size_t)v->n * ST_WORD_MAX : 1);
-	v->slot = calloc(cap, sizeof *v->slot);
-	if (!v->off || !v->words || !v->slot) {
+	v->words = malloc(cap); /* the slack is copied about, never used */
+	if (!v->off || !v->words) {
 		st_vocab_free(v);
 		return ERR_NOMEM;
 	}
-	/* front-coded, in strictly increasing byte order: each word is
-	 * (shared with the previous word, suffix) */
-	uint32_t at = 0, prev = 0, prevlen = 0;
+	/* front-coded: each word is (shared with the previous word, suffix).
+	 * A reader runs this once per segment and process, so it checks only
+	 * what keeps it within bounds; st_vocab_check checks the rest. */
+	size_t at = 0, prev = 0, prevlen = 0;
 	for (uint32_t i = 0; i < v->n; i++) {
-		uint64_t shared = fmt_cur_varint(&c), slen = fmt_cur_varint(&c);
-		if (c.bad || shared > prevlen || slen > ST_WORD_MAX || shared + slen < ST_WORD_MIN ||
-		    shared + slen > ST_WORD_MAX)
+		/* both counts are at most ST_WORD_MAX < 128: one byte each */
+		if (end - p < 2 || p[0] > prevlen || p[1] > ST_WORD_MAX || p[0] + p[1] < ST_WORD_MIN ||
+		    p[0] + p[1] > ST_WORD_MAX || (size_t)(end - p) - 2 < p[1])
 			goto bad;
-		const uint8_t *s = fmt_cur_bytes(&c, (size_t)slen);
-		if (s == NULL)
-			goto bad;
-		uint8_t *w = v->words + at;
-		memmove(w, v->words + prev, (size_t)shared);
-		memcpy(w + shared, s, (size_t)slen);
-		uint32_t len = (uint32_t)(shared + slen);
-		for (uint32_t j = 0; j < len; j++)
-			if (!is_letter(w[j]))
-				goto bad;
-		/* strictly increasing: the first differing byte is larger, or
-		 * the previous word is a prefix of this one */
-		if (i > 0) {
-			uint32_t m = len < prevlen ? len : prevlen;
-			int cmp = memcmp(v->words + prev, w, m);
-			if (cmp > 0 || (cmp == 0 && prevlen >= len))
-				goto bad;
+		size_t shared = p[0], slen = p[1];
+		if (cap - at < 2 * ST_WORD_MAX) {
+			uint8_t *w = realloc(v->words, cap * 2);
+			if (w == NULL) {
+				st_vocab_free(v);
+				return ERR_NOMEM;
+			}
+			v->words = w;
+			cap *= 2;
 		}
-		v->off[i] = at;
+		uint8_t *w = v->words + at;
+		memmove(w, v->words + prev, ST_WORD_MAX); /* the two overlap */
+		memcpy(w + shared, p + 2, slen);
+		v->off[i] = (uint32_t)at;
 		prev = at;
-		prevlen = len;
-		at += len;
-		uint32_t h = word_hash(w, len) & v->mask;
-		while (v->slot[h])
-			h = (h + 1) & v->mask;
-		v->slot[h] = (uint16_t)(i + 1);
+		prevlen = shared + slen;
+		at += prevlen;
+		p += 2 + slen;
 	}
-	v->off[v->n] = at;
-	if (c.p != c.end)
+	v->off[v->n] = (uint32_t)at;
+	if (p != end)
 		goto bad;
 	*out = v;
 	return 0;
 bad:
 	st_vocab_free(v);
 	return ERR_CORRUPT;
+}
+
+int st_vocab_check(const st_vocab *v)
+{
+	for (uint32_t i = 0; i < v->n; i++) {
+		const uint8_t *w = v->words + v->off[i];
+		uint32_t len = v->off[i + 1] - v->off[i];
+		for (uint32_t j = 0; j < len; j++)
+			if (!is_letter(w[j]))
+				return ERR_CORRUPT;
+		if (i > 0) {
+			const uint8_t *pw = v->words + v->off[i - 1];
+			uint32_t plen = v->off[i] - v->off[i - 1];
+			int c = memcmp(pw, w, plen < len ? plen : len);
+			if (c > 0 || (c == 0 && plen >= len))
+				return ERR_CORRUPT;
+		}
+	}
+	return 0;
+}
+
+int st_vocab_index(st_vocab *v)
+{
+	uint32_t cap = 64;
+	while (cap < 2 * v->n)
+		cap *= 2;
+	free(v->slot);
+	v->mask = cap - 1;
+	v->slot = calloc(cap, sizeof *v->slot);
+	if (v->slot == NULL)
+		return ERR_NOMEM;
+	for (uint32_t i = 0; i < v->n; i++) {
+		uint32_t h = word_hash(v->words + v->off[i], v->off[i + 1] - v->off[i]) & v->mask;
+		while (v->slot[h])
+			h = (h + 1) & v->mask;
+		v->slot[h] = (uint16_t)(i + 1);
+	}
+	return 0;
 }
 
 /* ---- the record walk shared by counting, packing and unpacking ---- */
@@ -294,6 +329,7 @@ static int pack_string(void *ctx, const uint8_t *s, size_t n, struct fmt_buf *ou
 
 int st_pack(const st_vocab *v, const uint8_t *rec, size_t n, struct fmt_buf *out)
 {
+	assert(v->slot != NULL); /* st_vocab_index first */
 	return walk_record(rec, n, pack_string, (void *)v, out);
 }
 

@@ -69,12 +69,21 @@ typedef struct st_vocab st_vocab;
 int st_vocab_build(const uint8_t *sample, size_t n, struct fmt_buf *out);
 
 /* Parses a serialized vocabulary p[0..n) (which need not outlive it) into
- * *v (free with st_vocab_free).  Returns 0, ERR_NOMEM or ERR_CORRUPT. */
+ * *v (free with st_vocab_free), ready for unpacking.  Checks only what
+ * keeps unpacking within bounds (it runs once per segment in every query
+ * process).  Returns 0, ERR_NOMEM or ERR_CORRUPT. */
 int st_vocab_load(const uint8_t *p, size_t n, st_vocab **v);
+/* The rest of §7.2: words of letters only, in strictly increasing order.
+ * 0 or ERR_CORRUPT. */
+int st_vocab_check(const st_vocab *v);
+/* Makes v ready for packing too (a hash table of its words).  0 or
+ * ERR_NOMEM. */
+int st_vocab_index(st_vocab *v);
 void st_vocab_free(st_vocab *v);
 uint32_t st_vocab_words(const st_vocab *v);
 
-/* Appends to out the packed form of the §7.1 record rec[0..n): the same
+/* Appends to out the packed form of the §7.1 record rec[0..n) (v indexed
+ * by st_vocab_index): the same
  * bytes with every string's words coded (§7.2).  Returns 0, ERR_NOMEM, or
  * ERR_CORRUPT when rec does not parse as a record. */
 int st_pack(const st_vocab *v, const uint8_t *rec, size_t n, struct fmt_buf *out);

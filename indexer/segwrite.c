@@ -265,6 +265,8 @@ static int start_stored(sw_writer *w)
 	int rc = st_vocab_build(w->sample.p, w->sample.len, &v);
 	if (rc == 0)
 		rc = st_vocab_load(v.p, v.len, &w->vocab);
+	if (rc == 0)
+		rc = st_vocab_index(w->vocab);
 	if (rc) {
 		fmt_buf_free(&v);
 		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
