@@ -23,7 +23,7 @@
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
-#define SEG_STORED_BLOCK 64    /* documents per compressed stored block (§7) */
+#define SEG_STORED_BLOCK 48    /* documents per compressed stored block (§7) */
 #define SEG_STORED_TRAILER 32  /* bytes of the .ssto trailer (§7) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
 #define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
