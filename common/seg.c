@@ -51,8 +51,9 @@ int seg_header_decode(const uint8_t *p, size_t n, const char *kind, const char *
 	h->body_len = fmt_get_u64le(p + 24);
 	if (h->version != SARC_FORMAT_VERSION)
 		return err_set(e, ERR_FORMAT_VERSION,
-			       "%s: index format version %u, this sarc reads version %u", path,
-			       h->version, SARC_FORMAT_VERSION);
+			       "%s: index format version %u, this sarc reads version %u%s", path,
+			       h->version, SARC_FORMAT_VERSION,
+			       h->version < SARC_FORMAT_VERSION ? " (index the XML again)" : "");
 	if (h->body_len > n - SEG_HEADER_BYTES)
 		return err_set(e, ERR_CORRUPT, "%s: file is truncated (body of %llu bytes, %zu present)",
 			       path, (unsigned long long)h->body_len, n - SEG_HEADER_BYTES);
@@ -177,15 +178,19 @@ static int open_dict(struct seg *s, struct err *e)
 static int open_stored(struct seg *s, struct err *e)
 {
 	const struct seg_map *m = &s->f[SEGF_STORED];
-	if (m->body_len < 16)
+	if (m->body_len < SEG_STORED_TRAILER)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: stored trailer missing", s->name);
-	const uint8_t *t = m->body + m->body_len - 16;
-	uint32_t ndocs = fmt_get_u32le(t);
-	s->nstoredblocks = fmt_get_u32le(t + 4);
-	uint64_t idx = fmt_get_u64le(t + 8);
+	const uint8_t *t = m->body + m->body_len - SEG_STORED_TRAILER;
+	s->stored_text_bytes = fmt_get_u64le(t);
+	s->vocab_clen = fmt_get_u32le(t + 8);
+	s->vocab_rlen = fmt_get_u32le(t + 12);
+	uint32_t ndocs = fmt_get_u32le(t + 16);
+	s->nstoredblocks = fmt_get_u32le(t + 20);
+	uint64_t idx = fmt_get_u64le(t + 24);
+	uint64_t room = m->body_len - SEG_STORED_TRAILER;
 	if (ndocs != s->ndocs ||
 	    s->nstoredblocks != (ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
-	    idx > m->body_len - 16 || (m->body_len - 16 - idx) / 16 < s->nstoredblocks)
+	    idx > room || (room - idx) / 16 < s->nstoredblocks || s->vocab_clen > idx)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: block index out of bounds", s->name);
 	s->stored_index = m->body + idx;
 	return 0;
@@ -262,6 +267,8 @@ void seg_close(struct seg *s)
 		seg_map_close(&s->f[i]);
 	seg_map_close(&s->del);
 	s->delbits = NULL;
+	st_vocab_free(s->vocab);
+	s->vocab = NULL;
 }
 
 /* ---- document table (§3) ---- */
@@ -900,15 +907,55 @@ bad:
 
 /* ---- stored records (§7) ---- */
 
-size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n)
+size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n,
+			 uint32_t *crc)
 {
 	size_t k = fmt_get_varint(p, end, n);
 	if (k == 0 || *n > (size_t)(end - p) - k || (size_t)(end - p) - k - *n < 4)
 		return 0;
 	*rec = p + k;
-	if (fmt_get_u32le(p + k + *n) != fmt_crc32(0, p + k, *n))
-		return SIZE_MAX;
+	*crc = fmt_get_u32le(p + k + *n);
 	return k + *n + 4;
+}
+
+/* Reads the vocabulary (§7.2) at the start of the .ssto body: once per
+ * segment, when the first record is read. */
+static int load_vocab(struct seg *s, struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_STORED];
+	if (s->vocab)
+		return 0;
+	/* ST_VOCAB_MAX words of at most ST_WORD_MAX letters, front-coded */
+	if (s->vocab_rlen > 16 + ST_VOCAB_MAX * (ST_WORD_MAX + 4))
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
+	uint8_t *raw = malloc(s->vocab_rlen ? s->vocab_rlen : 1);
+	if (raw == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	uLongf dlen = s->vocab_rlen;
+	int rc = uncompress(raw, &dlen, m->body, s->vocab_clen) == Z_OK && dlen == s->vocab_rlen
+			 ? st_vocab_load(raw, s->vocab_rlen, &s->vocab)
+			 : ERR_CORRUPT;
+	free(raw);
+	if (rc == ERR_NOMEM)
+		return err_set(e, rc, "out of memory");
+	if (rc)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
+	return 0;
+}
+
+int seg_stored_unpack(struct seg *s, uint32_t b, const uint8_t *rec, size_t n, uint32_t crc,
+		      struct fmt_buf *out, struct err *e)
+{
+	int rc = load_vocab(s, e);
+	if (rc)
+		return rc;
+	size_t at = out->len;
+	rc = st_unpack(s->vocab, rec, n, out);
+	if (rc == ERR_NOMEM)
+		return err_set(e, rc, "out of memory");
+	if (rc || fmt_crc32(0, out->p + at, out->len - at) != crc)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	return 0;
 }
 
 int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
@@ -932,8 +979,7 @@ int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rle
 	return 0;
 }
 
-int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen,
-		   struct err *e)
+int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
 {
 	const struct seg_map *m = &s->f[SEGF_STORED];
 	uint32_t b = doc / SEG_STORED_BLOCK;
@@ -961,22 +1007,21 @@ int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *out
 	uint32_t i = b * SEG_STORED_BLOCK;
 	const uint8_t *p = NULL;
 	uint64_t n = 0;
-	int damaged = 0;
+	uint32_t crc = 0;
 	for (;;) {
 		for (;;) {
 			const uint8_t *r;
-			size_t k = seg_stored_record(raw + parse, raw + have, &r, &n);
+			size_t k = seg_stored_record(raw + parse, raw + have, &r, &n, &crc);
 			if (k == 0)
 				break; /* not all inflated yet */
-			if (k == SIZE_MAX || i == doc) {
-				damaged = k == SIZE_MAX;
-				p = damaged ? NULL : r;
+			if (i == doc) {
+				p = r;
 				break;
 			}
 			parse += k;
 			i++;
 		}
-		if (p || damaged || have == rlen)
+		if (p || have == rlen)
 			break;
 		size_t step = rlen - have < 16384 ? rlen - have : 16384;
 		z.next_out = raw + have;
@@ -991,10 +1036,16 @@ int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *out
 	inflateEnd(&z);
 	if (p == NULL)
 		goto bad;
-	/* hand back a copy trimmed to the record */
-	memmove(raw, p, n);
-	*out = raw;
-	*outlen = n;
+	struct fmt_buf rec;
+	fmt_buf_init(&rec);
+	int rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e);
+	free(raw);
+	if (rc) {
+		fmt_buf_free(&rec);
+		return rc;
+	}
+	*out = rec.p;
+	*outlen = rec.len;
 	return 0;
 bad:
 	free(raw);
@@ -1066,30 +1117,47 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	if (count != s->nterms)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: %u terms found, %u declared", s->name, count,
 			       s->nterms);
-	/* every stored record: each block inflates whole and frames exactly
-	 * its records, each with a matching CRC */
+	/* every stored record: the vocabulary loads, each block inflates
+	 * whole and frames exactly its records, each unpacking to bytes with
+	 * a matching CRC */
 	uint8_t *raw = NULL;
+	struct fmt_buf rec;
+	fmt_buf_init(&rec);
+	uint64_t text = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && rc == 0; b++) {
 		size_t rlen;
 		if ((rc = seg_stored_block(s, b, &raw, &rlen, e)))
 			break;
 		const uint8_t *q = raw, *end = raw + rlen;
 		uint32_t nrec = 0;
-		while (q < end) {
-			const uint8_t *rec;
+		while (q < end && rc == 0) {
+			const uint8_t *r;
 			uint64_t n;
-			size_t k = seg_stored_record(q, end, &rec, &n);
-			if (k == 0 || k == SIZE_MAX)
+			uint32_t crc;
+			size_t k = seg_stored_record(q, end, &r, &n, &crc);
+			if (k == 0)
 				break;
+			rec.len = 0;
+			rc = seg_stored_unpack(s, b, r, (size_t)n, crc, &rec, e);
+			text += rec.len;
 			q += k;
 			nrec++;
 		}
 		uint32_t want = s->ndocs - b * SEG_STORED_BLOCK;
 		if (want > SEG_STORED_BLOCK)
 			want = SEG_STORED_BLOCK;
-		if (q != end || nrec != want)
+		if (rc == 0 && (q != end || nrec != want))
 			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	}
+	if (rc == 0)
+		rc = load_vocab(s, e);
+	if (rc == 0 && st_vocab_check(s->vocab))
+		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
+	if (rc == 0 && text != s->stored_text_bytes)
+		rc = err_set(e, ERR_CORRUPT, "%s.ssto: records hold %llu bytes, the trailer says %llu",
+			     s->name, (unsigned long long)text,
+			     (unsigned long long)s->stored_text_bytes);
 	free(raw);
+	fmt_buf_free(&rec);
 	return rc;
 }

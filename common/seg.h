@@ -17,12 +17,14 @@
 #include "err.h"
 #include "fields.h"
 #include "fmt.h"
+#include "stored.h"
 
-#define SARC_FORMAT_VERSION 1
+#define SARC_FORMAT_VERSION 2
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
-#define SEG_STORED_BLOCK 32    /* documents per compressed stored block (§7) */
+#define SEG_STORED_BLOCK 48    /* documents per compressed stored block (§7) */
+#define SEG_STORED_TRAILER 32  /* bytes of the .ssto trailer (§7) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
 #define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
 #define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
@@ -100,6 +102,11 @@ struct seg {
 	/* stored */
 	uint32_t nstoredblocks;
 	const uint8_t *stored_index; /* nstoredblocks * 16 bytes */
+	uint64_t stored_text_bytes;  /* the records' length before packing (§7) */
+	uint32_t vocab_clen, vocab_rlen;
+	st_vocab *vocab;             /* NULL until a record is first read: reading
+				      * records changes the struct, so one thread
+				      * reads one segment at a time */
 	/* deletions */
 	struct seg_map del;
 	const uint8_t *delbits; /* NULL when nothing is deleted */
@@ -224,17 +231,24 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
 int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
 
 /* Inflates stored block b whole into *raw (realloc'd; the caller frees it)
- * and sets *rlen.  ERR_CORRUPT names the block. */
+ * and sets *rlen: the block's packed records.  ERR_CORRUPT names the
+ * block. */
 int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
 		     struct err *e);
 
-/* Frames the record at p in [p, end) (§7: length, bytes, CRC-32): sets
- * *rec and *n and returns the bytes it spans; 0 if [p, end) does not hold
- * all of it; SIZE_MAX if its CRC does not match. */
-size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n);
+/* Frames the packed record at p in [p, end) (§7: length, bytes, CRC-32):
+ * sets *rec, *n and *crc (of the unpacked record) and returns the bytes
+ * it spans; 0 if [p, end) does not hold all of it. */
+size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n,
+			 uint32_t *crc);
 
-/* Returns the stored record of doc (§7) in a malloc'd buffer (*out, *n). */
-int seg_stored_get(const struct seg *s, uint32_t doc, uint8_t **out, size_t *n,
-		   struct err *e);
+/* Appends to out the record that packed rec[0..n) stands for, and checks
+ * it against crc.  Reads the segment's vocabulary first if needed (once).
+ * Returns 0, ERR_NOMEM, or ERR_CORRUPT naming block b. */
+int seg_stored_unpack(struct seg *s, uint32_t b, const uint8_t *rec, size_t n, uint32_t crc,
+		      struct fmt_buf *out, struct err *e);
+
+/* Returns the stored record of doc (§7.1) in a malloc'd buffer (*out, *n). */
+int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *n, struct err *e);
 
 #endif

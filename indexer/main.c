@@ -163,8 +163,7 @@ static int do_stats(const char *dir, int json)
 		for (int f = 0; f < SEGF_N; f++)
 			bytes[f] += s->f[f].size;
 		delbytes += s->del.size;
-		for (uint32_t b = 0; b < s->nstoredblocks; b++)
-			stored_raw += fmt_get_u32le(s->stored_index + (size_t)b * 16 + 12);
+		stored_raw += s->stored_text_bytes;
 		struct seg_dict_iter it;
 		if (seg_dict_seek(&it, s, (const uint8_t *)"", 0, &e) == 0)
 			while (seg_dict_next(&it, &e) == 1)

@@ -41,11 +41,14 @@ static int key_cmp(const struct seg_term *a, const struct seg_term *b)
 }
 
 /* Copies the live documents of segment i, decompressing each stored block
- * once. */
+ * once.  Records are unpacked and packed again: the new segment chooses its
+ * own vocabulary (FORMAT.md §7.2). */
 static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		     const uint8_t *const *dead, size_t i, struct err *e)
 {
 	uint8_t *raw = NULL;
+	struct fmt_buf rec;
+	fmt_buf_init(&rec);
 	int rc = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && !rc; b++) {
 		size_t rlen;
@@ -55,22 +58,29 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		for (uint32_t d = b * SEG_STORED_BLOCK; d < s->ndocs && d < (b + 1) * SEG_STORED_BLOCK; d++) {
 			const uint8_t *p;
 			uint64_t n;
-			size_t k = seg_stored_record(q, end, &p, &n);
-			if (k == 0 || k == SIZE_MAX) {
+			uint32_t crc;
+			size_t k = seg_stored_record(q, end, &p, &n, &crc);
+			if (k == 0) {
 				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 				break;
 			}
 			q += k;
 			if (is_dead(segs, dead, i, d))
 				continue;
+			rec.len = 0;
+			if ((rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e)))
+				break;
 			uint16_t lens[F_NFIELDS];
 			for (unsigned f = 0; f < F_NFIELDS; f++)
 				lens[f] = seg_doc_len(s, d, f);
-			if ((rc = sw_add_doc(w, seg_doc_pmid(s, d), seg_doc_year(s, d), lens, p, n)))
+			if ((rc = sw_add_doc(w, seg_doc_pmid(s, d), seg_doc_year(s, d), lens, rec.p, rec.len))) {
 				err_set(e, rc, "%s", sw_error(w)->msg);
+				break;
+			}
 		}
 	}
 	free(raw);
+	fmt_buf_free(&rec);
 	drop_before(&s->f[SEGF_STORED], s->f[SEGF_STORED].body_len);
 	return rc;
 }

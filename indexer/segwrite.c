@@ -8,6 +8,7 @@
  */
 #include "segwrite.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "bitpack.h"
 #include "fmt.h"
 #include "seg.h"
+#include "stored.h"
 
 struct wfile {
 	int fd;
@@ -31,10 +33,19 @@ struct wfile {
 };
 
 #define WBUF_BYTES ((size_t)1 << 20)
-/* zlib level for stored blocks.  On the real PubMed files, 32-record
- * blocks compress 2.36:1 at level 1, 2.50:1 at 3 and 2.70:1 at 6, while
- * deflate's share of indexing time grows from a tenth to over a third. */
-#define STORED_LEVEL 1
+/* zlib level for stored blocks.  Word substitution (FORMAT.md §7.2)
+ * leaves deflate about 60% of the bytes, so level 6 costs little more
+ * than level 1 did on plain records.  On the real PubMed files (two
+ * segments) packed records compressed 2.97:1 in 32-record blocks,
+ * 3.01:1 in 48 and 3.04:1 in 64 at level 5, 3.02:1 in 48 at level 6
+ * (plain records in 32-record blocks at level 1: 2.28:1); a record is
+ * read by inflating its block up to it, so blocks stay at 48.  Indexing
+ * ran about 10% more instructions at level 5, 12% at 6. */
+#define STORED_LEVEL 6
+/* The vocabulary is chosen from the first records of the segment, which
+ * are held back until then (a few megabytes at most). */
+#define STORED_SAMPLE_DOCS 4096
+#define STORED_SAMPLE_BYTES ((size_t)8 << 20)
 
 struct sw_writer {
 	char dir[4096];
@@ -46,7 +57,14 @@ struct sw_writer {
 	struct fmt_buf docs;  /* ndocs * SEG_DOC_BYTES */
 	uint32_t ndocs;
 	uint64_t field_len_sum[F_NFIELDS];
-	/* stored: the block being filled, and the block index */
+	/* stored: the records held back to choose the vocabulary from, the
+	 * vocabulary (NULL until chosen), the block being filled and the
+	 * block index */
+	struct fmt_buf sample, packed;
+	uint32_t sample_docs;
+	st_vocab *vocab;
+	uint32_t vocab_clen, vocab_rlen;
+	uint64_t text_bytes;
 	struct fmt_buf sblock, sindex, zbuf;
 	uint32_t sblock_docs;
 	/* dictionary */
@@ -157,6 +175,9 @@ static void sw_free(sw_writer *w, int remove_files)
 		free(w->f[i].buf);
 	}
 	fmt_buf_free(&w->docs);
+	fmt_buf_free(&w->sample);
+	fmt_buf_free(&w->packed);
+	st_vocab_free(w->vocab);
 	fmt_buf_free(&w->sblock);
 	fmt_buf_free(&w->sindex);
 	fmt_buf_free(&w->zbuf);
@@ -216,6 +237,69 @@ static int flush_stored_block(sw_writer *w)
 	return w->e.code;
 }
 
+/* Packs record stored[0..n) into the block being filled (§7: its packed
+ * length, the packed bytes, the CRC-32 of the record itself, so that a
+ * reader checks the vocabulary's work too). */
+static int add_stored(sw_writer *w, const uint8_t *stored, size_t n)
+{
+	w->packed.len = 0;
+	int rc = st_pack(w->vocab, stored, n, &w->packed);
+	if (rc)
+		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
+			       "%s: a stored record does not parse", w->name);
+	fmt_buf_str(&w->sblock, (const char *)w->packed.p, w->packed.len);
+	/* a record is read without inflating the rest of its block, so zlib's
+	 * own checksum is not reached: each record carries one (§7) */
+	fmt_buf_u32(&w->sblock, fmt_crc32(0, stored, n));
+	if (w->sblock.rc)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	if (++w->sblock_docs == SEG_STORED_BLOCK)
+		return flush_stored_block(w);
+	return 0;
+}
+
+/* Chooses the vocabulary from the records held back, writes it at the
+ * start of the .ssto body (§7.2) and packs those records. */
+static int start_stored(sw_writer *w)
+{
+	struct fmt_buf v;
+	fmt_buf_init(&v);
+	int rc = st_vocab_build(w->sample.p, w->sample.len, &v);
+	if (rc == 0)
+		rc = st_vocab_load(v.p, v.len, &w->vocab);
+	if (rc == 0)
+		rc = st_vocab_index(w->vocab);
+	if (rc) {
+		fmt_buf_free(&v);
+		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
+			       "%s: cannot choose a vocabulary for stored records", w->name);
+	}
+	uLongf clen = compressBound(v.len);
+	uint8_t *z = fmt_buf_reserve(&w->zbuf, clen);
+	if (z == NULL || compress2(z, &clen, v.p, v.len, Z_BEST_COMPRESSION) != Z_OK) {
+		fmt_buf_free(&v);
+		return err_set(&w->e, ERR_NOMEM, "cannot compress the stored vocabulary");
+	}
+	w->vocab_clen = (uint32_t)clen;
+	w->vocab_rlen = (uint32_t)v.len;
+	fmt_buf_free(&v);
+	if (wf_write(w, &w->f[SEGF_STORED], z, clen))
+		return w->e.code;
+	/* the held-back records were documents ndocs - sample_docs ... */
+	const uint8_t *p = w->sample.p, *end = p + w->sample.len;
+	while (p < end) {
+		uint64_t len = 0;
+		size_t k = fmt_get_varint(p, end, &len);
+		assert(k > 0 && len <= (size_t)(end - p) - k); /* we wrote it */
+		if ((rc = add_stored(w, p + k, (size_t)len)))
+			return rc;
+		p += k + len;
+	}
+	fmt_buf_free(&w->sample);
+	fmt_buf_init(&w->sample);
+	return 0;
+}
+
 int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
 	       const uint8_t *stored, size_t n)
 {
@@ -234,15 +318,15 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 	}
 	w->docs.len += SEG_DOC_BYTES;
 	w->ndocs++;
-	fmt_buf_str(&w->sblock, (const char *)stored, n);
-	/* a record is read without inflating the rest of its block, so zlib's
-	 * own checksum is not reached: each record carries one (§7) */
-	fmt_buf_u32(&w->sblock, fmt_crc32(0, stored, n));
-	if (w->sblock.rc)
+	w->text_bytes += n;
+	if (w->vocab)
+		return add_stored(w, stored, n);
+	fmt_buf_str(&w->sample, (const char *)stored, n);
+	if (w->sample.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
-	if (++w->sblock_docs == SEG_STORED_BLOCK)
-		return flush_stored_block(w);
-	return 0;
+	if (++w->sample_docs < STORED_SAMPLE_DOCS && w->sample.len < STORED_SAMPLE_BYTES)
+		return 0;
+	return start_stored(w);
 }
 
 static int flush_dict_block(sw_writer *w)
@@ -407,13 +491,19 @@ int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e)
 {
 	uint8_t t[16];
 	uint64_t total = 0;
+	uint8_t st[SEG_STORED_TRAILER];
 	finish_doc(w);
+	if (w->vocab == NULL && w->e.code == 0)
+		start_stored(w);
 	flush_stored_block(w);
-	fmt_put_u32le(t, w->ndocs);
-	fmt_put_u32le(t + 4, (uint32_t)(w->sindex.len / 16));
-	fmt_put_u64le(t + 8, w->f[SEGF_STORED].body_len);
+	fmt_put_u64le(st, w->text_bytes);
+	fmt_put_u32le(st + 8, w->vocab_clen);
+	fmt_put_u32le(st + 12, w->vocab_rlen);
+	fmt_put_u32le(st + 16, w->ndocs);
+	fmt_put_u32le(st + 20, (uint32_t)(w->sindex.len / 16));
+	fmt_put_u64le(st + 24, w->f[SEGF_STORED].body_len);
 	wf_write(w, &w->f[SEGF_STORED], w->sindex.p, w->sindex.len);
-	wf_write(w, &w->f[SEGF_STORED], t, 16);
+	wf_write(w, &w->f[SEGF_STORED], st, sizeof st);
 	flush_dict_block(w);
 	fmt_put_u32le(t, w->nterms);
 	fmt_put_u32le(t + 4, (uint32_t)(w->dindex.len / 4));

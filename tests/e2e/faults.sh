@@ -222,7 +222,10 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" && mount -t tmpfs -o size=2m tmpfs
 	rm -f "$tmp/full/filler"
 	avail=$(df -k "$tmp/full" | awk 'NR == 2 {print $4}')
 	used=$(du -sk "$d" | awk '{print $1}')
-	if [ "$avail" -gt "$used" ]; then
+	# (leave half the index's size: a merge's output is smaller than its
+	# inputs, by a vocabulary per segment (FORMAT.md §7.2) and the
+	# deleted documents, but not by half)
+	if [ "$avail" -gt $((used / 2)) ]; then
 		dd if=/dev/zero of="$tmp/full/filler" bs=1k count=$((avail - used / 2)) 2>/dev/null
 	fi
 	"$IDX" -q --merge "$d" 2>"$tmp/err"

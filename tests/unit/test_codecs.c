@@ -11,6 +11,7 @@
 #include "bitpack.h"
 #include "check.h"
 #include "fmt.h"
+#include "stored.h"
 
 static uint64_t state = 12345;
 static uint64_t rnd(void)
@@ -118,5 +119,127 @@ int main(int argc, char **argv)
 	arena_reset(&a);
 	CHECK(a.used_bytes == 0 && arena_strndup(&a, "abc", 2) && a.used_bytes > 0);
 	arena_free(&a);
+
+	/* word substitution: records of words from a small list (so that
+	 * most recur), mixed case, and bytes that must be escaped */
+	static const char *const words[] = {"the", "of", "sarcoma", "Sarcoma", "cells",
+					    "patients", "a", "xyzzy", "Humans", "Male",
+					    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+	static const uint8_t odd[] = {0x00, 0x01, 0x0B, 0x1F, 0xC0, 0xF5, 0xFE, 0xFF, 0xC3, '\n', ' ', ';'};
+	struct fmt_buf sample, recs, v, pk, back;
+	fmt_buf_init(&sample);
+	fmt_buf_init(&recs);
+	fmt_buf_init(&v);
+	fmt_buf_init(&pk);
+	fmt_buf_init(&back);
+	size_t nrec = 300;
+	for (size_t r = 0; r < nrec; r++) {
+		char str[ST_NSTR][400];
+		struct st_record sr;
+		memset(&sr, 0, sizeof sr);
+		sr.pmid = (uint32_t)rnd();
+		sr.version = 1;
+		sr.year = (uint16_t)(1950 + r % 70);
+		for (int f = 0; f < ST_NSTR; f++) {
+			size_t n = 0, want = rnd() % 300;
+			while (n < want) {
+				if (rnd() % 4 == 0) {
+					str[f][n++] = (char)odd[rnd() % sizeof odd];
+				} else {
+					const char *wd = words[rnd() % (sizeof words / sizeof *words)];
+					size_t k = strlen(wd);
+					if (n + k + 1 >= sizeof str[f])
+						break;
+					memcpy(str[f] + n, wd, k);
+					n += k;
+					str[f][n++] = rnd() % 2 ? ' ' : '-';
+				}
+			}
+			str[f][n] = 0;
+			sr.s[f] = str[f];
+			sr.len[f] = n;
+			if (n == 0)
+				sr.s[f] = "";
+		}
+		uint32_t refs[3] = {(uint32_t)rnd(), 0xFFFFFFFFu, 1};
+		sr.refs = refs;
+		sr.nrefs = r % 4;
+		struct fmt_buf one;
+		fmt_buf_init(&one);
+		st_encode(&one, &sr);
+		fmt_buf_str(&recs, (const char *)one.p, one.len);
+		if (r < nrec / 2)
+			fmt_buf_str(&sample, (const char *)one.p, one.len);
+		fmt_buf_free(&one);
+	}
+	st_vocab *voc = NULL;
+	CHECK(st_vocab_build(sample.p, sample.len, &v) == 0);
+	CHECK(st_vocab_load(v.p, v.len, &voc) == 0 && voc && st_vocab_check(voc) == 0 &&
+	      st_vocab_index(voc) == 0);
+	/* "of" and "a" are too short, the 69-letter run too long */
+	CHECK(voc && st_vocab_words(voc) == 8);
+	int same = 0;
+	size_t total = 0, total_packed = 0;
+	for (const uint8_t *p = recs.p, *end = recs.p + recs.len; voc && p < end;) {
+		uint64_t n = 0;
+		p += fmt_get_varint(p, end, &n);
+		pk.len = back.len = 0;
+		int rc1 = st_pack(voc, p, (size_t)n, &pk);
+		int rc2 = st_unpack(voc, pk.p, pk.len, &back);
+		same += rc1 == 0 && rc2 == 0 && back.len == n && memcmp(back.p, p, (size_t)n) == 0;
+		total += (size_t)n;
+		total_packed += pk.len;
+		p += n;
+	}
+	CHECKF(same == (int)nrec, "%d of %zu records round-trip", same, nrec);
+	CHECKF(total_packed < total * 9 / 10, "packed %zu of %zu bytes", total_packed, total);
+	/* damage: a code past the vocabulary, a lead byte or escape with
+	 * nothing after it, a record that does not parse */
+	if (voc) {
+		static const uint8_t hdr[] = {1, 1, 1, 1}; /* pmid, version, year, S = 1 */
+		const uint8_t bodies[][4] = {{2, 0x02, 0x00, 0}, {1, 0x01, 0, 0}, {1, 0xFF, 0, 0},
+					     {2, 0x1F, 0x00, 0}};
+		for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+			uint8_t rec[16];
+			memcpy(rec, hdr, 4);
+			size_t n = 4 + 1 + bodies[i][0];
+			memcpy(rec + 4, bodies[i], (size_t)bodies[i][0] + 1);
+			rec[n++] = 0; /* the string's 0 byte */
+			rec[n++] = 0; /* no references */
+			back.len = 0;
+			CHECKF(st_unpack(voc, rec, n, &back) == ERR_CORRUPT, "damaged case %zu", i);
+		}
+		back.len = 0;
+		CHECK(st_unpack(voc, hdr, 4, &back) == ERR_CORRUPT);
+	}
+	st_vocab_free(voc);
+	/* a vocabulary out of order, with a non-letter, or too short a word */
+	static const struct {
+		uint8_t n, b[12];
+	} badv[] = {
+		{11, {2, 0, 3, 'a', 'b', 'c', 0, 3, 'a', 'b', 'b'}}, /* abc then abb */
+		{9, {2, 0, 3, 'a', 'b', 'c', 3, 0}},                 /* abc twice */
+		{6, {1, 0, 3, 'a', '1', 'c'}},                       /* not a letter */
+		{5, {1, 0, 2, 'a', 'b'}},                            /* too short */
+		{6, {1, 1, 3, 'a', 'b', 'c'}},                       /* shares with nothing */
+		{7, {1, 0, 3, 'a', 'b', 'c', 0}},                    /* bytes left over */
+	};
+	for (size_t i = 0; i < sizeof badv / sizeof *badv; i++) {
+		voc = NULL;
+		/* what a reader need not check, --verify does */
+		int lrc = st_vocab_load(badv[i].b, badv[i].n, &voc);
+		CHECKF((lrc == ERR_CORRUPT && voc == NULL) || (lrc == 0 && st_vocab_check(voc) == ERR_CORRUPT),
+		       "bad vocabulary %zu", i);
+		st_vocab_free(voc);
+	}
+	static const uint8_t okv[] = {2, 0, 3, 'a', 'b', 'c', 2, 1, 'd'}; /* abc, abd */
+	CHECK(st_vocab_load(okv, sizeof okv, &voc) == 0 && st_vocab_words(voc) == 2 &&
+	      st_vocab_check(voc) == 0);
+	st_vocab_free(voc);
+	fmt_buf_free(&sample);
+	fmt_buf_free(&recs);
+	fmt_buf_free(&v);
+	fmt_buf_free(&pk);
+	fmt_buf_free(&back);
 	return check_done("codecs");
 }
