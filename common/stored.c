@@ -1,7 +1,14 @@
 /*
- * stored.c - encoding of stored records (FORMAT.md §7.1).  Strings are
- * kept with their NUL so that a decoded record points straight into the
+ * stored.c - encoding of stored records (FORMAT.md §7.1) and the word
+ * substitution applied to them before deflate (§7.2).  Strings are kept
+ * with their NUL so that a decoded record points straight into the
  * decompressed block without copying.
+ *
+ * The substitution is ours because zlib alone tops out near 2.7:1 on
+ * PubMed records (even over a whole segment at level 9, or with preset
+ * dictionaries), and the project compresses stored fields with zlib:
+ * coding each segment's frequent words in two bytes lets deflate's 32 KB
+ * window and Huffman tables reach further (3:1 on the real files).
  */
 #include "stored.h"
 
