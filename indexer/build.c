@@ -642,11 +642,17 @@ static int has_foreign_files(const char *dir)
 static int open_index(struct build *b, int *lockfd, struct err *e)
 {
 	const struct bld_options *o = b->o;
-	if (mkdir(o->index, 0777) != 0 && errno != EEXIST)
-		return err_errno(e, errno, "cannot create index directory '%s'", o->index);
 	char lp[4200];
 	struct stat st;
 	snprintf(lp, sizeof lp, "%s/%s", o->index, MF_NAME);
+	/* --merge alone compacts an index; it must not create one (a typo,
+	 * or an option taken as the index's name, would leave an empty
+	 * index behind and report success). */
+	if (o->merge_all && o->nfiles == 0 && stat(lp, &st) != 0 && errno == ENOENT)
+		return err_set(e, ERR_NOTFOUND, "'%s' is not a sarc index (no %s): nothing to merge",
+			       o->index, MF_NAME);
+	if (mkdir(o->index, 0777) != 0 && errno != EEXIST)
+		return err_errno(e, errno, "cannot create index directory '%s'", o->index);
 	if (stat(lp, &st) != 0 && errno == ENOENT && has_foreign_files(o->index))
 		return err_set(e, ERR_USAGE,
 			       "'%s' is a directory that holds other files, not a sarc index: "

@@ -107,7 +107,14 @@ int inputs_add(struct inputs *in, const char *path, struct err *e)
 	struct stat st;
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		struct visit stack[65];
-		return walk(in, path, stack, 0, e);
+		size_t before = in->n;
+		int rc = walk(in, path, stack, 0, e);
+		/* A directory with nothing to read is a mistake (the wrong
+		 * folder, a download that failed), not an empty success. */
+		if (rc == 0 && in->n == before)
+			return err_set(e, ERR_USAGE, "'%s': no .xml or .xml.gz files in this directory",
+				       path);
+		return rc;
 	}
 	return push(in, path, e);
 }

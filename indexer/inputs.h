@@ -15,7 +15,8 @@ struct inputs {
 	size_t n, cap;
 };
 
-/* Appends path: a directory is expanded recursively. */
+/* Appends path: a directory is expanded recursively, and one that holds
+ * no .xml or .xml.gz file at any depth is an error (ERR_USAGE). */
 int inputs_add(struct inputs *in, const char *path, struct err *e);
 /* Appends every line of listfile ("-" for stdin) with inputs_add. */
 int inputs_add_list(struct inputs *in, const char *listfile, struct err *e);

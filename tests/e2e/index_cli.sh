@@ -175,3 +175,26 @@ if [ -x "$gen" ]; then
 else
 	skip kill9_trials "generator not built"
 fi
+
+# --- mistakes that must not look like success ----------------------------
+# --merge names an existing index; anything else (here an option taken as
+# its value) is an error and creates nothing.
+(cd "$tmp" && "$IDX" --merge --quiet "$tmp/k9" >/dev/null 2>"$tmp/merr")
+st=$?
+(cd "$tmp" && "$IDX" --merge --quiet >/dev/null 2>>"$tmp/merr")
+st2=$?
+if [ $st = 2 ] && [ $st2 = 2 ] && grep -q "'--quiet' is not a sarc index" "$tmp/merr" &&
+	[ ! -e "$tmp/--quiet" ]; then
+	ok merge_needs_index
+else
+	fail merge_needs_index "exit $st, $st2: $(cat "$tmp/merr")"
+fi
+# A directory with no PubMed files in it is an error, not "0 files".
+mkdir -p "$tmp/empty/sub" && : >"$tmp/empty/sub/notes.txt"
+"$IDX" -o "$tmp/eidx" "$tmp/empty" >/dev/null 2>"$tmp/eerr"
+st=$?
+if [ $st = 2 ] && grep -q "no .xml or .xml.gz files" "$tmp/eerr" && [ ! -e "$tmp/eidx" ]; then
+	ok empty_input_dir
+else
+	fail empty_input_dir "exit $st: $(cat "$tmp/eerr")"
+fi
