@@ -214,6 +214,9 @@ for qid in q01 q12 q17 q21 q32 q63; do
 	[ -n "$q" ] || continue
 	[ $SQ = 1 ] && T -e sarc -t proc_q -r "$PREPEAT" --ok 0,1 --set qid=$qid -- \
 		$SQX -i "$SI" -k 10 --format ids "$q"
+	# what a person sees: titles, authors, snippets and the result count
+	[ $SQ = 1 ] && T -e sarc -t proc_q_human -r "$PREPEAT" --ok 0,1 --set qid=$qid -- \
+		$SQX -i "$SI" -k 10 --color=never "$q"
 	[ $FTS5 = 1 ] && [ -n "$SQLITE3" ] && T -e fts5 -t proc_q -r "$PREPEAT" --set qid=$qid -- \
 		"$SQLITE3" -batch -init /dev/null -readonly "$FI" \
 		"$($PY tests/bench/fts5_bench.py sql1 "$q")"
