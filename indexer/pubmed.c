@@ -269,6 +269,7 @@ struct pm_reader {
 	enum field field;
 	struct buf fb;
 	struct buf label;     /* AbstractText Label */
+	struct buf aval;      /* an attribute value with '&' decoded, see attr() */
 	uint32_t pend_version;
 	int pend_major;       /* MajorTopicYN="Y" on the collected element */
 	const char *pend_ui;
@@ -577,22 +578,40 @@ static enum el lookup(const pm_reader *r, const xmlChar *name)
 
 /* The value of attribute `name` of the element starting, or NULL if
  * absent; *n is its length (SAX2 values are not NUL-terminated).  libxml2
- * has decoded character references and the predefined entities; any
- * other entity reference was reported as an error already. */
-static const char *attr(const pm_reader *r, const char *name, size_t *n)
+ * has decoded character references and the predefined entities, except
+ * that without entity substitution it writes every '&' of a value as
+ * "&#38;" (so that a tree builder could tell it from a reference); that
+ * is undone here, into r->aval, valid until the next call.  Any other
+ * entity reference was reported as an error already. */
+static const char *attr(pm_reader *r, const char *name, size_t *n)
 {
 	for (int i = 0; i < r->nattrs; i++) {
 		const xmlChar *const *a = r->attrs + 5 * i; /* local, prefix, URI, value, end */
 		if (a[1] != NULL || strcmp((const char *)a[0], name) != 0)
 			continue;
-		*n = (size_t)(a[4] - a[3]);
-		return (const char *)a[3];
+		const char *v = (const char *)a[3];
+		size_t len = (size_t)(a[4] - a[3]);
+		if (memchr(v, '&', len) == NULL) {
+			*n = len;
+			return v;
+		}
+		r->aval.len = 0;
+		if (buf_reserve(r, &r->aval, len + 1) != 0)
+			return NULL;
+		char *o = r->aval.p;
+		for (size_t k = 0; k < len; k++) {
+			*o++ = v[k];
+			if (v[k] == '&' && len - k >= 5 && memcmp(v + k, "&#38;", 5) == 0)
+				k += 4;
+		}
+		*n = (size_t)(o - r->aval.p);
+		return r->aval.p;
 	}
 	*n = 0;
 	return NULL;
 }
 
-static int attr_is(const pm_reader *r, const char *name, const char *want)
+static int attr_is(pm_reader *r, const char *name, const char *want)
 {
 	size_t n;
 	const char *v = attr(r, name, &n);
@@ -1400,6 +1419,7 @@ int pm_close(pm_reader *r, struct err *e)
 	free(r->q);
 	free(r->fb.p);
 	free(r->label.p);
+	free(r->aval.p);
 	free(r->abs.p);
 	free(r->oabs.p);
 	struct vec *vs[] = {&r->authors, &r->meshes, &r->quals, &r->kws, &r->pts,

@@ -6,8 +6,9 @@
 #                 DeleteCitation PMIDs) equals what `xmllint --xpath` finds at
 #                 the record paths; so the count of records matches too, and
 #                 PMIDs from CommentsCorrections or references never sneak in
-#   titles_years  for every record, title, year, MeSH headings (UI, name,
-#                 major flag, qualifiers) and keywords equal those computed by
+#   titles_years  for every record, title, year, abstract (labels included),
+#                 MeSH headings (UI, name, major flag, qualifiers) and
+#                 keywords equal those computed by
 #                 python3's xml.etree (expat) with the rules of pubmed.h
 #   stdin         "-" reads a .gz from standard input like the file itself
 #   broken        each file in broken/ fails: exit 2, one stderr line
@@ -152,7 +153,17 @@ def expect(node, book):
         mesh.append({'ui': d.get('UI', ''), 'name': flat(d), 'major': major,
                      'qualifiers': [flat(q) for q in quals if flat(q)]})
     kws = [flat(k) for k in doc.findall('KeywordList/Keyword') if flat(k)]
-    return pmid, title, year, mesh, kws
+    parts = []
+    art = doc if book else doc.find('Article')
+    for path in ('Abstract/AbstractText', 'OtherAbstract/AbstractText'):
+        for at in (art.findall(path) if art is not None else []) + \
+                  (doc.findall(path) if path.startswith('Other') and not book else []):
+            text = flat(at)
+            label = SPACES.sub(' ', at.get('Label', '')).strip(' ')
+            if not text and not label:
+                continue
+            parts.append((label + (': ' if text else ':') if label else '') + text)
+    return pmid, title, year, mesh, kws, '\n'.join(parts)
 
 bad = nrec = nfile = nmesh = 0
 for line in open(sys.argv[1], encoding='utf-8'):
@@ -172,7 +183,7 @@ for line in open(sys.argv[1], encoding='utf-8'):
         print('not ok ingest_real/titles_years %s: %d records, expat finds %d' % (path, len(got), len(want)))
         bad += 1
         continue
-    for g, (pmid, title, year, mesh, kws) in zip(got, want):
+    for g, (pmid, title, year, mesh, kws, abstract) in zip(got, want):
         nrec += 1
         nmesh += len(mesh)
         if str(g['pmid']) != pmid or g['title'] != title or g['year'] != year:
@@ -180,14 +191,19 @@ for line in open(sys.argv[1], encoding='utf-8'):
             if bad <= 20:
                 print('not ok ingest_real/titles_years %s: pmid %s: got (%r, %r), expat (%r, %r)'
                       % (path, pmid, g['title'][:80], g['year'], title[:80], year))
+        elif g['abstract'] != abstract:
+            bad += 1
+            if bad <= 20:
+                print('not ok ingest_real/titles_years %s: pmid %s: abstract got %r, expat %r'
+                      % (path, pmid, g['abstract'][:300], abstract[:300]))
         elif g.get('mesh', []) != mesh or g.get('keywords', []) != kws:
             bad += 1
             if bad <= 20:
                 print('not ok ingest_real/titles_years %s: pmid %s: MeSH/keywords got %r %r, expat %r %r'
                       % (path, pmid, g.get('mesh'), g.get('keywords'), mesh, kws))
 if bad == 0:
-    print('ok ingest_real/titles_years (%d records in %d files, with %d MeSH headings and'
-          ' their keywords, match expat)' % (nrec, nfile, nmesh))
+    print('ok ingest_real/titles_years (%d records in %d files, with their abstracts, %d MeSH'
+          ' headings and keywords, match expat)' % (nrec, nfile, nmesh))
 sys.exit(1 if bad else 0)
 EOF
 else

@@ -318,6 +318,24 @@ static void test_abstracts(void)
 	run_free(&r);
 }
 
+/* '&' in attribute values, written every way XML allows: libxml2 hands
+ * SAX2 readers "&#38;" for each of them, which must not reach a field. */
+static void test_ampersand_attributes(void)
+{
+	struct run r = run_xml(SET(
+		ART("<PMID>1</PMID><Article><Abstract>"
+		    "<AbstractText Label=\"BACKGROUND &amp; AIMS\">a</AbstractText>"
+		    "<AbstractText Label=\"R&#38;D &#x26; &lt;x&gt;\">b</AbstractText>"
+		    "<AbstractText Label=\"literal &amp;#38; text\">c</AbstractText>"
+		    "</Abstract></Article>"
+		    "<MeshHeadingList><MeshHeading><DescriptorName UI=\"D&amp;1\" MajorTopicYN=\"Y\">"
+		    "Mesh &amp; more</DescriptorName></MeshHeading></MeshHeadingList>")));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "\"abstract\":\"BACKGROUND & AIMS: a\\nR&D & <x>: b\\nliteral &#38; text: c\""));
+	CHECK(has(&r, "\"ui\":\"D&1\",\"name\":\"Mesh & more\",\"major\":true"));
+	run_free(&r);
+}
+
 static void test_authors_ids_refs(void)
 {
 	struct run r = run_xml(SET(
@@ -743,6 +761,7 @@ int main(void)
 	test_years();
 	test_markup_and_whitespace();
 	test_abstracts();
+	test_ampersand_attributes();
 	test_authors_ids_refs();
 	test_gzip_and_stdin();
 	test_gzip_early_close();
