@@ -34,14 +34,15 @@ struct wfile {
 
 #define WBUF_BYTES ((size_t)1 << 20)
 /* zlib level for stored blocks.  Word substitution (FORMAT.md §7.2)
- * leaves deflate about 60% of the bytes, so level 6 costs little more
- * than level 1 did on plain records.  On the real PubMed files (two
- * segments) packed records compressed 2.97:1 in 32-record blocks,
- * 3.01:1 in 48 and 3.04:1 in 64 at level 5, 3.02:1 in 48 at level 6
- * (plain records in 32-record blocks at level 1: 2.28:1); a record is
- * read by inflating its block up to it, so blocks stay at 48.  Indexing
- * ran about 10% more instructions at level 5, 12% at 6. */
-#define STORED_LEVEL 6
+ * leaves deflate about 60% of the bytes.  On the real PubMed files (two
+ * segments) packed records compressed 2.97:1 in 32-record blocks, 3.01:1
+ * in 48 and 3.04:1 in 64 at level 5, 3.02:1 in 48 at level 6, 2.99:1 at
+ * level 4 (plain records in 32-record blocks at level 1: 2.28:1); a
+ * record is read by inflating its block up to it, so blocks stay at 48.
+ * Every merge compresses its records again, and there deflate is most of
+ * the time: merging two 50,000-citation segments took 4.3 s of CPU at
+ * level 6, 3.6 s at 5, 3.3 s at 4.  Level 5 keeps 3:1. */
+#define STORED_LEVEL 5
 /* The vocabulary is chosen from the first records of the segment, which
  * are held back until then (a few megabytes at most). */
 #define STORED_SAMPLE_DOCS 4096
