@@ -203,17 +203,22 @@ static uint32_t hash_key(const uint8_t *k, size_t n)
 	return (uint32_t)h;
 }
 
+/* Doubles the hash table, placing each term by the hash its slot keeps
+ * (rehashing would touch every term's key: a cache miss each). */
 static int grow_table(inv *v)
 {
 	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 12;
 	uint64_t *s = calloc(n, sizeof *s);
 	if (s == NULL)
 		return ERR_NOMEM;
-	for (uint32_t i = 0; i < v->nterms; i++) {
-		uint32_t hv = hash_key(term_key(&v->terms[i]), v->terms[i].keylen), h = hv & (n - 1);
+	for (uint32_t i = 0; i < v->nslots; i++) {
+		uint64_t slot = v->slots[i];
+		if (slot == 0)
+			continue;
+		uint32_t h = (uint32_t)(slot >> 32) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
-		s[h] = (uint64_t)hv << 32 | (i + 1);
+		s[h] = slot;
 	}
 	free(v->slots);
 	v->slots = s;
@@ -720,6 +725,15 @@ int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 		order[i] = i;
 	qsort_r(order, v->nterms, sizeof *order, cmp_term, v->terms);
 	for (uint32_t i = 0; i < v->nterms && !rc; i++) {
+		/* Key order is random order in memory: every term and first
+		 * slice is a cache miss unless asked for early. */
+		enum { AHEAD = 8 };
+		if (i + AHEAD < v->nterms) {
+			__builtin_prefetch(&v->terms[order[i + AHEAD]]);
+			__builtin_prefetch(&v->tsl[order[i + AHEAD]]);
+		}
+		if (i + AHEAD / 2 < v->nterms && v->tsl[order[i + AHEAD / 2]].first != NULL)
+			__builtin_prefetch(v->tsl[order[i + AHEAD / 2]].first);
 		struct term *t = &v->terms[order[i]];
 		/* gather the slices into one run of bytes (all full but the last) */
 		const struct term_slices *ts = &v->tsl[order[i]];
