@@ -24,27 +24,40 @@
 
 #define INLINE_KEY 24
 
+/* Everything a token and a posting touch, in one cache line (the array is
+ * 64-byte aligned): when the vocabulary outgrows the caches, a second line
+ * per term was a second miss per posting. */
 struct term {
-	const uint8_t *key; /* in the key arena when longer than INLINE_KEY */
-	uint8_t inl[INLINE_KEY]; /* short keys live here: one cache miss less per token */
+	union {
+		uint8_t inl[INLINE_KEY]; /* short keys live here: one cache miss less per token */
+		const uint8_t *ptr; /* longer keys: in the key arena */
+	} key;
 	uint32_t keylen;
 	uint32_t df;
 	uint32_t last_doc;  /* document of the last posting, for the gap */
 	uint32_t seen;      /* 1 + the document whose occurrences are chained below */
 	uint32_t head, tail;/* chain of this document's occurrences in inv.occ */
 	uint32_t ntf;       /* occurrences in the chain */
-	struct slice *first, *last; /* postings, see above, in arena slices */
-	uint32_t len;       /* bytes of postings */
+	uint32_t room;      /* bytes free at wp in the last slice */
+	uint8_t *wp;        /* where the next posting byte goes; NULL: no slice yet */
+};
+_Static_assert(sizeof(struct term) == 64, "struct term is one cache line");
+
+/* The cold part of a term, in an array parallel to inv.terms: touched only
+ * when a slice fills up, and at flush. */
+struct term_slices {
+	struct slice *first, *last; /* postings, see below, in arena slices */
+	uint32_t full;      /* bytes in the slices before last */
 };
 
 /* A piece of a term's postings, from the postings arena.  Slices double
  * in size up to SLICE_MAX, so a rare term wastes little and a common one
  * few links; the whole arena is freed at once after a flush, which keeps
  * the process's memory within the budget (per-term realloc left the heap
- * fragmented across threads). */
+ * fragmented across threads).  Every slice but a term's last is full. */
 struct slice {
 	struct slice *next;
-	uint32_t size, used;
+	uint32_t size;
 	uint8_t data[];
 };
 
@@ -54,7 +67,8 @@ struct slice {
 struct inv {
 	an_analyzer *an;
 	struct arena keys;  /* long keys and posting slices of the batch */
-	struct term *terms;
+	struct term *terms; /* 64-byte aligned */
+	struct term_slices *tsl; /* parallel to terms */
 	uint32_t nterms, termcap;
 	uint64_t *slots; /* hash table: (hash << 32) | (term id + 1); 0 = empty */
 	uint32_t nslots;
@@ -113,6 +127,8 @@ static void reset(inv *v)
 	v->nslots = 0;
 	free(v->terms);
 	v->terms = NULL;
+	free(v->tsl);
+	v->tsl = NULL;
 	v->termcap = 0;
 	arena_free(&v->keys);
 	v->docs.len = 0;
@@ -127,6 +143,7 @@ void inv_free(inv *v)
 		return;
 	reset(v);
 	free(v->terms);
+	free(v->tsl);
 	free(v->slots);
 	free(v->occ);
 	free(v->uniq);
@@ -143,7 +160,8 @@ void inv_free(inv *v)
 
 size_t inv_bytes(const inv *v)
 {
-	return v->keys.cap_bytes + (size_t)v->termcap * sizeof(struct term) +
+	return v->keys.cap_bytes +
+	       (size_t)v->termcap * (sizeof(struct term) + sizeof(struct term_slices)) +
 	       (size_t)v->nslots * 8 + v->docs.cap + v->stored.cap +
 	       (size_t)v->infocap * sizeof(struct inv_docinfo);
 }
@@ -162,7 +180,7 @@ uint64_t inv_npostings(const inv *v)
  * byte at a time showed up in profiles of indexing. */
 static const uint8_t *term_key(const struct term *t)
 {
-	return t->keylen <= INLINE_KEY ? t->inl : t->key;
+	return t->keylen <= INLINE_KEY ? t->key.inl : t->key.ptr;
 }
 
 static uint32_t hash_key(const uint8_t *k, size_t n)
@@ -185,17 +203,22 @@ static uint32_t hash_key(const uint8_t *k, size_t n)
 	return (uint32_t)h;
 }
 
+/* Doubles the hash table, placing each term by the hash its slot keeps
+ * (rehashing would touch every term's key: a cache miss each). */
 static int grow_table(inv *v)
 {
 	uint32_t n = v->nslots ? v->nslots * 2 : 1u << 12;
 	uint64_t *s = calloc(n, sizeof *s);
 	if (s == NULL)
 		return ERR_NOMEM;
-	for (uint32_t i = 0; i < v->nterms; i++) {
-		uint32_t hv = hash_key(term_key(&v->terms[i]), v->terms[i].keylen), h = hv & (n - 1);
+	for (uint32_t i = 0; i < v->nslots; i++) {
+		uint64_t slot = v->slots[i];
+		if (slot == 0)
+			continue;
+		uint32_t h = (uint32_t)(slot >> 32) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
-		s[h] = (uint64_t)hv << 32 | (i + 1);
+		s[h] = slot;
 	}
 	free(v->slots);
 	v->slots = s;
@@ -224,22 +247,31 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n, uint32_t hv)
 	}
 	if (v->nterms == v->termcap) {
 		uint32_t cap = v->termcap ? v->termcap * 2 : 1u << 10;
-		struct term *t = realloc(v->terms, sizeof *t * cap);
-		if (t == NULL)
+		struct term *t = aligned_alloc(64, sizeof *t * cap);
+		struct term_slices *ts = realloc(v->tsl, sizeof *ts * cap);
+		if (ts != NULL)
+			v->tsl = ts;
+		if (t == NULL || ts == NULL) {
+			free(t);
 			return UINT32_MAX;
+		}
+		if (v->nterms)
+			memcpy(t, v->terms, sizeof *t * v->nterms);
+		free(v->terms);
 		v->terms = t;
 		v->termcap = cap;
 	}
 	struct term *t = &v->terms[v->nterms];
 	memset(t, 0, sizeof *t);
+	memset(&v->tsl[v->nterms], 0, sizeof v->tsl[v->nterms]);
 	if (n <= INLINE_KEY) {
-		memcpy(t->inl, key, n);
+		memcpy(t->key.inl, key, n);
 	} else {
 		uint8_t *k = arena_alloc(&v->keys, n);
 		if (k == NULL)
 			return UINT32_MAX;
 		memcpy(k, key, n);
-		t->key = k;
+		t->key.ptr = k;
 	}
 	t->keylen = (uint32_t)n;
 	v->slots[h] = (uint64_t)hv << 32 | (v->nterms + 1);
@@ -355,64 +387,94 @@ static int add_text(inv *v, unsigned field, const char *s, uint32_t *pos)
 	return rc;
 }
 
-/* Appends p[0..n) to t's slices. */
-static int append(inv *v, struct term *t, const uint8_t *p, size_t n)
+/* Gives term id a new last slice, twice the size of the one before. */
+static int new_slice(inv *v, uint32_t id)
 {
-	if (n > UINT32_MAX - t->len)
-		return ERR_LIMIT;
-	t->len += (uint32_t)n;
-	while (n > 0) {
-		struct slice *s = t->last;
-		if (s == NULL || s->used == s->size) {
-			uint32_t size = s ? (s->size * 2 > SLICE_MAX ? SLICE_MAX : s->size * 2) : SLICE_MIN;
-			struct slice *ns = arena_alloc(&v->keys, sizeof *ns + size);
-			if (ns == NULL)
-				return ERR_NOMEM;
-			ns->next = NULL;
-			ns->size = size;
-			ns->used = 0;
-			if (s)
-				s->next = ns;
-			else
-				t->first = ns;
-			t->last = s = ns;
-		}
-		size_t k = s->size - s->used < n ? s->size - s->used : n;
-		memcpy(s->data + s->used, p, k);
-		s->used += (uint32_t)k;
-		p += k;
-		n -= k;
+	struct term_slices *ts = &v->tsl[id];
+	struct slice *s = ts->last;
+	uint32_t size = s ? (s->size * 2 > SLICE_MAX ? SLICE_MAX : s->size * 2) : SLICE_MIN;
+	if (s && s->size > UINT32_MAX - SLICE_MAX - ts->full)
+		return ERR_LIMIT; /* flush reads a term's postings as one run */
+	struct slice *ns = arena_alloc(&v->keys, sizeof *ns + size);
+	if (ns == NULL)
+		return ERR_NOMEM;
+	ns->next = NULL;
+	ns->size = size;
+	if (s) {
+		s->next = ns;
+		ts->full += s->size;
+	} else {
+		ts->first = ns;
 	}
+	ts->last = ns;
+	v->terms[id].wp = ns->data;
+	v->terms[id].room = size;
 	return 0;
+}
+
+/* Appends p[0..n) to term id's slices. */
+static int append(inv *v, uint32_t id, const uint8_t *p, size_t n)
+{
+	struct term *t = &v->terms[id];
+	while (n > t->room) {
+		if (t->room) {
+			memcpy(t->wp, p, t->room);
+			p += t->room;
+			n -= t->room;
+		}
+		int rc = new_slice(v, id);
+		if (rc)
+			return rc;
+	}
+	memcpy(t->wp, p, n);
+	t->wp += n;
+	t->room -= (uint32_t)n;
+	return 0;
+}
+
+/* Codes term t's posting for doc at p; returns its end. */
+static uint8_t *put_posting(const inv *v, const struct term *t, uint32_t doc, uint8_t *p)
+{
+	p += fmt_put_varint(p, t->df ? doc - t->last_doc : doc);
+	p += fmt_put_varint(p, t->ntf);
+	uint32_t last = 0;
+	for (uint32_t k = t->head; k != UINT32_MAX; k = v->occ[k].next) {
+		p += fmt_put_varint(p, v->occ[k].pos - last);
+		last = v->occ[k].pos;
+	}
+	return p;
 }
 
 /* Appends this document's postings: one per term, positions in order. */
 static int post_doc(inv *v, uint32_t doc)
 {
-	v->scratch.len = 0;
+	enum { AHEAD = 8 };
 	for (size_t u = 0; u < v->nuniq; u++) {
-		/* The term's last slice is cold (terms are visited in text
-		 * order, their slices lie all over the batch): ask for it early. */
-		if (u + 8 < v->nuniq) {
-			const struct slice *ahead = v->terms[v->uniq[u + 8]].last;
-			if (ahead != NULL)
-				__builtin_prefetch(ahead);
+		/* The spot a term's posting goes to is cold (terms are visited
+		 * in text order, their slices lie all over the batch): ask for
+		 * it early.  The term itself is warm from resolve(). */
+		if (u + AHEAD < v->nuniq) {
+			const struct term *ahead = &v->terms[v->uniq[u + AHEAD]];
+			if (ahead->wp != NULL)
+				__builtin_prefetch(ahead->wp, 1);
 		}
 		uint32_t id = v->uniq[u];
 		struct term *t = &v->terms[id];
-		uint8_t *p = fmt_buf_reserve(&v->scratch, 20 + (size_t)t->ntf * 5), *start = p;
-		if (p == NULL)
-			return ERR_NOMEM;
-		p += fmt_put_varint(p, t->df ? doc - t->last_doc : doc);
-		p += fmt_put_varint(p, t->ntf);
-		uint32_t last = 0;
-		for (uint32_t k = t->head; k != UINT32_MAX; k = v->occ[k].next) {
-			p += fmt_put_varint(p, v->occ[k].pos - last);
-			last = v->occ[k].pos;
+		/* a posting is at most two 5-byte varints and one per position */
+		size_t max = 10 + (size_t)t->ntf * 5;
+		if (max <= t->room) {
+			uint8_t *end = put_posting(v, t, doc, t->wp);
+			t->room -= (uint32_t)(end - t->wp);
+			t->wp = end;
+		} else {
+			v->scratch.len = 0;
+			uint8_t *p = fmt_buf_reserve(&v->scratch, max);
+			if (p == NULL)
+				return ERR_NOMEM;
+			int rc = append(v, id, p, (size_t)(put_posting(v, t, doc, p) - p));
+			if (rc)
+				return rc;
 		}
-		int rc = append(v, t, start, (size_t)(p - start));
-		if (rc)
-			return rc;
 		t->df++;
 		t->last_doc = doc;
 		v->npostings++;
@@ -663,23 +725,33 @@ int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 		order[i] = i;
 	qsort_r(order, v->nterms, sizeof *order, cmp_term, v->terms);
 	for (uint32_t i = 0; i < v->nterms && !rc; i++) {
+		/* Key order is random order in memory: every term and first
+		 * slice is a cache miss unless asked for early. */
+		enum { AHEAD = 8 };
+		if (i + AHEAD < v->nterms) {
+			__builtin_prefetch(&v->terms[order[i + AHEAD]]);
+			__builtin_prefetch(&v->tsl[order[i + AHEAD]]);
+		}
+		if (i + AHEAD / 2 < v->nterms && v->tsl[order[i + AHEAD / 2]].first != NULL)
+			__builtin_prefetch(v->tsl[order[i + AHEAD / 2]].first);
 		struct term *t = &v->terms[order[i]];
+		/* gather the slices into one run of bytes (all full but the last) */
+		const struct term_slices *ts = &v->tsl[order[i]];
+		v->scratch.len = 0;
+		for (const struct slice *sl = ts->first; sl; sl = sl->next)
+			fmt_buf_put(&v->scratch, sl->data, sl == ts->last ? sl->size - t->room : sl->size);
+		if (v->scratch.rc) {
+			rc = ERR_NOMEM;
+			break;
+		}
 		/* positions never outnumber the bytes that code them */
-		if (t->len > poscap) {
+		if (v->scratch.len > poscap) {
 			free(pos);
-			poscap = t->len;
+			poscap = v->scratch.len;
 			if ((pos = malloc(sizeof *pos * poscap)) == NULL) {
 				rc = ERR_NOMEM;
 				break;
 			}
-		}
-		/* gather the slices into one run of bytes */
-		v->scratch.len = 0;
-		for (const struct slice *sl = t->first; sl; sl = sl->next)
-			fmt_buf_put(&v->scratch, sl->data, sl->used);
-		if (v->scratch.rc) {
-			rc = ERR_NOMEM;
-			break;
 		}
 		const uint8_t *p = v->scratch.p, *end = v->scratch.p + v->scratch.len;
 		uint32_t doc = 0;
