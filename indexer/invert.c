@@ -278,15 +278,24 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n, uint32_t hv)
 	return v->nterms++;
 }
 
+/* Doubles an array of *cap elements of size bytes (first elements when
+ * empty); the new array, or NULL with p and *cap untouched. */
+static void *grow(void *p, size_t *cap, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap * 2 : first;
+	void *q = realloc(p, size * c);
+	if (q != NULL)
+		*cap = c;
+	return q;
+}
+
 static int add_occ(inv *v, uint32_t id, uint32_t pos)
 {
 	if (v->nocc == v->occcap) {
-		size_t cap = v->occcap ? v->occcap * 2 : 4096;
-		struct occ *o = realloc(v->occ, sizeof *o * cap);
+		struct occ *o = grow(v->occ, &v->occcap, sizeof *o, 4096);
 		if (o == NULL)
 			return ERR_NOMEM;
 		v->occ = o;
-		v->occcap = cap;
 	}
 	uint32_t k = (uint32_t)v->nocc++;
 	v->occ[k].pos = pos;
@@ -294,12 +303,10 @@ static int add_occ(inv *v, uint32_t id, uint32_t pos)
 	struct term *t = &v->terms[id];
 	if (t->seen != v->ndocs + 1) {
 		if (v->nuniq == v->uniqcap) {
-			size_t cap = v->uniqcap ? v->uniqcap * 2 : 1024;
-			uint32_t *u = realloc(v->uniq, sizeof *u * cap);
+			uint32_t *u = grow(v->uniq, &v->uniqcap, sizeof *u, 1024);
 			if (u == NULL)
 				return ERR_NOMEM;
 			v->uniq = u;
-			v->uniqcap = cap;
 		}
 		v->uniq[v->nuniq++] = id;
 		t->seen = v->ndocs + 1;
@@ -320,12 +327,10 @@ static int queue(inv *v, unsigned field, const char *t, size_t n, uint32_t pos)
 	if (n + 1 > SEG_MAX_KEY)
 		return 0;
 	if (v->npend == v->pendcap) {
-		size_t cap = v->pendcap ? v->pendcap * 2 : 1024;
-		struct pend *p = realloc(v->pend, sizeof *p * cap);
+		struct pend *p = grow(v->pend, &v->pendcap, sizeof *p, 1024);
 		if (p == NULL)
 			return ERR_NOMEM;
 		v->pend = p;
-		v->pendcap = cap;
 	}
 	uint8_t *k = fmt_buf_reserve(&v->pendkeys, n + 1);
 	if (k == NULL)

@@ -845,6 +845,16 @@ static int cmp_ub(const void *a, const void *b)
 	return x->ub < y->ub ? -1 : x->ub > y->ub;
 }
 
+/* The first document of the essential kids k[ne .. n). */
+static uint32_t min_doc(struct sc *const *k, size_t ne, size_t n)
+{
+	uint32_t d = SEG_END;
+	for (size_t i = ne; i < n; i++)
+		if (k[i]->doc < d)
+			d = k[i]->doc;
+	return d;
+}
+
 /* MaxScore over the kids of a disjunction (see the top of the file). */
 static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 {
@@ -875,10 +885,7 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 	for (;;) {
 		if (ne >= n)
 			break;
-		uint32_t d = SEG_END;
-		for (size_t i = ne; i < n; i++)
-			if (k[i]->doc < d)
-				d = k[i]->doc;
+		uint32_t d = min_doc(k, ne, n);
 		if (d == SEG_END)
 			break;
 		/* partial sums add in another order than the exact score:
@@ -1116,10 +1123,7 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 			ne++;
 		if (ne >= n)
 			break;
-		uint32_t base = SEG_END;
-		for (size_t i = ne; i < n; i++)
-			if (k[i]->doc < base)
-				base = k[i]->doc;
+		uint32_t base = min_doc(k, ne, n);
 		if (base == SEG_END)
 			break;
 		uint32_t upto = s->ndocs - base > WIN ? base + WIN : s->ndocs;
