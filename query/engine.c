@@ -845,6 +845,21 @@ static int cmp_ub(const void *a, const void *b)
 	return x->ub < y->ub ? -1 : x->ub > y->ub;
 }
 
+/* k = the kids of root by increasing bound, cum[i] = the sum of the
+ * bounds of k[0 .. i]; every kid moved to its first document. */
+static void order_kids(struct sc *root, struct sc **k, double *cum)
+{
+	size_t n = root->nkids;
+	memcpy(k, root->kids, sizeof *k * n);
+	qsort(k, n, sizeof *k, cmp_ub);
+	double acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc += k[i]->ub;
+		cum[i] = acc;
+		sc_advance(k[i], 0);
+	}
+}
+
 /* The first document of the essential kids k[ne .. n). */
 static uint32_t min_doc(struct sc *const *k, size_t ne, size_t n)
 {
@@ -868,14 +883,7 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 		err_set(&r->e, ERR_NOMEM, "out of memory");
 		return;
 	}
-	memcpy(k, root->kids, sizeof *k * n);
-	qsort(k, n, sizeof *k, cmp_ub);
-	double acc = 0;
-	for (size_t i = 0; i < n; i++) {
-		acc += k[i]->ub;
-		cum[i] = acc;
-		sc_advance(k[i], 0);
-	}
+	order_kids(root, k, cum);
 	size_t ne = 0; /* kids [0, ne) are non-essential */
 	double tot_bound = 0;       /* sum of the kids' block bounds ... */
 	uint32_t tot_lo = 1, tot_hi = 0; /* ... valid for documents [tot_lo, tot_hi] */
@@ -1105,17 +1113,11 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 		goto out;
 	}
 	w->tf = tf;
-	memcpy(k, root->kids, sizeof *k * n);
-	qsort(k, n, sizeof *k, cmp_ub);
-	double acc = 0;
-	for (size_t i = 0; i < n; i++) {
-		acc += k[i]->ub;
-		cum[i] = acc;
-		sc_advance(k[i], 0);
+	order_kids(root, k, cum);
+	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
 			if (root->kids[j] == k[i])
 				ord[j] = i;
-	}
 	double theta = threshold(&r->hp);
 	size_t ne = 0; /* kids [0, ne) are non-essential */
 	for (;;) {
