@@ -23,6 +23,7 @@
 #include "ix.h"
 #include "sarc.h"
 #include "seg.h"
+#include "testutil.h"
 
 #define NDOCS 700
 #define MAXTOK 120
@@ -31,10 +32,7 @@
 static uint64_t rng_state;
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 /* Words the analyzer keeps whole and unchanged by stemming (no stopwords). */
@@ -487,28 +485,6 @@ static void check_boolean(const char *dir)
 	sarc_close(ix);
 }
 
-static int build(const char *dir, const char *const *files, size_t n, int threads,
-		 size_t memory, int nofinal, int merge_all)
-{
-	struct bld_options o;
-	struct bld_stats st;
-	struct err e;
-	memset(&o, 0, sizeof o);
-	err_clear(&e);
-	o.index = dir;
-	o.files = files;
-	o.nfiles = n;
-	o.threads = threads;
-	o.memory_bytes = memory;
-	o.stem = 1;
-	o.final_merge = !nofinal;
-	o.merge_all = merge_all;
-	int rc = bld_run(&o, &st, NULL, NULL, &e);
-	if (rc)
-		printf("# build: %s\n", e.msg);
-	return rc;
-}
-
 /* Pruned and exhaustive rankings agree to the bit on a segment of many
  * thousand documents, some deleted: the pruned path works through the
  * documents a window of a few thousand at a time, so a corpus this size
@@ -545,7 +521,7 @@ static void check_windows(const char *tmp)
 	fprintf(f, "</PubmedArticleSet>\n");
 	fclose(f);
 	const char *w[] = {xml};
-	CHECK(build(dir, w, 1, 1, 1 << 22, 0, 0) == 0);
+	CHECK(test_build(dir, w, 1, 1, 1 << 22, 0, 0) == 0);
 	if ((f = fopen(xdel, "w")) == NULL)
 		return;
 	fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet><DeleteCitation>");
@@ -554,7 +530,7 @@ static void check_windows(const char *tmp)
 	fprintf(f, "</DeleteCitation></PubmedArticleSet>\n");
 	fclose(f);
 	const char *d[] = {xdel};
-	CHECK(build(dir, d, 1, 1, 1 << 22, 1, 0) == 0);
+	CHECK(test_build(dir, d, 1, 1, 1 << 22, 1, 0) == 0);
 
 	sarc_index *ix;
 	char err[1024];
@@ -631,7 +607,7 @@ int main(int argc, char **argv)
 	write_xml(x1, 0, NDOCS / 2, NULL, 0);
 	write_xml(x2, NDOCS / 2, NDOCS, NULL, 0);
 	const char *both[] = {x1, x2};
-	CHECK(build(idx, both, 2, 2, 1 << 20, 0, 0) == 0);
+	CHECK(test_build(idx, both, 2, 2, 1 << 20, 0, 0) == 0);
 	check_postings(idx);
 	check_ranking(idx, 150, 0);
 	check_ranking(idx, 80, 1);
@@ -641,10 +617,10 @@ int main(int argc, char **argv)
 	/* incremental: the same documents added in two runs, unmerged, rank the
 	 * same as one build; then --merge gives one segment with the same postings */
 	const char *one[] = {x1}, *two[] = {x2};
-	CHECK(build(idx2, one, 1, 1, 1 << 20, 1, 0) == 0);
-	CHECK(build(idx2, two, 1, 1, 1 << 20, 1, 0) == 0);
+	CHECK(test_build(idx2, one, 1, 1, 1 << 20, 1, 0) == 0);
+	CHECK(test_build(idx2, two, 1, 1, 1 << 20, 1, 0) == 0);
 	check_ranking(idx2, 60, 0);
-	CHECK(build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
+	CHECK(test_build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
 	check_postings(idx2);
 
 	/* deletions and replacements disappear at once; statistics keep
@@ -657,10 +633,10 @@ int main(int argc, char **argv)
 	}
 	write_xml(x3, 0, 0, dels, 20);
 	const char *three[] = {x3};
-	CHECK(build(idx2, three, 1, 1, 1 << 20, 0, 0) == 0);
+	CHECK(test_build(idx2, three, 1, 1, 1 << 20, 0, 0) == 0);
 	check_ranking(idx2, 60, 0);
 	check_boolean(idx2);
-	CHECK(build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
+	CHECK(test_build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
 	int live = 0;
 	for (int i = 0; i < NDOCS; i++)
 		live += docs[i].live;

@@ -43,6 +43,7 @@
 #include "ix.h"
 #include "sarc.h"
 #include "seg.h"
+#include "testutil.h"
 
 #define DEMO "corpus/demo/sarcoma-demo.xml"
 #define MAXQ 1000 /* terms of one similar query */
@@ -50,10 +51,7 @@
 static uint64_t rng_state;
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 static int close_enough(double a, double b)
@@ -61,28 +59,7 @@ static int close_enough(double a, double b)
 	return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
 
-/* ---- building indexes ---- */
-
-static int build(const char *dir, const char *const *files, size_t n, int threads,
-		 size_t memory, int nofinal)
-{
-	struct bld_options o;
-	struct bld_stats st;
-	struct err e;
-	memset(&o, 0, sizeof o);
-	err_clear(&e);
-	o.index = dir;
-	o.files = files;
-	o.nfiles = n;
-	o.threads = threads;
-	o.memory_bytes = memory;
-	o.stem = 1;
-	o.final_merge = !nofinal;
-	int rc = bld_run(&o, &st, NULL, NULL, &e);
-	if (rc)
-		printf("# build %s: %s\n", dir, e.msg);
-	return rc;
-}
+/* ---- synthetic corpora ---- */
 
 /* Synthetic citations: pseudo-words of letters with a skewed frequency, so
  * that posting lists span many blocks and pruning has work to do. */
@@ -746,7 +723,7 @@ int main(int argc, char **argv)
 		const char *one[] = {DEMO};
 		static const char *const filters[] = {"trabectedin", "year:2010..2020",
 						      "sarcoma NOT review[pt]"};
-		CHECK(build(demo, one, 1, 1, 64 << 20, 0) == 0);
+		CHECK(test_build(demo, one, 1, 1, 64 << 20, 0, 0) == 0);
 		struct ix x;
 		sarc_index *ix = open_both(demo, &x);
 		if (ix) {
@@ -780,8 +757,8 @@ int main(int argc, char **argv)
 		fprintf(f, "</DeleteCitation>\n</PubmedArticleSet>\n");
 		fclose(f);
 		const char *second[] = {path[0]};
-		CHECK(build(demo2, one, 1, 1, 64 << 20, 0) == 0);
-		CHECK(build(demo2, second, 1, 1, 64 << 20, 1) == 0);
+		CHECK(test_build(demo2, one, 1, 1, 64 << 20, 0, 0) == 0);
+		CHECK(test_build(demo2, second, 1, 1, 64 << 20, 1, 0) == 0);
 		ix = open_both(demo2, &x);
 		if (ix) {
 			CHECKF(x.nsegs == 2, "demo2: %zu segments, want 2", x.nsegs);
@@ -811,8 +788,8 @@ int main(int argc, char **argv)
 	 * DeleteCitation comes after its records, so it wins over them too) */
 	CHECK(write_synth(path[2], 5801, 6001, dels, 40) == 0);
 	const char *ab[] = {path[0], path[1]}, *c[] = {path[2]};
-	CHECK(build(syn, ab, 2, 2, 16 << 20, 1) == 0);
-	CHECK(build(syn, c, 1, 1, 16 << 20, 1) == 0);
+	CHECK(test_build(syn, ab, 2, 2, 16 << 20, 1, 0) == 0);
+	CHECK(test_build(syn, c, 1, 1, 16 << 20, 1, 0) == 0);
 	struct ix x;
 	sarc_index *ix = open_both(syn, &x);
 	if (ix) {

@@ -1,0 +1,50 @@
+/*
+ * testutil.h - what several unit tests share besides check.h: a seeded
+ * random number generator, so that a printed seed replays a run, and an
+ * index build through the real pipeline (bld_run) with the knobs the tests
+ * turn.
+ */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "build.h"
+
+/* SplitMix64: the next value of the sequence *state steps through. */
+static inline uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Indexes files[0 .. n) into dir with stemming; nofinal skips the final
+ * merge, merge_all compacts every segment (--merge).  Prints the error as
+ * a "#" line and returns its code. */
+static inline int test_build(const char *dir, const char *const *files, size_t n, int threads,
+			     size_t memory, int nofinal, int merge_all)
+{
+	struct bld_options o;
+	struct bld_stats st;
+	struct err e;
+	memset(&o, 0, sizeof o);
+	err_clear(&e);
+	o.index = dir;
+	o.files = files;
+	o.nfiles = n;
+	o.threads = threads;
+	o.memory_bytes = memory;
+	o.stem = 1;
+	o.final_merge = !nofinal;
+	o.merge_all = merge_all;
+	int rc = bld_run(&o, &st, NULL, NULL, &e);
+	if (rc)
+		printf("# build %s: %s\n", dir, e.msg);
+	return rc;
+}
+
+#endif
