@@ -165,23 +165,10 @@ static double weight_of(unsigned f)
 	return p.weight[f];
 }
 
-/* Brute-force BM25 of word set ws over the live reference documents. */
-struct scored {
-	uint32_t pmid;
-	double score;
-};
-
-static int cmp_scored(const void *a, const void *b)
-{
-	const struct scored *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
-}
-
 static double N_all; /* documents indexed, deleted ones included until merged */
 static int count_dead = 1; /* statistics still count deleted documents */
 
+/* Brute-force BM25 of word set ws over the live reference documents. */
 static double bm25(const struct rdoc *d, const int *ws, int nw, int *matched_all)
 {
 	double s = 0;

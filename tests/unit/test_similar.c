@@ -216,18 +216,6 @@ static double N_of(const struct ix *x)
 	return N;
 }
 
-struct scored {
-	uint32_t pmid;
-	double score;
-};
-
-static int cmp_scored(const void *a, const void *b)
-{
-	const struct scored *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
-}
 
 /* Every live document matching any of the terms in title, abstract or
  * MeSH, except PMID self, with its BM25 score, best first. */

@@ -22,6 +22,21 @@ static inline uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* A reference hit, and the engine's documented order for hits: higher
+ * score first, ties by lower PMID. */
+struct scored {
+	uint32_t pmid;
+	double score;
+};
+
+static inline int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
+}
+
 /* Indexes files[0 .. n) into dir with stemming; nofinal skips the final
  * merge, merge_all compacts every segment (--merge).  Prints the error as
  * a "#" line and returns its code. */
