@@ -187,10 +187,14 @@ static int open_stored(struct seg *s, struct err *e)
 	uint32_t ndocs = fmt_get_u32le(t + 16);
 	s->nstoredblocks = fmt_get_u32le(t + 20);
 	uint64_t idx = fmt_get_u64le(t + 24);
+	s->vocab_sample = fmt_get_u32le(t + 32);
+	s->vocab_flags = fmt_get_u32le(t + 36);
 	uint64_t room = m->body_len - SEG_STORED_TRAILER;
-	if (ndocs != s->ndocs ||
-	    s->nstoredblocks != (ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
-	    idx > room || (room - idx) / 16 < s->nstoredblocks || s->vocab_clen > idx)
+	/* blocks hold 1 to SEG_STORED_BLOCK records each */
+	if (ndocs != s->ndocs || s->nstoredblocks > ndocs ||
+	    s->nstoredblocks < (ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
+	    idx > room || (room - idx) / SEG_STORED_ENTRY < s->nstoredblocks ||
+	    s->vocab_clen > idx || (s->vocab_flags & ~SEG_VOCAB_FULL))
 		return err_set(e, ERR_CORRUPT, "%s.ssto: block index out of bounds", s->name);
 	s->stored_index = m->body + idx;
 	return 0;
@@ -918,29 +922,40 @@ size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **r
 	return k + *n + 4;
 }
 
+int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e)
+{
+	const struct seg_map *m = &s->f[SEGF_STORED];
+	/* ST_VOCAB_MAX words of at most ST_WORD_MAX letters, front-coded */
+	if (s->vocab_rlen > 16 + ST_VOCAB_MAX * (ST_WORD_MAX + 4))
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
+	uint8_t *raw = fmt_buf_reserve(out, s->vocab_rlen ? s->vocab_rlen : 1);
+	if (raw == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	uLongf dlen = s->vocab_rlen;
+	if (uncompress(raw, &dlen, m->body, s->vocab_clen) != Z_OK || dlen != s->vocab_rlen)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
+	out->len += s->vocab_rlen;
+	return 0;
+}
+
 /* Reads the vocabulary (§7.2) at the start of the .ssto body: once per
  * segment, when the first record is read. */
 static int load_vocab(struct seg *s, struct err *e)
 {
-	const struct seg_map *m = &s->f[SEGF_STORED];
 	if (s->vocab)
 		return 0;
-	/* ST_VOCAB_MAX words of at most ST_WORD_MAX letters, front-coded */
-	if (s->vocab_rlen > 16 + ST_VOCAB_MAX * (ST_WORD_MAX + 4))
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
-	uint8_t *raw = malloc(s->vocab_rlen ? s->vocab_rlen : 1);
-	if (raw == NULL)
-		return err_set(e, ERR_NOMEM, "out of memory");
-	uLongf dlen = s->vocab_rlen;
-	int rc = uncompress(raw, &dlen, m->body, s->vocab_clen) == Z_OK && dlen == s->vocab_rlen
-			 ? st_vocab_load(raw, s->vocab_rlen, &s->vocab)
-			 : ERR_CORRUPT;
-	free(raw);
-	if (rc == ERR_NOMEM)
-		return err_set(e, rc, "out of memory");
-	if (rc)
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored vocabulary is damaged", s->name);
-	return 0;
+	struct fmt_buf raw;
+	fmt_buf_init(&raw);
+	int rc = seg_stored_vocab(s, &raw, e);
+	if (rc == 0) {
+		rc = st_vocab_load(raw.p, raw.len, &s->vocab);
+		if (rc == ERR_NOMEM)
+			err_set(e, rc, "out of memory");
+		else if (rc)
+			err_set(e, rc, "%s.ssto: stored vocabulary is damaged", s->name);
+	}
+	fmt_buf_free(&raw);
+	return rc;
 }
 
 int seg_stored_unpack(struct seg *s, uint32_t b, const uint8_t *rec, size_t n, uint32_t crc,
@@ -958,40 +973,75 @@ int seg_stored_unpack(struct seg *s, uint32_t b, const uint8_t *rec, size_t n, u
 	return 0;
 }
 
-int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
+int seg_stored_entry(const struct seg *s, uint32_t b, struct seg_stored_blk *out,
 		     struct err *e)
 {
 	const struct seg_map *m = &s->f[SEGF_STORED];
-	const uint8_t *ix = s->stored_index + (size_t)b * 16;
+	if (b >= s->nstoredblocks)
+		goto bad;
+	const uint8_t *ix = s->stored_index + (size_t)b * SEG_STORED_ENTRY;
 	uint64_t off = fmt_get_u64le(ix);
-	uint32_t clen = fmt_get_u32le(ix + 8), len = fmt_get_u32le(ix + 12);
-	if (b >= s->nstoredblocks || off > m->body_len || clen > m->body_len - off ||
-	    len > (64u << 20))
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	uint8_t *r = realloc(*raw, len ? len : 1);
+	out->clen = fmt_get_u32le(ix + 8);
+	out->rlen = fmt_get_u32le(ix + 12);
+	out->first = fmt_get_u32le(ix + 16);
+	out->text = fmt_get_u32le(ix + 20);
+	uint32_t next = b + 1 < s->nstoredblocks ? fmt_get_u32le(ix + SEG_STORED_ENTRY + 16) : s->ndocs;
+	if ((b == 0 && out->first != 0) || next <= out->first || next > s->ndocs ||
+	    next - out->first > SEG_STORED_BLOCK || off > m->body_len ||
+	    out->clen > m->body_len - off || out->rlen > (64u << 20))
+		goto bad;
+	out->count = next - out->first;
+	out->comp = m->body + off;
+	return 0;
+bad:
+	return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+}
+
+/* The block holding doc: the last whose first document is <= doc (the
+ * entry check then confirms that the block reaches doc). */
+static uint32_t stored_block_of(const struct seg *s, uint32_t doc)
+{
+	uint32_t lo = 0, hi = s->nstoredblocks;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (fmt_get_u32le(s->stored_index + (size_t)mid * SEG_STORED_ENTRY + 16) <= doc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
+		     struct err *e)
+{
+	struct seg_stored_blk k;
+	int rc = seg_stored_entry(s, b, &k, e);
+	if (rc)
+		return rc;
+	uint8_t *r = realloc(*raw, k.rlen ? k.rlen : 1);
 	if (r == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	*raw = r;
-	uLongf dlen = len;
-	if (uncompress(r, &dlen, m->body + off, clen) != Z_OK || dlen != len)
+	uLongf dlen = k.rlen;
+	if (uncompress(r, &dlen, k.comp, k.clen) != Z_OK || dlen != k.rlen)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	*rlen = len;
+	*rlen = k.rlen;
 	return 0;
 }
 
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
 {
-	const struct seg_map *m = &s->f[SEGF_STORED];
-	uint32_t b = doc / SEG_STORED_BLOCK;
-	uint8_t *raw = NULL;
 	if (doc >= s->ndocs)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
-	const uint8_t *ix = s->stored_index + (size_t)b * 16;
-	uint64_t off = fmt_get_u64le(ix);
-	uint32_t clen = fmt_get_u32le(ix + 8), rlen = fmt_get_u32le(ix + 12);
-	if (off > m->body_len || clen > m->body_len - off || rlen > (64u << 20))
-		goto bad;
-	raw = malloc(rlen ? rlen : 1);
+	uint32_t b = stored_block_of(s, doc);
+	struct seg_stored_blk k;
+	int rc = seg_stored_entry(s, b, &k, e);
+	if (rc)
+		return rc;
+	if (doc < k.first || doc - k.first >= k.count)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	uint8_t *raw = malloc(k.rlen ? k.rlen : 1);
 	if (raw == NULL)
 		return err_set(e, ERR_NOMEM, "%s.ssto: out of memory", s->name);
 	/* Inflate only as far as the record: a search prints a few records
@@ -1001,36 +1051,36 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		goto bad;
-	z.next_in = (Bytef *)(m->body + off);
-	z.avail_in = clen;
+	z.next_in = (Bytef *)k.comp;
+	z.avail_in = k.clen;
 	size_t have = 0, parse = 0;
-	uint32_t i = b * SEG_STORED_BLOCK;
+	uint32_t i = k.first;
 	const uint8_t *p = NULL;
 	uint64_t n = 0;
 	uint32_t crc = 0;
 	for (;;) {
 		for (;;) {
 			const uint8_t *r;
-			size_t k = seg_stored_record(raw + parse, raw + have, &r, &n, &crc);
-			if (k == 0)
+			size_t len = seg_stored_record(raw + parse, raw + have, &r, &n, &crc);
+			if (len == 0)
 				break; /* not all inflated yet */
 			if (i == doc) {
 				p = r;
 				break;
 			}
-			parse += k;
+			parse += len;
 			i++;
 		}
-		if (p || have == rlen)
+		if (p || have == k.rlen)
 			break;
-		size_t step = rlen - have < 16384 ? rlen - have : 16384;
+		size_t step = k.rlen - have < 16384 ? k.rlen - have : 16384;
 		z.next_out = raw + have;
 		z.avail_out = (uInt)step;
 		int zr = inflate(&z, Z_NO_FLUSH);
 		size_t got = step - z.avail_out;
 		have += got;
 		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
-		    (zr == Z_STREAM_END && have != rlen))
+		    (zr == Z_STREAM_END && have != k.rlen))
 			break;
 	}
 	inflateEnd(&z);
@@ -1038,7 +1088,7 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 		goto bad;
 	struct fmt_buf rec;
 	fmt_buf_init(&rec);
-	int rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e);
+	rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e);
 	free(raw);
 	if (rc) {
 		fmt_buf_free(&rec);
@@ -1126,27 +1176,27 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	uint64_t text = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && rc == 0; b++) {
 		size_t rlen;
-		if ((rc = seg_stored_block(s, b, &raw, &rlen, e)))
+		struct seg_stored_blk k;
+		if ((rc = seg_stored_entry(s, b, &k, e)) || (rc = seg_stored_block(s, b, &raw, &rlen, e)))
 			break;
 		const uint8_t *q = raw, *end = raw + rlen;
 		uint32_t nrec = 0;
+		uint64_t btext = 0;
 		while (q < end && rc == 0) {
 			const uint8_t *r;
 			uint64_t n;
 			uint32_t crc;
-			size_t k = seg_stored_record(q, end, &r, &n, &crc);
-			if (k == 0)
+			size_t len = seg_stored_record(q, end, &r, &n, &crc);
+			if (len == 0)
 				break;
 			rec.len = 0;
 			rc = seg_stored_unpack(s, b, r, (size_t)n, crc, &rec, e);
-			text += rec.len;
-			q += k;
+			btext += rec.len;
+			q += len;
 			nrec++;
 		}
-		uint32_t want = s->ndocs - b * SEG_STORED_BLOCK;
-		if (want > SEG_STORED_BLOCK)
-			want = SEG_STORED_BLOCK;
-		if (rc == 0 && (q != end || nrec != want))
+		text += btext;
+		if (rc == 0 && (q != end || nrec != k.count || btext != k.text))
 			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	}
 	if (rc == 0)

@@ -19,12 +19,14 @@
 #include "fmt.h"
 #include "stored.h"
 
-#define SARC_FORMAT_VERSION 2
+#define SARC_FORMAT_VERSION 3
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
-#define SEG_STORED_BLOCK 48    /* documents per compressed stored block (§7) */
-#define SEG_STORED_TRAILER 32  /* bytes of the .ssto trailer (§7) */
+#define SEG_STORED_BLOCK 48    /* most records in one compressed stored block (§7) */
+#define SEG_STORED_ENTRY 24    /* bytes of one .ssto block index entry (§7) */
+#define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
+#define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
 #define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
 #define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
@@ -101,9 +103,10 @@ struct seg {
 	const uint8_t *dict_index; /* ndictblocks * u32 offsets into the dict body */
 	/* stored */
 	uint32_t nstoredblocks;
-	const uint8_t *stored_index; /* nstoredblocks * 16 bytes */
+	const uint8_t *stored_index; /* nstoredblocks * SEG_STORED_ENTRY bytes */
 	uint64_t stored_text_bytes;  /* the records' length before packing (§7) */
 	uint32_t vocab_clen, vocab_rlen;
+	uint32_t vocab_sample, vocab_flags; /* §7.2: records chosen from, SEG_VOCAB_FULL */
 	st_vocab *vocab;             /* NULL until a record is first read: reading
 				      * records changes the struct, so one thread
 				      * reads one segment at a time */
@@ -229,6 +232,20 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
 
 /* Compares two keys (§4 order: bytewise, a prefix first). */
 int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+
+/* Stored block b as the index describes it (§7): its first document,
+ * its records, its compressed bytes and lengths, and the length of its
+ * records unpacked.  ERR_CORRUPT when the entry does not fit the file. */
+struct seg_stored_blk {
+	uint32_t first, count;
+	const uint8_t *comp;
+	uint32_t clen, rlen, text;
+};
+int seg_stored_entry(const struct seg *s, uint32_t b, struct seg_stored_blk *out,
+		     struct err *e);
+
+/* Appends to out the segment's serialized vocabulary (§7.2, inflated). */
+int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e);
 
 /* Inflates stored block b whole into *raw (realloc'd; the caller frees it)
  * and sets *rlen: the block's packed records.  ERR_CORRUPT names the

@@ -74,6 +74,11 @@ struct build {
 	uint64_t new_killed; /* documents of this run that a later event killed */
 	struct timespec t0;
 	double last_progress;
+	/* The stored-record vocabulary this run's segments share (FORMAT.md
+	 * §7.2), so that merging them copies their compressed blocks: the
+	 * index's, or the first one a flush of this run chooses from a full
+	 * sample. */
+	struct sw_vocab_slot vocab;
 };
 
 static double now_s(void)
@@ -109,7 +114,7 @@ static int flush(struct build *b, inv *v, struct err *e)
 	next_name(b, ns.name, sizeof ns.name);
 	ns.ndocs = inv_ndocs(v);
 	uint64_t npost = inv_npostings(v);
-	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &ns.info, &bytes, e);
+	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &b->vocab, &ns.info, &bytes, e);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&b->mu);
@@ -382,10 +387,14 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 	}
 	memset(out, 0, sizeof *out);
 	next_name(b, out->name, sizeof out->name);
-	uint64_t bytes;
-	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags, &out->ndocs, &bytes, e);
-	if (rc == 0)
+	struct merge_out mo;
+	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags, &mo, e);
+	if (rc == 0) {
+		out->ndocs = mo.ndocs;
 		b->st->merges++;
+		b->st->stored_blocks_copied += mo.blocks_copied;
+		b->st->stored_blocks_packed += mo.blocks_packed;
+	}
 out:
 	free(segs);
 	free(dead);
@@ -639,6 +648,33 @@ static int has_foreign_files(const char *dir)
 	return foreign;
 }
 
+/* New segments adopt the stored-record vocabulary of the index's largest
+ * segment when it was chosen from a full sample, so that merging them with
+ * it copies blocks; a vocabulary chosen from a handful of records would
+ * compress a large addition poorly, so then the run chooses its own. */
+static int index_vocab(struct build *b, struct err *e)
+{
+	size_t best = b->mf.nsegs;
+	for (size_t i = 0; i < b->mf.nsegs; i++)
+		if (best == b->mf.nsegs || b->mf.segs[i].ndocs > b->mf.segs[best].ndocs)
+			best = i;
+	if (best == b->mf.nsegs)
+		return 0;
+	struct seg s;
+	int rc = seg_open(&s, b->o->index, b->mf.segs[best].name, "", e);
+	if (rc)
+		return rc;
+	if (s.vocab_flags & SEG_VOCAB_FULL) {
+		rc = seg_stored_vocab(&s, &b->vocab.v.ser, e);
+		b->vocab.v.sample = s.vocab_sample;
+		b->vocab.v.flags = s.vocab_flags;
+		if (rc)
+			b->vocab.v.ser.len = 0;
+	}
+	seg_close(&s);
+	return rc;
+}
+
 static int open_index(struct build *b, int *lockfd, struct err *e)
 {
 	const struct bld_options *o = b->o;
@@ -684,7 +720,7 @@ static int open_index(struct build *b, int *lockfd, struct err *e)
 		return err_set(e, ERR_FORMAT_VERSION,
 			       "index '%s' was built with analyzer version %u, this sarc has %u: rebuild it",
 			       o->index, b->mf.an_version, AN_VERSION);
-	return 0;
+	return index_vocab(b, e);
 }
 
 int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn report,
@@ -699,6 +735,7 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 	b.report = report;
 	b.ctx = ctx;
 	pthread_mutex_init(&b.mu, NULL);
+	pthread_mutex_init(&b.vocab.mu, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b.t0);
 	double t0 = now_s();
 	if ((rc = open_index(&b, &lockfd, e)))
@@ -765,6 +802,8 @@ out:
 		free(b.segs[i].info);
 	free(b.segs);
 	free(b.dels);
+	fmt_buf_free(&b.vocab.v.ser);
+	pthread_mutex_destroy(&b.vocab.mu);
 	mf_free(&b.mf);
 	if (lockfd >= 0)
 		close(lockfd);

@@ -35,6 +35,8 @@ struct bld_stats {
 	uint64_t skipped_nopmid;/* records without a usable PMID */
 	uint64_t bytes_xml;     /* uncompressed XML read */
 	uint64_t segments_written, merges;
+	uint64_t stored_blocks_copied; /* merges: compressed blocks copied as they were */
+	uint64_t stored_blocks_packed; /* merges: blocks whose records were packed again */
 	uint64_t index_docs;    /* live documents in the index after the run */
 	uint64_t postings;
 	double seconds;

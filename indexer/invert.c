@@ -699,7 +699,8 @@ static int cmp_term(const void *a, const void *b, void *ctx)
 }
 
 int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
-	      struct inv_docinfo **info, uint64_t *bytes, struct err *e)
+	      struct sw_vocab_slot *slot, struct inv_docinfo **info, uint64_t *bytes,
+	      struct err *e)
 {
 	int rc = 0;
 	uint32_t *order = NULL, *docs = NULL, *tfs = NULL, *pos = NULL;
@@ -707,6 +708,8 @@ int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 	sw_writer *w = sw_open(dir, name, AN_VERSION, flags, e);
 	if (w == NULL)
 		return e->code;
+	if (slot)
+		rc = sw_share_vocab(w, slot);
 	/* documents */
 	const uint8_t *sp = v->stored.p;
 	for (uint32_t d = 0; d < v->ndocs && !rc; d++) {

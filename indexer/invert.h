@@ -12,6 +12,7 @@
 #include "analyze.h"
 #include "err.h"
 #include "pubmed.h"
+#include "segwrite.h"
 
 typedef struct inv inv;
 
@@ -35,9 +36,12 @@ uint32_t inv_ndocs(const inv *v);
 uint64_t inv_npostings(const inv *v);
 
 /* Writes the buffered documents as segment dir/name and empties the
- * inverter.  *info receives a malloc'd array of inv_ndocs() entries (free
- * it); *bytes the segment's size on disk. */
+ * inverter.  The stored records are packed with the vocabulary the run
+ * shares in slot (segwrite.h) when slot is not NULL.  *info receives a
+ * malloc'd array of inv_ndocs() entries (free it); *bytes the segment's
+ * size on disk. */
 int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
-	      struct inv_docinfo **info, uint64_t *bytes, struct err *e);
+	      struct sw_vocab_slot *slot, struct inv_docinfo **info, uint64_t *bytes,
+	      struct err *e);
 
 #endif

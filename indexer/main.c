@@ -248,14 +248,16 @@ static void print_summary(const struct bld_stats *s, int json)
 		printf("{\"files\":%llu,\"files_skipped\":%llu,\"read\":%llu,\"indexed\":%llu,"
 		       "\"replaced\":%llu,\"deleted\":%llu,\"delete_not_found\":%llu,"
 		       "\"skipped_no_pmid\":%llu,\"documents\":%llu,\"bytes_xml\":%llu,"
-		       "\"segments_written\":%llu,\"merges\":%llu,\"seconds\":%.3f}\n",
+		       "\"segments_written\":%llu,\"merges\":%llu,\"stored_blocks_copied\":%llu,"
+		       "\"stored_blocks_packed\":%llu,\"seconds\":%.3f}\n",
 		       (unsigned long long)s->files, (unsigned long long)s->files_failed,
 		       (unsigned long long)s->read, (unsigned long long)s->indexed,
 		       (unsigned long long)s->replaced, (unsigned long long)s->deleted,
 		       (unsigned long long)s->delete_missing, (unsigned long long)s->skipped_nopmid,
 		       (unsigned long long)s->index_docs, (unsigned long long)s->bytes_xml,
 		       (unsigned long long)s->segments_written, (unsigned long long)s->merges,
-		       s->seconds);
+		       (unsigned long long)s->stored_blocks_copied,
+		       (unsigned long long)s->stored_blocks_packed, s->seconds);
 		return;
 	}
 	fprintf(stderr,

@@ -12,12 +12,18 @@
 #include "err.h"
 #include "seg.h"
 
+struct merge_out {
+	uint32_t ndocs;          /* documents written */
+	uint64_t bytes;          /* the new segment's size */
+	uint64_t blocks_copied;  /* stored blocks copied compressed */
+	uint64_t blocks_packed;  /* stored blocks written from records packed again */
+};
+
 /* Writes segment dir/outname holding the live documents of segs[0..n) in
  * order.  A document is dropped when its segment's deletion file marks it
- * or, when dead[i] is not NULL, when bit d of dead[i] is set.  *ndocs
- * receives the number of documents written. */
+ * or, when dead[i] is not NULL, when bit d of dead[i] is set. */
 int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *const *dead,
-		   size_t n, const char *outname, uint32_t flags, uint32_t *ndocs,
-		   uint64_t *bytes, struct err *e);
+		   size_t n, const char *outname, uint32_t flags, struct merge_out *out,
+		   struct err *e);
 
 #endif

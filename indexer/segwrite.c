@@ -64,10 +64,15 @@ struct sw_writer {
 	struct fmt_buf sample, packed;
 	uint32_t sample_docs;
 	st_vocab *vocab;
+	struct sw_vocab vser;  /* the vocabulary as serialized, for a slot */
+	struct sw_vocab_slot *slot;
 	uint32_t vocab_clen, vocab_rlen;
 	uint64_t text_bytes;
 	struct fmt_buf sblock, sindex, zbuf;
-	uint32_t sblock_docs;
+	uint32_t sblock_docs;  /* records in the block being filled */
+	uint64_t sblock_text;  /* their length unpacked */
+	uint32_t nblocked;     /* records in the blocks written */
+	uint32_t copied_ahead; /* records of copied blocks whose documents are still to come */
 	/* dictionary */
 	struct fmt_buf dindex, dblock;
 	uint32_t nterms;
@@ -179,6 +184,7 @@ static void sw_free(sw_writer *w, int remove_files)
 	fmt_buf_free(&w->sample);
 	fmt_buf_free(&w->packed);
 	st_vocab_free(w->vocab);
+	fmt_buf_free(&w->vser.ser);
 	fmt_buf_free(&w->sblock);
 	fmt_buf_free(&w->sindex);
 	fmt_buf_free(&w->zbuf);
@@ -219,6 +225,19 @@ const struct err *sw_error(const sw_writer *w)
 	return &w->e;
 }
 
+/* Appends the block index entry (§7) of a block of n records just written
+ * at offset off. */
+static void index_block(sw_writer *w, uint64_t off, uint32_t clen, uint32_t rlen, uint32_t n,
+			uint64_t text)
+{
+	fmt_buf_u64(&w->sindex, off);
+	fmt_buf_u32(&w->sindex, clen);
+	fmt_buf_u32(&w->sindex, rlen);
+	fmt_buf_u32(&w->sindex, w->nblocked);
+	fmt_buf_u32(&w->sindex, (uint32_t)text);
+	w->nblocked += n;
+}
+
 static int flush_stored_block(sw_writer *w)
 {
 	if (w->sblock_docs == 0)
@@ -229,12 +248,12 @@ static int flush_stored_block(sw_writer *w)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
 	if (compress2(z, &clen, w->sblock.p, w->sblock.len, STORED_LEVEL) != Z_OK)
 		return err_set(&w->e, ERR_NOMEM, "cannot compress stored fields");
-	fmt_buf_u64(&w->sindex, w->f[SEGF_STORED].body_len);
-	fmt_buf_u32(&w->sindex, (uint32_t)clen);
-	fmt_buf_u32(&w->sindex, (uint32_t)w->sblock.len);
+	index_block(w, w->f[SEGF_STORED].body_len, (uint32_t)clen, (uint32_t)w->sblock.len,
+		    w->sblock_docs, w->sblock_text);
 	wf_write(w, &w->f[SEGF_STORED], z, clen);
 	w->sblock.len = 0;
 	w->sblock_docs = 0;
+	w->sblock_text = 0;
 	return w->e.code;
 }
 
@@ -254,38 +273,74 @@ static int add_stored(sw_writer *w, const uint8_t *stored, size_t n)
 	fmt_buf_u32(&w->sblock, fmt_crc32(0, stored, n));
 	if (w->sblock.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	w->sblock_text += n;
 	if (++w->sblock_docs == SEG_STORED_BLOCK)
 		return flush_stored_block(w);
 	return 0;
 }
 
-/* Chooses the vocabulary from the records held back, writes it at the
- * start of the .ssto body (§7.2) and packs those records. */
-static int start_stored(sw_writer *w)
+/* Makes the serialized vocabulary v[0..n) the segment's: ready for
+ * packing, kept for a slot, written at the start of the .ssto body
+ * (§7.2). */
+static int set_vocab(sw_writer *w, const uint8_t *v, size_t n, uint32_t sample, uint32_t flags)
 {
-	struct fmt_buf v;
-	fmt_buf_init(&v);
-	int rc = st_vocab_build(w->sample.p, w->sample.len, &v);
-	if (rc == 0)
-		rc = st_vocab_load(v.p, v.len, &w->vocab);
+	int rc = st_vocab_load(v, n, &w->vocab);
 	if (rc == 0)
 		rc = st_vocab_index(w->vocab);
-	if (rc) {
-		fmt_buf_free(&v);
+	if (rc)
 		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
 			       "%s: cannot choose a vocabulary for stored records", w->name);
-	}
-	uLongf clen = compressBound(v.len);
+	w->vser.ser.len = 0;
+	fmt_buf_put(&w->vser.ser, v, n);
+	w->vser.sample = sample;
+	w->vser.flags = flags;
+	uLongf clen = compressBound(n);
 	uint8_t *z = fmt_buf_reserve(&w->zbuf, clen);
-	if (z == NULL || compress2(z, &clen, v.p, v.len, Z_BEST_COMPRESSION) != Z_OK) {
-		fmt_buf_free(&v);
+	if (w->vser.ser.rc || z == NULL || compress2(z, &clen, v, n, Z_BEST_COMPRESSION) != Z_OK)
 		return err_set(&w->e, ERR_NOMEM, "cannot compress the stored vocabulary");
-	}
 	w->vocab_clen = (uint32_t)clen;
-	w->vocab_rlen = (uint32_t)v.len;
-	fmt_buf_free(&v);
-	if (wf_write(w, &w->f[SEGF_STORED], z, clen))
-		return w->e.code;
+	w->vocab_rlen = (uint32_t)n;
+	return wf_write(w, &w->f[SEGF_STORED], z, clen);
+}
+
+/* Chooses the vocabulary from the records held back (full: the sample
+ * reached its limit rather than the end of the segment), or takes the
+ * slot's, and packs those records. */
+static int start_stored(sw_writer *w, int full)
+{
+	int rc = 0;
+	if (w->slot)
+		pthread_mutex_lock(&w->slot->mu);
+	if (w->slot && w->slot->v.ser.len > 0) {
+		const struct sw_vocab *v = &w->slot->v;
+		rc = set_vocab(w, v->ser.p, v->ser.len, v->sample, v->flags);
+	} else {
+		struct fmt_buf v;
+		fmt_buf_init(&v);
+		rc = st_vocab_build(w->sample.p, w->sample.len, &v);
+		if (rc)
+			err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
+				"%s: cannot choose a vocabulary for stored records", w->name);
+		else
+			rc = set_vocab(w, v.p, v.len, w->sample_docs, full ? SEG_VOCAB_FULL : 0);
+		fmt_buf_free(&v);
+		/* Choosing under the lock makes a writer that reaches this
+		 * point meanwhile wait and adopt this one. */
+		if (rc == 0 && full && w->slot) {
+			struct sw_vocab *sv = &w->slot->v;
+			fmt_buf_put(&sv->ser, w->vser.ser.p, w->vser.ser.len);
+			sv->sample = w->vser.sample;
+			sv->flags = w->vser.flags;
+			if (sv->ser.rc) {
+				fmt_buf_free(&sv->ser);
+				fmt_buf_init(&sv->ser);
+			}
+		}
+	}
+	if (w->slot)
+		pthread_mutex_unlock(&w->slot->mu);
+	if (rc)
+		return rc;
 	/* the held-back records were documents ndocs - sample_docs ... */
 	const uint8_t *p = w->sample.p, *end = p + w->sample.len;
 	while (p < end) {
@@ -299,6 +354,44 @@ static int start_stored(sw_writer *w)
 	fmt_buf_free(&w->sample);
 	fmt_buf_init(&w->sample);
 	return 0;
+}
+
+int sw_use_vocab(sw_writer *w, const struct sw_vocab *v)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->ndocs > 0 || w->vocab)
+		return err_set(&w->e, ERR_USAGE, "%s: vocabulary set after the first document", w->name);
+	return set_vocab(w, v->ser.p, v->ser.len, v->sample, v->flags);
+}
+
+int sw_share_vocab(sw_writer *w, struct sw_vocab_slot *slot)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->ndocs > 0 || w->vocab)
+		return err_set(&w->e, ERR_USAGE, "%s: vocabulary set after the first document", w->name);
+	w->slot = slot;
+	pthread_mutex_lock(&slot->mu);
+	int rc = slot->v.ser.len > 0 ? set_vocab(w, slot->v.ser.p, slot->v.ser.len, slot->v.sample,
+						 slot->v.flags)
+				     : 0;
+	pthread_mutex_unlock(&slot->mu);
+	return rc;
+}
+
+int sw_add_stored_block(sw_writer *w, const struct seg_stored_blk *k)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->vocab == NULL || w->copied_ahead > 0)
+		return err_set(&w->e, ERR_USAGE, "%s: stored block copied out of order", w->name);
+	if (flush_stored_block(w))
+		return w->e.code;
+	index_block(w, w->f[SEGF_STORED].body_len, k->clen, k->rlen, k->count, k->text);
+	w->copied_ahead = k->count;
+	w->text_bytes += k->text;
+	return wf_write(w, &w->f[SEGF_STORED], k->comp, k->clen);
 }
 
 int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
@@ -319,6 +412,13 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 	}
 	w->docs.len += SEG_DOC_BYTES;
 	w->ndocs++;
+	if ((stored == NULL) != (w->copied_ahead > 0))
+		return err_set(&w->e, ERR_USAGE, "%s: document %u does not match its stored block",
+			       w->name, w->ndocs - 1);
+	if (stored == NULL) {
+		w->copied_ahead--;
+		return 0;
+	}
 	w->text_bytes += n;
 	if (w->vocab)
 		return add_stored(w, stored, n);
@@ -327,7 +427,7 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
 	if (++w->sample_docs < STORED_SAMPLE_DOCS && w->sample.len < STORED_SAMPLE_BYTES)
 		return 0;
-	return start_stored(w);
+	return start_stored(w, 1);
 }
 
 static int flush_dict_block(sw_writer *w)
@@ -495,14 +595,18 @@ int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e)
 	uint8_t st[SEG_STORED_TRAILER];
 	finish_doc(w);
 	if (w->vocab == NULL && w->e.code == 0)
-		start_stored(w);
+		start_stored(w, 0);
 	flush_stored_block(w);
+	if (w->copied_ahead > 0 && w->e.code == 0)
+		err_set(&w->e, ERR_USAGE, "%s: a copied stored block lacks its documents", w->name);
 	fmt_put_u64le(st, w->text_bytes);
 	fmt_put_u32le(st + 8, w->vocab_clen);
 	fmt_put_u32le(st + 12, w->vocab_rlen);
 	fmt_put_u32le(st + 16, w->ndocs);
-	fmt_put_u32le(st + 20, (uint32_t)(w->sindex.len / 16));
+	fmt_put_u32le(st + 20, (uint32_t)(w->sindex.len / SEG_STORED_ENTRY));
 	fmt_put_u64le(st + 24, w->f[SEGF_STORED].body_len);
+	fmt_put_u32le(st + 32, w->vser.sample);
+	fmt_put_u32le(st + 36, w->vser.flags);
 	wf_write(w, &w->f[SEGF_STORED], w->sindex.p, w->sindex.len);
 	wf_write(w, &w->f[SEGF_STORED], st, sizeof st);
 	flush_dict_block(w);

@@ -6,11 +6,14 @@
 #ifndef SEGWRITE_H
 #define SEGWRITE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 #include "fields.h"
+#include "fmt.h"
+#include "seg.h"
 
 typedef struct sw_writer sw_writer;
 
@@ -18,10 +21,42 @@ typedef struct sw_writer sw_writer;
 sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
 		   struct err *e);
 
+/* A vocabulary for stored records (FORMAT.md §7.2), serialized, with the
+ * number of records it was chosen from and its flags (SEG_VOCAB_FULL). */
+struct sw_vocab {
+	struct fmt_buf ser;
+	uint32_t sample, flags;
+};
+
+/* Packs this segment's records with v instead of a vocabulary chosen from
+ * its own first records.  Segments that share a vocabulary can be merged
+ * by copying their compressed blocks (sw_add_stored_block).  Call before
+ * the first document. */
+int sw_use_vocab(sw_writer *w, const struct sw_vocab *v);
+
+/* A vocabulary that the segments of one indexing run share: the first
+ * writer to choose one from a full sample publishes it here and the
+ * others, those writing at the same time included, adopt it.  Initialize
+ * mu; v may start with the index's vocabulary. */
+struct sw_vocab_slot {
+	pthread_mutex_t mu;
+	struct sw_vocab v;
+};
+
+/* Makes w take its vocabulary from slot (see above).  Call before the
+ * first document; slot must outlive w. */
+int sw_share_vocab(sw_writer *w, struct sw_vocab_slot *slot);
+
 /* Appends the next document (its id is the number of documents added
- * before it).  stored[0..n) is the encoded stored record (stored.h). */
+ * before it).  stored[0..n) is the encoded stored record (stored.h), or
+ * NULL when the record came in a block added by sw_add_stored_block. */
 int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
 	       const uint8_t *stored, size_t n);
+
+/* Appends a compressed block of another segment's stored records as it is
+ * (its vocabulary must be this writer's: sw_use_vocab).  Its k->count
+ * documents must be the next ones added, each with a NULL record. */
+int sw_add_stored_block(sw_writer *w, const struct seg_stored_blk *k);
 
 /* Appends a term (keys strictly increasing): df postings with increasing
  * document ids, their frequencies, and sum(tfs) positions (each document's
@@ -38,8 +73,6 @@ void sw_abort(sw_writer *w);
 
 /* The error a failed call recorded. */
 const struct err *sw_error(const sw_writer *w);
-
-
 
 /* Writes the deletion file dir/name (FORMAT.md §6): bitmap of ndocs bits,
  * a set bit marking a deleted document; fsyncs it. */

@@ -62,13 +62,14 @@ case $files in
 *) fail corrupt_setup "no deletion file in: $files" ;;
 esac
 # where the compressed blocks of the .ssto file end: the body offset of its
-# block index, in the trailer's last 8 bytes (FORMAT.md §7)
+# block index, 24 bytes into its 40-byte trailer (FORMAT.md §7)
 sto=$(cd "$tmp/good" && ls *.ssto | head -1)
 ssto_blocks_end=$(python3 -c '
 import struct, sys
 b = open(sys.argv[1], "rb").read()
 body_len = struct.unpack("<Q", b[24:32])[0]
-print(32 + struct.unpack("<Q", b[32 + body_len - 8:32 + body_len])[0])' "$tmp/good/$sto")
+t = 32 + body_len - 40
+print(32 + struct.unpack("<Q", b[t + 24:t + 32])[0])' "$tmp/good/$sto")
 
 # The queries: one per line, arguments separated by '|'.
 cat >"$tmp/queries" <<'EOF'

@@ -21,6 +21,7 @@
 #include "ix.h"
 #include "pubmed.h"
 #include "seg.h"
+#include "stored.h"
 
 struct rdoc {
 	uint32_t pmid;
@@ -223,6 +224,25 @@ int main(void)
 			idx_postings += it.t.df;
 	CHECKF(idx_postings == checked, "index has %llu title/abstract postings, reference %zu",
 	       (unsigned long long)idx_postings, checked);
+
+	/* the stored records came through flushes and a merge (copied or
+	 * packed again, FORMAT.md §7.2): each still holds its title and
+	 * abstract as the reader parsed them */
+	int bad_rec = 0;
+	for (uint32_t d = 0; d < s->ndocs; d++) {
+		struct rdoc *r = find(seg_doc_pmid(s, d));
+		uint8_t *raw = NULL;
+		size_t n = 0;
+		uint32_t *refs = NULL;
+		struct st_record sr;
+		if (r == NULL || seg_stored_get(s, d, &raw, &n, &e) != 0 ||
+		    st_decode(raw, n, &sr, &refs) != 0 || sr.pmid != r->pmid ||
+		    strcmp(sr.s[ST_TITLE], r->text[0]) != 0 || strcmp(sr.s[ST_ABSTRACT], r->text[1]) != 0)
+			bad_rec++;
+		free(raw);
+		free(refs);
+	}
+	CHECKF(bad_rec == 0, "%d of %u stored records differ from the reference", bad_rec, s->ndocs);
 	ix_close(&x);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
