@@ -242,6 +242,19 @@ static int do_verify(const char *dir, int json)
 	return 0;
 }
 
+/* getopt takes the word after --stats, --verify or --merge as the index
+ * even when it is another option (--stats --json IDX).  Then that option
+ * is handed back to getopt and the index is the first operand (""
+ * until main takes it). */
+static const char *index_arg(const char *arg)
+{
+	if (arg[0] == '-' && arg[1] != '\0') {
+		optind--;
+		return "";
+	}
+	return arg;
+}
+
 static void print_summary(const struct bld_stats *s, int json)
 {
 	if (json) {
@@ -335,9 +348,9 @@ int main(int argc, char **argv)
 		case O_NOSTEM: o.stem = 0; break;
 		case O_STOP: o.stopwords = optarg; break;
 		case 'k': o.keep_going = 1; break;
-		case O_MERGE: merge = optarg; break;
-		case O_STATS: stats = optarg; break;
-		case O_VERIFY: verify = optarg; break;
+		case O_MERGE: merge = index_arg(optarg); break;
+		case O_STATS: stats = index_arg(optarg); break;
+		case O_VERIFY: verify = index_arg(optarg); break;
 		case O_DUMP: dump = 1; break;
 		case O_PARSE: parse_only = 1; break;
 		case O_JSON: json = 1; break;
@@ -351,6 +364,16 @@ int main(int argc, char **argv)
 		default: return die_usage("bad option", NULL);
 		}
 	}
+	/* the index of --stats, --verify or --merge given after other options */
+	const char **later = stats && !*stats ? &stats : verify && !*verify ? &verify
+			     : merge && !*merge ? &merge : NULL;
+	if (later) {
+		if (optind >= argc)
+			return die_usage("no index given", NULL);
+		*later = argv[optind++];
+	}
+	if ((stats || verify) && optind < argc)
+		return die_usage("--stats and --verify take one index; extra argument", argv[optind]);
 	if (stats)
 		return do_stats(stats, json);
 	if (verify)

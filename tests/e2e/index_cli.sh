@@ -177,17 +177,23 @@ else
 fi
 
 # --- mistakes that must not look like success ----------------------------
-# --merge names an existing index; anything else (here an option taken as
-# its value) is an error and creates nothing.
-(cd "$tmp" && "$IDX" --merge --quiet "$tmp/k9" >/dev/null 2>"$tmp/merr")
+# --merge names an existing index; a name that is not one is an error and
+# creates nothing.  Options may come between --merge, --stats or --verify
+# and the index (the help's own example is --stats --json INDEX); without
+# an index that is an error too, and no index named after the option.
+(cd "$tmp" && "$IDX" --merge "$tmp/nosuch" >/dev/null 2>"$tmp/merr")
 st=$?
 (cd "$tmp" && "$IDX" --merge --quiet >/dev/null 2>>"$tmp/merr")
 st2=$?
-if [ $st = 2 ] && [ $st2 = 2 ] && grep -q "'--quiet' is not a sarc index" "$tmp/merr" &&
-	[ ! -e "$tmp/--quiet" ]; then
+(cd "$tmp" && "$IDX" --merge --quiet "$tmp/k9" >/dev/null 2>>"$tmp/merr")
+st3=$?
+nseg=$("$IDX" --stats --json "$tmp/k9" 2>>"$tmp/merr" | python3 -c 'import json,sys; print(json.load(sys.stdin)["segments"])')
+if [ $st = 2 ] && [ $st2 = 2 ] && [ $st3 = 0 ] && [ "$nseg" = 1 ] &&
+	grep -q "'$tmp/nosuch' is not a sarc index" "$tmp/merr" && grep -q "no index given" "$tmp/merr" &&
+	[ ! -e "$tmp/--quiet" ] && [ ! -e "$tmp/nosuch" ]; then
 	ok merge_needs_index
 else
-	fail merge_needs_index "exit $st, $st2: $(cat "$tmp/merr")"
+	fail merge_needs_index "exit $st, $st2, $st3, $nseg segments: $(cat "$tmp/merr")"
 fi
 # A directory with no PubMed files in it is an error, not "0 files".
 mkdir -p "$tmp/empty/sub" && : >"$tmp/empty/sub/notes.txt"
