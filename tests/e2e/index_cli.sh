@@ -24,6 +24,36 @@ fi
 if "$IDX" --verify "$tmp/idx" >/dev/null; then ok verify_demo; else fail verify_demo "verify failed"; fi
 "$IDX" --stats "$tmp/idx" --json | python3 -m json.tool >/dev/null && ok stats_json || fail stats_json "not JSON"
 
+# --- the merge policy (as Lucene's log policy, factor 10) ---
+# Ten runs of 5 citations: nine segments of the smallest class stay, the
+# tenth makes ten and they become one.  A run that then deletes over half
+# of that segment's documents has it rewritten without them.
+gen=$SARC_BUILD/corpus/gen-pubmed
+if [ -x "$gen" ]; then
+	segs_of() { "$IDX" --json --stats "$1" | json_field segments; }
+	counts=""
+	for r in 1 2 3 4 5 6 7 8 9 10; do
+		"$gen" -n 5 -s "$r" -p $((r * 100)) >"$tmp/pol.xml"
+		"$IDX" -q -o "$tmp/pol" "$tmp/pol.xml" || counts="$counts fail"
+		counts="$counts $(segs_of "$tmp/pol")"
+	done
+	{
+		echo '<?xml version="1.0"?><PubmedArticleSet><DeleteCitation>'
+		for r in 1 2 3 4 5 6; do for k in 0 1 2 3 4; do echo "<PMID>$((r * 100 + k))</PMID>"; done; done
+		echo '</DeleteCitation></PubmedArticleSet>'
+	} >"$tmp/pol-del.xml"
+	"$IDX" -q -o "$tmp/pol" "$tmp/pol-del.xml"
+	after=$("$IDX" --json --stats "$tmp/pol" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["segments"], j["documents"], j["deleted"])')
+	if [ "$counts" = " 1 2 3 4 5 6 7 8 9 1" ] && [ "$after" = "1 20 0" ] &&
+		"$IDX" --verify "$tmp/pol" >/dev/null; then
+		ok merge_policy
+	else
+		fail merge_policy "segments after each run:$counts; after deleting 30 of 50: $after (segments documents deleted)"
+	fi
+else
+	skip merge_policy "generator not built"
+fi
+
 # --- replacement and deletion across runs ---
 cat >"$tmp/v2.xml" <<'EOF'
 <?xml version="1.0"?>
