@@ -8,6 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Segments of one run, and merges of them, share a stored-record
+ * vocabulary (FORMAT.md §7.2): a segment whose compressed vocabulary is
+ * byte for byte an earlier segment's borrows that one's once loaded, so a
+ * query printing records from several segments inflates it once. */
+static void share_vocabs(struct ix *x)
+{
+	for (size_t i = 1; i < x->nsegs; i++) {
+		struct seg *s = &x->segs[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct seg *o = &x->segs[j];
+			if (o->vocab_peer == NULL && o->vocab_clen == s->vocab_clen &&
+			    o->vocab_rlen == s->vocab_rlen &&
+			    memcmp(o->f[SEGF_STORED].body, s->f[SEGF_STORED].body, s->vocab_clen) == 0) {
+				s->vocab_peer = &x->segs[j];
+				break;
+			}
+		}
+	}
+}
+
 int ix_open(struct ix *x, const char *dir, struct err *e)
 {
 	int rc = 0;
@@ -59,6 +79,7 @@ int ix_open(struct ix *x, const char *dir, struct err *e)
 		}
 		if (rc == 0) {
 			x->nsegs = i;
+			share_vocabs(x);
 			return 0;
 		}
 		while (i-- > 0)
@@ -79,7 +100,8 @@ int ix_open(struct ix *x, const char *dir, struct err *e)
 
 void ix_close(struct ix *x)
 {
-	for (size_t i = 0; i < x->nsegs; i++)
+	/* borrowers first: seg_close frees only a vocabulary of its own */
+	for (size_t i = x->nsegs; i-- > 0;)
 		seg_close(&x->segs[i]);
 	free(x->segs);
 	mf_free(&x->mf);

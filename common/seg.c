@@ -271,8 +271,10 @@ void seg_close(struct seg *s)
 		seg_map_close(&s->f[i]);
 	seg_map_close(&s->del);
 	s->delbits = NULL;
-	st_vocab_free(s->vocab);
+	if (s->vocab_peer == NULL)
+		st_vocab_free(s->vocab);
 	s->vocab = NULL;
+	s->vocab_peer = NULL;
 }
 
 /* ---- document table (§3) ---- */
@@ -944,6 +946,11 @@ static int load_vocab(struct seg *s, struct err *e)
 {
 	if (s->vocab)
 		return 0;
+	if (s->vocab_peer) {
+		int rc = load_vocab(s->vocab_peer, e);
+		s->vocab = s->vocab_peer->vocab;
+		return rc;
+	}
 	struct fmt_buf raw;
 	fmt_buf_init(&raw);
 	int rc = seg_stored_vocab(s, &raw, e);

@@ -109,7 +109,9 @@ struct seg {
 	uint32_t vocab_sample, vocab_flags; /* §7.2: records chosen from, SEG_VOCAB_FULL */
 	st_vocab *vocab;             /* NULL until a record is first read: reading
 				      * records changes the struct, so one thread
-				      * reads one segment at a time */
+				      * reads one index at a time */
+	struct seg *vocab_peer;      /* a segment with the same vocabulary whose
+				      * st_vocab this one borrows (ix.c), or NULL */
 	/* deletions */
 	struct seg_map del;
 	const uint8_t *delbits; /* NULL when nothing is deleted */
