@@ -393,7 +393,8 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 	memset(out, 0, sizeof *out);
 	next_name(b, out->name, sizeof out->name);
 	struct merge_out mo;
-	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags, &mo, e);
+	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags,
+			    b->o->threads < 1 ? 1u : (unsigned)b->o->threads, &mo, e);
 	if (rc == 0) {
 		out->ndocs = mo.ndocs;
 		b->st->merges++;

@@ -8,6 +8,7 @@
  */
 #include "merge.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,17 +18,20 @@
 #include "fmt.h"
 #include "segwrite.h"
 
-/* Releases the pages of m's body before off.  A merge reads each input
- * once, front to back; without this every page read stays mapped into the
- * process until the end, and its resident size grows with the index
- * instead of staying within --memory. */
-static void drop_before(const struct seg_map *m, uint64_t off)
+/* Releases the pages of m's body in [from, to) (whole pages inside it).
+ * A merge reads each input once, front to back (each range of keys its
+ * own part); without this every page read stays mapped into the process
+ * until the end, and its resident size grows with the index instead of
+ * staying within --memory. */
+static void drop_range(const struct seg_map *m, uint64_t from, uint64_t to)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	if (pg <= 0 || m->base == NULL)
 		return;
-	uintptr_t start = (uintptr_t)m->base;
-	uintptr_t end = ((uintptr_t)m->body + (uintptr_t)off) & ~((uintptr_t)pg - 1);
+	uintptr_t mask = (uintptr_t)pg - 1;
+	uintptr_t start = from == 0 ? (uintptr_t)m->base
+				    : ((uintptr_t)m->body + (uintptr_t)from + mask) & ~mask;
+	uintptr_t end = ((uintptr_t)m->body + (uintptr_t)to) & ~mask;
 	if (end > start)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
@@ -110,7 +114,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 	}
 	free(raw);
 	fmt_buf_free(&rec);
-	drop_before(&s->f[SEGF_STORED], s->f[SEGF_STORED].body_len);
+	drop_range(&s->f[SEGF_STORED], 0, s->f[SEGF_STORED].body_len);
 	return rc;
 }
 
@@ -177,24 +181,181 @@ static int gb_push(struct growbuf *g, uint32_t x)
 	return 0;
 }
 
+/* One key range of a merge, [lo, hi) (hi NULL: to the end), written by
+ * w: the main writer for the first range, a part writer (sw_open_part)
+ * for the others, each on its own thread. */
+struct range {
+	struct seg *const *segs;
+	size_t n;
+	uint32_t *const *remap;
+	uint8_t lo[SEG_MAX_KEY], hi[SEG_MAX_KEY];
+	size_t lolen, hilen;
+	int has_hi;
+	sw_writer *w;
+	pthread_t th;
+	struct err e;
+	int rc;
+};
+
+static void *merge_range(void *arg)
+{
+	struct range *r = arg;
+	struct seg *const *segs = r->segs;
+	size_t n = r->n;
+	struct err *e = &r->e;
+	struct seg_dict_iter *it = calloc(n, sizeof *it);
+	int *more = calloc(n, sizeof *more);
+	uint64_t *post0 = calloc(n, sizeof *post0), *pos0 = calloc(n, sizeof *pos0);
+	struct growbuf docs = {0}, tfs = {0}, pos = {0};
+	uint32_t *tmp = NULL;
+	size_t tmpcap = 0;
+	int rc = 0;
+	if (!it || !more || !post0 || !pos0) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = seg_dict_seek(&it[i], segs[i], r->lo, r->lolen, e)))
+			goto out;
+		if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+			rc = more[i];
+			goto out;
+		}
+		if (more[i] == 1 && r->has_hi &&
+		    seg_key_cmp(it[i].t.key, it[i].t.keylen, r->hi, r->hilen) >= 0)
+			more[i] = 0;
+		post0[i] = it[i].t.post_off;
+		pos0[i] = it[i].t.pos_off;
+	}
+	uint64_t nterms = 0;
+	for (;;) {
+		if ((++nterms & 4095) == 0)
+			for (size_t i = 0; i < n; i++)
+				if (more[i] == 1) {
+					drop_range(&segs[i]->f[SEGF_POST], post0[i], it[i].t.post_off);
+					drop_range(&segs[i]->f[SEGF_POS], pos0[i], it[i].t.pos_off);
+				}
+		/* the smallest current key */
+		size_t min = n;
+		for (size_t i = 0; i < n; i++)
+			if (more[i] == 1 && (min == n || key_cmp(&it[i].t, &it[min].t) < 0))
+				min = i;
+		if (min == n)
+			break;
+		struct seg_term key = it[min].t;
+		docs.n = tfs.n = pos.n = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (more[i] != 1 || key_cmp(&it[i].t, &key) != 0)
+				continue;
+			struct seg_postings pc;
+			if ((rc = seg_postings_open(&pc, segs[i], &it[i].t, e)))
+				goto out;
+			for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
+				if (r->remap[i][d] == SEG_END)
+					continue;
+				uint32_t tf = seg_postings_tf(&pc);
+				if (tf > tmpcap) {
+					free(tmp);
+					tmpcap = tf;
+					if ((tmp = malloc(sizeof *tmp * tmpcap)) == NULL) {
+						rc = err_set(e, ERR_NOMEM, "out of memory");
+						goto out;
+					}
+				}
+				if (seg_postings_positions(&pc, tmp, (uint32_t)tmpcap) != (int)tf) {
+					pc.corrupt = 1;
+					break;
+				}
+				if (gb_push(&docs, r->remap[i][d]) || gb_push(&tfs, tf)) {
+					rc = err_set(e, ERR_NOMEM, "out of memory");
+					goto out;
+				}
+				for (uint32_t k = 0; k < tf; k++)
+					if (gb_push(&pos, tmp[k])) {
+						rc = err_set(e, ERR_NOMEM, "out of memory");
+						goto out;
+					}
+			}
+			if (pc.corrupt) {
+				rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list is damaged", segs[i]->name);
+				goto out;
+			}
+			if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+				rc = more[i];
+				goto out;
+			}
+			if (more[i] == 1 && r->has_hi &&
+			    seg_key_cmp(it[i].t.key, it[i].t.keylen, r->hi, r->hilen) >= 0)
+				more[i] = 0;
+		}
+		if (docs.n > 0 &&
+		    (rc = sw_add_term(r->w, key.key, key.keylen, (uint32_t)docs.n, docs.v, tfs.v, pos.v))) {
+			err_set(e, rc, "%s", sw_error(r->w)->msg);
+			goto out;
+		}
+	}
+out:
+	free(it);
+	free(more);
+	free(post0);
+	free(pos0);
+	free(docs.v);
+	free(tfs.v);
+	free(pos.v);
+	free(tmp);
+	r->rc = rc;
+	return NULL;
+}
+
+/* Splits the keys into nr ranges of about equal postings and positions,
+ * by the dictionary of the largest input (a scan of its entries: a few
+ * tens of milliseconds against seconds of merging).  Sets r[k].lo for k
+ * >= 1 (r[0] starts at the first key) and returns the number of ranges,
+ * fewer when the lists are too few to be worth splitting. */
+static size_t split_ranges(struct seg *const *segs, size_t n, struct range *r, size_t nr,
+			   struct err *e)
+{
+	size_t big = 0;
+	for (size_t i = 1; i < n; i++)
+		if (segs[i]->f[SEGF_POST].body_len + segs[i]->f[SEGF_POS].body_len >
+		    segs[big]->f[SEGF_POST].body_len + segs[big]->f[SEGF_POS].body_len)
+			big = i;
+	uint64_t total = segs[big]->f[SEGF_POST].body_len + segs[big]->f[SEGF_POS].body_len;
+	/* below a few megabytes a thread costs more than it saves */
+	if (nr < 2 || total < ((uint64_t)4 << 20))
+		return 1;
+	struct seg_dict_iter it;
+	if (seg_dict_seek(&it, segs[big], (const uint8_t *)"", 0, e))
+		return 1;
+	size_t k = 1;
+	uint64_t sum = 0;
+	int m;
+	while (k < nr && (m = seg_dict_next(&it, e)) == 1) {
+		if (sum >= total / nr * k) {
+			memcpy(r[k].lo, it.t.key, it.t.keylen);
+			r[k].lolen = it.t.keylen;
+			k++;
+		}
+		sum += it.t.post_len + it.t.pos_len;
+	}
+	return k;
+}
+
 int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *const *dead,
-		   size_t n, const char *outname, uint32_t flags, struct merge_out *mo,
-		   struct err *e)
+		   size_t n, const char *outname, uint32_t flags, unsigned threads,
+		   struct merge_out *mo, struct err *e)
 {
 	int rc = 0;
 	uint32_t **remap = calloc(n ? n : 1, sizeof *remap);
 	uint32_t *live = calloc(n ? n : 1, sizeof *live);
 	int *same = calloc(n ? n : 1, sizeof *same);
-	struct seg_dict_iter *it = calloc(n ? n : 1, sizeof *it);
-	int *more = calloc(n ? n : 1, sizeof *more);
-	struct growbuf docs = {0}, tfs = {0}, pos = {0};
-	uint32_t *tmp = NULL;
-	size_t tmpcap = 0;
+	size_t nr = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+	struct range *ranges = calloc(nr, sizeof *ranges);
 	sw_writer *w = NULL;
 	struct sw_vocab vocab;
 	memset(&vocab, 0, sizeof vocab);
 	memset(mo, 0, sizeof *mo);
-	if (!remap || !live || !same || !it || !more) {
+	if (!remap || !live || !same || !ranges) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -219,80 +380,50 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		rc = err_set(e, sw_error(w)->code, "%s", sw_error(w)->msg);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if ((rc = copy_docs(w, segs[i], segs, dead, i, same[i], mo, e)))
 			goto out;
-		if ((rc = seg_dict_seek(&it[i], segs[i], (const uint8_t *)"", 0, e)))
-			goto out;
-		if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
-			rc = more[i];
-			goto out;
+	/* the terms: the first range here, the others on threads of their own */
+	nr = split_ranges(segs, n, ranges, nr, e);
+	for (size_t k = 0; k < nr; k++) {
+		ranges[k].segs = segs;
+		ranges[k].n = n;
+		ranges[k].remap = remap;
+		if (k + 1 < nr) {
+			memcpy(ranges[k].hi, ranges[k + 1].lo, ranges[k + 1].lolen);
+			ranges[k].hilen = ranges[k + 1].lolen;
+			ranges[k].has_hi = 1;
 		}
-	}
-	uint64_t nterms = 0;
-	for (;;) {
-		if ((++nterms & 4095) == 0)
-			for (size_t i = 0; i < n; i++)
-				if (more[i] == 1) {
-					drop_before(&segs[i]->f[SEGF_POST], it[i].t.post_off);
-					drop_before(&segs[i]->f[SEGF_POS], it[i].t.pos_off);
-				}
-		/* the smallest current key */
-		size_t min = n;
-		for (size_t i = 0; i < n; i++)
-			if (more[i] == 1 && (min == n || key_cmp(&it[i].t, &it[min].t) < 0))
-				min = i;
-		if (min == n)
+		err_clear(&ranges[k].e);
+		ranges[k].w = k == 0 ? w : sw_open_part(w, (unsigned)k, &ranges[k].e);
+		if (ranges[k].w == NULL) {
+			rc = err_set(e, ranges[k].e.code, "%s", ranges[k].e.msg);
+			nr = k;
 			break;
-		struct seg_term key = it[min].t;
-		docs.n = tfs.n = pos.n = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (more[i] != 1 || key_cmp(&it[i].t, &key) != 0)
-				continue;
-			struct seg_postings pc;
-			if ((rc = seg_postings_open(&pc, segs[i], &it[i].t, e)))
-				goto out;
-			for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
-				if (remap[i][d] == SEG_END)
-					continue;
-				uint32_t tf = seg_postings_tf(&pc);
-				if (tf > tmpcap) {
-					free(tmp);
-					tmpcap = tf;
-					if ((tmp = malloc(sizeof *tmp * tmpcap)) == NULL) {
-						rc = err_set(e, ERR_NOMEM, "out of memory");
-						goto out;
-					}
-				}
-				if (seg_postings_positions(&pc, tmp, (uint32_t)tmpcap) != (int)tf) {
-					pc.corrupt = 1;
-					break;
-				}
-				if (gb_push(&docs, remap[i][d]) || gb_push(&tfs, tf)) {
-					rc = err_set(e, ERR_NOMEM, "out of memory");
-					goto out;
-				}
-				for (uint32_t k = 0; k < tf; k++)
-					if (gb_push(&pos, tmp[k])) {
-						rc = err_set(e, ERR_NOMEM, "out of memory");
-						goto out;
-					}
-			}
-			if (pc.corrupt) {
-				rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list is damaged", segs[i]->name);
-				goto out;
-			}
-			if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
-				rc = more[i];
-				goto out;
-			}
-		}
-		if (docs.n > 0 &&
-		    (rc = sw_add_term(w, key.key, key.keylen, (uint32_t)docs.n, docs.v, tfs.v, pos.v))) {
-			err_set(e, rc, "%s", sw_error(w)->msg);
-			goto out;
 		}
 	}
+	size_t started = 1;
+	for (; rc == 0 && started < nr; started++)
+		if (pthread_create(&ranges[started].th, NULL, merge_range, &ranges[started]) != 0)
+			break;
+	if (rc == 0)
+		merge_range(&ranges[0]);
+	for (size_t k = 1; k < started; k++)
+		pthread_join(ranges[k].th, NULL);
+	for (size_t k = started; rc == 0 && k < nr; k++)
+		merge_range(&ranges[k]); /* a thread that did not start */
+	for (size_t k = 0; k < nr && rc == 0; k++)
+		if (ranges[k].rc)
+			rc = err_set(e, ranges[k].rc, "%s", ranges[k].e.msg);
+	for (size_t k = 1; k < nr; k++) {
+		if (rc == 0 && sw_append_part(w, ranges[k].w))
+			rc = err_set(e, sw_error(w)->code, "%s", sw_error(w)->msg);
+		else if (rc)
+			sw_abort(ranges[k].w);
+		ranges[k].w = NULL;
+	}
+	if (rc)
+		goto out;
 	mo->ndocs = next;
 	rc = sw_finish(w, &mo->bytes, e);
 	w = NULL;
@@ -304,12 +435,7 @@ out:
 	free(remap);
 	free(live);
 	free(same);
+	free(ranges);
 	fmt_buf_free(&vocab.ser);
-	free(it);
-	free(more);
-	free(docs.v);
-	free(tfs.v);
-	free(pos.v);
-	free(tmp);
 	return rc;
 }

@@ -80,6 +80,9 @@ struct sw_writer {
 	size_t prevlen;
 	/* scratch for postings */
 	struct fmt_buf post, skips;
+	/* a part writer (sw_open_part): its documents are its parent's, and
+	 * dblock holds plain entries for sw_append_part to front-code */
+	int is_part;
 };
 
 static int wf_flush(sw_writer *w, struct wfile *f)
@@ -128,7 +131,8 @@ static int wf_open(sw_writer *w, struct wfile *f, const char *ext, const char *k
 	f->buf = malloc(WBUF_BYTES);
 	if (f->buf == NULL)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
-	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a part's files are read back by sw_append_part */
+	f->fd = open(f->path, (w->is_part ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->fd < 0)
 		return err_errno(&w->e, errno, "cannot create '%s'", f->path);
 	/* room for the header, written at the end */
@@ -180,7 +184,8 @@ static void sw_free(sw_writer *w, int remove_files)
 			unlink(w->f[i].path);
 		free(w->f[i].buf);
 	}
-	fmt_buf_free(&w->docs);
+	if (!w->is_part)
+		fmt_buf_free(&w->docs);
 	fmt_buf_free(&w->sample);
 	fmt_buf_free(&w->packed);
 	st_vocab_free(w->vocab);
@@ -440,6 +445,38 @@ static int flush_dict_block(sw_writer *w)
 	return w->e.code;
 }
 
+/* Adds the dictionary entry of a term whose lists were written at
+ * post_off and pos_off, front-coded against the previous key of the block
+ * (§4). */
+static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
+		    uint64_t post_off, uint64_t pos_off, uint64_t post_len, uint64_t pos_len)
+{
+	size_t shared = 0;
+	if (w->nterms % SEG_DICT_BLOCK != 0) {
+		size_t m = keylen < w->prevlen ? keylen : w->prevlen;
+		while (shared < m && key[shared] == w->prevkey[shared])
+			shared++;
+	} else if (flush_dict_block(w)) {
+		return w->e.code;
+	}
+	fmt_buf_varint(&w->dblock, shared);
+	fmt_buf_str(&w->dblock, (const char *)key + shared, keylen - shared);
+	fmt_buf_varint(&w->dblock, df);
+	if (w->nterms % SEG_DICT_BLOCK == 0) {
+		/* later entries of the block start where the previous one ended */
+		fmt_buf_varint(&w->dblock, post_off);
+		fmt_buf_varint(&w->dblock, pos_off);
+	}
+	fmt_buf_varint(&w->dblock, post_len);
+	fmt_buf_varint(&w->dblock, pos_len);
+	if (w->dblock.rc)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	memcpy(w->prevkey, key, keylen);
+	w->prevlen = keylen;
+	w->nterms++;
+	return w->e.code;
+}
+
 int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos)
 {
@@ -513,31 +550,19 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		wf_write(w, &w->f[SEGF_POST], w->skips.p, w->skips.len);
 	wf_write(w, &w->f[SEGF_POST], w->post.p, w->post.len);
 	uint64_t post_len = w->f[SEGF_POST].body_len - post_off;
-	/* dictionary entry, front-coded against the previous key in the block */
-	size_t shared = 0;
-	if (w->nterms % SEG_DICT_BLOCK != 0) {
-		size_t m = keylen < w->prevlen ? keylen : w->prevlen;
-		while (shared < m && key[shared] == w->prevkey[shared])
-			shared++;
-	} else if (flush_dict_block(w)) {
+	uint64_t pos_len = w->f[SEGF_POS].body_len - pos_start;
+	if (w->is_part) {
+		fmt_buf_varint(&w->dblock, keylen);
+		fmt_buf_put(&w->dblock, key, keylen);
+		fmt_buf_varint(&w->dblock, df);
+		fmt_buf_varint(&w->dblock, post_len);
+		fmt_buf_varint(&w->dblock, pos_len);
+		if (w->dblock.rc)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		w->nterms++;
 		return w->e.code;
 	}
-	fmt_buf_varint(&w->dblock, shared);
-	fmt_buf_str(&w->dblock, (const char *)key + shared, keylen - shared);
-	fmt_buf_varint(&w->dblock, df);
-	if (w->nterms % SEG_DICT_BLOCK == 0) {
-		/* later entries of the block start where the previous one ended */
-		fmt_buf_varint(&w->dblock, post_off);
-		fmt_buf_varint(&w->dblock, pos_start);
-	}
-	fmt_buf_varint(&w->dblock, post_len);
-	fmt_buf_varint(&w->dblock, w->f[SEGF_POS].body_len - pos_start);
-	if (w->dblock.rc)
-		return err_set(&w->e, ERR_NOMEM, "out of memory");
-	memcpy(w->prevkey, key, keylen);
-	w->prevlen = keylen;
-	w->nterms++;
-	return w->e.code;
+	return dict_add(w, key, keylen, df, post_off, pos_start, post_len, pos_len);
 }
 
 static int cmp_u64(const void *a, const void *c)
@@ -585,6 +610,85 @@ static int finish_doc(sw_writer *w)
 		err_set(&w->e, ERR_NOMEM, "out of memory");
 	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
 	fmt_buf_free(&b);
+	return w->e.code;
+}
+
+sw_writer *sw_open_part(sw_writer *w, unsigned part, struct err *e)
+{
+	sw_writer *p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < SEGF_N; i++)
+		p->f[i].fd = -1;
+	p->is_part = 1;
+	snprintf(p->dir, sizeof p->dir, "%s", w->dir);
+	snprintf(p->name, sizeof p->name, "%.40s.part%u", w->name, part);
+	p->an_version = w->an_version;
+	p->flags = w->flags;
+	/* the parent adds no document while parts exist: share its table */
+	p->docs = w->docs;
+	p->ndocs = w->ndocs;
+	memcpy(p->field_len_sum, w->field_len_sum, sizeof p->field_len_sum);
+	if (wf_open(p, &p->f[SEGF_POST], seg_file_ext[SEGF_POST], seg_file_kind[SEGF_POST]) == 0)
+		wf_open(p, &p->f[SEGF_POS], seg_file_ext[SEGF_POS], seg_file_kind[SEGF_POS]);
+	if (p->e.code) {
+		*e = p->e;
+		sw_free(p, 1);
+		return NULL;
+	}
+	return p;
+}
+
+/* Appends the body of part file f (after its room for a header) to the
+ * parent's file to. */
+static int copy_part_file(sw_writer *w, struct wfile *to, sw_writer *p, struct wfile *f)
+{
+	if (wf_flush(p, f))
+		return err_set(&w->e, p->e.code, "%s", p->e.msg);
+	uint8_t *buf = malloc(WBUF_BYTES);
+	if (buf == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	uint64_t off = SEG_HEADER_BYTES, end = SEG_HEADER_BYTES + f->body_len;
+	while (off < end && w->e.code == 0) {
+		size_t want = end - off < WBUF_BYTES ? (size_t)(end - off) : WBUF_BYTES;
+		ssize_t n = pread(f->fd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_errno(&w->e, n < 0 ? errno : EIO, "cannot read '%s'", f->path);
+			break;
+		}
+		wf_write(w, to, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	free(buf);
+	return w->e.code;
+}
+
+int sw_append_part(sw_writer *w, sw_writer *p)
+{
+	if (w->e.code == 0 && p->e.code)
+		err_set(&w->e, p->e.code, "%s", p->e.msg);
+	uint64_t post_off = w->f[SEGF_POST].body_len, pos_off = w->f[SEGF_POS].body_len;
+	if (w->e.code == 0 && copy_part_file(w, &w->f[SEGF_POST], p, &p->f[SEGF_POST]) == 0)
+		copy_part_file(w, &w->f[SEGF_POS], p, &p->f[SEGF_POS]);
+	const uint8_t *q = p->dblock.p, *end = q + p->dblock.len;
+	while (q < end && w->e.code == 0) {
+		uint64_t keylen = 0, df = 0, post_len = 0, pos_len = 0;
+		size_t k = fmt_get_varint(q, end, &keylen);
+		assert(k > 0 && keylen <= (size_t)(end - q) - k); /* the part wrote it */
+		const uint8_t *key = q + k;
+		q = key + keylen;
+		q += fmt_get_varint(q, end, &df);
+		q += fmt_get_varint(q, end, &post_len);
+		q += fmt_get_varint(q, end, &pos_len);
+		dict_add(w, key, (size_t)keylen, (uint32_t)df, post_off, pos_off, post_len, pos_len);
+		post_off += post_len;
+		pos_off += pos_len;
+	}
+	sw_free(p, 1);
 	return w->e.code;
 }
 

@@ -64,6 +64,15 @@ int sw_add_stored_block(sw_writer *w, const struct seg_stored_blk *k);
 int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos);
 
+/* A part writer: takes sw_add_term for a range of keys, on another
+ * thread, while w (which must have all its documents by then and add no
+ * more) takes the range before it.  Its postings and positions go to
+ * temporary files beside the segment; sw_append_part then appends them
+ * and their dictionary entries to w, after w's own terms, and frees p.
+ * Parts are appended in key order.  NULL on failure (e filled). */
+sw_writer *sw_open_part(sw_writer *w, unsigned part, struct err *e);
+int sw_append_part(sw_writer *w, sw_writer *p);
+
 /* Writes the remaining parts, the headers, and fsyncs every file.  Frees w
  * in every case; on failure the files are removed and e is filled. */
 int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e);

@@ -10,6 +10,8 @@
 #                         adds new citations, the merge copies the untouched
 #                         blocks, packs the others again, and every record
 #                         (all fields, PMIDs in order) is as before the merge
+#   merge_threads_same_bytes  a merge on 4 threads (key ranges written to part
+#                         files, then appended) writes the same bytes as on one
 #   merge_stored_verify   --verify passes after each merge
 . "$(dirname "$0")/lib.sh"
 
@@ -49,7 +51,21 @@ jfield() {
 "$IDX" -q -j 2 -o "$tmp/idx" "$tmp/a" || fail merge_stored "first run failed"
 nseg=$(ls "$tmp/idx"/*.ssto | wc -l)
 dump "$tmp/idx" >"$tmp/before1"
-"$IDX" -q --json --merge "$tmp/idx" >"$tmp/m1.json" 2>"$tmp/err" || cat "$tmp/err"
+cp -r "$tmp/idx" "$tmp/idx1"
+"$IDX" -q -j 4 --json --merge "$tmp/idx" >"$tmp/m1.json" 2>"$tmp/err" || cat "$tmp/err"
+# Threads merge key ranges into part files that are then appended: the
+# segment must be the one a single thread writes, byte for byte.
+"$IDX" -q -j 1 --merge "$tmp/idx1" 2>"$tmp/err" || cat "$tmp/err"
+differ=""
+for f in "$tmp/idx1"/seg-*; do
+	cmp -s "$f" "$tmp/idx/${f##*/}" || differ="$differ ${f##*/}"
+done
+nfiles=$(ls "$tmp/idx" | grep -c '^seg-')
+if [ -z "$differ" ] && [ "$nfiles" = 5 ]; then
+	ok merge_threads_same_bytes
+else
+	fail merge_threads_same_bytes "files differing between -j1 and -j4 merges:$differ; $nfiles segment files"
+fi
 copied=$(jfield stored_blocks_copied "$tmp/m1.json")
 packed=$(jfield stored_blocks_packed "$tmp/m1.json")
 dump "$tmp/idx" >"$tmp/after1"
