@@ -54,3 +54,94 @@ void bp_unpack(const uint8_t *in, size_t n, unsigned b, uint32_t *out)
 		out[i] = (uint32_t)((w >> (bit & 7)) & mask);
 	}
 }
+
+unsigned rice_param(const uint32_t *v, size_t n)
+{
+	unsigned mb = bp_bits(v, n), best_k = mb;
+	uint64_t best = UINT64_MAX;
+	/* Above mb every quotient is 0 and only the low bits grow.  The cost
+	 * is convex in k, but the rounding to bytes is not, and this runs
+	 * once per block of positions: try them all. */
+	for (unsigned k = 0; k <= mb; k++) {
+		uint64_t q = 0;
+		for (size_t i = 0; i < n; i++)
+			q += (uint64_t)v[i] >> k;
+		uint64_t bytes = ((uint64_t)n * k + 7) / 8 + ((uint64_t)n + q + 7) / 8;
+		/* on a tie the larger k: fewer unary bits to scan */
+		if (bytes <= best) {
+			best = bytes;
+			best_k = k;
+		}
+	}
+	return best_k;
+}
+
+size_t rice_unary_bytes(const uint32_t *v, size_t n, unsigned k)
+{
+	uint64_t bits = n;
+	for (size_t i = 0; i < n; i++)
+		bits += (uint64_t)v[i] >> k;
+	return (size_t)((bits + 7) / 8);
+}
+
+void rice_unary_pack(const uint32_t *v, size_t n, unsigned k, uint8_t *out)
+{
+	memset(out, 0, rice_unary_bytes(v, n, k));
+	uint64_t bit = 0;
+	for (size_t i = 0; i < n; i++) {
+		bit += (uint64_t)v[i] >> k;
+		out[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+		bit++;
+	}
+}
+
+/* The bits of the string from u on, at most 64 of them: *avail says how
+ * many (those past nbits are cleared).  u < nbits. */
+static inline uint64_t bits_at(const uint8_t *p, uint64_t nbits, uint64_t u, unsigned *avail)
+{
+	uint64_t w;
+	memcpy(&w, p + (u >> 3), 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	w >>= u & 7;
+	unsigned a = 64 - (unsigned)(u & 7);
+	if (nbits - u < a) {
+		a = (unsigned)(nbits - u);
+		w &= ((uint64_t)1 << a) - 1;
+	}
+	*avail = a;
+	return w;
+}
+
+uint64_t bp_next_one(const uint8_t *p, uint64_t nbits, uint64_t u)
+{
+	while (u < nbits) {
+		unsigned a;
+		uint64_t w = bits_at(p, nbits, u, &a);
+		if (w)
+			return u + (unsigned)__builtin_ctzll(w);
+		u += a;
+	}
+	return UINT64_MAX;
+}
+
+uint64_t bp_skip_ones(const uint8_t *p, uint64_t nbits, uint64_t u, uint64_t count)
+{
+	if (count == 0)
+		return u;
+	while (u < nbits) {
+		unsigned a;
+		uint64_t w = bits_at(p, nbits, u, &a);
+		unsigned k = (unsigned)__builtin_popcountll(w);
+		if (k < count) {
+			count -= k;
+			u += a;
+			continue;
+		}
+		while (--count > 0)
+			w &= w - 1;
+		return u + (unsigned)__builtin_ctzll(w) + 1;
+	}
+	return UINT64_MAX;
+}

@@ -590,6 +590,7 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 		if (poff > (size_t)(c->pos_end - c->pos_base))
 			return -1;
 		c->pos_blk = c->pos_base + poff;
+		/* where they end is only read when positions are asked for */
 	} else {
 		p = c->blocks;
 		c->pos_blk = c->pos_base;
@@ -617,8 +618,7 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 	c->block = b;
 	c->n = n;
 	c->i = 0;
-	c->pos_i = 0;
-	c->pos_p = c->pos_blk;
+	c->pos_blk_end = NULL;
 	return 0;
 }
 
@@ -854,30 +854,133 @@ static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_
 	return count > 0 ? NULL : p;
 }
 
+/* Sets up the positions of the current block (§5.3): where they end (the
+ * next block's start, or the term's end), how they are coded, and the
+ * state for its first posting.  -1 if that does not fit. */
+static int positions_open(struct seg_postings *c)
+{
+	const uint8_t *end = c->pos_end;
+	if (c->skips && c->block + 1 < c->nblocks) {
+		uint32_t off = fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
+		if (off > (size_t)(c->pos_end - c->pos_base))
+			return -1;
+		end = c->pos_base + off;
+	}
+	if (end < c->pos_blk)
+		return -1;
+	uint64_t npos = 0;
+	for (uint32_t j = 0; j < c->n; j++)
+		npos += c->tfs[j];
+	c->pos_i = 0;
+	c->pos_p = c->pos_blk;
+	if (npos < SEG_POS_RICE_MIN) {
+		c->pos_k = SEG_POS_VARINT;
+	} else {
+		/* the parameter, npos packed low bits, then at least npos bits of
+		 * unary quotients (one 1 bit each) */
+		size_t room = (size_t)(end - c->pos_blk);
+		if (room < 1 || c->pos_blk[0] > 32)
+			return -1;
+		unsigned k = c->pos_blk[0];
+		uint64_t lo = (npos * k + 7) / 8;
+		if (lo > room - 1 || (room - 1 - lo) < (npos + 7) / 8)
+			return -1;
+		c->pos_k = k;
+		c->pos_lo = c->pos_blk + 1;
+		c->pos_hi = c->pos_lo + lo;
+		c->pos_nbits = (uint64_t)(end - c->pos_hi) * 8;
+		c->pos_s = 0;
+		c->pos_u = 0;
+	}
+	c->pos_blk_end = end;
+	return 0;
+}
+
+/* Decodes the tf gaps of the posting the Rice state is at into positions
+ * (at most cap kept); returns the bit after its last quotient, or
+ * UINT64_MAX if they do not decode. */
+static uint64_t rice_positions(const struct seg_postings *c, uint32_t tf, uint32_t *out,
+			       uint32_t cap)
+{
+	const unsigned k = c->pos_k;
+	/* a quotient above this overflows 32 bits (k = 32: only 0) */
+	const uint64_t qmax = (uint64_t)UINT32_MAX >> k;
+	uint64_t u = c->pos_u, s = c->pos_s;
+	uint32_t pos = 0;
+	for (uint32_t j = 0; j < tf; j++) {
+		uint64_t one = bp_next_one(c->pos_hi, c->pos_nbits, u);
+		if (one == UINT64_MAX || one - u > qmax)
+			return UINT64_MAX;
+		uint64_t v = (one - u) << k | bp_get(c->pos_lo, s + j, k);
+		u = one + 1;
+		/* positions of one posting strictly increase: gaps after the
+		 * first are at least 1 */
+		if (v > UINT32_MAX - pos || (j > 0 && v == 0))
+			return UINT64_MAX;
+		pos += (uint32_t)v;
+		if (j < cap)
+			out[j] = pos;
+	}
+	return u;
+}
+
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 {
 	if (c->doc == SEG_END)
 		return -1;
+	if (c->pos_blk_end == NULL && positions_open(c) != 0)
+		goto bad;
 	/* walk forward from the last decoded posting of this block */
 	if (c->pos_i > c->i) {
 		c->pos_i = 0;
 		c->pos_p = c->pos_blk;
+		c->pos_s = 0;
+		c->pos_u = 0;
 	}
 	if (c->pos_i < c->i) {
 		uint64_t skip = 0;
 		for (uint32_t j = c->pos_i; j < c->i; j++)
 			skip += c->tfs[j];
-		const uint8_t *p = skip_varints(c->pos_p, c->pos_end, skip);
-		if (p == NULL)
-			goto bad;
-		c->pos_p = p;
+		if (c->pos_k == SEG_POS_VARINT) {
+			const uint8_t *p = skip_varints(c->pos_p, c->pos_blk_end, skip);
+			if (p == NULL)
+				goto bad;
+			c->pos_p = p;
+		} else {
+			/* the low bits are indexed directly; only the quotients
+			 * have to be counted */
+			uint64_t u = bp_skip_ones(c->pos_hi, c->pos_nbits, c->pos_u, skip);
+			if (u == UINT64_MAX)
+				goto bad;
+			c->pos_u = u;
+			c->pos_s += skip;
+		}
 		c->pos_i = c->i;
 	}
-	uint32_t tf = c->tfs[c->i], pos = 0;
+	uint32_t tf = c->tfs[c->i];
+	int last = c->i + 1 == c->n;
+	if (c->pos_k != SEG_POS_VARINT) {
+		uint64_t u = rice_positions(c, tf, out, cap);
+		if (u == UINT64_MAX)
+			goto bad;
+		/* The block's last quotient is its unary string's last 1 bit,
+		 * in its last byte, and the low bits end in zero bits: a damaged
+		 * frequency, parameter or quotient that still decodes shows here
+		 * instead of as a silently wrong phrase match. */
+		if (last) {
+			uint64_t lob = (c->pos_s + tf) * c->pos_k;
+			if ((u + 7) / 8 != c->pos_nbits / 8 ||
+			    bp_next_one(c->pos_hi, c->pos_nbits, u) != UINT64_MAX ||
+			    (lob % 8 && c->pos_lo[lob / 8] >> (lob % 8) != 0))
+				goto bad;
+		}
+		return (int)tf;
+	}
+	uint32_t pos = 0;
 	const uint8_t *p = c->pos_p;
 	for (uint32_t k = 0; k < tf; k++) {
 		uint64_t v;
-		size_t n = fmt_get_varint(p, c->pos_end, &v);
+		size_t n = fmt_get_varint(p, c->pos_blk_end, &v);
 		/* positions of one posting strictly increase: gaps after the
 		 * first are at least 1 */
 		if (n == 0 || v > UINT32_MAX - pos || (k > 0 && v == 0))
@@ -888,16 +991,11 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 			out[k] = pos;
 	}
 	/* The positions of a block's last posting end exactly where the next
-	 * block's (or the term's) end: a damaged frequency or gap that still
-	 * decodes shows here instead of as a silently wrong phrase match. */
-	if (c->i + 1 == c->n) {
-		const uint8_t *want = c->pos_end;
-		if (c->skips && c->block + 1 < c->nblocks)
-			want = c->pos_base +
-			       fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
-		if (p != want)
-			goto bad;
-	}
+	 * block's (or the term's) start: a damaged frequency or gap that
+	 * still decodes shows here instead of as a silently wrong phrase
+	 * match. */
+	if (last && p != c->pos_blk_end)
+		goto bad;
 	return (int)tf;
 bad:
 	/* the engine reports a corrupt cursor as an error (2: in the positions) */
