@@ -58,15 +58,66 @@ size_t rice_unary_bytes(const uint32_t *v, size_t n, unsigned k);
  * of byte j / 8; the last byte is filled with zero bits. */
 void rice_unary_pack(const uint32_t *v, size_t n, unsigned k, uint8_t *out);
 
-/* In the nbits-bit string at p: the index of the first 1 bit at or after
- * bit u, or UINT64_MAX if there is none.  Reads up to 7 bytes past
- * ceil(nbits / 8), as bp_unpack does. */
-uint64_t bp_next_one(const uint8_t *p, uint64_t nbits, uint64_t u);
+/* The bits of the nbits-bit string at p from bit u on (u < nbits), at most
+ * 64 of them: *avail says how many; any past nbits are cleared. */
+static inline uint64_t bp_bits_at(const uint8_t *p, uint64_t nbits, uint64_t u, unsigned *avail)
+{
+	uint64_t w;
+	memcpy(&w, p + (u >> 3), 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	w >>= u & 7;
+	unsigned a = 64 - (unsigned)(u & 7);
+	if (nbits - u < a) {
+		a = (unsigned)(nbits - u);
+		w &= ((uint64_t)1 << a) - 1;
+	}
+	*avail = a;
+	return w;
+}
 
 /* In the nbits-bit string at p: the index just after the count-th 1 bit
  * at or after bit u (u itself when count is 0), or UINT64_MAX if fewer
- * than count remain.  Skipping the quotients of count values takes one
- * popcount per 64 bits instead of decoding each. */
+ * than count remain.  One population count per 64 bits instead of
+ * decoding each quotient. */
 uint64_t bp_skip_ones(const uint8_t *p, uint64_t nbits, uint64_t u, uint64_t count);
+
+/* A reader of the 1 bits of an nbits-bit string, one after the other,
+ * from a 64-bit window: a posting's quotients, and the few before it in
+ * its block that a phrase query skips, mostly lie in one window.  Reads
+ * up to 7 bytes past ceil(nbits / 8), as bp_unpack does. */
+struct bp_ones {
+	const uint8_t *p;
+	uint64_t nbits;
+	uint64_t base; /* bit index of the window's bit 0 */
+	uint64_t w;    /* the window's bits not yet read */
+	unsigned a;    /* its width */
+};
+
+static inline void bp_ones_init(struct bp_ones *r, const uint8_t *p, uint64_t nbits, uint64_t u)
+{
+	r->p = p;
+	r->nbits = nbits;
+	r->base = u;
+	r->w = 0;
+	r->a = 0;
+	if (u < nbits)
+		r->w = bp_bits_at(p, nbits, u, &r->a);
+}
+
+/* The index of the next 1 bit, or UINT64_MAX if there is none. */
+static inline uint64_t bp_ones_next(struct bp_ones *r)
+{
+	while (r->w == 0) {
+		r->base += r->a;
+		if (r->base >= r->nbits)
+			return UINT64_MAX;
+		r->w = bp_bits_at(r->p, r->nbits, r->base, &r->a);
+	}
+	uint64_t one = r->base + (unsigned)__builtin_ctzll(r->w);
+	r->w &= r->w - 1;
+	return one;
+}
 
 #endif

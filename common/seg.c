@@ -605,13 +605,16 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 	bp_unpack(p + 2 + bp_bytes(n, gb), n, tb, c->tfs);
 	/* gaps to documents: strictly increasing by construction, so only
 	 * the range needs checking (a damaged width or gap overflows it) */
-	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1;
+	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1, npos = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		d = (uint32_t)(d + 1) + (uint64_t)c->docs[i];
 		if (d >= c->s->ndocs || c->tfs[i] == UINT32_MAX)
 			return -1;
 		c->docs[i] = (uint32_t)d;
 		c->tfs[i] += 1;
+		/* the block's positions (§5.3): summed here, where it costs
+		 * nothing, rather than when they are first asked for */
+		npos += c->tfs[i];
 	}
 	if (c->skips && c->docs[n - 1] != fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES))
 		return -1;
@@ -619,6 +622,7 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 	c->n = n;
 	c->i = 0;
 	c->pos_blk_end = NULL;
+	c->pos_n = npos;
 	return 0;
 }
 
@@ -868,9 +872,7 @@ static int positions_open(struct seg_postings *c)
 	}
 	if (end < c->pos_blk)
 		return -1;
-	uint64_t npos = 0;
-	for (uint32_t j = 0; j < c->n; j++)
-		npos += c->tfs[j];
+	uint64_t npos = c->pos_n;
 	c->pos_i = 0;
 	c->pos_p = c->pos_blk;
 	if (npos < SEG_POS_RICE_MIN) {
@@ -896,32 +898,61 @@ static int positions_open(struct seg_postings *c)
 	return 0;
 }
 
-/* Decodes the tf gaps of the posting the Rice state is at into positions
- * (at most cap kept); returns the bit after its last quotient, or
- * UINT64_MAX if they do not decode. */
-static uint64_t rice_positions(const struct seg_postings *c, uint32_t tf, uint32_t *out,
-			       uint32_t cap)
+/* Rice blocks: moves the state skip gaps on (to the current posting),
+ * then decodes its tf gaps into positions (at most cap kept).  Returns
+ * 0, or -1 if they do not decode. */
+static int rice_positions(struct seg_postings *c, uint64_t skip, uint32_t tf, uint32_t *out,
+			  uint32_t cap)
 {
 	const unsigned k = c->pos_k;
 	/* a quotient above this overflows 32 bits (k = 32: only 0) */
 	const uint64_t qmax = (uint64_t)UINT32_MAX >> k;
-	uint64_t u = c->pos_u, s = c->pos_s;
+	struct bp_ones r;
+	uint64_t u = c->pos_u;
+	/* The low bits are indexed directly; only the quotients before the
+	 * posting are counted.  A phrase query reads postings a few apart:
+	 * their ones are read from the same window as the posting's own. */
+	c->pos_s += skip;
+	if (skip > 16) {
+		if ((u = bp_skip_ones(c->pos_hi, c->pos_nbits, u, skip)) == UINT64_MAX)
+			return -1;
+		skip = 0;
+	}
+	bp_ones_init(&r, c->pos_hi, c->pos_nbits, u);
+	for (; skip > 0; skip--) {
+		uint64_t one = bp_ones_next(&r);
+		if (one == UINT64_MAX)
+			return -1;
+		u = one + 1;
+	}
+	c->pos_u = u;
+	uint64_t s = c->pos_s;
 	uint32_t pos = 0;
 	for (uint32_t j = 0; j < tf; j++) {
-		uint64_t one = bp_next_one(c->pos_hi, c->pos_nbits, u);
+		uint64_t one = bp_ones_next(&r);
 		if (one == UINT64_MAX || one - u > qmax)
-			return UINT64_MAX;
+			return -1;
 		uint64_t v = (one - u) << k | bp_get(c->pos_lo, s + j, k);
 		u = one + 1;
 		/* positions of one posting strictly increase: gaps after the
 		 * first are at least 1 */
 		if (v > UINT32_MAX - pos || (j > 0 && v == 0))
-			return UINT64_MAX;
+			return -1;
 		pos += (uint32_t)v;
 		if (j < cap)
 			out[j] = pos;
 	}
-	return u;
+	/* The block's last quotient is its unary string's last 1 bit, in its
+	 * last byte, and the low bits end in zero bits: a damaged frequency,
+	 * parameter or quotient that still decodes shows here instead of as a
+	 * silently wrong phrase match. */
+	if (c->i + 1 == c->n) {
+		uint64_t lob = (s + tf) * k;
+		if ((u + 7) / 8 != c->pos_nbits / 8 || bp_ones_next(&r) != UINT64_MAX ||
+		    (lob % 8 && c->pos_lo[lob / 8] >> (lob % 8) != 0))
+			return -1;
+	}
+	return 0;
 }
 
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
@@ -937,44 +968,21 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 		c->pos_s = 0;
 		c->pos_u = 0;
 	}
-	if (c->pos_i < c->i) {
-		uint64_t skip = 0;
-		for (uint32_t j = c->pos_i; j < c->i; j++)
-			skip += c->tfs[j];
-		if (c->pos_k == SEG_POS_VARINT) {
-			const uint8_t *p = skip_varints(c->pos_p, c->pos_blk_end, skip);
-			if (p == NULL)
-				goto bad;
-			c->pos_p = p;
-		} else {
-			/* the low bits are indexed directly; only the quotients
-			 * have to be counted */
-			uint64_t u = bp_skip_ones(c->pos_hi, c->pos_nbits, c->pos_u, skip);
-			if (u == UINT64_MAX)
-				goto bad;
-			c->pos_u = u;
-			c->pos_s += skip;
-		}
-		c->pos_i = c->i;
-	}
+	uint64_t skip = 0;
+	for (uint32_t j = c->pos_i; j < c->i; j++)
+		skip += c->tfs[j];
+	c->pos_i = c->i;
 	uint32_t tf = c->tfs[c->i];
-	int last = c->i + 1 == c->n;
 	if (c->pos_k != SEG_POS_VARINT) {
-		uint64_t u = rice_positions(c, tf, out, cap);
-		if (u == UINT64_MAX)
+		if (rice_positions(c, skip, tf, out, cap) != 0)
 			goto bad;
-		/* The block's last quotient is its unary string's last 1 bit,
-		 * in its last byte, and the low bits end in zero bits: a damaged
-		 * frequency, parameter or quotient that still decodes shows here
-		 * instead of as a silently wrong phrase match. */
-		if (last) {
-			uint64_t lob = (c->pos_s + tf) * c->pos_k;
-			if ((u + 7) / 8 != c->pos_nbits / 8 ||
-			    bp_next_one(c->pos_hi, c->pos_nbits, u) != UINT64_MAX ||
-			    (lob % 8 && c->pos_lo[lob / 8] >> (lob % 8) != 0))
-				goto bad;
-		}
 		return (int)tf;
+	}
+	if (skip > 0) {
+		const uint8_t *p = skip_varints(c->pos_p, c->pos_blk_end, skip);
+		if (p == NULL)
+			goto bad;
+		c->pos_p = p;
 	}
 	uint32_t pos = 0;
 	const uint8_t *p = c->pos_p;
@@ -994,7 +1002,7 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 	 * block's (or the term's) start: a damaged frequency or gap that
 	 * still decodes shows here instead of as a silently wrong phrase
 	 * match. */
-	if (last && p != c->pos_blk_end)
+	if (c->i + 1 == c->n && p != c->pos_blk_end)
 		goto bad;
 	return (int)tf;
 bad:

@@ -186,6 +186,7 @@ struct seg_postings {
 	 * so that queries without phrases never touch the .spos file */
 	const uint8_t *pos_blk;          /* start of the current block's positions */
 	const uint8_t *pos_blk_end;      /* their end; NULL until first asked for */
+	uint64_t pos_n;                  /* their number: the block's frequencies summed */
 	uint32_t pos_i;                  /* posting whose positions the state below is at */
 	unsigned pos_k;                  /* Rice parameter, or SEG_POS_VARINT */
 	const uint8_t *pos_p;            /* varints: posting pos_i's first gap */

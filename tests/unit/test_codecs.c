@@ -134,8 +134,10 @@ int main(int argc, char **argv)
 		bp_pack(lowv, n, k, lo);
 		rice_unary_pack(rv, n, k, un);
 		uint64_t nbits = (uint64_t)ub * 8, u = 0;
+		struct bp_ones r;
+		bp_ones_init(&r, un, nbits, 0);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t one = bp_next_one(un, nbits, u);
+			uint64_t one = bp_ones_next(&r);
 			if (one == UINT64_MAX ||
 			    ((one - u) << k | bp_get(lo, i, k)) != rv[i]) {
 				bad++;
@@ -143,10 +145,15 @@ int main(int argc, char **argv)
 			}
 			if (bp_skip_ones(un, nbits, 0, i + 1) != one + 1)
 				badskip++;
+			/* a reader started anywhere finds the same ones */
+			struct bp_ones r2;
+			bp_ones_init(&r2, un, nbits, u);
+			if (bp_ones_next(&r2) != one)
+				badskip++;
 			u = one + 1;
 		}
 		/* after the last value: only fill bits, and no more ones */
-		if (bp_next_one(un, nbits, u) != UINT64_MAX || (u + 7) / 8 != ub ||
+		if (bp_ones_next(&r) != UINT64_MAX || (u + 7) / 8 != ub ||
 		    bp_skip_ones(un, nbits, 0, n + 1) != UINT64_MAX || bp_skip_ones(un, nbits, 5, 0) != 5)
 			badskip++;
 	}
@@ -156,9 +163,16 @@ int main(int argc, char **argv)
 	/* a one bit past nbits is not seen, whatever the alignment */
 	memset(un, 0, 32);
 	un[9] = 0x10; /* bit 76 */
-	CHECK(bp_next_one(un, 76, 0) == UINT64_MAX && bp_next_one(un, 77, 3) == 76 &&
-	      bp_next_one(un, 77, 76) == 76 && bp_skip_ones(un, 76, 1, 1) == UINT64_MAX &&
-	      bp_skip_ones(un, 80, 1, 1) == 77);
+	struct bp_ones ones;
+	bp_ones_init(&ones, un, 76, 0);
+	CHECK(bp_ones_next(&ones) == UINT64_MAX);
+	bp_ones_init(&ones, un, 77, 3);
+	CHECK(bp_ones_next(&ones) == 76 && bp_ones_next(&ones) == UINT64_MAX);
+	bp_ones_init(&ones, un, 77, 76);
+	CHECK(bp_ones_next(&ones) == 76);
+	bp_ones_init(&ones, un, 77, 77);
+	CHECK(bp_ones_next(&ones) == UINT64_MAX);
+	CHECK(bp_skip_ones(un, 76, 1, 1) == UINT64_MAX && bp_skip_ones(un, 80, 1, 1) == 77);
 
 	/* CRC-32 check value of "123456789" (ISO-HDLC) */
 	CHECK(fmt_crc32(0, "123456789", 9) == 0xcbf43926u);
