@@ -596,6 +596,7 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 		if (poff > (size_t)(c->pos_end - c->pos_base))
 			return -1;
 		c->pos_blk = c->pos_base + poff;
+		/* where they end is only read when positions are asked for */
 	} else {
 		p = c->blocks;
 		c->pos_blk = c->pos_base;
@@ -610,21 +611,24 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 	bp_unpack(p + 2 + bp_bytes(n, gb), n, tb, c->tfs);
 	/* gaps to documents: strictly increasing by construction, so only
 	 * the range needs checking (a damaged width or gap overflows it) */
-	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1;
+	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1, npos = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		d = (uint32_t)(d + 1) + (uint64_t)c->docs[i];
 		if (d >= c->s->ndocs || c->tfs[i] == UINT32_MAX)
 			return -1;
 		c->docs[i] = (uint32_t)d;
 		c->tfs[i] += 1;
+		/* the block's positions (§5.3): summed here, where it costs
+		 * nothing, rather than when they are first asked for */
+		npos += c->tfs[i];
 	}
 	if (c->skips && c->docs[n - 1] != fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES))
 		return -1;
 	c->block = b;
 	c->n = n;
 	c->i = 0;
-	c->pos_i = 0;
-	c->pos_p = c->pos_blk;
+	c->pos_blk_end = NULL;
+	c->pos_n = npos;
 	return 0;
 }
 
@@ -860,30 +864,137 @@ static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_
 	return count > 0 ? NULL : p;
 }
 
+/* Sets up the positions of the current block (§5.3): where they end (the
+ * next block's start, or the term's end), how they are coded, and the
+ * state for its first posting.  -1 if that does not fit. */
+static int positions_open(struct seg_postings *c)
+{
+	const uint8_t *end = c->pos_end;
+	if (c->skips && c->block + 1 < c->nblocks) {
+		uint32_t off = fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
+		if (off > (size_t)(c->pos_end - c->pos_base))
+			return -1;
+		end = c->pos_base + off;
+	}
+	if (end < c->pos_blk)
+		return -1;
+	uint64_t npos = c->pos_n;
+	c->pos_i = 0;
+	c->pos_p = c->pos_blk;
+	if (npos < SEG_POS_RICE_MIN) {
+		c->pos_k = SEG_POS_VARINT;
+	} else {
+		/* the parameter, npos packed low bits, then at least npos bits of
+		 * unary quotients (one 1 bit each) */
+		size_t room = (size_t)(end - c->pos_blk);
+		if (room < 1 || c->pos_blk[0] > 32)
+			return -1;
+		unsigned k = c->pos_blk[0];
+		uint64_t lo = (npos * k + 7) / 8;
+		if (lo > room - 1 || (room - 1 - lo) < (npos + 7) / 8)
+			return -1;
+		c->pos_k = k;
+		c->pos_lo = c->pos_blk + 1;
+		c->pos_hi = c->pos_lo + lo;
+		c->pos_nbits = (uint64_t)(end - c->pos_hi) * 8;
+		c->pos_s = 0;
+		c->pos_u = 0;
+	}
+	c->pos_blk_end = end;
+	return 0;
+}
+
+/* Rice blocks: moves the state skip gaps on (to the current posting),
+ * then decodes its tf gaps into positions (at most cap kept).  Returns
+ * 0, or -1 if they do not decode. */
+static int rice_positions(struct seg_postings *c, uint64_t skip, uint32_t tf, uint32_t *out,
+			  uint32_t cap)
+{
+	const unsigned k = c->pos_k;
+	/* a quotient above this overflows 32 bits (k = 32: only 0) */
+	const uint64_t qmax = (uint64_t)UINT32_MAX >> k;
+	struct bp_ones r;
+	uint64_t u = c->pos_u;
+	/* The low bits are indexed directly; only the quotients before the
+	 * posting are counted.  A phrase query reads postings a few apart:
+	 * their ones are read from the same window as the posting's own. */
+	c->pos_s += skip;
+	if (skip > 16) {
+		if ((u = bp_skip_ones(c->pos_hi, c->pos_nbits, u, skip)) == UINT64_MAX)
+			return -1;
+		skip = 0;
+	}
+	bp_ones_init(&r, c->pos_hi, c->pos_nbits, u);
+	for (; skip > 0; skip--) {
+		uint64_t one = bp_ones_next(&r);
+		if (one == UINT64_MAX)
+			return -1;
+		u = one + 1;
+	}
+	c->pos_u = u;
+	uint64_t s = c->pos_s;
+	uint32_t pos = 0;
+	for (uint32_t j = 0; j < tf; j++) {
+		uint64_t one = bp_ones_next(&r);
+		if (one == UINT64_MAX || one - u > qmax)
+			return -1;
+		uint64_t v = (one - u) << k | bp_get(c->pos_lo, s + j, k);
+		u = one + 1;
+		/* positions of one posting strictly increase: gaps after the
+		 * first are at least 1 */
+		if (v > UINT32_MAX - pos || (j > 0 && v == 0))
+			return -1;
+		pos += (uint32_t)v;
+		if (j < cap)
+			out[j] = pos;
+	}
+	/* The block's last quotient is its unary string's last 1 bit, in its
+	 * last byte, and the low bits end in zero bits: a damaged frequency,
+	 * parameter or quotient that still decodes shows here instead of as a
+	 * silently wrong phrase match. */
+	if (c->i + 1 == c->n) {
+		uint64_t lob = (s + tf) * k;
+		if ((u + 7) / 8 != c->pos_nbits / 8 || bp_ones_next(&r) != UINT64_MAX ||
+		    (lob % 8 && c->pos_lo[lob / 8] >> (lob % 8) != 0))
+			return -1;
+	}
+	return 0;
+}
+
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 {
 	if (c->doc == SEG_END)
 		return -1;
+	if (c->pos_blk_end == NULL && positions_open(c) != 0)
+		goto bad;
 	/* walk forward from the last decoded posting of this block */
 	if (c->pos_i > c->i) {
 		c->pos_i = 0;
 		c->pos_p = c->pos_blk;
+		c->pos_s = 0;
+		c->pos_u = 0;
 	}
-	if (c->pos_i < c->i) {
-		uint64_t skip = 0;
-		for (uint32_t j = c->pos_i; j < c->i; j++)
-			skip += c->tfs[j];
-		const uint8_t *p = skip_varints(c->pos_p, c->pos_end, skip);
+	uint64_t skip = 0;
+	for (uint32_t j = c->pos_i; j < c->i; j++)
+		skip += c->tfs[j];
+	c->pos_i = c->i;
+	uint32_t tf = c->tfs[c->i];
+	if (c->pos_k != SEG_POS_VARINT) {
+		if (rice_positions(c, skip, tf, out, cap) != 0)
+			goto bad;
+		return (int)tf;
+	}
+	if (skip > 0) {
+		const uint8_t *p = skip_varints(c->pos_p, c->pos_blk_end, skip);
 		if (p == NULL)
 			goto bad;
 		c->pos_p = p;
-		c->pos_i = c->i;
 	}
-	uint32_t tf = c->tfs[c->i], pos = 0;
+	uint32_t pos = 0;
 	const uint8_t *p = c->pos_p;
 	for (uint32_t k = 0; k < tf; k++) {
 		uint64_t v;
-		size_t n = fmt_get_varint(p, c->pos_end, &v);
+		size_t n = fmt_get_varint(p, c->pos_blk_end, &v);
 		/* positions of one posting strictly increase: gaps after the
 		 * first are at least 1 */
 		if (n == 0 || v > UINT32_MAX - pos || (k > 0 && v == 0))
@@ -894,16 +1005,11 @@ int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap)
 			out[k] = pos;
 	}
 	/* The positions of a block's last posting end exactly where the next
-	 * block's (or the term's) end: a damaged frequency or gap that still
-	 * decodes shows here instead of as a silently wrong phrase match. */
-	if (c->i + 1 == c->n) {
-		const uint8_t *want = c->pos_end;
-		if (c->skips && c->block + 1 < c->nblocks)
-			want = c->pos_base +
-			       fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
-		if (p != want)
-			goto bad;
-	}
+	 * block's (or the term's) start: a damaged frequency or gap that
+	 * still decodes shows here instead of as a silently wrong phrase
+	 * match. */
+	if (c->i + 1 == c->n && p != c->pos_blk_end)
+		goto bad;
 	return (int)tf;
 bad:
 	/* the engine reports a corrupt cursor as an error (2: in the positions) */

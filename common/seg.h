@@ -29,6 +29,8 @@
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
 #define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
+#define SEG_POS_RICE_MIN 8     /* fewer positions in a block: varints (§5.3) */
+#define SEG_POS_VARINT 255     /* seg_postings.pos_k of a block of varints */
 #define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
 
 /* File kinds: the 4 bytes after "SARC" in the magic. */
@@ -185,10 +187,19 @@ struct seg_postings {
 	 * each skip entry once however far the cursor lags behind */
 	uint32_t bm_block;
 	struct seg_corner blk_corner[2];
-	/* positions of the current block */
+	/* positions of the current block (§5.3); read only when asked for,
+	 * so that queries without phrases never touch the .spos file */
 	const uint8_t *pos_blk;          /* start of the current block's positions */
-	uint32_t pos_i;                  /* posting index whose positions pos_p points at */
-	const uint8_t *pos_p;
+	const uint8_t *pos_blk_end;      /* their end; NULL until first asked for */
+	uint64_t pos_n;                  /* their number: the block's frequencies summed */
+	uint32_t pos_i;                  /* posting whose positions the state below is at */
+	unsigned pos_k;                  /* Rice parameter, or SEG_POS_VARINT */
+	const uint8_t *pos_p;            /* varints: posting pos_i's first gap */
+	const uint8_t *pos_lo;           /* Rice: the packed low bits */
+	const uint8_t *pos_hi;           /* Rice: the unary quotients, pos_nbits bits */
+	uint64_t pos_nbits;
+	uint64_t pos_s;                  /* Rice: index of posting pos_i's first gap */
+	uint64_t pos_u;                  /* Rice: bit of its first quotient */
 	/* Set when a block (1) or a posting's positions (2) fail to decode:
 	 * the cursor then ends early (or returns -1 for positions), and
 	 * whoever drives it must report ERR_CORRUPT rather than a shorter

@@ -78,8 +78,10 @@ struct sw_writer {
 	uint32_t nterms;
 	uint8_t prevkey[SEG_MAX_KEY];
 	size_t prevlen;
-	/* scratch for postings */
-	struct fmt_buf post, skips;
+	/* scratch for postings and positions */
+	struct fmt_buf post, skips, pbuf;
+	uint32_t *gaps;
+	size_t gapcap;
 	/* a part writer (sw_open_part): its documents are its parent's, and
 	 * dblock holds plain entries for sw_append_part to front-code */
 	int is_part;
@@ -197,6 +199,8 @@ static void sw_free(sw_writer *w, int remove_files)
 	fmt_buf_free(&w->dblock);
 	fmt_buf_free(&w->post);
 	fmt_buf_free(&w->skips);
+	fmt_buf_free(&w->pbuf);
+	free(w->gaps);
 	free(w);
 }
 
@@ -477,6 +481,56 @@ static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df
 	return w->e.code;
 }
 
+/* Writes the positions of one block of postings (FORMAT.md §5.3): n
+ * postings with frequencies tfs, npos positions in all.  Their gaps (each
+ * posting's first from 0) are Rice-coded, low bits packed and quotients in
+ * unary, unless they are too few to pay for the parameter byte. */
+static int put_positions(sw_writer *w, const uint32_t *tfs, uint32_t n, const uint32_t *pos,
+			 uint64_t npos)
+{
+	struct wfile *f = &w->f[SEGF_POS];
+	if (npos < SEG_POS_RICE_MIN) {
+		uint8_t vb[10 * SEG_POS_RICE_MIN];
+		size_t vn = 0;
+		for (uint32_t i = 0, k = 0; i < n; i++)
+			for (uint32_t j = 0, last = 0; j < tfs[i]; j++, k++) {
+				vn += fmt_put_varint(vb + vn, pos[k] - last);
+				last = pos[k];
+			}
+		return wf_write(w, f, vb, vn);
+	}
+	if (npos > SIZE_MAX / sizeof *w->gaps)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	if (npos > w->gapcap) {
+		uint32_t *g = realloc(w->gaps, sizeof *g * (size_t)npos);
+		if (g == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		w->gaps = g;
+		w->gapcap = (size_t)npos;
+	}
+	uint32_t *g = w->gaps;
+	for (uint32_t i = 0, k = 0; i < n; i++)
+		for (uint32_t j = 0, last = 0; j < tfs[i]; j++, k++) {
+			g[k] = pos[k] - last;
+			last = pos[k];
+		}
+	size_t m = (size_t)npos;
+	unsigned k = rice_param(g, m);
+	size_t lo = bp_bytes(m, k), hi = rice_unary_bytes(g, m, k);
+	w->pbuf.len = 0;
+	uint8_t *o = fmt_buf_reserve(&w->pbuf, 1 + lo + hi);
+	if (o == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	o[0] = (uint8_t)k;
+	rice_unary_pack(g, m, k, o + 1 + lo);
+	/* bp_pack wants values of k bits: keep the low bits only */
+	uint32_t mask = k >= 32 ? UINT32_MAX : ((uint32_t)1 << k) - 1;
+	for (size_t i = 0; i < m; i++)
+		g[i] &= mask;
+	bp_pack(g, m, k, o + 1);
+	return wf_write(w, f, o, 1 + lo + hi);
+}
+
 int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos)
 {
@@ -491,7 +545,6 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 	w->skips.len = 0;
 	uint32_t prev = UINT32_MAX, tmp[SEG_BLOCK]; /* the first gap counts from -1 */
 	size_t pi = 0;
-	uint8_t vb[10 * 64];
 	for (uint32_t b = 0; b < nblocks; b++) {
 		uint32_t n = b + 1 < nblocks ? SEG_BLOCK : df - b * SEG_BLOCK;
 		const uint32_t *bd = docs + (size_t)b * SEG_BLOCK;
@@ -527,21 +580,12 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		bp_pack(tmp, n, tb, o + 2 + bp_bytes(n, gb));
 		w->post.len += 2 + bp_bytes(n, gb) + bp_bytes(n, tb);
 		prev = bd[n - 1];
-		/* positions: per posting, tf gaps as varints */
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t last = 0;
-			size_t vn = 0;
-			for (uint32_t j = 0; j < bt[i]; j++) {
-				uint32_t p = pos[pi++];
-				vn += fmt_put_varint(vb + vn, p - last);
-				last = p;
-				if (vn > sizeof vb - 10) {
-					wf_write(w, &w->f[SEGF_POS], vb, vn);
-					vn = 0;
-				}
-			}
-			wf_write(w, &w->f[SEGF_POS], vb, vn);
-		}
+		uint64_t npos = 0;
+		for (uint32_t i = 0; i < n; i++)
+			npos += bt[i];
+		if (put_positions(w, bt, n, pos + pi, npos))
+			return w->e.code;
+		pi += npos;
 	}
 	if (w->post.rc || w->skips.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");

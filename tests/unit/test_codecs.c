@@ -2,7 +2,8 @@
  * test_codecs.c - round trips of the byte-level codecs every file is built
  * from (FORMAT.md §1): little-endian integers, varints (and their refusal
  * of truncated or overlong input), binary packing at every width and
- * count, CRC-32 against its published check value, and the arena.
+ * count, Rice coding (its parameter, unary quotients and skips over
+ * them), CRC-32 against its published check value, and the arena.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,94 @@ int main(int argc, char **argv)
 	CHECKF(bad == 0, "%d packing round trips failed", bad);
 	uint32_t zeros[7] = {0};
 	CHECK(bp_bits(zeros, 7) == 0 && bp_bytes(7, 0) == 0);
+
+	/* Rice coding (FORMAT.md §5.3): the chosen parameter is the cheapest,
+	 * and low bits plus unary quotients give back every value, read one
+	 * at a time or after skipping any number of quotients */
+	bad = 0;
+	int notbest = 0, badskip = 0;
+	static uint32_t rv[600], lowv[600];
+	static uint8_t lo[600 * 4 + 16], un[600 * 5 + 16];
+	for (int round = 0; round < 400; round++) {
+		size_t n = (size_t)1 + rnd() % 600;
+		if (round < 6)
+			n = (size_t[]){1, 7, 8, 9, 128, 600}[round];
+		int shape = round % 6;
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = (uint32_t)rnd();
+			switch (shape) {
+			case 0: x = 0; break;                          /* every quotient 0, k 0 */
+			case 1: x &= 0x3ff; break;                     /* one field's positions */
+			case 2: x = i % 50 == 7 ? x : x & 7; break;    /* small with outliers */
+			case 3: x = UINT32_MAX - (x & 3); break;       /* at the top: k 32 */
+			case 4: x = 65530 + (x & 15); break;           /* around 65535 */
+			default: x >>= rnd() % 32; break;              /* every magnitude */
+			}
+			rv[i] = x;
+		}
+		unsigned k = rice_param(rv, n);
+		if (k > 32) {
+			bad++;
+			continue;
+		}
+		size_t cost = bp_bytes(n, k) + rice_unary_bytes(rv, n, k);
+		for (unsigned k2 = 0; k2 <= 32; k2++)
+			if (bp_bytes(n, k2) + rice_unary_bytes(rv, n, k2) < cost)
+				notbest++;
+		/* the best k costs no more than k = 32 (no quotients): its
+		 * unary string stays within 32 + 1 bits a value */
+		size_t ub = rice_unary_bytes(rv, n, k);
+		if (ub > bp_bytes(n, 32) + (n + 7) / 8) {
+			bad++;
+			continue;
+		}
+		uint32_t mask = k == 32 ? UINT32_MAX : ((uint32_t)1 << k) - 1;
+		for (size_t i = 0; i < n; i++)
+			lowv[i] = rv[i] & mask;
+		memset(lo, 0, sizeof lo);
+		memset(un, 0xff, sizeof un); /* past the string: must not be read as ones */
+		bp_pack(lowv, n, k, lo);
+		rice_unary_pack(rv, n, k, un);
+		uint64_t nbits = (uint64_t)ub * 8, u = 0;
+		struct bp_ones r;
+		bp_ones_init(&r, un, nbits, 0);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t one = bp_ones_next(&r);
+			if (one == UINT64_MAX ||
+			    ((one - u) << k | bp_get(lo, i, k)) != rv[i]) {
+				bad++;
+				break;
+			}
+			if (bp_skip_ones(un, nbits, 0, i + 1) != one + 1)
+				badskip++;
+			/* a reader started anywhere finds the same ones */
+			struct bp_ones r2;
+			bp_ones_init(&r2, un, nbits, u);
+			if (bp_ones_next(&r2) != one)
+				badskip++;
+			u = one + 1;
+		}
+		/* after the last value: only fill bits, and no more ones */
+		if (bp_ones_next(&r) != UINT64_MAX || (u + 7) / 8 != ub ||
+		    bp_skip_ones(un, nbits, 0, n + 1) != UINT64_MAX || bp_skip_ones(un, nbits, 5, 0) != 5)
+			badskip++;
+	}
+	CHECKF(bad == 0, "%d Rice round trips failed", bad);
+	CHECKF(notbest == 0, "%d Rice parameters were not the cheapest", notbest);
+	CHECKF(badskip == 0, "%d skips over unary quotients failed", badskip);
+	/* a one bit past nbits is not seen, whatever the alignment */
+	memset(un, 0, 32);
+	un[9] = 0x10; /* bit 76 */
+	struct bp_ones ones;
+	bp_ones_init(&ones, un, 76, 0);
+	CHECK(bp_ones_next(&ones) == UINT64_MAX);
+	bp_ones_init(&ones, un, 77, 3);
+	CHECK(bp_ones_next(&ones) == 76 && bp_ones_next(&ones) == UINT64_MAX);
+	bp_ones_init(&ones, un, 77, 76);
+	CHECK(bp_ones_next(&ones) == 76);
+	bp_ones_init(&ones, un, 77, 77);
+	CHECK(bp_ones_next(&ones) == UINT64_MAX);
+	CHECK(bp_skip_ones(un, 76, 1, 1) == UINT64_MAX && bp_skip_ones(un, 80, 1, 1) == 77);
 
 	/* CRC-32 check value of "123456789" (ISO-HDLC) */
 	CHECK(fmt_crc32(0, "123456789", 9) == 0xcbf43926u);
