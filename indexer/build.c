@@ -376,6 +376,8 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 }
 
 /* Merges states[idx[0..n)] into one new segment; returns its manifest entry. */
+static uint32_t live_docs(const struct segstate *s);
+
 static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, size_t n,
 		      struct mf_seg *out, struct err *e)
 {
@@ -392,9 +394,22 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 	}
 	memset(out, 0, sizeof *out);
 	next_name(b, out->name, sizeof out->name);
+	/* a merge of a large index takes a while: say so on the terminal */
+	double t0 = now_s();
+	if (b->o->progress) {
+		uint64_t docs = 0;
+		for (size_t i = 0; i < n; i++)
+			docs += live_docs(&ss[idx[i]]);
+		fprintf(stderr, "sarc-index: merging %zu segments (%llu citations)...", n,
+			(unsigned long long)docs);
+	}
 	struct merge_out mo;
 	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags,
 			    b->o->threads < 1 ? 1u : (unsigned)b->o->threads, &mo, e);
+	if (b->o->progress && rc == 0)
+		fprintf(stderr, " %.1f s\n", now_s() - t0);
+	else if (b->o->progress)
+		fputc('\n', stderr);
 	if (rc == 0) {
 		out->ndocs = mo.ndocs;
 		b->st->merges++;

@@ -273,6 +273,12 @@ static void print_summary(const struct bld_stats *s, int json)
 		       (unsigned long long)s->stored_blocks_packed, s->seconds);
 		return;
 	}
+	if (s->files == 0 && s->files_failed == 0) { /* --merge alone */
+		fprintf(stderr, "sarc-index: %llu merge%s; index holds %llu citations; %.1f s\n",
+			(unsigned long long)s->merges, s->merges == 1 ? "" : "s",
+			(unsigned long long)s->index_docs, s->seconds);
+		return;
+	}
 	fprintf(stderr,
 		"sarc-index: %llu files (%llu skipped), %llu records read, %llu indexed, "
 		"%llu replaced, %llu deleted (%llu deletions of absent PMIDs), "
