@@ -405,7 +405,7 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 	}
 	struct merge_out mo;
 	rc = merge_segments(b->o->index, segs, dead, n, out->name, b->flags,
-			    b->o->threads < 1 ? 1u : (unsigned)b->o->threads, &mo, e);
+			    b->o->threads < 1 ? 1u : (unsigned)b->o->threads, b->o->memory_bytes, &mo, e);
 	if (b->o->progress && rc == 0)
 		fprintf(stderr, " %.1f s\n", now_s() - t0);
 	else if (b->o->progress)

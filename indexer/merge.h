@@ -22,9 +22,10 @@ struct merge_out {
 /* Writes segment dir/outname holding the live documents of segs[0..n) in
  * order.  A document is dropped when its segment's deletion file marks it
  * or, when dead[i] is not NULL, when bit d of dead[i] is set.  The terms
- * are merged in up to `threads` key ranges at once. */
+ * are merged in up to `threads` key ranges at once, fewer when `memory`
+ * (bytes, the --memory budget) would not hold them. */
 int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *const *dead,
 		   size_t n, const char *outname, uint32_t flags, unsigned threads,
-		   struct merge_out *out, struct err *e);
+		   size_t memory, struct merge_out *out, struct err *e);
 
 #endif
