@@ -198,6 +198,15 @@ static int lookup(const struct seg *s, const struct rterm *t, struct seg_term *s
 	return seg_lookup(s, (const uint8_t *)t->key, strlen(t->key), st, &e);
 }
 
+/* A cursor on t's list: 0, or 1 when the term is missing or will not open. */
+static int open_cursor(const struct seg *s, const struct rterm *t, struct seg_postings *pc)
+{
+	struct seg_term st;
+	struct err e;
+	err_clear(&e);
+	return lookup(s, t, &st) != 1 || seg_postings_open(pc, s, &st, &e) != 0;
+}
+
 /* Index in t->pos of posting i's first position. */
 static uint64_t first_pos(const struct rterm *t, uint32_t i)
 {
@@ -213,11 +222,8 @@ static uint32_t outbuf[20000 + 8];
  * short array).  Returns the mismatches. */
 static int read_all(const struct seg *s, const struct rterm *t)
 {
-	struct seg_term st;
 	struct seg_postings pc;
-	struct err e;
-	err_clear(&e);
-	if (lookup(s, t, &st) != 1 || seg_postings_open(&pc, s, &st, &e))
+	if (open_cursor(s, t, &pc))
 		return 1;
 	int bad = 0;
 	uint32_t i = 0;
@@ -243,11 +249,8 @@ static int read_all(const struct seg *s, const struct rterm *t)
  * blocks, and postings within a block whose positions are never read). */
 static int read_some(const struct seg *s, const struct rterm *t)
 {
-	struct seg_term st;
 	struct seg_postings pc;
-	struct err e;
-	err_clear(&e);
-	if (lookup(s, t, &st) != 1 || seg_postings_open(&pc, s, &st, &e))
+	if (open_cursor(s, t, &pc))
 		return 1;
 	int bad = 0;
 	uint32_t i = 0;
@@ -271,11 +274,8 @@ static int read_some(const struct seg *s, const struct rterm *t)
  * (positions -1 with corrupt set, or a damaged block), 0 if all decoded. */
 static int damage_reported(const struct seg *s, const struct rterm *t)
 {
-	struct seg_term st;
 	struct seg_postings pc;
-	struct err e;
-	err_clear(&e);
-	if (lookup(s, t, &st) != 1 || seg_postings_open(&pc, s, &st, &e))
+	if (open_cursor(s, t, &pc))
 		return 1;
 	for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc))
 		if (seg_postings_positions(&pc, outbuf, 20000 + 8) < 0)
