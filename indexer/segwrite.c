@@ -204,8 +204,9 @@ static void sw_free(sw_writer *w, int remove_files)
 	free(w);
 }
 
-sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
-		   struct err *e)
+/* A writer with no file open yet. */
+static sw_writer *new_writer(const char *dir, const char *name, uint32_t an_version,
+			     uint32_t flags, struct err *e)
 {
 	sw_writer *w = calloc(1, sizeof *w);
 	if (w == NULL) {
@@ -218,6 +219,15 @@ sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint3
 	snprintf(w->name, sizeof w->name, "%s", name);
 	w->an_version = an_version;
 	w->flags = flags;
+	return w;
+}
+
+sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
+		   struct err *e)
+{
+	sw_writer *w = new_writer(dir, name, an_version, flags, e);
+	if (w == NULL)
+		return NULL;
 	for (int i = 0; i < SEGF_N; i++)
 		if (wf_open(w, &w->f[i], seg_file_ext[i], seg_file_kind[i]))
 			break;
@@ -659,18 +669,12 @@ static int finish_doc(sw_writer *w)
 
 sw_writer *sw_open_part(sw_writer *w, unsigned part, struct err *e)
 {
-	sw_writer *p = calloc(1, sizeof *p);
-	if (p == NULL) {
-		err_set(e, ERR_NOMEM, "out of memory");
+	char name[64];
+	snprintf(name, sizeof name, "%.40s.part%u", w->name, part);
+	sw_writer *p = new_writer(w->dir, name, w->an_version, w->flags, e);
+	if (p == NULL)
 		return NULL;
-	}
-	for (int i = 0; i < SEGF_N; i++)
-		p->f[i].fd = -1;
 	p->is_part = 1;
-	snprintf(p->dir, sizeof p->dir, "%s", w->dir);
-	snprintf(p->name, sizeof p->name, "%.40s.part%u", w->name, part);
-	p->an_version = w->an_version;
-	p->flags = w->flags;
 	/* the parent adds no document while parts exist: share its table */
 	p->docs = w->docs;
 	p->ndocs = w->ndocs;
