@@ -9,9 +9,11 @@
 #include <string.h>
 
 /* Segments of one run, and merges of them, share a stored-record
- * vocabulary (FORMAT.md §7.2): a segment whose compressed vocabulary is
- * byte for byte an earlier segment's borrows that one's once loaded, so a
- * query printing records from several segments inflates it once. */
+ * vocabulary (FORMAT.md §7.2).  Each segment is pointed at the first
+ * earlier one whose vocabulary has its size; when a query first reads a
+ * record, load_vocab (seg.c) compares the two and borrows the decoded
+ * one, so a query printing records from several segments inflates it
+ * once, and a query that prints none compares nothing. */
 static void share_vocabs(struct ix *x)
 {
 	for (size_t i = 1; i < x->nsegs; i++) {
@@ -19,8 +21,7 @@ static void share_vocabs(struct ix *x)
 		for (size_t j = 0; j < i; j++) {
 			const struct seg *o = &x->segs[j];
 			if (o->vocab_peer == NULL && o->vocab_clen == s->vocab_clen &&
-			    o->vocab_rlen == s->vocab_rlen &&
-			    memcmp(o->f[SEGF_STORED].body, s->f[SEGF_STORED].body, s->vocab_clen) == 0) {
+			    o->vocab_rlen == s->vocab_rlen) {
 				s->vocab_peer = &x->segs[j];
 				break;
 			}

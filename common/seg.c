@@ -1030,6 +1030,12 @@ size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **r
 	return k + *n + 4;
 }
 
+int seg_same_vocab(const struct seg *a, const struct seg *b)
+{
+	return a->vocab_clen == b->vocab_clen && a->vocab_rlen == b->vocab_rlen &&
+	       memcmp(a->f[SEGF_STORED].body, b->f[SEGF_STORED].body, a->vocab_clen) == 0;
+}
+
 int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e)
 {
 	const struct seg_map *m = &s->f[SEGF_STORED];
@@ -1052,11 +1058,12 @@ static int load_vocab(struct seg *s, struct err *e)
 {
 	if (s->vocab)
 		return 0;
-	if (s->vocab_peer) {
+	if (s->vocab_peer && seg_same_vocab(s, s->vocab_peer)) {
 		int rc = load_vocab(s->vocab_peer, e);
 		s->vocab = s->vocab_peer->vocab;
 		return rc;
 	}
+	s->vocab_peer = NULL; /* its own, freed by seg_close */
 	struct fmt_buf raw;
 	fmt_buf_init(&raw);
 	int rc = seg_stored_vocab(s, &raw, e);

@@ -112,8 +112,9 @@ struct seg {
 	st_vocab *vocab;             /* NULL until a record is first read: reading
 				      * records changes the struct, so one thread
 				      * reads one index at a time */
-	struct seg *vocab_peer;      /* a segment with the same vocabulary whose
-				      * st_vocab this one borrows (ix.c), or NULL */
+	struct seg *vocab_peer;      /* a segment whose vocabulary may be this
+				      * one's (ix.c): load_vocab borrows its
+				      * st_vocab when seg_same_vocab says so */
 	/* deletions */
 	struct seg_map del;
 	const uint8_t *delbits; /* NULL when nothing is deleted */
@@ -256,6 +257,11 @@ struct seg_stored_blk {
 };
 int seg_stored_entry(const struct seg *s, uint32_t b, struct seg_stored_blk *out,
 		     struct err *e);
+
+/* 1 when a and b store the same vocabulary (§7.2): the same compressed
+ * bytes (a writer compresses a vocabulary the same way every time, and
+ * different bytes at worst cost a second copy, never a wrong one). */
+int seg_same_vocab(const struct seg *a, const struct seg *b);
 
 /* Appends to out the segment's serialized vocabulary (§7.2, inflated). */
 int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e);

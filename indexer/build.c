@@ -375,9 +375,12 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 	return rc ? err_set(e, rc, "%s", err_str(rc)) : 0;
 }
 
-/* Merges states[idx[0..n)] into one new segment; returns its manifest entry. */
-static uint32_t live_docs(const struct segstate *s);
+static uint32_t live_docs(const struct segstate *s)
+{
+	return s->seg.ndocs - s->seg.ndeleted - s->ndead_new;
+}
 
+/* Merges states[idx[0..n)] into one new segment; returns its manifest entry. */
 static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, size_t n,
 		      struct mf_seg *out, struct err *e)
 {
@@ -420,11 +423,6 @@ out:
 	free(segs);
 	free(dead);
 	return rc;
-}
-
-static uint32_t live_docs(const struct segstate *s)
-{
-	return s->seg.ndocs - s->seg.ndeleted - s->ndead_new;
 }
 
 static int size_class(uint32_t n)
@@ -741,7 +739,7 @@ static int open_index(struct build *b, int *lockfd, struct err *e)
 		return err_set(e, ERR_FORMAT_VERSION,
 			       "index '%s' was built with analyzer version %u, this sarc has %u: rebuild it",
 			       o->index, b->mf.an_version, AN_VERSION);
-	return index_vocab(b, e);
+	return 0;
 }
 
 int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn report,
@@ -767,6 +765,8 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 	b.an.stopwords = b.mf.stopwords;
 	collect_garbage(o->index, &b.mf);
 	if (o->nfiles > 0) {
+		if ((rc = index_vocab(&b, e)))
+			goto out;
 		int nt = o->threads < 1 ? 1 : o->threads;
 		if ((size_t)nt > o->nfiles)
 			nt = (int)o->nfiles;

@@ -126,40 +126,27 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 static int choose_vocab(struct seg *const *segs, const uint32_t *live, size_t n,
 			struct sw_vocab *v, int *same, struct err *e)
 {
-	struct fmt_buf *ser = calloc(n ? n : 1, sizeof *ser);
 	uint64_t best_live = 0;
 	size_t best = n;
-	int rc = 0;
-	if (ser == NULL)
-		return err_set(e, ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < n && !rc; i++)
-		if (segs[i]->vocab_flags & SEG_VOCAB_FULL)
-			rc = seg_stored_vocab(segs[i], &ser[i], e);
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (ser[i].len == 0)
+	for (size_t i = 0; i < n; i++) {
+		if (!(segs[i]->vocab_flags & SEG_VOCAB_FULL))
 			continue;
 		uint64_t cover = 0;
 		for (size_t j = 0; j < n; j++)
-			if (ser[j].len == ser[i].len && memcmp(ser[j].p, ser[i].p, ser[i].len) == 0)
+			if (seg_same_vocab(segs[j], segs[i]))
 				cover += live[j];
 		if (cover > best_live) {
 			best_live = cover;
 			best = i;
 		}
 	}
-	if (!rc && best < n) {
-		for (size_t j = 0; j < n; j++)
-			same[j] = ser[j].len == ser[best].len &&
-				  memcmp(ser[j].p, ser[best].p, ser[best].len) == 0;
-		v->ser = ser[best];
-		v->sample = segs[best]->vocab_sample;
-		v->flags = segs[best]->vocab_flags;
-		fmt_buf_init(&ser[best]);
-	}
-	for (size_t i = 0; i < n; i++)
-		fmt_buf_free(&ser[i]);
-	free(ser);
-	return rc;
+	if (best == n)
+		return 0;
+	for (size_t j = 0; j < n; j++)
+		same[j] = seg_same_vocab(segs[j], segs[best]);
+	v->sample = segs[best]->vocab_sample;
+	v->flags = segs[best]->vocab_flags;
+	return seg_stored_vocab(segs[best], &v->ser, e);
 }
 
 struct growbuf {
@@ -334,8 +321,7 @@ out:
  * tens of milliseconds against seconds of merging).  Sets r[k].lo for k
  * >= 1 (r[0] starts at the first key) and returns the number of ranges,
  * fewer when the lists are too few to be worth splitting. */
-static size_t split_ranges(struct seg *const *segs, size_t n, struct range *r, size_t nr,
-			   struct err *e)
+static size_t split_ranges(struct seg *const *segs, size_t n, struct range *r, size_t nr)
 {
 	size_t big = 0;
 	for (size_t i = 1; i < n; i++)
@@ -346,13 +332,15 @@ static size_t split_ranges(struct seg *const *segs, size_t n, struct range *r, s
 	/* below a few megabytes a thread costs more than it saves */
 	if (nr < 2 || total < ((uint64_t)4 << 20))
 		return 1;
+	/* a damaged dictionary is reported by the merge itself */
 	struct seg_dict_iter it;
-	if (seg_dict_seek(&it, segs[big], (const uint8_t *)"", 0, e))
+	struct err le;
+	err_clear(&le);
+	if (seg_dict_seek(&it, segs[big], (const uint8_t *)"", 0, &le))
 		return 1;
 	size_t k = 1;
 	uint64_t sum = 0;
-	int m;
-	while (k < nr && (m = seg_dict_next(&it, e)) == 1) {
+	while (k < nr && seg_dict_next(&it, &le) == 1) {
 		if (sum >= total / nr * k) {
 			memcpy(r[k].lo, it.t.key, it.t.keylen);
 			r[k].lolen = it.t.keylen;
@@ -422,7 +410,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		if ((rc = copy_docs(w, segs[i], segs, dead, i, same[i], mo, e)))
 			goto out;
 	/* the terms: the first range here, the others on threads of their own */
-	nr = split_ranges(segs, n, ranges, nr, e);
+	nr = split_ranges(segs, n, ranges, nr);
 	for (size_t k = 0; k < nr; k++) {
 		ranges[k].segs = segs;
 		ranges[k].n = n;

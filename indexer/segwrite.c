@@ -64,9 +64,9 @@ struct sw_writer {
 	struct fmt_buf sample, packed;
 	uint32_t sample_docs;
 	st_vocab *vocab;
-	struct sw_vocab vser;  /* the vocabulary as serialized, for a slot */
 	struct sw_vocab_slot *slot;
 	uint32_t vocab_clen, vocab_rlen;
+	uint32_t vocab_sample, vocab_flags; /* §7 trailer */
 	uint64_t text_bytes;
 	struct fmt_buf sblock, sindex, zbuf;
 	uint32_t sblock_docs;  /* records in the block being filled */
@@ -191,7 +191,6 @@ static void sw_free(sw_writer *w, int remove_files)
 	fmt_buf_free(&w->sample);
 	fmt_buf_free(&w->packed);
 	st_vocab_free(w->vocab);
-	fmt_buf_free(&w->vser.ser);
 	fmt_buf_free(&w->sblock);
 	fmt_buf_free(&w->sindex);
 	fmt_buf_free(&w->zbuf);
@@ -298,24 +297,23 @@ static int add_stored(sw_writer *w, const uint8_t *stored, size_t n)
 	return 0;
 }
 
-/* Makes the serialized vocabulary v[0..n) the segment's: ready for
- * packing, kept for a slot, written at the start of the .ssto body
- * (§7.2). */
-static int set_vocab(sw_writer *w, const uint8_t *v, size_t n, uint32_t sample, uint32_t flags)
+/* Makes the serialized vocabulary v the segment's: ready for packing,
+ * written at the start of the .ssto body (§7.2). */
+static int set_vocab(sw_writer *w, const struct sw_vocab *v)
 {
-	int rc = st_vocab_load(v, n, &w->vocab);
+	const uint8_t *p = v->ser.p;
+	size_t n = v->ser.len;
+	int rc = st_vocab_load(p, n, &w->vocab);
 	if (rc == 0)
 		rc = st_vocab_index(w->vocab);
 	if (rc)
 		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
 			       "%s: cannot choose a vocabulary for stored records", w->name);
-	w->vser.ser.len = 0;
-	fmt_buf_put(&w->vser.ser, v, n);
-	w->vser.sample = sample;
-	w->vser.flags = flags;
+	w->vocab_sample = v->sample;
+	w->vocab_flags = v->flags;
 	uLongf clen = compressBound(n);
 	uint8_t *z = fmt_buf_reserve(&w->zbuf, clen);
-	if (w->vser.ser.rc || z == NULL || compress2(z, &clen, v, n, Z_BEST_COMPRESSION) != Z_OK)
+	if (z == NULL || compress2(z, &clen, p, n, Z_BEST_COMPRESSION) != Z_OK)
 		return err_set(&w->e, ERR_NOMEM, "cannot compress the stored vocabulary");
 	w->vocab_clen = (uint32_t)clen;
 	w->vocab_rlen = (uint32_t)n;
@@ -331,29 +329,23 @@ static int start_stored(sw_writer *w, int full)
 	if (w->slot)
 		pthread_mutex_lock(&w->slot->mu);
 	if (w->slot && w->slot->v.ser.len > 0) {
-		const struct sw_vocab *v = &w->slot->v;
-		rc = set_vocab(w, v->ser.p, v->ser.len, v->sample, v->flags);
+		rc = set_vocab(w, &w->slot->v);
 	} else {
-		struct fmt_buf v;
-		fmt_buf_init(&v);
-		rc = st_vocab_build(w->sample.p, w->sample.len, &v);
+		struct sw_vocab v = {.sample = w->sample_docs, .flags = full ? SEG_VOCAB_FULL : 0};
+		fmt_buf_init(&v.ser);
+		rc = st_vocab_build(w->sample.p, w->sample.len, &v.ser);
 		if (rc)
 			err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
 				"%s: cannot choose a vocabulary for stored records", w->name);
 		else
-			rc = set_vocab(w, v.p, v.len, w->sample_docs, full ? SEG_VOCAB_FULL : 0);
-		fmt_buf_free(&v);
+			rc = set_vocab(w, &v);
 		/* Choosing under the lock makes a writer that reaches this
 		 * point meanwhile wait and adopt this one. */
 		if (rc == 0 && full && w->slot) {
-			struct sw_vocab *sv = &w->slot->v;
-			fmt_buf_put(&sv->ser, w->vser.ser.p, w->vser.ser.len);
-			sv->sample = w->vser.sample;
-			sv->flags = w->vser.flags;
-			if (sv->ser.rc) {
-				fmt_buf_free(&sv->ser);
-				fmt_buf_init(&sv->ser);
-			}
+			fmt_buf_free(&w->slot->v.ser);
+			w->slot->v = v; /* the slot owns it now */
+		} else {
+			fmt_buf_free(&v.ser);
 		}
 	}
 	if (w->slot)
@@ -381,7 +373,7 @@ int sw_use_vocab(sw_writer *w, const struct sw_vocab *v)
 		return w->e.code;
 	if (w->ndocs > 0 || w->vocab)
 		return err_set(&w->e, ERR_USAGE, "%s: vocabulary set after the first document", w->name);
-	return set_vocab(w, v->ser.p, v->ser.len, v->sample, v->flags);
+	return set_vocab(w, v);
 }
 
 int sw_share_vocab(sw_writer *w, struct sw_vocab_slot *slot)
@@ -392,9 +384,7 @@ int sw_share_vocab(sw_writer *w, struct sw_vocab_slot *slot)
 		return err_set(&w->e, ERR_USAGE, "%s: vocabulary set after the first document", w->name);
 	w->slot = slot;
 	pthread_mutex_lock(&slot->mu);
-	int rc = slot->v.ser.len > 0 ? set_vocab(w, slot->v.ser.p, slot->v.ser.len, slot->v.sample,
-						 slot->v.flags)
-				     : 0;
+	int rc = slot->v.ser.len > 0 ? set_vocab(w, &slot->v) : 0;
 	pthread_mutex_unlock(&slot->mu);
 	return rc;
 }
@@ -757,8 +747,8 @@ int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e)
 	fmt_put_u32le(st + 16, w->ndocs);
 	fmt_put_u32le(st + 20, (uint32_t)(w->sindex.len / SEG_STORED_ENTRY));
 	fmt_put_u64le(st + 24, w->f[SEGF_STORED].body_len);
-	fmt_put_u32le(st + 32, w->vser.sample);
-	fmt_put_u32le(st + 36, w->vser.flags);
+	fmt_put_u32le(st + 32, w->vocab_sample);
+	fmt_put_u32le(st + 36, w->vocab_flags);
 	wf_write(w, &w->f[SEGF_STORED], w->sindex.p, w->sindex.len);
 	wf_write(w, &w->f[SEGF_STORED], st, sizeof st);
 	flush_dict_block(w);
