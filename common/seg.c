@@ -8,6 +8,7 @@
 #include "seg.h"
 
 #include "bitpack.h"
+#include "pblock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -579,56 +580,86 @@ static void set_corrupt(struct seg_postings *c)
 	c->n = 0;
 }
 
+/* Value of skip column col for block b (§5.1). */
+static inline uint32_t skip_at(const struct seg_postings *c, unsigned col, uint32_t b)
+{
+	return bp_get(c->sk[col], b, c->skw[col]);
+}
+
+/* Where block b's bytes start in .spst, NULL if past the list. */
+static const uint8_t *block_start(const struct seg_postings *c, uint32_t b)
+{
+	if (!c->skips)
+		return c->blocks;
+	uint32_t off = skip_at(c, SK_OFF, b);
+	return off < (size_t)(c->list_end - c->blocks) ? c->blocks + off : NULL;
+}
+
 /* Decodes block b into docs/tfs. */
 static int decode_block(struct seg_postings *c, uint32_t b)
 {
 	uint32_t n = b + 1 < c->nblocks ? SEG_BLOCK : c->df - b * SEG_BLOCK;
-	const uint8_t *p;
+	const uint8_t *p = block_start(c, b), *end = c->list_end;
 	uint32_t prev = 0;
+	if (p == NULL)
+		return -1;
 	if (c->skips) {
-		uint32_t off = fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES + 4);
-		if (off > (size_t)(c->list_end - c->blocks))
-			return -1;
-		p = c->blocks + off;
 		if (b > 0)
-			prev = fmt_get_u32le(c->skips + (size_t)(b - 1) * SEG_SKIP_BYTES);
-		uint32_t poff = fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES + 8);
+			prev = skip_at(c, SK_LAST, b - 1);
+		uint32_t poff = skip_at(c, SK_POS, b);
 		if (poff > (size_t)(c->pos_end - c->pos_base))
 			return -1;
 		c->pos_blk = c->pos_base + poff;
 		/* where they end is only read when positions are asked for */
+		if (b + 1 < c->nblocks && (end = block_start(c, b + 1)) == NULL)
+			return -1;
 	} else {
-		p = c->blocks;
 		c->pos_blk = c->pos_base;
 	}
-	if (c->list_end - p < 2 || p[0] > 32 || p[1] > 32)
+	/* a block ends exactly where the next one (or the list) starts, so
+	 * a damaged width or count shows here */
+	if (end < p || pb_decode(p, end, n, c->docs, c->tfs) != (size_t)(end - p))
 		return -1;
-	unsigned gb = p[0], tb = p[1];
-	size_t need = 2 + bp_bytes(n, gb) + bp_bytes(n, tb);
-	if (need > (size_t)(c->list_end - p))
-		return -1;
-	bp_unpack(p + 2, n, gb, c->docs);
-	bp_unpack(p + 2 + bp_bytes(n, gb), n, tb, c->tfs);
 	/* gaps to documents: strictly increasing by construction, so only
 	 * the range needs checking (a damaged width or gap overflows it) */
 	uint64_t d = b > 0 ? (uint64_t)prev : (uint64_t)-1, npos = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		d = (uint32_t)(d + 1) + (uint64_t)c->docs[i];
-		if (d >= c->s->ndocs || c->tfs[i] == UINT32_MAX)
+		if (d >= c->s->ndocs)
 			return -1;
 		c->docs[i] = (uint32_t)d;
-		c->tfs[i] += 1;
 		/* the block's positions (§5.3): summed here, where it costs
 		 * nothing, rather than when they are first asked for */
 		npos += c->tfs[i];
 	}
-	if (c->skips && c->docs[n - 1] != fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES))
+	if (c->skips && c->docs[n - 1] != skip_at(c, SK_LAST, b))
 		return -1;
 	c->block = b;
 	c->n = n;
 	c->i = 0;
 	c->pos_blk_end = NULL;
 	c->pos_n = npos;
+	return 0;
+}
+
+/* Reads the skip table's widths and finds its columns (§5.1). */
+static int open_skips(struct seg_postings *c)
+{
+	size_t room = (size_t)(c->list_end - c->list), at = SEG_SKIP_COLS;
+	if (room < SEG_SKIP_COLS)
+		return -1;
+	for (unsigned k = 0; k < SEG_SKIP_COLS; k++) {
+		/* lengths are u16 (§3) */
+		if (c->list[k] > ((k == SK_LEN1 || k == SK_LEN2) ? 16 : 32))
+			return -1;
+		c->skw[k] = c->list[k];
+		c->sk[k] = c->list + at;
+		at += bp_bytes(c->nblocks, c->skw[k]);
+		if (at > room)
+			return -1;
+	}
+	c->skips = c->list;
+	c->blocks = c->list + at;
 	return 0;
 }
 
@@ -644,10 +675,8 @@ int seg_postings_open(struct seg_postings *c, const struct seg *s, const struct 
 	c->pos_end = c->pos_base + t->pos_len;
 	c->nblocks = (t->df + SEG_BLOCK - 1) / SEG_BLOCK;
 	if (c->nblocks > 1) {
-		if ((size_t)(c->list_end - c->list) / SEG_SKIP_BYTES < c->nblocks)
+		if (open_skips(c))
 			goto bad;
-		c->skips = c->list;
-		c->blocks = c->list + (size_t)c->nblocks * SEG_SKIP_BYTES;
 	} else {
 		c->skips = NULL;
 		c->blocks = c->list;
@@ -696,8 +725,7 @@ uint32_t seg_postings_advance_far(struct seg_postings *c, uint32_t target)
 	if (c->skips && c->docs[c->n - 1] < target) {
 		/* skip whole blocks: find the first block whose last doc >= target */
 		uint32_t b = c->block + 1;
-		while (b < c->nblocks &&
-		       fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
+		while (b < c->nblocks && skip_at(c, SK_LAST, b) < target)
 			b++;
 		if (b >= c->nblocks) {
 			c->doc = SEG_END;
@@ -730,19 +758,18 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
 	}
 	uint32_t b = c->block;
 	if (c->bm_block > b && c->bm_block < c->nblocks &&
-	    fmt_get_u32le(c->skips + (size_t)(c->bm_block - 1) * SEG_SKIP_BYTES) < target)
+	    skip_at(c, SK_LAST, c->bm_block - 1) < target)
 		b = c->bm_block;
-	while (b < c->nblocks && fmt_get_u32le(c->skips + (size_t)b * SEG_SKIP_BYTES) < target)
+	while (b < c->nblocks && skip_at(c, SK_LAST, b) < target)
 		b++;
 	if (b >= c->nblocks)
 		return SEG_END;
 	c->bm_block = b;
-	const uint8_t *k = c->skips + (size_t)b * SEG_SKIP_BYTES;
-	*last = fmt_get_u32le(k);
-	corner[0].tf = fmt_get_u32le(k + 12);
-	corner[0].len = fmt_get_u16le(k + 16);
-	corner[1].tf = fmt_get_u32le(k + 18);
-	corner[1].len = fmt_get_u16le(k + 22);
+	*last = skip_at(c, SK_LAST, b);
+	corner[0].tf = skip_at(c, SK_TF1, b);
+	corner[0].len = (uint16_t)skip_at(c, SK_LEN1, b);
+	corner[1].tf = skip_at(c, SK_TF2, b);
+	corner[1].len = (uint16_t)skip_at(c, SK_LEN2, b);
 	return 0;
 }
 
@@ -871,7 +898,7 @@ static int positions_open(struct seg_postings *c)
 {
 	const uint8_t *end = c->pos_end;
 	if (c->skips && c->block + 1 < c->nblocks) {
-		uint32_t off = fmt_get_u32le(c->skips + (size_t)(c->block + 1) * SEG_SKIP_BYTES + 8);
+		uint32_t off = skip_at(c, SK_POS, c->block + 1);
 		if (off > (size_t)(c->pos_end - c->pos_base))
 			return -1;
 		end = c->pos_base + off;

@@ -19,7 +19,7 @@
 #include "fmt.h"
 #include "stored.h"
 
-#define SARC_FORMAT_VERSION 3
+#define SARC_FORMAT_VERSION 4
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
@@ -28,7 +28,8 @@
 #define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
-#define SEG_SKIP_BYTES 24      /* one skip entry (§5) */
+/* A skip table (§5.1) is a column of values per block for each of: */
+enum { SK_LAST, SK_OFF, SK_POS, SK_TF1, SK_LEN1, SK_TF2, SK_LEN2, SEG_SKIP_COLS };
 #define SEG_POS_RICE_MIN 8     /* fewer positions in a block: varints (§5.3) */
 #define SEG_POS_VARINT 255     /* seg_postings.pos_k of a block of varints */
 #define SEG_TAIL_PAD 64        /* zero bytes after every body: SIMD decoders may over-read */
@@ -175,7 +176,9 @@ struct seg_postings {
 	const uint8_t *list, *list_end; /* the term's bytes in .spst */
 	const uint8_t *pos_base, *pos_end;
 	uint32_t df, nblocks;
-	const uint8_t *skips;            /* nblocks * SEG_SKIP_BYTES, NULL when one block */
+	const uint8_t *skips;            /* the skip table, NULL when one block */
+	const uint8_t *sk[SEG_SKIP_COLS]; /* its columns (§5.1) */
+	unsigned skw[SEG_SKIP_COLS];      /* and their widths */
 	const uint8_t *blocks;           /* first block */
 	uint32_t block;                  /* current block number */
 	uint32_t n;                      /* postings decoded in this block */

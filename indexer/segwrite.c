@@ -19,6 +19,7 @@
 
 #include "bitpack.h"
 #include "fmt.h"
+#include "pblock.h"
 #include "seg.h"
 #include "stored.h"
 
@@ -82,6 +83,8 @@ struct sw_writer {
 	struct fmt_buf post, skips, pbuf;
 	uint32_t *gaps;
 	size_t gapcap;
+	uint32_t *skv; /* a list's skip columns (§5.1), nblocks values each */
+	size_t skcap;
 	/* a part writer (sw_open_part): its documents are its parent's, and
 	 * dblock holds plain entries for sw_append_part to front-code */
 	int is_part;
@@ -200,6 +203,7 @@ static void sw_free(sw_writer *w, int remove_files)
 	fmt_buf_free(&w->skips);
 	fmt_buf_free(&w->pbuf);
 	free(w->gaps);
+	free(w->skv);
 	free(w);
 }
 
@@ -541,44 +545,49 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 	unsigned field = key[0] < F_NFIELDS ? key[0] : 0;
 	uint64_t pos_start = w->f[SEGF_POS].body_len;
 	uint32_t nblocks = (df + SEG_BLOCK - 1) / SEG_BLOCK;
+	if (nblocks > 1 && (size_t)nblocks * SEG_SKIP_COLS > w->skcap) {
+		uint32_t *v = realloc(w->skv, sizeof *v * SEG_SKIP_COLS * (size_t)nblocks);
+		if (v == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		w->skv = v;
+		w->skcap = (size_t)nblocks * SEG_SKIP_COLS;
+	}
 	w->post.len = 0;
 	w->skips.len = 0;
-	uint32_t prev = UINT32_MAX, tmp[SEG_BLOCK]; /* the first gap counts from -1 */
+	uint32_t prev = UINT32_MAX; /* the first gap counts from -1 */
 	size_t pi = 0;
 	for (uint32_t b = 0; b < nblocks; b++) {
 		uint32_t n = b + 1 < nblocks ? SEG_BLOCK : df - b * SEG_BLOCK;
 		const uint32_t *bd = docs + (size_t)b * SEG_BLOCK;
 		const uint32_t *bt = tfs + (size_t)b * SEG_BLOCK;
-		uint16_t lens[SEG_BLOCK];
-		for (uint32_t i = 0; i < n; i++) {
-			lens[i] = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 + 2 * field);
-			tmp[i] = bt[i] - 1;
+		if (nblocks > 1) {
+			/* skip entry (§5.1): last doc, block offset, positions
+			 * offset, two corners; packed by column below */
+			uint16_t lens[SEG_BLOCK];
+			for (uint32_t i = 0; i < n; i++)
+				lens[i] = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 +
+							2 * field);
+			struct seg_corner cn[2];
+			seg_frontier(bt, lens, n,
+				     w->ndocs ? (double)w->field_len_sum[field] / w->ndocs : 1, cn);
+			uint32_t *col = w->skv + b;
+			col[(size_t)SK_LAST * nblocks] = bd[n - 1];
+			col[(size_t)SK_OFF * nblocks] = (uint32_t)w->post.len;
+			col[(size_t)SK_POS * nblocks] = (uint32_t)(w->f[SEGF_POS].body_len - pos_start);
+			col[(size_t)SK_TF1 * nblocks] = cn[0].tf;
+			col[(size_t)SK_LEN1 * nblocks] = cn[0].len;
+			col[(size_t)SK_TF2 * nblocks] = cn[1].tf;
+			col[(size_t)SK_LEN2 * nblocks] = cn[1].len;
 		}
-		struct seg_corner cn[2];
-		seg_frontier(bt, lens, n, w->ndocs ? (double)w->field_len_sum[field] / w->ndocs : 1, cn);
-		/* skip entry (§5): last doc, block offset, positions offset, two corners */
-		fmt_buf_u32(&w->skips, bd[n - 1]);
-		fmt_buf_u32(&w->skips, (uint32_t)w->post.len);
-		fmt_buf_u32(&w->skips, (uint32_t)(w->f[SEGF_POS].body_len - pos_start));
-		fmt_buf_u32(&w->skips, cn[0].tf);
-		fmt_buf_u16(&w->skips, cn[0].len);
-		fmt_buf_u32(&w->skips, cn[1].tf);
-		fmt_buf_u16(&w->skips, cn[1].len);
-		/* block (§5.1): gap widths, then packed gaps - 1 and frequencies - 1 */
 		uint32_t gaps[SEG_BLOCK];
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t before = i ? bd[i - 1] : prev;
 			gaps[i] = bd[i] - before - 1;
 		}
-		unsigned gb = bp_bits(gaps, n), tb = bp_bits(tmp, n);
-		uint8_t *o = fmt_buf_reserve(&w->post, 2 + bp_bytes(n, gb) + bp_bytes(n, tb));
+		uint8_t *o = fmt_buf_reserve(&w->post, PB_MAX_BYTES);
 		if (o == NULL)
 			return err_set(&w->e, ERR_NOMEM, "out of memory");
-		o[0] = (uint8_t)gb;
-		o[1] = (uint8_t)tb;
-		bp_pack(gaps, n, gb, o + 2);
-		bp_pack(tmp, n, tb, o + 2 + bp_bytes(n, gb));
-		w->post.len += 2 + bp_bytes(n, gb) + bp_bytes(n, tb);
+		w->post.len += pb_encode(gaps, bt, n, o);
 		prev = bd[n - 1];
 		uint64_t npos = 0;
 		for (uint32_t i = 0; i < n; i++)
@@ -586,6 +595,22 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		if (put_positions(w, bt, n, pos + pi, npos))
 			return w->e.code;
 		pi += npos;
+	}
+	if (nblocks > 1) {
+		/* a width per column, then the columns (§5.1) */
+		uint8_t *o = fmt_buf_reserve(&w->skips, SEG_SKIP_COLS + SEG_SKIP_COLS *
+								  bp_bytes(nblocks, 32));
+		if (o == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		size_t at = SEG_SKIP_COLS;
+		for (unsigned k = 0; k < SEG_SKIP_COLS; k++) {
+			const uint32_t *col = w->skv + (size_t)k * nblocks;
+			unsigned wd = bp_bits(col, nblocks);
+			o[k] = (uint8_t)wd;
+			bp_pack(col, nblocks, wd, o + at);
+			at += bp_bytes(nblocks, wd);
+		}
+		w->skips.len = at;
 	}
 	if (w->post.rc || w->skips.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");

@@ -301,6 +301,15 @@ struct blk {
 	unsigned k;
 };
 
+/* Value of column col of the skip table at list for block b (§5.1). */
+static uint32_t skip_value(const uint8_t *list, uint32_t nb, unsigned col, uint32_t b)
+{
+	size_t at = SEG_SKIP_COLS;
+	for (unsigned k = 0; k < col; k++)
+		at += bp_bytes(nb, list[k]);
+	return bp_get(list + at, b, list[col]);
+}
+
 static int rice_block(const struct seg *s, const struct rterm *t, uint32_t b, struct blk *out)
 {
 	struct seg_term st;
@@ -310,9 +319,9 @@ static int rice_block(const struct seg *s, const struct rterm *t, uint32_t b, st
 	const uint8_t *list = s->f[SEGF_POST].body + st.post_off;
 	uint64_t start = 0, end = st.pos_len;
 	if (nb > 1) {
-		start = fmt_get_u32le(list + (size_t)b * SEG_SKIP_BYTES + 8);
+		start = skip_value(list, nb, SK_POS, b);
 		if (b + 1 < nb)
-			end = fmt_get_u32le(list + (size_t)(b + 1) * SEG_SKIP_BYTES + 8);
+			end = skip_value(list, nb, SK_POS, b + 1);
 	}
 	out->npos = 0;
 	for (uint32_t i = b * SEG_BLOCK; i < t->df && i < (b + 1) * SEG_BLOCK; i++)
@@ -447,7 +456,7 @@ int main(int argc, char **argv)
 	err_clear(&e);
 	rc = seg_header_decode(hdr, sizeof hdr, SEG_KIND_POS, "x.spos", &got, &e);
 	CHECKF(rc == ERR_FORMAT_VERSION &&
-		       strstr(e.msg, "index format version 2, this sarc reads version 3 "
+		       strstr(e.msg, "index format version 2, this sarc reads version 4 "
 				     "(index the XML again)") != NULL,
 	       "%d %s", rc, e.msg);
 
