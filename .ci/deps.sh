@@ -2,7 +2,7 @@
 # deps.sh - install the Debian packages sarc needs, when they are missing
 # and we are root.  Called by `make deps` (and so by `make demo`/`make check`).
 set -e
-need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libxml2-utils python3"
+need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libdeflate-dev libxml2-utils python3"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -22,6 +22,14 @@ enum sarc_field {
 	F_NFIELDS = 10
 };
 
+/* A field's name in queries, explanations and --stats ("title", ...). */
+static inline const char *field_name(unsigned f)
+{
+	static const char *const names[F_NFIELDS] = {"title",   "abstract", "mesh", "majr", "keyword",
+						     "author",  "journal",  "pt",   "lang", "cites"};
+	return f < F_NFIELDS ? names[f] : "?";
+}
+
 #define FIELD_BIT(f) (1u << (f))
 /* Fields a plain word searches. */
 #define FIELDS_DEFAULT (FIELD_BIT(F_TITLE) | FIELD_BIT(F_ABSTRACT) | FIELD_BIT(F_MESH) | FIELD_BIT(F_KEYWORD))

@@ -149,11 +149,27 @@ static int open_doc(struct seg *s, struct err *e)
 			       F_NFIELDS);
 	for (unsigned f = 0; f < F_NFIELDS; f++)
 		s->field_len_sum[f] = fmt_cur_u64(&c);
-	s->col_pmid = fmt_cur_bytes(&c, (size_t)s->ndocs * 4);
-	s->col_year = fmt_cur_bytes(&c, (size_t)s->ndocs * 2);
+	/* column bases and widths, then the columns (§3) */
+	struct seg_col *col[3 + F_NFIELDS] = {&s->col_pmid, &s->col_year};
 	for (unsigned f = 0; f < F_NFIELDS; f++)
-		s->col_len[f] = fmt_cur_bytes(&c, (size_t)s->ndocs * 2);
-	s->pmids = fmt_cur_bytes(&c, (size_t)s->ndocs * 8);
+		col[2 + f] = &s->col_len[f];
+	col[2 + F_NFIELDS] = &s->col_order;
+	s->col_pmid.base = fmt_cur_u32(&c);
+	s->col_pmid.w = fmt_cur_u8(&c);
+	s->col_year.base = fmt_cur_u16(&c);
+	s->col_year.w = fmt_cur_u8(&c);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
+		s->col_len[f].w = fmt_cur_u8(&c);
+	s->col_order.w = fmt_cur_u8(&c);
+	for (unsigned k = 0; k < 3 + F_NFIELDS && !c.bad; k++) {
+		/* years and lengths are u16, an order needs a width only with
+		 * two documents or more */
+		unsigned max = k == 0 || k == 2 + F_NFIELDS ? 32 : 16;
+		if (col[k]->w > max || (k == 2 + F_NFIELDS && col[k]->w && s->ndocs < 2))
+			return err_set(e, ERR_CORRUPT, "%s.sdoc: column %u has a bad width", s->name,
+				       k);
+		col[k]->p = fmt_cur_bytes(&c, bp_bytes(s->ndocs, col[k]->w));
+	}
 	if (c.bad || c.p != c.end)
 		return err_set(e, ERR_CORRUPT, "%s.sdoc: document table size does not match %u documents",
 			       s->name, s->ndocs);
@@ -280,19 +296,10 @@ void seg_close(struct seg *s)
 
 /* ---- document table (§3) ---- */
 
-uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc)
+/* The document at rank i of the (pmid, doc) order. */
+static uint32_t doc_by_pmid(const struct seg *s, size_t i)
 {
-	return fmt_get_u32le(s->col_pmid + (size_t)doc * 4);
-}
-
-uint16_t seg_doc_year(const struct seg *s, uint32_t doc)
-{
-	return fmt_get_u16le(s->col_year + (size_t)doc * 2);
-}
-
-uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field)
-{
-	return fmt_get_u16le(s->col_len[field] + (size_t)doc * 2);
+	return s->col_order.w ? seg_col_get(&s->col_order, (uint32_t)i) : (uint32_t)i;
 }
 
 size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap)
@@ -300,15 +307,18 @@ size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t 
 	size_t lo = 0, hi = s->ndocs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (fmt_get_u32le(s->pmids + mid * 8) < pmid)
+		uint32_t d = doc_by_pmid(s, mid);
+		if (d < s->ndocs && seg_doc_pmid(s, d) < pmid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t n = 0;
-	for (; lo < s->ndocs && fmt_get_u32le(s->pmids + lo * 8) == pmid; lo++) {
-		uint32_t d = fmt_get_u32le(s->pmids + lo * 8 + 4);
-		if (d < s->ndocs && n < cap)
+	for (; lo < s->ndocs; lo++) {
+		uint32_t d = doc_by_pmid(s, lo);
+		if (d >= s->ndocs || seg_doc_pmid(s, d) != pmid)
+			break;
+		if (n < cap)
 			docs[n++] = d;
 	}
 	return n;
@@ -1264,13 +1274,21 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	if (s->delname[0] && (rc = seg_map_verify(&s->del, s->delname, e)))
 		return rc;
 	/* pmid map sorted and pointing at documents with that pmid */
+	/* the (pmid, doc) order strictly increases over n documents below
+	 * n, so it is a permutation; a value's base plus its packed part
+	 * stays in range */
+	uint64_t prevkey = 0;
 	for (uint32_t i = 0; i < s->ndocs; i++) {
-		uint32_t pm = fmt_get_u32le(s->pmids + (size_t)i * 8);
-		uint32_t d = fmt_get_u32le(s->pmids + (size_t)i * 8 + 4);
-		if (d >= s->ndocs || seg_doc_pmid(s, d) != pm ||
-		    (i > 0 && fmt_get_u32le(s->pmids + (size_t)(i - 1) * 8) > pm))
-			return err_set(e, ERR_CORRUPT, "%s.sdoc: pmid map entry %u is inconsistent",
+		uint32_t d = doc_by_pmid(s, i);
+		uint64_t key = d < s->ndocs ? (uint64_t)seg_doc_pmid(s, d) << 32 | d : 0;
+		if (d >= s->ndocs || (i > 0 && key <= prevkey) ||
+		    (uint64_t)s->col_pmid.base + bp_get(s->col_pmid.p, d, s->col_pmid.w) > UINT32_MAX)
+			return err_set(e, ERR_CORRUPT, "%s.sdoc: pmid order entry %u is inconsistent",
 				       s->name, i);
+		prevkey = key;
+		if ((uint32_t)s->col_year.base + bp_get(s->col_year.p, d, s->col_year.w) > UINT16_MAX)
+			return err_set(e, ERR_CORRUPT, "%s.sdoc: year of document %u is out of range",
+				       s->name, d);
 	}
 	/* every term in order, every posting list decodable, positions consistent */
 	struct seg_dict_iter it;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bitpack.h"
 #include "err.h"
 #include "fields.h"
 #include "fmt.h"
@@ -91,16 +92,27 @@ struct seg_term {
 	uint64_t pos_off, pos_len;   /* in .spos body */
 };
 
+/* A column of the document table (§3): value i is base + packed value i. */
+struct seg_col {
+	const uint8_t *p;
+	uint32_t base;
+	unsigned w;
+};
+
+static inline uint32_t seg_col_get(const struct seg_col *c, uint32_t i)
+{
+	return c->base + bp_get(c->p, i, c->w);
+}
+
 struct seg {
 	char name[64];
 	char delname[64];
 	struct seg_map f[SEGF_N];
 	uint32_t ndocs;
 	uint64_t field_len_sum[F_NFIELDS];
-	const uint8_t *col_pmid;            /* ndocs * u32 */
-	const uint8_t *col_year;            /* ndocs * u16 */
-	const uint8_t *col_len[F_NFIELDS];  /* ndocs * u16 each */
-	const uint8_t *pmids;  /* ndocs * 8: (pmid, docid) sorted by pmid */
+	struct seg_col col_pmid, col_year, col_len[F_NFIELDS];
+	struct seg_col col_order; /* documents by (pmid, doc); w 0 when they are
+				   * in that order already (§3) */
 	/* dictionary */
 	uint32_t nterms, ndictblocks;
 	const uint8_t *dict_index; /* ndictblocks * u32 offsets into the dict body */
@@ -134,9 +146,18 @@ static inline int seg_deleted(const struct seg *s, uint32_t doc)
 {
 	return s->delbits && (s->delbits[doc >> 3] >> (doc & 7) & 1);
 }
-uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc);
-uint16_t seg_doc_year(const struct seg *s, uint32_t doc);
-uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field);
+static inline uint32_t seg_doc_pmid(const struct seg *s, uint32_t doc)
+{
+	return seg_col_get(&s->col_pmid, doc);
+}
+static inline uint16_t seg_doc_year(const struct seg *s, uint32_t doc)
+{
+	return (uint16_t)seg_col_get(&s->col_year, doc);
+}
+static inline uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned field)
+{
+	return (uint16_t)seg_col_get(&s->col_len[field], doc);
+}
 /* Documents with this pmid (at most cap written to docs); returns the count. */
 size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap);
 

@@ -33,12 +33,9 @@
 /* Prefix queries expand to at most this many terms per field. */
 #define PREFIX_CAP 1024
 
-static const char *const field_names[F_NFIELDS] = {
-	"title", "abstract", "mesh", "majr", "keyword", "author", "journal", "pt", "lang", "cites"};
-
 const char *sarc_field_name(int f)
 {
-	return f >= 0 && f < F_NFIELDS ? field_names[f] : "?";
+	return f >= 0 ? field_name((unsigned)f) : "?";
 }
 
 void sarc_params_default(struct sarc_params *p)
@@ -997,8 +994,7 @@ struct win {
 static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32_t off,
 			   uint32_t tf)
 {
-	const uint8_t *l = c->s->col_len[c->field] + (size_t)(w->base + off) * 2;
-	double len = (double)(l[0] | l[1] << 8);
+	double len = seg_doc_len(c->s, w->base + off, c->field);
 	w->acc[off] += c->fa * tf / (tf + c->fb + c->fc * len);
 	w->mask[off] |= (uint64_t)1 << kid;
 	w->tf[kid * WIN + off] = tf;

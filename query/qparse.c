@@ -1687,8 +1687,6 @@ static void putu(struct sbuf *o, const char *fmt, uint32_t v)
 
 static void put_fields(struct sbuf *o, uint32_t f)
 {
-	static const char *names[F_NFIELDS] = {"title", "abstract", "mesh", "majr", "keyword",
-					       "author", "journal", "pt", "lang", "cites"};
 	int first = 1;
 	if (f == 0) {
 		puts_(o, "none");
@@ -1701,7 +1699,7 @@ static void put_fields(struct sbuf *o, uint32_t f)
 			puts_(o, "|");
 		first = 0;
 		if (i < F_NFIELDS)
-			puts_(o, names[i]);
+			puts_(o, field_name(i));
 		else
 			putu(o, "bit%u", i);
 	}

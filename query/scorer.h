@@ -84,8 +84,7 @@ static inline double sc_quick(const struct sc *c)
 	if (c->kind != SC_TERM)
 		return sc_score((struct sc *)c);
 	double tf = c->pc->tfs[c->pc->i];
-	const uint8_t *l = c->s->col_len[c->field] + (size_t)c->doc * 2;
-	double len = (double)(l[0] | l[1] << 8);
+	double len = seg_doc_len(c->s, c->doc, c->field);
 	return c->fa * tf / (tf + c->fb + c->fc * len);
 }
 
