@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "build.h"
 #include "dump.h"
+#include "fields.h"
 #include "inputs.h"
 #include "ix.h"
 #include "pubmed.h"
@@ -155,6 +156,9 @@ static int do_stats(const char *dir, int json)
 	}
 	uint64_t docs = 0, deleted = 0, terms = 0, postings = 0, bytes[SEGF_N] = {0}, delbytes = 0;
 	uint64_t stored_raw = 0;
+	/* by field: terms, postings, bytes of postings and of positions */
+	uint64_t fterms[F_NFIELDS] = {0}, fpost[F_NFIELDS] = {0}, fpb[F_NFIELDS] = {0},
+		 fpos[F_NFIELDS] = {0};
 	for (size_t i = 0; i < x.nsegs; i++) {
 		struct seg *s = &x.segs[i];
 		docs += s->ndocs;
@@ -166,8 +170,14 @@ static int do_stats(const char *dir, int json)
 		stored_raw += s->stored_text_bytes;
 		struct seg_dict_iter it;
 		if (seg_dict_seek(&it, s, (const uint8_t *)"", 0, &e) == 0)
-			while (seg_dict_next(&it, &e) == 1)
+			while (seg_dict_next(&it, &e) == 1) {
+				unsigned f = it.t.key[0] < F_NFIELDS ? it.t.key[0] : 0;
 				postings += it.t.df;
+				fterms[f]++;
+				fpost[f] += it.t.df;
+				fpb[f] += it.t.post_len;
+				fpos[f] += it.t.pos_len;
+			}
 		if (e.code) {
 			fprintf(stderr, "sarc-index: %s\n", e.msg);
 			ix_close(&x);
@@ -188,10 +198,16 @@ static int do_stats(const char *dir, int json)
 		       (x.mf.flags & MF_FLAG_STEM) ? "true" : "false");
 		for (int f = 0; f < SEGF_N; f++)
 			printf("\"%s\":%llu,", part[f], (unsigned long long)bytes[f]);
-		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},"
-		       "\"bytes_per_posting\":%.3f,\"stored_raw\":%llu,\"stored_ratio\":%.2f}\n",
+		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},\"fields\":{",
 		       (unsigned long long)delbytes, (unsigned long long)total,
-		       (unsigned long long)nostored,
+		       (unsigned long long)nostored);
+		for (unsigned f = 0; f < F_NFIELDS; f++)
+			printf("%s\"%s\":{\"terms\":%llu,\"postings\":%llu,\"postings_bytes\":%llu,"
+			       "\"positions_bytes\":%llu}",
+			       f ? "," : "", field_name(f), (unsigned long long)fterms[f],
+			       (unsigned long long)fpost[f], (unsigned long long)fpb[f],
+			       (unsigned long long)fpos[f]);
+		printf("},\"bytes_per_posting\":%.3f,\"stored_raw\":%llu,\"stored_ratio\":%.2f}\n",
 		       postings ? (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings : 0,
 		       (unsigned long long)stored_raw,
 		       bytes[SEGF_STORED] ? (double)stored_raw / (double)bytes[SEGF_STORED] : 0);
@@ -214,6 +230,12 @@ static int do_stats(const char *dir, int json)
 		if (postings)
 			printf("bytes/posting %.3f (postings + positions)\n",
 			       (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings);
+		printf("\n%-13s %10s %12s %14s %15s\n", "field", "terms", "postings",
+		       "postings bytes", "positions bytes");
+		for (unsigned f = 0; f < F_NFIELDS; f++)
+			printf("%-13s %10llu %12llu %14llu %15llu\n", field_name(f),
+			       (unsigned long long)fterms[f], (unsigned long long)fpost[f],
+			       (unsigned long long)fpb[f], (unsigned long long)fpos[f]);
 	}
 	ix_close(&x);
 	return 0;

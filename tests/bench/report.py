@@ -406,6 +406,7 @@ def build_table(R, results_dir):
         T.row("postings (term, document)", "M",
               *[(sz[e]["postings"] / 1e6 if sz[e]["postings"] else None) for e in ENGINES],
               "sarc: all fields (MeSH, authors, ...)", key="postings")
+        floor_rows(T, R, "", text)
 
         # ---------------------------------------------------- queries
         nq = len(R.sel("sarc", "q")) or len(R.sel("fts5", "q"))
@@ -492,6 +493,7 @@ def build_table(R, results_dir):
         T.row("index w/o stored, % of raw text", "%",
               *[(100.0 * sz[e]["nostored"] / text if text and sz[e]["nostored"] else None)
                 for e in ENGINES], better="lower", key="real_size_pct")
+        floor_rows(T, R, "real_", text)
         st = {e: query_stats(R, e, "real_q") for e in ENGINES}
         for i, name in enumerate(("mean", "p50", "p99")):
             T.row("query latency %s" % name, "us", st["sarc"][i], st["fts5"][i],
@@ -504,6 +506,26 @@ def per_key_medians(R, engine, task, key):
     for r in R.sel(engine, task):
         groups.setdefault(r.get(key), []).append(r["wall"])
     return [statistics.median(v) for v in groups.values()]
+
+
+def floor_rows(T, R, pre, text):
+    """sarc's postings and positions against their entropy floor (floor.c),
+    all fields and title+abstract alone, as shares of the raw text."""
+    fl = R.sel("sarc", pre + "floor")
+    if not fl or not text:
+        return
+    f = fl[-1]
+    ta = [f["fields"].get(k, {}) for k in ("title", "abstract")]
+    pct = lambda v: 100.0 * v / text
+    T.row("postings+positions, all fields, % of raw text", "%", pct(f["spent"]),
+          target="sarc's own lists", better="lower", key=pre + "size_pp_pct")
+    T.row("  their entropy floor (floor.c)", "%", pct(f["floor"]),
+          target="no coding of these lists goes below", key=pre + "size_floor_pct")
+    T.row("postings+positions, title+abstract, % of raw text", "%",
+          pct(sum(x.get("spent", 0) for x in ta)), target="the fields FTS5 and Lucene index",
+          better="lower", key=pre + "size_ta_pct")
+    T.row("  their entropy floor", "%", pct(sum(x.get("floor", 0) for x in ta)),
+          key=pre + "size_ta_floor_pct")
 
 
 def size_figures(R, pre):

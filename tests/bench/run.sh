@@ -8,7 +8,7 @@
 #   3. text extraction for FTS5 and Lucene (extract_text.py)
 #   4. index builds, interleaved per repeat: sarc -j1 and -jN, FTS5,
 #      Lucene with 1 and N threads; one sarc build with --memory BENCH_MEMORY
-#   5. index sizes; queries in one process (qlat, fts5_bench.py,
+#   5. index sizes and their entropy floor (floor.c); queries in one process (qlat, fts5_bench.py,
 #      LuceneBench), whole-process queries, --similar/--cited-by/--references
 #   6. the analyzer (bench_analyze), the real files in ../shared/corpus
 #   7. report.py: one table on stdout, JSON in tests/bench/results/
@@ -83,6 +83,10 @@ if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon -Iquery -Iindexer -I/usr/include/li
 	-lxml2 -lz -lstemmer -lm -lpthread -o build/qlat 2>>"$LOG"; then
 	say "qlat does not build (see $LOG)"; rm -f build/qlat
 	raw qlat unavailable '"reason":"build/qlat does not build (sarc in-process query figures)"'
+fi
+if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon tests/bench/floor.c common/*.c \
+	-lstemmer -lz -lm -o build/floor 2>>"$LOG"; then
+	say "floor does not build (see $LOG)"; rm -f build/floor
 fi
 SQ=0
 if [ -x "$SQX" ] && "$SQX" --help >/dev/null 2>&1; then SQ=1
@@ -184,6 +188,8 @@ T -e sarc -t merge -- $SIX -q --merge "$SI"
 # ---------------------------------------------------------------- sizes
 sizes() { # PREFIX SARC_IDX FTS5_DB LUCENE_IDX
 	s=$($SIX --json --stats "$2" 2>>"$LOG") && raw sarc "${1}size" "\"stats\":$s"
+	[ -x build/floor ] && build/floor "$2" 2>>"$LOG" |
+		sed "s/\"task\":\"floor\"/\"task\":\"${1}floor\"/" >>"$RAW"
 	if [ $FTS5 = 1 ] && [ -f "$3" ]; then
 		$PY tests/bench/fts5_bench.py stats --db "$3" | sed "s/\"task\": \"size\"/\"task\": \"${1}size\"/" >>"$RAW"
 	fi
