@@ -171,18 +171,20 @@ size_t pb_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gap
 		bp_unpack(q + ti, nt, w, val);
 		for (uint32_t i = 0; i < n; i++)
 			tfs[i] = 1;
+		/* only 32-bit values can overflow: the loops stay simple */
 		for (uint32_t j = 0; j < nt; j++) {
-			if (val[j] > UINT32_MAX - 2)
+			if (w == 32 && val[j] > UINT32_MAX - 2)
 				return 0;
 			tfs[idx[j]] = val[j] + 2;
 		}
 	} else {
 		bp_unpack(q, n, w, tfs);
-		for (uint32_t i = 0; i < n; i++) {
-			if (tfs[i] == UINT32_MAX)
-				return 0;
+		if (w == 32)
+			for (uint32_t i = 0; i < n; i++)
+				if (tfs[i] == UINT32_MAX)
+					return 0;
+		for (uint32_t i = 0; i < n; i++)
 			tfs[i] += 1;
-		}
 	}
 	return total;
 }
