@@ -137,6 +137,26 @@ static inline int is_alnum_class(unsigned k)
 	return k - K_LOW < 3u;
 }
 
+/* For scan()'s run of ASCII letters and digits: one load and test per
+ * byte tells whether the run goes on and what it holds; any other byte,
+ * non-ASCII included, is 0 and ends the run. */
+enum { A_LETTER = 1, A_DIGIT = 2 };
+#define LT A_LETTER
+#define DG A_DIGIT
+static const unsigned char alnum_bits[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, 0, 0, 0, 0, 0, 0,
+	0, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT,
+	LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, 0, 0, 0, 0, 0,
+	0, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT,
+	LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, LT, 0, 0, 0, 0, 0,
+	/* 0x80-0xFF: 0 */
+};
+#undef LT
+#undef DG
+
 static inline int is_digit(unsigned char b)
 {
 	return (unsigned)b - '0' < 10u;
@@ -795,22 +815,12 @@ static int add(struct run *r, const unsigned char *b, size_t k)
 	return 0;
 }
 
-/* As add() for a run of ASCII letters and digits, lower-casing them
- * (b | 0x20 lower-cases A-Z and leaves a-z and 0-9 alone). */
+/* As add() for a run of ASCII letters and digits that scan() could not
+ * copy straight into the part, lower-casing them: at most MAXT + 1 bytes
+ * are ever kept. */
 static int add_ascii(struct run *r, const unsigned char *b, size_t k)
 {
-	unsigned char *dst;
-	size_t i;
-	if (!r->out && !r->streaming && r->total + k <= MAXT) {
-		dst = r->a->buf + r->total;
-		for (i = 0; i < k; i++)
-			dst[i] = b[i] | 0x20;
-		r->total += k;
-		r->cur.len += (uint32_t)k;
-		return 0;
-	}
-	/* slow path: at most MAXT + 1 bytes are ever kept */
-	for (i = 0; i < k; i++) {
+	for (size_t i = 0; i < k; i++) {
 		unsigned char c = b[i] | 0x20;
 		int rc = add(r, &c, 1);
 		if (rc)
@@ -1075,23 +1085,30 @@ static int scan(struct run *r)
 		}
 		unsigned k = ascii_class[b];
 		if (is_alnum_class(k)) {
-			/* fast path: the whole run of ASCII letters and digits */
-			size_t j = i + 1;
-			int has_alpha = k != K_DIG, has_digit = k == K_DIG;
-			while (j < n && s[j] < 0x80) {
-				unsigned kj = ascii_class[s[j]];
-				if (!is_alnum_class(kj))
-					break;
-				has_alpha |= kj != K_DIG;
-				has_digit |= kj == K_DIG;
-				j++;
-			}
+			/* fast path: the whole run of ASCII letters and digits,
+			 * lower-cased (b | 0x20 lower-cases A-Z and leaves a-z
+			 * and 0-9 alone) straight into the part as far as it
+			 * has room, in the pass that finds the run's end */
 			if ((rc = word_begin(r, i, k == K_DIG, 0)) != 0)
 				break;
-			if ((rc = add_ascii(r, s + i, j - i)) != 0)
+			size_t room = !r->out && !r->streaming ? MAXT - r->total : 0, j = i;
+			size_t lim = n - i < room ? n : i + room;
+			unsigned char *dst = r->a->buf + r->total;
+			unsigned seen = 0, f;
+			for (; j < lim && (f = alnum_bits[s[j]]) != 0; j++) {
+				seen |= f;
+				dst[j - i] = s[j] | 0x20;
+			}
+			r->total += j - i;
+			r->cur.len += (uint32_t)(j - i);
+			size_t copied = j;
+			for (; j < n && (f = alnum_bits[s[j]]) != 0; j++)
+				seen |= f;
+			/* the rest, if any, the way add() takes it */
+			if (j > copied && (rc = add_ascii(r, s + copied, j - copied)) != 0)
 				break;
-			r->cur.alpha &= !has_digit;
-			r->digits_only &= !has_alpha;
+			r->cur.alpha &= !(seen & A_DIGIT);
+			r->digits_only &= !(seen & A_LETTER);
 			r->last_digit = is_digit(s[j - 1]);
 			r->group += (unsigned)(j - i);
 			r->cur.end = (uint32_t)j;
