@@ -65,7 +65,7 @@ typedef int (*an_emit_fn)(void *ctx, const struct an_term *t);
 typedef struct an_analyzer an_analyzer;
 
 /* Creates an analyzer (one per thread: it holds scratch buffers, a stemmer
- * and, with stemming, a memo of recent stems of about 800 KB whose pages
+ * and, with stemming, a memo of recent stems of about 4 MB whose pages
  * are touched only as used).  s NULL means stemming on and the default
  * stopwords.  NULL on failure with e filled (ERR_NOMEM, or ERR_LIMIT for
  * an absurd stopword list). */

@@ -69,7 +69,7 @@ void fmt_buf_free(struct fmt_buf *b)
 	fmt_buf_init(b);
 }
 
-uint8_t *fmt_buf_reserve(struct fmt_buf *b, size_t n)
+uint8_t *fmt_buf_grow(struct fmt_buf *b, size_t n)
 {
 	if (b->rc)
 		return NULL;

@@ -63,6 +63,11 @@ static inline size_t fmt_get_varint(const uint8_t *p, const uint8_t *end, uint64
 {
 	uint64_t r = 0;
 	size_t n = 0;
+	if (p < end && p[0] < 0x80) {
+		/* most varints (gaps, positions) are one byte: skip the loop */
+		*v = p[0];
+		return 1;
+	}
 	for (unsigned shift = 0; shift < 64; shift += 7) {
 		if (p + n >= end)
 			return 0;
@@ -104,8 +109,16 @@ struct fmt_buf {
 void fmt_buf_init(struct fmt_buf *b);
 void fmt_buf_free(struct fmt_buf *b);
 /* Ensures room for n more bytes; returns a pointer to them or NULL (and
- * sets b->rc) when out of memory.  Does not change len. */
-uint8_t *fmt_buf_reserve(struct fmt_buf *b, size_t n);
+ * sets b->rc) when out of memory.  Does not change len.  Inline because
+ * the indexer reserves a few bytes per token, where a call cost about as
+ * much as the work; fmt_buf_grow() is the part that allocates. */
+uint8_t *fmt_buf_grow(struct fmt_buf *b, size_t n);
+static inline uint8_t *fmt_buf_reserve(struct fmt_buf *b, size_t n)
+{
+	if (b->rc == 0 && b->cap - b->len >= n)
+		return b->p + b->len;
+	return fmt_buf_grow(b, n);
+}
 void fmt_buf_put(struct fmt_buf *b, const void *p, size_t n);
 void fmt_buf_u8(struct fmt_buf *b, uint8_t v);
 void fmt_buf_u16(struct fmt_buf *b, uint16_t v);

@@ -107,13 +107,24 @@ static int is_letter(uint8_t c)
 	return (uint8_t)((c | 0x20) - 'a') < 26;
 }
 
+/* FNV-1a, a byte at a time so that pack_string() can hash a word while
+ * it finds the word's end. */
+#define WORD_HASH_INIT 2166136261u
+static inline uint32_t word_hash_step(uint32_t h, uint8_t c)
+{
+	return (h ^ c) * 16777619u;
+}
+
 static uint32_t word_hash(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
+	uint32_t h = WORD_HASH_INIT;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
+		h = word_hash_step(h, p[i]);
 	return h;
 }
+
+/* What pack_string() does with a byte (st_vocab.kind). */
+enum { B_PLAIN = 0, B_LETTER = 1, B_ESCAPE = 2 };
 
 struct st_vocab {
 	uint32_t n;
@@ -122,6 +133,8 @@ struct st_vocab {
 	uint16_t *slot;   /* hash table of code + 1 (0: empty), for packing only:
 			   * a reader need not spend the time to build it */
 	uint32_t mask;
+	uint8_t kind[256]; /* B_* of each byte, for packing: one load where a
+			    * letter test and five range tests were */
 };
 
 uint32_t st_vocab_words(const st_vocab *v)
@@ -139,10 +152,10 @@ void st_vocab_free(st_vocab *v)
 	}
 }
 
-/* The code of word p[0..n), or -1. */
-static int32_t vocab_find(const st_vocab *v, const uint8_t *p, size_t n)
+/* The code of word p[0..n) whose word_hash() is h, or -1. */
+static int32_t vocab_find(const st_vocab *v, const uint8_t *p, size_t n, uint32_t h)
 {
-	for (uint32_t h = word_hash(p, n) & v->mask;; h = (h + 1) & v->mask) {
+	for (h &= v->mask;; h = (h + 1) & v->mask) {
 		uint32_t k = v->slot[h];
 		if (k == 0)
 			return -1;
@@ -249,6 +262,9 @@ int st_vocab_index(st_vocab *v)
 			h = (h + 1) & v->mask;
 		v->slot[h] = (uint16_t)(i + 1);
 	}
+	for (unsigned b = 0; b < 256; b++)
+		v->kind[b] = is_letter((uint8_t)b) ? B_LETTER
+			     : b == ST_ESC || lead_index((uint8_t)b) >= 0 ? B_ESCAPE : B_PLAIN;
 	return 0;
 }
 
@@ -311,11 +327,14 @@ static int pack_string(void *ctx, const uint8_t *s, size_t n, struct fmt_buf *ou
 		return ERR_NOMEM;
 	uint8_t *o = out->p + at + 10, *o0 = o;
 	for (size_t i = 0; i < n;) {
-		if (is_letter(s[i])) {
-			size_t j = i + 1;
-			while (j < n && is_letter(s[j]))
-				j++;
-			int32_t k = j - i >= ST_WORD_MIN && j - i <= ST_WORD_MAX ? vocab_find(v, s + i, j - i) : -1;
+		uint8_t kind = v->kind[s[i]];
+		if (kind == B_LETTER) {
+			size_t j = i;
+			uint32_t h = WORD_HASH_INIT;
+			do
+				h = word_hash_step(h, s[j++]);
+			while (j < n && v->kind[s[j]] == B_LETTER);
+			int32_t k = j - i >= ST_WORD_MIN && j - i <= ST_WORD_MAX ? vocab_find(v, s + i, j - i, h) : -1;
 			if (k >= 0) {
 				*o++ = lead_byte[k >> 8];
 				*o++ = (uint8_t)k;
@@ -326,7 +345,7 @@ static int pack_string(void *ctx, const uint8_t *s, size_t n, struct fmt_buf *ou
 			i = j;
 			continue;
 		}
-		if (s[i] == ST_ESC || lead_index(s[i]) >= 0)
+		if (kind == B_ESCAPE)
 			*o++ = ST_ESC;
 		*o++ = s[i++];
 	}

@@ -11,7 +11,6 @@
  */
 #include "invert.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -577,6 +576,39 @@ static int add_stored(inv *v, const struct pm_record *r)
 	return 0;
 }
 
+/* "Last Fore Initials" into name[0..cap), cut short as snprintf() would
+ * cut it (which took a tenth of the time of adding an author). */
+static void author_name(char *name, size_t cap, const struct pm_author *a)
+{
+	const char *part[3] = {a->last, a->fore, a->initials};
+	size_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t k = strlen(part[i]);
+		if (i > 0 && n < cap - 1)
+			name[n++] = ' ';
+		if (k > cap - 1 - n)
+			k = cap - 1 - n;
+		memcpy(name + n, part[i], k);
+		n += k;
+	}
+	name[n] = '\0';
+}
+
+/* v in decimal into out (at least 10 bytes, not NUL-terminated); returns
+ * the length. */
+static size_t decimal(char *out, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0, k;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (k = 0; k < n; k++)
+		out[k] = tmp[n - 1 - k];
+	return n;
+}
+
 int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 {
 	uint16_t lens[F_NFIELDS];
@@ -614,9 +646,8 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 			break;
 		case F_AUTHOR:
 			for (size_t i = 0; i < r->nauthors && !rc; i++) {
-				const struct pm_author *a = &r->authors[i];
 				char name[512];
-				snprintf(name, sizeof name, "%s %s %s", a->last, a->fore, a->initials);
+				author_name(name, sizeof name, &r->authors[i]);
 				rc = add_text(v, f, name, &pos);
 			}
 			break;
@@ -639,8 +670,7 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 			/* cited PMIDs as decimal terms, not analyzed: they are ids */
 			for (size_t i = 0; i < r->nrefs && !rc; i++) {
 				char num[16];
-				int n = snprintf(num, sizeof num, "%u", r->refs[i]);
-				rc = queue(v, F_CITES, num, (size_t)n, (uint32_t)i);
+				rc = queue(v, F_CITES, num, decimal(num, r->refs[i]), (uint32_t)i);
 				v->cur_len++;
 			}
 			break;
