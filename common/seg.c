@@ -337,11 +337,28 @@ int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 
 /* Decodes the next entry of a block into t (t->key holds the previous key
  * for front coding).  Returns 0 or ERR_CORRUPT. */
+/* Two lengths coded as a byte of two 4-bit values, each DICT_ESC or
+ * more completed by a varint (§4). */
+static void nibble_pair(struct fmt_cur *c, uint64_t *lo, uint64_t *hi)
+{
+	unsigned b = fmt_cur_u8(c);
+	uint64_t *v[2] = {lo, hi};
+	*lo = b & 15;
+	*hi = b >> 4;
+	for (int i = 0; i < 2; i++)
+		if (*v[i] == DICT_ESC) {
+			uint64_t more = fmt_cur_varint(c);
+			if (more > UINT32_MAX) /* no length is that long: damage */
+				c->bad = 1;
+			*v[i] += more;
+		}
+}
+
 static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t, int first,
 		      struct err *e)
 {
-	uint64_t shared = fmt_cur_varint(c);
-	uint64_t suffix = fmt_cur_varint(c);
+	uint64_t shared, suffix;
+	nibble_pair(c, &shared, &suffix);
 	if (c->bad || shared > t->keylen || suffix > SEG_MAX_KEY - shared)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);
 	const uint8_t *p = fmt_cur_bytes(c, suffix);
@@ -365,8 +382,12 @@ static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t
 		t->post_off += t->post_len;
 		t->pos_off += t->pos_len;
 	}
-	t->post_len = fmt_cur_varint(c);
-	t->pos_len = fmt_cur_varint(c);
+	if (t->df == 1) {
+		nibble_pair(c, &t->post_len, &t->pos_len);
+	} else {
+		t->post_len = fmt_cur_varint(c);
+		t->pos_len = fmt_cur_varint(c);
+	}
 	const struct seg_map *pm = &s->f[SEGF_POST], *qm = &s->f[SEGF_POS];
 	if (c->bad || t->df == 0 || t->df > s->ndocs || t->post_off > pm->body_len ||
 	    t->post_len > pm->body_len - t->post_off || t->pos_off > qm->body_len ||
@@ -418,8 +439,8 @@ static int dict_first_key_cmp(const struct seg *s, uint32_t b, const uint8_t *ke
 	int rc = dict_block_cursor(s, b, &c, e);
 	if (rc)
 		return rc;
-	uint64_t shared = fmt_cur_varint(&c);
-	uint64_t len = fmt_cur_varint(&c);
+	uint64_t shared, len;
+	nibble_pair(&c, &shared, &len);
 	const uint8_t *p = c.bad || shared != 0 || len > SEG_MAX_KEY ? NULL : fmt_cur_bytes(&c, len);
 	if (p == NULL)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: term entry out of bounds", s->name);

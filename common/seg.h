@@ -29,6 +29,7 @@
 #define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
+#define DICT_ESC 15            /* a 4-bit length of a dictionary entry that a varint completes (§4) */
 /* A skip table (§5.1) is a column of values per block for each of: */
 enum { SK_LAST, SK_OFF, SK_POS, SK_TF1, SK_LEN1, SK_TF2, SK_LEN2, SEG_SKIP_COLS };
 #define SEG_POS_RICE_MIN 8     /* fewer positions in a block: varints (§5.3) */

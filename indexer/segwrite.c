@@ -491,16 +491,33 @@ static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df
 	} else if (flush_dict_block(w)) {
 		return w->e.code;
 	}
-	fmt_buf_varint(&w->dblock, shared);
-	fmt_buf_str(&w->dblock, (const char *)key + shared, keylen - shared);
+	/* the two lengths in a byte when they are short, as most are (§4) */
+	size_t suffix = keylen - shared;
+	fmt_buf_u8(&w->dblock, (uint8_t)((shared < DICT_ESC ? shared : DICT_ESC) |
+					 (suffix < DICT_ESC ? suffix : DICT_ESC) << 4));
+	if (shared >= DICT_ESC)
+		fmt_buf_varint(&w->dblock, shared - DICT_ESC);
+	if (suffix >= DICT_ESC)
+		fmt_buf_varint(&w->dblock, suffix - DICT_ESC);
+	fmt_buf_put(&w->dblock, key + shared, suffix);
 	fmt_buf_varint(&w->dblock, df);
 	if (w->nterms % SEG_DICT_BLOCK == 0) {
 		/* later entries of the block start where the previous one ended */
 		fmt_buf_varint(&w->dblock, post_off);
 		fmt_buf_varint(&w->dblock, pos_off);
 	}
-	fmt_buf_varint(&w->dblock, post_len);
-	fmt_buf_varint(&w->dblock, pos_len);
+	if (df == 1) {
+		/* a single posting's lists are a few bytes each: one byte for both */
+		fmt_buf_u8(&w->dblock, (uint8_t)((post_len < DICT_ESC ? post_len : DICT_ESC) |
+						 (pos_len < DICT_ESC ? pos_len : DICT_ESC) << 4));
+		if (post_len >= DICT_ESC)
+			fmt_buf_varint(&w->dblock, post_len - DICT_ESC);
+		if (pos_len >= DICT_ESC)
+			fmt_buf_varint(&w->dblock, pos_len - DICT_ESC);
+	} else {
+		fmt_buf_varint(&w->dblock, post_len);
+		fmt_buf_varint(&w->dblock, pos_len);
+	}
 	if (w->dblock.rc)
 		return err_set(&w->e, ERR_NOMEM, "out of memory");
 	memcpy(w->prevkey, key, keylen);
