@@ -480,6 +480,17 @@ static int flush_dict_block(sw_writer *w)
 /* Adds the dictionary entry of a term whose lists were written at
  * post_off and pos_off, front-coded against the previous key of the block
  * (§4). */
+/* Two lengths as one byte of 4-bit values when both are short, as most
+ * are; one of DICT_ESC or more continues in a varint (§4). */
+static void put_nibble_pair(struct fmt_buf *b, uint64_t lo, uint64_t hi)
+{
+	fmt_buf_u8(b, (uint8_t)((lo < DICT_ESC ? lo : DICT_ESC) | (hi < DICT_ESC ? hi : DICT_ESC) << 4));
+	if (lo >= DICT_ESC)
+		fmt_buf_varint(b, lo - DICT_ESC);
+	if (hi >= DICT_ESC)
+		fmt_buf_varint(b, hi - DICT_ESC);
+}
+
 static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		    uint64_t post_off, uint64_t pos_off, uint64_t post_len, uint64_t pos_len)
 {
@@ -491,15 +502,8 @@ static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df
 	} else if (flush_dict_block(w)) {
 		return w->e.code;
 	}
-	/* the two lengths in a byte when they are short, as most are (§4) */
-	size_t suffix = keylen - shared;
-	fmt_buf_u8(&w->dblock, (uint8_t)((shared < DICT_ESC ? shared : DICT_ESC) |
-					 (suffix < DICT_ESC ? suffix : DICT_ESC) << 4));
-	if (shared >= DICT_ESC)
-		fmt_buf_varint(&w->dblock, shared - DICT_ESC);
-	if (suffix >= DICT_ESC)
-		fmt_buf_varint(&w->dblock, suffix - DICT_ESC);
-	fmt_buf_put(&w->dblock, key + shared, suffix);
+	put_nibble_pair(&w->dblock, shared, keylen - shared);
+	fmt_buf_put(&w->dblock, key + shared, keylen - shared);
 	fmt_buf_varint(&w->dblock, df);
 	if (w->nterms % SEG_DICT_BLOCK == 0) {
 		/* later entries of the block start where the previous one ended */
@@ -507,13 +511,8 @@ static int dict_add(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df
 		fmt_buf_varint(&w->dblock, pos_off);
 	}
 	if (df == 1) {
-		/* a single posting's lists are a few bytes each: one byte for both */
-		fmt_buf_u8(&w->dblock, (uint8_t)((post_len < DICT_ESC ? post_len : DICT_ESC) |
-						 (pos_len < DICT_ESC ? pos_len : DICT_ESC) << 4));
-		if (post_len >= DICT_ESC)
-			fmt_buf_varint(&w->dblock, post_len - DICT_ESC);
-		if (pos_len >= DICT_ESC)
-			fmt_buf_varint(&w->dblock, pos_len - DICT_ESC);
+		/* a single posting's lists are a few bytes each */
+		put_nibble_pair(&w->dblock, post_len, pos_len);
 	} else {
 		fmt_buf_varint(&w->dblock, post_len);
 		fmt_buf_varint(&w->dblock, pos_len);
