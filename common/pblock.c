@@ -12,6 +12,7 @@
 #include "pblock.h"
 
 #include "bitpack.h"
+#include "fmt.h"
 
 #define PB_EXCEPT 0x40u /* first byte: gap exceptions follow */
 #define PB_SPARSE 0x80u /* first byte: frequencies > 1 are listed */
@@ -52,8 +53,33 @@ static unsigned gap_width(const uint32_t *gaps, uint32_t n, unsigned *ne, unsign
 	return best;
 }
 
+/* A block of one posting, which is all most terms have (69% of the real
+ * files' terms occur once): varints, with no widths to pay for. */
+static size_t encode_one(uint32_t gap, uint32_t tf, uint8_t *out)
+{
+	size_t o = fmt_put_varint(out, (uint64_t)gap << 1 | (tf > 1));
+	if (tf > 1)
+		o += fmt_put_varint(out + o, tf - 2);
+	return o;
+}
+
+static size_t decode_one(const uint8_t *p, const uint8_t *end, uint32_t *gap, uint32_t *tf)
+{
+	uint64_t v, t = 0;
+	size_t o = fmt_get_varint(p, end, &v), k = 1;
+	if (o == 0 || v >> 33)
+		return 0;
+	if ((v & 1) && ((k = fmt_get_varint(p + o, end, &t)) == 0 || t > UINT32_MAX - 2))
+		return 0;
+	*gap = (uint32_t)(v >> 1);
+	*tf = v & 1 ? (uint32_t)t + 2 : 1;
+	return v & 1 ? o + k : o;
+}
+
 size_t pb_encode(const uint32_t *gaps, const uint32_t *tfs, uint32_t n, uint8_t *out)
 {
+	if (n == 1)
+		return encode_one(gaps[0], tfs[0], out);
 	uint32_t lo[PB_MAX_N], idx[PB_MAX_N], val[PB_MAX_N];
 	unsigned ne, wx, b = gap_width(gaps, n, &ne, &wx);
 
@@ -125,6 +151,8 @@ static int get_indices(const uint8_t *p, uint32_t m, uint32_t n, uint32_t *idx)
 size_t pb_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gaps,
 		 uint32_t *tfs)
 {
+	if (n == 1)
+		return decode_one(p, end, gaps, tfs);
 	if (n == 0 || n > PB_MAX_N || end - p < 2)
 		return 0;
 	unsigned g = p[0], b = g & PB_WIDTH, w = p[1], ne = 0, wx = 0, nt = 0;

@@ -3,8 +3,9 @@
  * document gaps and frequencies.  Gaps are packed with a width most of
  * them fit, the few that do not patched from a list of exceptions
  * (patched frame of reference); frequencies are packed, or, when most of
- * them are 1, listed only where they are not.  The writer and every
- * reader must agree on this byte for byte, hence one file for both.
+ * them are 1, listed only where they are not; a block of one posting is
+ * two varints at most.  The writer and every reader must agree on this
+ * byte for byte, hence one file for both.
  */
 #ifndef PBLOCK_H
 #define PBLOCK_H

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	 * encodings (found here by trying every width), never longer than
 	 * plain packing, and damage refused */
 	bad = 0;
-	int longer = 0, notshort = 0, nexc = 0, nsparse = 0, undamaged = 0;
+	int longer = 0, notshort = 0, nexc = 0, nsparse = 0, undamaged = 0, none = 0;
 	static uint8_t blk[PB_MAX_BYTES + 64];
 	uint32_t g[128], t[128], g2[128], t2[128];
 	for (int round = 0; round < 3000; round++) {
@@ -211,6 +211,13 @@ int main(int argc, char **argv)
 		size_t dense = bp_bytes(n, bp_bits(tm1, n));
 		size_t sparse = nt ? 1 + bp_bytes(nt, 7) + bp_bytes(nt, bp_bits(tm2, nt)) : SIZE_MAX;
 		best += dense < sparse ? dense : sparse;
+		if (n == 1) {
+			/* one posting: varint gap * 2 + (tf > 1), then tf - 2 */
+			uint8_t vb[10];
+			best = fmt_put_varint(vb, (uint64_t)g[0] << 1 | (t[0] > 1)) +
+			       (t[0] > 1 ? fmt_put_varint(vb, t[0] - 2) : 0);
+			none++;
+		}
 		if (len != best)
 			notshort++;
 		if (len > 2 + bp_bytes(n, gb) + bp_bytes(n, bp_bits(tm1, n)))
@@ -219,8 +226,8 @@ int main(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		nexc += (blk[0] & 0x40) != 0;
-		nsparse += (blk[0] & 0x80) != 0;
+		nexc += n > 1 && (blk[0] & 0x40) != 0;
+		nsparse += n > 1 && (blk[0] & 0x80) != 0;
 		memset(blk + len, 0, 64); /* the padding a file has */
 		if (pb_decode(blk, blk + len, n, g2, t2) != len || memcmp(g, g2, n * sizeof *g) != 0 ||
 		    memcmp(t, t2, n * sizeof *t) != 0)
@@ -233,8 +240,9 @@ int main(int argc, char **argv)
 	CHECKF(bad == 0, "%d posting block round trips failed", bad);
 	CHECKF(notshort == 0, "%d posting blocks not coded in the fewest bytes", notshort);
 	CHECKF(longer == 0, "%d posting blocks longer than plain packing", longer);
-	CHECKF(nexc > 100 && nsparse > 100, "exceptions in %d blocks, sparse frequencies in %d",
-	       nexc, nsparse);
+	CHECKF(nexc > 100 && nsparse > 100 && none > 10,
+	       "exceptions in %d blocks, sparse frequencies in %d, %d of one posting", nexc, nsparse,
+	       none);
 	CHECKF(undamaged == 0, "%d short blocks decoded", undamaged);
 	/* hand-made damage: widths over 32, exceptions that overflow 32 bits,
 	 * indices out of order */
@@ -255,6 +263,17 @@ int main(int argc, char **argv)
 		g[i] = i % 3, t[i] = i == 5 || i == 9 ? 2 : 1;
 	size_t blen = pb_encode(g, t, 64, blk);
 	CHECK((blk[0] & 0x80) && pb_decode(blk, blk + blen, 64, g2, t2) == blen && t2[9] == 2);
+	/* one posting: a gap over 32 bits, a frequency cut off, one too large */
+	uint8_t single[16];
+	size_t ol = fmt_put_varint(single, (uint64_t)1 << 33);
+	CHECK(pb_decode(single, single + ol, 1, g2, t2) == 0);
+	ol = fmt_put_varint(single, 7 << 1 | 1);
+	CHECK(pb_decode(single, single + ol, 1, g2, t2) == 0);
+	ol += fmt_put_varint(single + ol, UINT32_MAX - 1);
+	CHECK(pb_decode(single, single + ol, 1, g2, t2) == 0);
+	ol = fmt_put_varint(single, 7 << 1 | 1);
+	ol += fmt_put_varint(single + ol, 3);
+	CHECK(pb_decode(single, single + ol, 1, g2, t2) == ol && g2[0] == 7 && t2[0] == 5);
 	/* the two indices (5, 9), 7 bits each, end the block (their values
 	 * take 0 bits): make them (9, 9) */
 	uint32_t two[2] = {9, 9};
