@@ -17,6 +17,7 @@
 #include "seg.h"
 #include "segwrite.h"
 #include "stored.h"
+#include "testutil.h"
 
 #define SEG "seg-000001"
 #define MAXDOCS 64
@@ -29,28 +30,14 @@ struct row {
 
 static int write_rows(const char *dir, const struct row *rows, uint32_t n)
 {
-	struct err e;
-	err_clear(&e);
-	sw_writer *w = sw_open(dir, SEG, AN_VERSION, 0, &e);
-	if (w == NULL) {
-		printf("# %s\n", e.msg);
+	sw_writer *w = test_sw_open(dir, SEG);
+	if (w == NULL)
 		return -1;
-	}
 	struct fmt_buf rec;
 	fmt_buf_init(&rec);
 	uint32_t docs[MAXDOCS], tfs[MAXDOCS], pos[MAXDOCS];
 	for (uint32_t d = 0; d < n; d++) {
-		struct st_record r;
-		memset(&r, 0, sizeof r);
-		r.pmid = rows[d].pmid;
-		r.year = rows[d].year;
-		for (int s = 0; s < ST_NSTR; s++)
-			r.s[s] = "";
-		rec.len = 0;
-		st_encode(&rec, &r);
-		if (sw_add_doc(w, r.pmid, r.year, rows[d].lens, rec.p, rec.len)) {
-			printf("# %s\n", sw_error(w)->msg);
-			sw_abort(w);
+		if (test_add_doc(w, &rec, rows[d].pmid, rows[d].year, "", rows[d].lens)) {
 			fmt_buf_free(&rec);
 			return -1;
 		}
@@ -65,11 +52,7 @@ static int write_rows(const char *dir, const struct row *rows, uint32_t n)
 		sw_abort(w);
 		return -1;
 	}
-	if (sw_finish(w, NULL, &e)) {
-		printf("# %s\n", e.msg);
-		return -1;
-	}
-	return 0;
+	return test_sw_finish(w) ? -1 : 0;
 }
 
 /* Writes rows into a fresh dir, reads them back; want_order: whether an

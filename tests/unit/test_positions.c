@@ -145,31 +145,15 @@ static void make_terms(void)
 
 static int write_segment(const char *dir)
 {
-	struct err e;
-	err_clear(&e);
-	sw_writer *w = sw_open(dir, SEG, AN_VERSION, 0, &e);
-	if (w == NULL) {
-		printf("# %s\n", e.msg);
+	sw_writer *w = test_sw_open(dir, SEG);
+	if (w == NULL)
 		return -1;
-	}
 	struct fmt_buf rec;
 	fmt_buf_init(&rec);
 	for (uint32_t d = 0; d < NDOCS; d++) {
-		struct st_record r;
-		memset(&r, 0, sizeof r);
-		r.pmid = 1000 + d;
-		r.year = 2000;
-		for (int s = 0; s < ST_NSTR; s++)
-			r.s[s] = "";
-		r.s[ST_TITLE] = "positions";
-		r.len[ST_TITLE] = strlen(r.s[ST_TITLE]);
-		rec.len = 0;
-		st_encode(&rec, &r);
 		uint16_t lens[F_NFIELDS] = {0};
 		lens[F_ABSTRACT] = (uint16_t)(d % 7 == 0 ? 65535 : 1 + d); /* saturated now and then */
-		if (sw_add_doc(w, r.pmid, r.year, lens, rec.p, rec.len)) {
-			printf("# %s\n", sw_error(w)->msg);
-			sw_abort(w);
+		if (test_add_doc(w, &rec, 1000 + d, 2000, "positions", lens)) {
 			fmt_buf_free(&rec);
 			return -1;
 		}
@@ -184,11 +168,7 @@ static int write_segment(const char *dir)
 			return -1;
 		}
 	}
-	if (sw_finish(w, NULL, &e)) {
-		printf("# %s\n", e.msg);
-		return -1;
-	}
-	return 0;
+	return test_sw_finish(w) ? -1 : 0;
 }
 
 static int lookup(const struct seg *s, const struct rterm *t, struct seg_term *st)

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "build.h"
+#include "segwrite.h"
+#include "stored.h"
 
 /* SplitMix64: the next value of the sequence *state steps through. */
 static inline uint64_t splitmix64(uint64_t *state)
@@ -35,6 +38,52 @@ static inline int cmp_scored(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
+}
+
+/* sw_open and sw_finish for tests that write a segment by hand: they
+ * print the error as a "#" line (NULL, or its code). */
+static inline sw_writer *test_sw_open(const char *dir, const char *name)
+{
+	struct err e;
+	err_clear(&e);
+	sw_writer *w = sw_open(dir, name, AN_VERSION, 0, &e);
+	if (w == NULL)
+		printf("# %s\n", e.msg);
+	return w;
+}
+
+static inline int test_sw_finish(sw_writer *w)
+{
+	struct err e;
+	err_clear(&e);
+	int rc = sw_finish(w, NULL, &e);
+	if (rc)
+		printf("# %s\n", e.msg);
+	return rc;
+}
+
+/* Adds a document to w, its stored record holding only pmid, year and
+ * title (rec is scratch).  Prints the error as a "#" line, aborts w and
+ * returns its code on failure. */
+static inline int test_add_doc(sw_writer *w, struct fmt_buf *rec, uint32_t pmid, uint16_t year,
+			       const char *title, const uint16_t lens[F_NFIELDS])
+{
+	struct st_record r;
+	memset(&r, 0, sizeof r);
+	r.pmid = pmid;
+	r.year = year;
+	for (int s = 0; s < ST_NSTR; s++)
+		r.s[s] = "";
+	r.s[ST_TITLE] = title;
+	r.len[ST_TITLE] = strlen(title);
+	rec->len = 0;
+	st_encode(rec, &r);
+	int rc = sw_add_doc(w, pmid, year, lens, rec->p, rec->len);
+	if (rc) {
+		printf("# %s\n", sw_error(w)->msg);
+		sw_abort(w);
+	}
+	return rc;
 }
 
 /* Indexes files[0 .. n) into dir with stemming; nofinal skips the final
