@@ -66,14 +66,18 @@ static size_t encode_one(uint32_t gap, uint32_t tf, uint8_t *out)
 static size_t decode_one(const uint8_t *p, const uint8_t *end, uint32_t *gap, uint32_t *tf)
 {
 	uint64_t v, t = 0;
-	size_t o = fmt_get_varint(p, end, &v), k = 1;
+	size_t o = fmt_get_varint(p, end, &v);
 	if (o == 0 || v >> 33)
 		return 0;
-	if ((v & 1) && ((k = fmt_get_varint(p + o, end, &t)) == 0 || t > UINT32_MAX - 2))
-		return 0;
+	if (v & 1) {
+		size_t k = fmt_get_varint(p + o, end, &t);
+		if (k == 0 || t > UINT32_MAX - 2)
+			return 0;
+		o += k;
+	}
 	*gap = (uint32_t)(v >> 1);
 	*tf = v & 1 ? (uint32_t)t + 2 : 1;
-	return v & 1 ? o + k : o;
+	return o;
 }
 
 size_t pb_encode(const uint32_t *gaps, const uint32_t *tfs, uint32_t n, uint8_t *out)

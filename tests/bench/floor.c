@@ -49,7 +49,7 @@ struct field_floor {
 static int walk(const struct seg *s, struct field_floor *ff, struct err *e)
 {
 	struct seg_dict_iter it;
-	static struct seg_postings c; /* large: 1 KB of decoded block */
+	struct seg_postings c;
 	int rc = seg_dict_seek(&it, s, (const uint8_t *)"", 0, e);
 	while (rc == 0 && (rc = seg_dict_next(&it, e)) == 1) {
 		unsigned f = it.t.key[0] < F_NFIELDS ? it.t.key[0] : 0;
