@@ -1077,17 +1077,6 @@ bad:
 
 /* ---- stored records (§7) ---- */
 
-size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n,
-			 uint32_t *crc)
-{
-	size_t k = fmt_get_varint(p, end, n);
-	if (k == 0 || *n > (size_t)(end - p) - k || (size_t)(end - p) - k - *n < 4)
-		return 0;
-	*rec = p + k;
-	*crc = fmt_get_u32le(p + k + *n);
-	return k + *n + 4;
-}
-
 int seg_same_vocab(const struct seg *a, const struct seg *b)
 {
 	return a->vocab_clen == b->vocab_clen && a->vocab_rlen == b->vocab_rlen &&
@@ -1208,6 +1197,44 @@ int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rle
 	return 0;
 }
 
+int seg_stored_open_block(const struct seg *s, uint32_t b, uint8_t **raw, struct st_block *it,
+			  struct err *e)
+{
+	size_t rlen;
+	struct seg_stored_blk k;
+	int rc = seg_stored_entry(s, b, &k, e);
+	if (rc == 0)
+		rc = seg_stored_block(s, b, raw, &rlen, e);
+	if (rc == 0 && st_block_open(it, *raw, rlen, k.count, 1) != 0)
+		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	return rc;
+}
+
+int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_buf *scratch,
+		    struct fmt_buf *rec, struct err *e)
+{
+	uint32_t crc;
+	scratch->len = 0;
+	int rc = st_block_next(it, rec ? scratch : NULL, &crc);
+	if (rc == ERR_NOMEM)
+		return err_set(e, rc, "out of memory");
+	if (rc)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	return rec ? seg_stored_unpack(s, b, scratch->p, scratch->len, crc, rec, e) : 0;
+}
+
+/* Takes record j of the block in raw[0..have) (complete: all of it) into
+ * packed: 0, ST_BLOCK_MORE or ERR_CORRUPT / ERR_NOMEM. */
+static int record_in(const uint8_t *raw, size_t have, int complete, uint32_t count, uint32_t j,
+		     struct fmt_buf *packed, uint32_t *crc)
+{
+	struct st_block it;
+	int rc = st_block_open(&it, raw, have, count, complete);
+	for (uint32_t i = 0; i < j && rc == 0; i++)
+		rc = st_block_next(&it, NULL, crc);
+	return rc ? rc : st_block_next(&it, packed, crc);
+}
+
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
 {
 	if (doc >= s->ndocs)
@@ -1221,36 +1248,25 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	uint8_t *raw = malloc(k.rlen ? k.rlen : 1);
 	if (raw == NULL)
-		return err_set(e, ERR_NOMEM, "%s.ssto: out of memory", s->name);
+		return err_set(e, ERR_NOMEM, "%s: out of memory", s->name);
 	/* Inflate only as far as the record: a search prints a few records
 	 * from different blocks, and inflating whole blocks was most of the
-	 * time of a short query. */
+	 * time of a short query.  The abstracts come last in a block (§7.3),
+	 * so that is the short columns and the abstracts up to the record's. */
+	struct fmt_buf packed;
+	fmt_buf_init(&packed);
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (inflateInit(&z) != Z_OK)
-		goto bad;
+	if (inflateInit(&z) != Z_OK) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
 	z.next_in = (Bytef *)k.comp;
 	z.avail_in = k.clen;
-	size_t have = 0, parse = 0;
-	uint32_t i = k.first;
-	const uint8_t *p = NULL;
-	uint64_t n = 0;
+	size_t have = 0;
 	uint32_t crc = 0;
-	for (;;) {
-		for (;;) {
-			const uint8_t *r;
-			size_t len = seg_stored_record(raw + parse, raw + have, &r, &n, &crc);
-			if (len == 0)
-				break; /* not all inflated yet */
-			if (i == doc) {
-				p = r;
-				break;
-			}
-			parse += len;
-			i++;
-		}
-		if (p || have == k.rlen)
-			break;
+	rc = ST_BLOCK_MORE;
+	while (rc == ST_BLOCK_MORE) {
 		size_t step = k.rlen - have < 16384 ? k.rlen - have : 16384;
 		z.next_out = raw + have;
 		z.avail_out = (uInt)step;
@@ -1258,16 +1274,25 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 		size_t got = step - z.avail_out;
 		have += got;
 		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
-		    (zr == Z_STREAM_END && have != k.rlen))
+		    (zr == Z_STREAM_END && have != k.rlen)) {
+			rc = ERR_CORRUPT;
 			break;
+		}
+		packed.len = 0;
+		rc = record_in(raw, have, have == k.rlen, k.count, doc - k.first, &packed, &crc);
 	}
 	inflateEnd(&z);
-	if (p == NULL)
-		goto bad;
+out:
+	free(raw);
 	struct fmt_buf rec;
 	fmt_buf_init(&rec);
-	rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e);
-	free(raw);
+	if (rc == 0)
+		rc = seg_stored_unpack(s, b, packed.p, packed.len, crc, &rec, e);
+	else if (rc == ERR_NOMEM)
+		err_set(e, rc, "%s: out of memory", s->name);
+	else
+		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+	fmt_buf_free(&packed);
 	if (rc) {
 		fmt_buf_free(&rec);
 		return rc;
@@ -1275,9 +1300,6 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 	*out = rec.p;
 	*outlen = rec.len;
 	return 0;
-bad:
-	free(raw);
-	return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 }
 
 /* ---- verification ---- */
@@ -1357,34 +1379,27 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	 * whole and frames exactly its records, each unpacking to bytes with
 	 * a matching CRC */
 	uint8_t *raw = NULL;
-	struct fmt_buf rec;
+	struct fmt_buf rec, scratch;
 	fmt_buf_init(&rec);
+	fmt_buf_init(&scratch);
 	uint64_t text = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && rc == 0; b++) {
-		size_t rlen;
 		struct seg_stored_blk k;
-		if ((rc = seg_stored_entry(s, b, &k, e)) || (rc = seg_stored_block(s, b, &raw, &rlen, e)))
+		struct st_block sb;
+		if ((rc = seg_stored_entry(s, b, &k, e)) ||
+		    (rc = seg_stored_open_block(s, b, &raw, &sb, e)))
 			break;
-		const uint8_t *q = raw, *end = raw + rlen;
-		uint32_t nrec = 0;
 		uint64_t btext = 0;
-		while (q < end && rc == 0) {
-			const uint8_t *r;
-			uint64_t n;
-			uint32_t crc;
-			size_t len = seg_stored_record(q, end, &r, &n, &crc);
-			if (len == 0)
-				break;
+		for (uint32_t i = 0; i < k.count && rc == 0; i++) {
 			rec.len = 0;
-			rc = seg_stored_unpack(s, b, r, (size_t)n, crc, &rec, e);
+			rc = seg_stored_next(s, b, &sb, &scratch, &rec, e);
 			btext += rec.len;
-			q += len;
-			nrec++;
 		}
 		text += btext;
-		if (rc == 0 && (q != end || nrec != k.count || btext != k.text))
+		if (rc == 0 && (st_block_done(&sb) || btext != k.text))
 			rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	}
+	fmt_buf_free(&scratch);
 	if (rc == 0)
 		rc = load_vocab(s, e);
 	if (rc == 0 && st_vocab_check(s->vocab))

@@ -18,13 +18,14 @@
 #include "err.h"
 #include "fields.h"
 #include "fmt.h"
+#include "stblock.h"
 #include "stored.h"
 
-#define SARC_FORMAT_VERSION 4
+#define SARC_FORMAT_VERSION 5
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */
-#define SEG_STORED_BLOCK 48    /* most records in one compressed stored block (§7) */
+#define SEG_STORED_BLOCK ST_BLOCK_MAX /* most records in one compressed stored block (§7) */
 #define SEG_STORED_ENTRY 24    /* bytes of one .ssto block index entry (§7) */
 #define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
@@ -297,11 +298,16 @@ int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e);
 int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
 		     struct err *e);
 
-/* Frames the packed record at p in [p, end) (§7: length, bytes, CRC-32):
- * sets *rec, *n and *crc (of the unpacked record) and returns the bytes
- * it spans; 0 if [p, end) does not hold all of it. */
-size_t seg_stored_record(const uint8_t *p, const uint8_t *end, const uint8_t **rec, uint64_t *n,
-			 uint32_t *crc);
+/* Inflates stored block b whole into *raw (realloc'd; the caller frees
+ * it) and starts reading its records with *it (§7.3). */
+int seg_stored_open_block(const struct seg *s, uint32_t b, uint8_t **raw, struct st_block *it,
+			  struct err *e);
+
+/* Appends the next record of block b (§7.1, unpacked and checked) to rec,
+ * or skips it when rec is NULL; scratch holds the packed record.  Returns
+ * 0, ERR_NOMEM, or ERR_CORRUPT naming the block. */
+int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_buf *scratch,
+		    struct fmt_buf *rec, struct err *e);
 
 /* Appends to out the record that packed rec[0..n) stands for, and checks
  * it against crc.  Reads the segment's vocabulary first if needed (once).

@@ -67,8 +67,9 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		     struct err *e)
 {
 	uint8_t *raw = NULL;
-	struct fmt_buf rec;
+	struct fmt_buf rec, scratch;
 	fmt_buf_init(&rec);
+	fmt_buf_init(&scratch);
 	int rc = 0;
 	for (uint32_t b = 0; b < s->nstoredblocks && !rc; b++) {
 		struct seg_stored_blk k;
@@ -89,31 +90,22 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 			mo->blocks_copied++;
 			continue;
 		}
-		size_t rlen;
-		if ((rc = seg_stored_block(s, b, &raw, &rlen, e)))
+		struct st_block it;
+		if ((rc = seg_stored_open_block(s, b, &raw, &it, e)))
 			break;
-		const uint8_t *q = raw, *end = raw + rlen;
 		for (uint32_t d = k.first; d < k.first + k.count && !rc; d++) {
-			const uint8_t *p;
-			uint64_t n;
-			uint32_t crc;
-			size_t len = seg_stored_record(q, end, &p, &n, &crc);
-			if (len == 0) {
-				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-				break;
-			}
-			q += len;
-			if (is_dead(segs, dead, i, d))
-				continue;
+			int dead_doc = is_dead(segs, dead, i, d);
 			rec.len = 0;
-			if ((rc = seg_stored_unpack(s, b, p, (size_t)n, crc, &rec, e)))
-				break;
+			if ((rc = seg_stored_next(s, b, &it, &scratch, dead_doc ? NULL : &rec, e)) ||
+			    dead_doc)
+				continue;
 			rc = add_doc(w, s, d, rec.p, rec.len, e);
 		}
 		mo->blocks_packed++;
 	}
 	free(raw);
 	fmt_buf_free(&rec);
+	fmt_buf_free(&scratch);
 	drop_range(&s->f[SEGF_STORED], 0, s->f[SEGF_STORED].body_len);
 	return rc;
 }

@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 	err_clear(&e);
 	rc = seg_header_decode(hdr, sizeof hdr, SEG_KIND_POS, "x.spos", &got, &e);
 	CHECKF(rc == ERR_FORMAT_VERSION &&
-		       strstr(e.msg, "index format version 2, this sarc reads version 4 "
+		       strstr(e.msg, "index format version 2, this sarc reads version 5 "
 				     "(index the XML again)") != NULL,
 	       "%d %s", rc, e.msg);
 
