@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +85,17 @@ struct build {
 	 * index's, or the first one a flush of this run chooses from a full
 	 * sample. */
 	struct sw_vocab_slot vocab;
+	unsigned open_flags; /* pm_open() flags for every file */
 };
+
+/* CPUs this process may run on. */
+static long usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set);
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
 
 static double now_s(void)
 {
@@ -193,7 +204,7 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 {
 	const char *path = b->o->files[fi];
 	size_t budget = b->o->memory_bytes / (size_t)b->o->threads;
-	pm_reader *r = pm_open(path, e);
+	pm_reader *r = pm_open(path, b->open_flags, e);
 	if (r == NULL)
 		return e->code ? e->code : ERR_IO;
 	struct pm_event ev;
@@ -770,6 +781,11 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		int nt = o->threads < 1 ? 1 : o->threads;
 		if ((size_t)nt > o->nfiles)
 			nt = (int)o->nfiles;
+		/* A read-ahead thread inflates a .gz on a core no worker uses;
+		 * when the workers use them all, it only competes with them
+		 * (-j2 on two cores built 2.5% faster without). */
+		long ncpu = usable_cpus();
+		b.open_flags = ncpu <= 0 || nt < ncpu ? PM_READ_AHEAD : 0;
 		pthread_t *th = calloc((size_t)nt, sizeof *th);
 		if (th == NULL) {
 			rc = err_set(e, ERR_NOMEM, "out of memory");

@@ -159,7 +159,7 @@ fail:
 	}
 }
 
-gzin *gzin_open(const char *path, struct err *e)
+gzin *gzin_open(const char *path, int readahead, struct err *e)
 {
 	gzin *g = calloc(1, sizeof *g);
 	int fd = -1;
@@ -194,7 +194,8 @@ gzin *gzin_open(const char *path, struct err *e)
 		err_set(e, ERR_IO, "%s: cannot set the read buffer size", path);
 		goto fail;
 	}
-	start_readahead(g, fd);
+	if (readahead)
+		start_readahead(g, fd);
 	return g;
 fail:
 	if (g->gz)

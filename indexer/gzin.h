@@ -7,7 +7,7 @@
  * then 0, as at a clean end); this module turns that silent Z_BUF_ERROR
  * into an error the caller can report, both during reads and at close.
  *
- * For a gzip-compressed regular file, gzin_open() starts one read-ahead
+ * For a gzip-compressed regular file, gzin_open() can start one read-ahead
  * thread that inflates into a ring of 4 x 256 KiB buffers while the caller
  * parses; gzin_close() stops and joins it.  A gzin is used by one thread
  * at a time (the read-ahead thread is internal).
@@ -26,9 +26,10 @@
 typedef struct gzin gzin;
 
 /* Opens path, or standard input when path is "-" (a dup() of fd 0, so
- * closing never closes the caller's stdin).  On failure returns NULL and
- * fills e ("path: reason"). */
-gzin *gzin_open(const char *path, struct err *e);
+ * closing never closes the caller's stdin), with a read-ahead thread when
+ * readahead is set and the file is a compressed regular file.  On failure
+ * returns NULL and fills e ("path: reason"). */
+gzin *gzin_open(const char *path, int readahead, struct err *e);
 
 /* xmlInputReadCallback: copies up to len uncompressed bytes into buf.
  * Returns the number copied, 0 at the end of the input, or -1 on an error

@@ -107,7 +107,7 @@ static int do_dump(char **files, int n, int parse_only, int json)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < n; i++) {
 		err_clear(&e);
-		pm_reader *r = pm_open(files[i], &e);
+		pm_reader *r = pm_open(files[i], PM_READ_AHEAD, &e);
 		if (r == NULL) {
 			fprintf(stderr, "sarc-index: %s\n", e.msg);
 			return 2;

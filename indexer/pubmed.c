@@ -1278,7 +1278,7 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
-pm_reader *pm_open(const char *path, struct err *e)
+pm_reader *pm_open(const char *path, unsigned flags, struct err *e)
 {
 	pthread_once(&xml_once, xml_init);
 	pm_reader *r = calloc(1, sizeof *r);
@@ -1296,7 +1296,7 @@ pm_reader *pm_open(const char *path, struct err *e)
 		err_set(e, ERR_NOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	r->in = gzin_open(path, e);
+	r->in = gzin_open(path, (flags & PM_READ_AHEAD) != 0, e);
 	if (r->in == NULL)
 		goto fail;
 

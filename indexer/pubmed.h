@@ -121,12 +121,16 @@ struct pm_event {
 
 typedef struct pm_reader pm_reader;
 
+/* pm_open() flags */
+#define PM_READ_AHEAD 1u /* a gzip-compressed regular file gets a read-ahead
+			  * thread that inflates while the caller parses (see
+			  * gzin.h); pm_close() joins it.  Worth it only when a
+			  * core would otherwise be idle. */
+
 /* Opens path ("-" for standard input; the reader reads a dup() of fd 0).
- * A gzip-compressed regular file gets a read-ahead thread that inflates
- * while the caller parses (see gzin.h); pm_close() joins it.
  * On failure returns NULL and fills e ("path: reason": errno for a file
  * that cannot be opened, ERR_NOMEM). */
-pm_reader *pm_open(const char *path, struct err *e);
+pm_reader *pm_open(const char *path, unsigned flags, struct err *e);
 
 /* Reads the next event.  Returns 1 with *ev filled, 0 at the end of the
  * input, or <0 on error with e filled as "path:line: reason":

@@ -125,7 +125,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	}
 	struct err e;
 	err_clear(&e);
-	pm_reader *r = pm_open(pmf_path, &e);
+	pm_reader *r = pm_open(pmf_path, PM_READ_AHEAD, &e);
 	if (r == NULL) {
 		if (e.code == 0 || e.msg[0] == '\0')
 			FUZZ_FAIL("pm_open failed without a message");

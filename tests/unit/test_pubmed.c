@@ -41,7 +41,7 @@ static void run_free(struct run *r)
 	r->json = NULL;
 }
 
-static struct run run_path(const char *path)
+static struct run run_path_flags(const char *path, unsigned flags)
 {
 	struct run r = {0};
 	size_t len = 0;
@@ -51,7 +51,7 @@ static struct run run_path(const char *path)
 		exit(2);
 	}
 	err_clear(&r.e);
-	pm_reader *rd = pm_open(path, &r.e);
+	pm_reader *rd = pm_open(path, flags, &r.e);
 	if (rd == NULL) {
 		r.rc = r.e.code ? r.e.code : -1;
 	} else {
@@ -74,6 +74,11 @@ static struct run run_path(const char *path)
 	}
 	fclose(out);
 	return r;
+}
+
+static struct run run_path(const char *path)
+{
+	return run_path_flags(path, PM_READ_AHEAD);
 }
 
 /* Writes n bytes to a fresh temporary file whose name ends in suffix. */
@@ -197,7 +202,7 @@ static void test_struct_fields(void)
 	struct err e;
 	err_clear(&e);
 	char *path = tmp_write(SET("\n\n" ART("<PMID>7</PMID>")), strlen(SET("\n\n" ART("<PMID>7</PMID>"))), ".xml");
-	pm_reader *rd = pm_open(path, &e);
+	pm_reader *rd = pm_open(path, PM_READ_AHEAD, &e);
 	CHECKF(rd != NULL, "%s", e.msg);
 	if (rd == NULL)
 		goto out;
@@ -373,6 +378,12 @@ static void test_gzip_and_stdin(void)
 	CHECKF(r.rc == 0, "%s", r.e.msg);
 	CHECK(has(&r, "{\"pmid\":42,") && has(&r, "\"title\":\"Compressed.\""));
 	CHECK(r.bytes == strlen(xml)); /* uncompressed bytes */
+	/* read without the read-ahead thread: the same events */
+	struct run direct = run_path_flags(gz, 0);
+	CHECKF(direct.rc == 0 && direct.json && r.json && strcmp(direct.json, r.json) == 0 &&
+		       direct.bytes == r.bytes,
+	       "%s", direct.e.msg);
+	run_free(&direct);
 	run_free(&r);
 
 	/* "-" reads standard input, compressed or not, without closing it:
@@ -468,12 +479,16 @@ static void test_gzip_early_close(void)
 		pclose(p);
 	if (saved >= 0)
 		close(saved);
-	/* The same file read ahead in a thread gives the same result. */
-	struct run r = run_path(half);
-	CHECKF(r.rc == ERR_IO && strstr(r.e.msg, "truncated gzip") && strstr(r.e.msg, ":1: ") == NULL,
-	       "%s", r.e.msg);
-	CHECKF(r.nev > 1000 && r.nev < 40000, "%zu records", r.nev);
-	run_free(&r);
+	/* The same file, read ahead in a thread or read directly, gives the
+	 * same result. */
+	for (unsigned flags = 0; flags <= PM_READ_AHEAD; flags += PM_READ_AHEAD) {
+		struct run r = run_path_flags(half, flags);
+		CHECKF(r.rc == ERR_IO && strstr(r.e.msg, "truncated gzip") &&
+			       strstr(r.e.msg, ":1: ") == NULL,
+		       "flags %u: %s", flags, r.e.msg);
+		CHECKF(r.nev > 1000 && r.nev < 40000, "flags %u: %zu records", flags, r.nev);
+		run_free(&r);
+	}
 	unlink(half);
 	free(half);
 	unlink(gz);
@@ -496,7 +511,7 @@ static void test_many_records(void)
 	char *path = tmp_write(xml, n, ".xml");
 	struct err e;
 	err_clear(&e);
-	pm_reader *rd = pm_open(path, &e);
+	pm_reader *rd = pm_open(path, PM_READ_AHEAD, &e);
 	CHECKF(rd != NULL, "%s", e.msg);
 	if (rd) {
 		struct pm_event ev;
@@ -532,7 +547,7 @@ static void test_many_records(void)
 	size_t good = n;
 	n += (size_t)snprintf(xml + n, cap - n, "</PubmedArticleSet>\n");
 	path = tmp_write(xml, n, ".xml");
-	rd = pm_open(path, &e);
+	rd = pm_open(path, PM_READ_AHEAD, &e);
 	CHECKF(rd != NULL, "%s", e.msg);
 	if (rd) {
 		struct pm_event ev;

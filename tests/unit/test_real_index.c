@@ -97,7 +97,7 @@ int main(void)
 
 	/* the reference: records in order, last wins, deletions applied */
 	for (size_t f = 0; f < files.n; f++) {
-		pm_reader *r = pm_open(files.v[f], &e);
+		pm_reader *r = pm_open(files.v[f], PM_READ_AHEAD, &e);
 		if (r == NULL)
 			continue;
 		struct pm_event ev;
