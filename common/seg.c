@@ -1223,79 +1223,112 @@ int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_b
 	return rec ? seg_stored_unpack(s, b, scratch->p, scratch->len, crc, rec, e) : 0;
 }
 
-/* Takes record j of the block in raw[0..have) (complete: all of it) into
- * packed: 0, ST_BLOCK_MORE or ERR_CORRUPT / ERR_NOMEM. */
-static int record_in(const uint8_t *raw, size_t have, int complete, uint32_t count, uint32_t j,
-		     struct fmt_buf *packed, uint32_t *crc)
+/* Inflates stored block b (entry k) into raw (k->rlen bytes) step bytes
+ * at a time, until want(ctx, raw, have, complete) stops returning
+ * ST_BLOCK_MORE; returns what it returned, or ERR_CORRUPT / ERR_NOMEM.
+ * Raw deflate past a checked zlib header: readers stop short of the
+ * stream's end, each record has its own CRC and the heads and tails theirs
+ * (§7), and a running Adler-32 that no check would reach was 6% of the
+ * instructions of a search printing ten records. */
+static int inflate_until(const struct seg_stored_blk *k, uint8_t *raw, size_t step,
+			 int (*want)(void *ctx, const uint8_t *raw, size_t have, int complete),
+			 void *ctx)
 {
+	if (k->clen < 2 || (k->comp[0] & 0x0F) != Z_DEFLATED || (k->comp[1] & 0x20) != 0 ||
+	    (k->comp[0] * 256u + k->comp[1]) % 31 != 0)
+		return ERR_CORRUPT;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -15) != Z_OK)
+		return ERR_NOMEM;
+	z.next_in = (Bytef *)k->comp + 2;
+	z.avail_in = k->clen - 2;
+	size_t have = 0;
+	int rc = ST_BLOCK_MORE;
+	while (rc == ST_BLOCK_MORE) {
+		size_t n = k->rlen - have < step ? k->rlen - have : step;
+		z.next_out = raw + have;
+		z.avail_out = (uInt)n;
+		int zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = n - z.avail_out;
+		have += got;
+		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
+		    (zr == Z_STREAM_END && have != k->rlen)) {
+			rc = ERR_CORRUPT;
+			break;
+		}
+		rc = want(ctx, raw, have, have == k->rlen);
+	}
+	inflateEnd(&z);
+	return rc;
+}
+
+struct want_record {
+	uint32_t count, j;
+	struct fmt_buf *packed;
+	uint32_t crc;
+};
+
+/* inflate_until(): record j, packed, once it is all there. */
+static int want_record(void *ctx, const uint8_t *raw, size_t have, int complete)
+{
+	struct want_record *w = ctx;
 	struct st_block it;
-	int rc = st_block_open(&it, raw, have, count, complete);
-	for (uint32_t i = 0; i < j && rc == 0; i++)
-		rc = st_block_next(&it, NULL, crc);
-	return rc ? rc : st_block_next(&it, packed, crc);
+	int rc = st_block_open(&it, raw, have, w->count, complete);
+	for (uint32_t i = 0; i < w->j && rc == 0; i++)
+		rc = st_block_next(&it, NULL, &w->crc);
+	w->packed->len = 0;
+	return rc ? rc : st_block_next(&it, w->packed, &w->crc);
+}
+
+struct want_meta {
+	uint32_t count, j;
+	struct st_meta m;
+};
+
+static int want_meta(void *ctx, const uint8_t *raw, size_t have, int complete)
+{
+	struct want_meta *w = ctx;
+	return st_block_meta(raw, have, w->count, w->j, complete, &w->m);
+}
+
+/* The entry of the block holding doc, and a buffer for its raw bytes. */
+static int block_of_doc(const struct seg *s, uint32_t doc, uint32_t *b,
+			struct seg_stored_blk *k, uint8_t **raw, struct err *e)
+{
+	if (doc >= s->ndocs)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
+	*b = stored_block_of(s, doc);
+	int rc = seg_stored_entry(s, *b, k, e);
+	if (rc)
+		return rc;
+	if (doc < k->first || doc - k->first >= k->count)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, *b);
+	if ((*raw = malloc(k->rlen ? k->rlen : 1)) == NULL)
+		return err_set(e, ERR_NOMEM, "%s: out of memory", s->name);
+	return 0;
 }
 
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
 {
-	if (doc >= s->ndocs)
-		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
-	uint32_t b = stored_block_of(s, doc);
+	uint32_t b;
 	struct seg_stored_blk k;
-	int rc = seg_stored_entry(s, b, &k, e);
+	uint8_t *raw;
+	int rc = block_of_doc(s, doc, &b, &k, &raw, e);
 	if (rc)
 		return rc;
-	if (doc < k.first || doc - k.first >= k.count)
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	uint8_t *raw = malloc(k.rlen ? k.rlen : 1);
-	if (raw == NULL)
-		return err_set(e, ERR_NOMEM, "%s: out of memory", s->name);
 	/* Inflate only as far as the record: a search prints a few records
 	 * from different blocks, and inflating whole blocks was most of the
 	 * time of a short query.  The abstracts come last in a block (§7.3),
 	 * so that is the short columns and the abstracts up to the record's. */
-	struct fmt_buf packed;
+	struct fmt_buf packed, rec;
 	fmt_buf_init(&packed);
-	/* Raw deflate past the zlib header: each record carries its own
-	 * CRC (§7), and a running Adler-32 of bytes no check will reach was
-	 * 6% of the instructions of a search printing ten records. */
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (k.clen < 2 || (k.comp[0] & 0x0F) != Z_DEFLATED || (k.comp[1] & 0x20) != 0 ||
-	    (k.comp[0] * 256u + k.comp[1]) % 31 != 0) {
-		rc = ERR_CORRUPT;
-		goto out;
-	}
-	if (inflateInit2(&z, -15) != Z_OK) {
-		rc = ERR_NOMEM;
-		goto out;
-	}
-	z.next_in = (Bytef *)k.comp + 2;
-	z.avail_in = k.clen - 2;
-	size_t have = 0;
-	uint32_t crc = 0;
-	rc = ST_BLOCK_MORE;
-	while (rc == ST_BLOCK_MORE) {
-		size_t step = k.rlen - have < 16384 ? k.rlen - have : 16384;
-		z.next_out = raw + have;
-		z.avail_out = (uInt)step;
-		int zr = inflate(&z, Z_NO_FLUSH);
-		size_t got = step - z.avail_out;
-		have += got;
-		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
-		    (zr == Z_STREAM_END && have != k.rlen)) {
-			rc = ERR_CORRUPT;
-			break;
-		}
-		packed.len = 0;
-		rc = record_in(raw, have, have == k.rlen, k.count, doc - k.first, &packed, &crc);
-	}
-	inflateEnd(&z);
-out:
-	free(raw);
-	struct fmt_buf rec;
 	fmt_buf_init(&rec);
+	struct want_record w = {k.count, doc - k.first, &packed, 0};
+	rc = inflate_until(&k, raw, 16384, want_record, &w);
+	free(raw);
 	if (rc == 0)
-		rc = seg_stored_unpack(s, b, packed.p, packed.len, crc, &rec, e);
+		rc = seg_stored_unpack(s, b, packed.p, packed.len, w.crc, &rec, e);
 	else if (rc == ERR_NOMEM)
 		err_set(e, rc, "%s: out of memory", s->name);
 	else
@@ -1307,6 +1340,54 @@ out:
 	}
 	*out = rec.p;
 	*outlen = rec.len;
+	return 0;
+}
+
+int seg_stored_refs(const struct seg *s, uint32_t doc, uint32_t **refs, size_t *nrefs,
+		    struct err *e)
+{
+	uint32_t b;
+	struct seg_stored_blk k;
+	uint8_t *raw;
+	*refs = NULL;
+	*nrefs = 0;
+	int rc = block_of_doc(s, doc, &b, &k, &raw, e);
+	if (rc)
+		return rc;
+	/* the tails are near the start of the block: small steps */
+	struct want_meta w = {k.count, doc - k.first, {0}};
+	rc = inflate_until(&k, raw, 4096, want_meta, &w);
+	/* the document table repeats the PMID and year (a damaged one would
+	 * give another record's references) */
+	if (rc == 0 && (w.m.pmid != seg_doc_pmid(s, doc) || w.m.year != seg_doc_year(s, doc))) {
+		free(raw);
+		return err_set(e, ERR_CORRUPT,
+			       "%s.sdoc: document %u says PMID %u year %u, its stored record %llu %llu",
+			       s->name, doc, seg_doc_pmid(s, doc), seg_doc_year(s, doc),
+			       (unsigned long long)w.m.pmid, (unsigned long long)w.m.year);
+	}
+	if (rc == 0) {
+		struct fmt_cur c = {w.m.tail, w.m.tail + w.m.tail_len, 0};
+		uint64_t n = fmt_cur_varint(&c); /* at most the block's bytes */
+		uint32_t *r = malloc(sizeof *r * (n ? (size_t)n : 1));
+		if (r == NULL)
+			rc = ERR_NOMEM;
+		for (uint64_t i = 0; r && i < n; i++)
+			r[i] = (uint32_t)fmt_cur_varint(&c);
+		if (r && c.bad)
+			rc = ERR_CORRUPT;
+		if (rc) {
+			free(r);
+		} else {
+			*refs = r;
+			*nrefs = (size_t)n;
+		}
+	}
+	free(raw);
+	if (rc == ERR_NOMEM)
+		return err_set(e, rc, "%s: out of memory", s->name);
+	if (rc)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
 	return 0;
 }
 

@@ -315,6 +315,12 @@ int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_b
 int seg_stored_unpack(struct seg *s, uint32_t b, const uint8_t *rec, size_t n, uint32_t crc,
 		      struct fmt_buf *out, struct err *e);
 
+/* The reference list of doc's stored record (§7.1) in a malloc'd array
+ * (*refs, *nrefs): it inflates only the start of the block, and checks
+ * the CRC of the heads and tails (§7.3) rather than the record's. */
+int seg_stored_refs(const struct seg *s, uint32_t doc, uint32_t **refs, size_t *nrefs,
+		    struct err *e);
+
 /* Returns the stored record of doc (§7.1) in a malloc'd buffer (*out, *n). */
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *n, struct err *e);
 

@@ -82,9 +82,10 @@ int st_block_columns(const uint8_t *rows, size_t n, uint32_t count, struct fmt_b
 	const uint8_t *rec;
 	uint64_t len, ns, ncols = 0;
 	uint32_t crc;
+	size_t start = out->len;
 	if (count == 0 || count > ST_BLOCK_MAX)
 		return ERR_CORRUPT;
-	/* CRCs, heads (and the widest record), tails */
+	/* CRCs, heads (and the widest record), tails and their CRC */
 	p = rows;
 	for (uint32_t i = 0; i < count; i++) {
 		if (!frame(&p, end, &rec, &len, &crc))
@@ -116,6 +117,9 @@ int st_block_columns(const uint8_t *rows, size_t n, uint32_t count, struct fmt_b
 			return ERR_CORRUPT;
 		fmt_buf_put(out, t, (size_t)(rend - t));
 	}
+	if (out->rc)
+		return ERR_NOMEM;
+	fmt_buf_u32(out, fmt_crc32(0, out->p + start, out->len - start));
 	/* the string columns: string s of every record that has one */
 	for (unsigned c = 0; c < ncols; c++) {
 		unsigned s = slot_at(c, (unsigned)ncols);
@@ -136,9 +140,12 @@ int st_block_columns(const uint8_t *rows, size_t n, uint32_t count, struct fmt_b
 	return out->rc ? ERR_NOMEM : 0;
 }
 
-int st_block_open(struct st_block *b, const uint8_t *p, size_t n, uint32_t count, int complete)
+/* The part of st_block_open() that reads the CRCs, heads, tails and their
+ * CRC (§7.3), leaving p just past them in *after. */
+static int open_meta(struct st_block *b, const uint8_t *p, size_t n, uint32_t count, int complete,
+		     const uint8_t **after)
 {
-	const uint8_t *end = p + n;
+	const uint8_t *start = p, *end = p + n;
 	/* running out of bytes is damage only when they are all there */
 	int short_rc = complete ? ERR_CORRUPT : ST_BLOCK_MORE;
 	memset(b, 0, sizeof *b);
@@ -167,6 +174,47 @@ int st_block_open(struct st_block *b, const uint8_t *p, size_t n, uint32_t count
 		if (!skip_tail(&p, end))
 			return short_rc;
 	b->tails_end = p;
+	if (end - p < 4)
+		return short_rc;
+	if (fmt_get_u32le(p) != fmt_crc32(0, start, (size_t)(p - start)))
+		return ERR_CORRUPT;
+	*after = p + 4;
+	return 0;
+}
+
+int st_block_meta(const uint8_t *p, size_t n, uint32_t count, uint32_t j, int complete,
+		  struct st_meta *m)
+{
+	struct st_block b;
+	const uint8_t *after;
+	int rc = open_meta(&b, p, n, count, complete, &after);
+	if (rc)
+		return rc;
+	if (j >= count)
+		return ERR_CORRUPT;
+	/* open_meta parsed them all: these cannot fail */
+	const uint8_t *h = b.head, *q = b.tail;
+	uint64_t ns;
+	for (uint32_t i = 0; i < j; i++) {
+		skip_head(&h, b.heads_end, &ns);
+		skip_tail(&q, b.tails_end);
+	}
+	get(&h, b.heads_end, &m->pmid);
+	get(&h, b.heads_end, &m->version);
+	get(&h, b.heads_end, &m->year);
+	m->tail = q;
+	skip_tail(&q, b.tails_end);
+	m->tail_len = (size_t)(q - m->tail);
+	return 0;
+}
+
+int st_block_open(struct st_block *b, const uint8_t *p, size_t n, uint32_t count, int complete)
+{
+	const uint8_t *end = p + n;
+	int short_rc = complete ? ERR_CORRUPT : ST_BLOCK_MORE;
+	int rc = open_meta(b, p, n, count, complete, &p);
+	if (rc)
+		return rc;
 	/* every column but the last is whole before the last starts */
 	for (unsigned c = 0; c < b->ncols; c++) {
 		unsigned s = slot_at(c, b->ncols);

@@ -43,8 +43,23 @@ struct st_block {
 
 /* Starts reading the count records of the block whose first n bytes
  * (all of them when complete) are p[0..n).  Returns 0, ST_BLOCK_MORE
- * (only when !complete) or ERR_CORRUPT. */
+ * (only when !complete) or ERR_CORRUPT (which includes a CRC of the heads
+ * and tails that does not match). */
 int st_block_open(struct st_block *b, const uint8_t *p, size_t n, uint32_t count, int complete);
+
+/* What the head and tail of a record say (§7.1), without its strings. */
+struct st_meta {
+	uint64_t pmid, version, year;
+	const uint8_t *tail; /* varint nrefs, the references */
+	size_t tail_len;
+};
+
+/* Reads record j's head and tail in the block whose first n bytes are
+ * p[0..n), checked against the CRC of the heads and tails: it needs only
+ * the start of the block.  Returns 0, ST_BLOCK_MORE (only when !complete)
+ * or ERR_CORRUPT. */
+int st_block_meta(const uint8_t *p, size_t n, uint32_t count, uint32_t j, int complete,
+		  struct st_meta *m);
 
 /* Appends the next packed record (§7.2) to out (NULL: skips it) and sets
  * *crc to the CRC-32 of the record unpacked.  Returns 0, ST_BLOCK_MORE,

@@ -131,6 +131,22 @@ int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct s
 	return d ? fill_doc(ix, segno, doc, d, err, errcap) : 0;
 }
 
+int sarc_refs_by_pmid(sarc_index *ix, uint32_t pmid, uint32_t **refs, size_t *nrefs, char *err,
+		      size_t errcap)
+{
+	uint32_t segno, doc;
+	*refs = NULL;
+	*nrefs = 0;
+	if (find_live(ix, pmid, &segno, &doc))
+		return 1;
+	struct err e;
+	err_clear(&e);
+	int rc = seg_stored_refs(&ix->x.segs[segno], doc, refs, nrefs, &e);
+	if (rc)
+		eng_err(err, errcap, "%s", e.msg);
+	return rc;
+}
+
 void sarc_doc_free(struct sarc_doc *d)
 {
 	struct doc_priv *p = d->priv_;

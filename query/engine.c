@@ -585,11 +585,12 @@ static struct sc *near(struct build_ctx *b, const struct q_node *q)
 /* Documents cited by a record: its stored reference list. */
 static struct sc *citedby(struct build_ctx *b, uint32_t pmid)
 {
-	struct sarc_doc d;
-	if (sarc_doc_by_pmid(b->ix, pmid, &d, NULL, NULL, 0) != 0)
+	uint32_t *refs;
+	size_t n;
+	if (sarc_refs_by_pmid(b->ix, pmid, &refs, &n, NULL, 0) != 0)
 		return NULL;
-	struct sc *c = docs_sc(b, d.refs, d.nrefs);
-	sarc_doc_free(&d);
+	struct sc *c = docs_sc(b, refs, n);
+	free(refs);
 	return c;
 }
 

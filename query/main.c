@@ -625,37 +625,39 @@ static int cmp_ref_row(const void *a, const void *b)
 }
 
 /* --references PMID without a query: the stored list, in its order unless
- * --sort date or cited is given.  Each reference is looked up without
- * reading its record (sarc_doc_by_pmid with no doc), and only the printed
- * rows of formats that show more than PMIDs read theirs, once: reading a
- * record inflates a whole stored block. */
+ * --sort date or cited is given.  The list is read alone
+ * (sarc_refs_by_pmid), each reference is looked up without reading its
+ * record (sarc_doc_by_pmid with no doc), and only the printed rows of
+ * formats that show more than PMIDs read theirs, once: reading a record
+ * inflates its stored block up to the whole record. */
 static int list_references(const struct cli *c, sarc_index *ix, char *err, size_t errcap)
 {
-	struct sarc_doc d, rd;
+	struct sarc_doc rd;
 	struct ref_row *rows;
+	uint32_t *refs;
+	size_t nrefs;
 	size_t indexed = 0, first = 0, last;
 	char note[160];
 	int rc, want_cited = c->out.cited;
 	int need_doc = c->out.format != OUT_IDS && c->out.format != OUT_TREC;
 	for (size_t i = 0; i < c->out.nfields && c->out.format == OUT_TSV; i++)
 		want_cited |= c->out.fields[i] == OF_CITED;
-	memset(&d, 0, sizeof d);
-	rc = sarc_doc_by_pmid(ix, c->pmid, &d, NULL, err, errcap);
+	rc = sarc_refs_by_pmid(ix, c->pmid, &refs, &nrefs, err, errcap);
 	if (rc == 1) {
 		snprintf(err, errcap, "PMID %u is not in the index", c->pmid);
 		return EXIT_ERROR;
 	}
 	if (rc)
 		return EXIT_ERROR;
-	if ((rows = calloc(d.nrefs ? d.nrefs : 1, sizeof *rows)) == NULL) {
-		sarc_doc_free(&d);
+	if ((rows = calloc(nrefs ? nrefs : 1, sizeof *rows)) == NULL) {
+		free(refs);
 		snprintf(err, errcap, "out of memory");
 		return EXIT_ERROR;
 	}
-	for (size_t i = 0; i < d.nrefs && rc == 0; i++) {
-		rows[i].pmid = d.refs[i];
+	for (size_t i = 0; i < nrefs && rc == 0; i++) {
+		rows[i].pmid = refs[i];
 		rows[i].pos = i;
-		rc = sarc_doc_by_pmid(ix, d.refs[i], NULL, &rows[i].h, err, errcap);
+		rc = sarc_doc_by_pmid(ix, refs[i], NULL, &rows[i].h, err, errcap);
 		rows[i].indexed = rc == 0;
 		indexed += rc == 0;
 		if (rc == 1)
@@ -663,21 +665,21 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 		if (c->so.sort == SARC_SORT_DATE)
 			rows[i].key = rows[i].h.year;
 		else if (c->so.sort == SARC_SORT_CITED && rows[i].indexed)
-			rows[i].key = sarc_cited_count(ix, d.refs[i]);
+			rows[i].key = sarc_cited_count(ix, refs[i]);
 	}
 	if (rc == 0)
 		rc = sarc_check(ix, err, errcap); /* damage met counting citations */
-	if (rc == 0 && c->so.sort != SARC_SORT_RELEVANCE && d.nrefs > 1)
-		qsort(rows, d.nrefs, sizeof *rows, cmp_ref_row);
+	if (rc == 0 && c->so.sort != SARC_SORT_RELEVANCE && nrefs > 1)
+		qsort(rows, nrefs, sizeof *rows, cmp_ref_row);
 	if (c->k_set) {
-		first = c->so.offset < d.nrefs ? c->so.offset : d.nrefs;
-		last = d.nrefs - first > c->so.k ? first + c->so.k : d.nrefs;
+		first = c->so.offset < nrefs ? c->so.offset : nrefs;
+		last = nrefs - first > c->so.k ? first + c->so.k : nrefs;
 	} else {
-		last = d.nrefs;
+		last = nrefs;
 	}
 	if (rc == 0) {
 		snprintf(note, sizeof note, "PMID %u cites %zu document%s, %zu in the index",
-			 c->pmid, d.nrefs, d.nrefs == 1 ? "" : "s", indexed);
+			 c->pmid, nrefs, nrefs == 1 ? "" : "s", indexed);
 		out_note(&c->out, stdout, NULL, note);
 		if (c->out.format == OUT_HUMAN)
 			putchar('\n');
@@ -701,7 +703,7 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 		sarc_doc_free(&rd);
 	}
 	free(rows);
-	sarc_doc_free(&d);
+	free(refs);
 	return status_of(rc, last > first);
 }
 

@@ -135,6 +135,12 @@ int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, c
 int sarc_doc_by_pmid(sarc_index *ix, uint32_t pmid, struct sarc_doc *d, struct sarc_hit *h,
 		     char *err, size_t errcap);
 void sarc_doc_free(struct sarc_doc *d);
+/* The reference list of the live record with this PMID, in a malloc'd
+ * array (*refs, *nrefs; free it): 0 found, 1 absent, other values
+ * errors.  It reads only the start of the record's stored block, where
+ * sarc_doc_by_pmid() inflates the block up to the whole record. */
+int sarc_refs_by_pmid(sarc_index *ix, uint32_t pmid, uint32_t **refs, size_t *nrefs, char *err,
+		      size_t errcap);
 
 /* Byte ranges of text (a document's title or abstract, field
  * SARC_FIELD_TITLE or SARC_FIELD_ABSTRACT) whose terms the query matches.

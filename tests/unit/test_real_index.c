@@ -228,7 +228,8 @@ int main(void)
 	/* the stored records came through flushes and a merge (copied or
 	 * packed again, FORMAT.md §7.2): each still holds its title and
 	 * abstract as the reader parsed them */
-	int bad_rec = 0;
+	int bad_rec = 0, bad_refs = 0;
+	size_t with_refs = 0;
 	for (uint32_t d = 0; d < s->ndocs; d++) {
 		struct rdoc *r = find(seg_doc_pmid(s, d));
 		uint8_t *raw = NULL;
@@ -239,10 +240,22 @@ int main(void)
 		    st_decode(raw, n, &sr, &refs) != 0 || sr.pmid != r->pmid ||
 		    strcmp(sr.s[ST_TITLE], r->text[0]) != 0 || strcmp(sr.s[ST_ABSTRACT], r->text[1]) != 0)
 			bad_rec++;
+		/* the reference list read alone (FORMAT.md §7.3) is the one
+		 * the whole record holds */
+		uint32_t *alone = NULL;
+		size_t nalone = 0;
+		if (raw && refs && (seg_stored_refs(s, d, &alone, &nalone, &e) != 0 ||
+				    nalone != sr.nrefs ||
+				    (nalone && memcmp(alone, sr.refs, nalone * sizeof *alone) != 0)))
+			bad_refs++;
+		with_refs += nalone > 0;
+		free(alone);
 		free(raw);
 		free(refs);
 	}
 	CHECKF(bad_rec == 0, "%d of %u stored records differ from the reference", bad_rec, s->ndocs);
+	CHECKF(bad_refs == 0, "%d of %u reference lists read alone differ", bad_refs, s->ndocs);
+	CHECKF(with_refs > 0, "%zu records with references", with_refs);
 	ix_close(&x);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

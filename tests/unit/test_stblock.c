@@ -69,7 +69,14 @@ int main(int argc, char **argv)
 			fmt_buf_u32(&rows, crcs[i]);
 		}
 		CHECK(st_block_columns(rows.p, rows.len, count, &cols) == 0);
-		CHECK(cols.len < rows.len); /* no length in front of each record */
+		/* the same bytes, less each record's length, plus the CRC of the
+		 * heads and tails */
+		size_t lens = 0;
+		for (uint32_t i = 0; i < count; i++) {
+			uint8_t tmp[10];
+			lens += fmt_put_varint(tmp, recs[i].len);
+		}
+		CHECKF(cols.len == rows.len - lens + 4, "%zu bytes from %zu", cols.len, rows.len);
 
 		/* all of it, in order */
 		struct st_block b;
@@ -81,6 +88,23 @@ int main(int argc, char **argv)
 			     out.len == recs[i].len && memcmp(out.p, recs[i].p, out.len) == 0;
 		}
 		ok = ok && st_block_done(&b) == 0;
+		/* every record's head and tail alone */
+		for (uint32_t i = 0; ok && i < count; i++) {
+			struct st_meta m;
+			const uint8_t *q = recs[i].p, *qe = recs[i].p + recs[i].len;
+			uint64_t want[3], ns = 0;
+			for (int k = 0; k < 3; k++)
+				q += fmt_get_varint(q, qe, &want[k]);
+			q += fmt_get_varint(q, qe, &ns);
+			for (uint64_t k = 0; k < ns; k++) {
+				uint64_t len = 0;
+				q += fmt_get_varint(q, qe, &len);
+				q += len + 1;
+			}
+			ok = st_block_meta(cols.p, cols.len, count, i, 1, &m) == 0 &&
+			     m.pmid == want[0] && m.version == want[1] && m.year == want[2] &&
+			     m.tail_len == (size_t)(qe - q) && memcmp(m.tail, q, m.tail_len) == 0;
+		}
 		uint32_t crc;
 		ok = ok && st_block_next(&b, &out, &crc) == ERR_CORRUPT; /* none left */
 		blocks_ok += ok;
@@ -109,6 +133,32 @@ int main(int argc, char **argv)
 				have = cols.len - step; /* end on the whole block */
 		}
 		prefixes_ok += got && !bad;
+
+		/* the heads and tails from every prefix: more until their CRC
+		 * is in, then found, and well before the end of the block */
+		struct st_meta m;
+		size_t first = 0;
+		for (size_t have = 0; have <= cols.len && !first; have++) {
+			int rc = st_block_meta(cols.p, have, count, j, have == cols.len, &m);
+			if (rc == 0)
+				first = have;
+			else if (rc != ST_BLOCK_MORE)
+				break;
+		}
+		CHECKF(first > 0 && first < cols.len / 2, "block of %u: meta from %zu of %zu bytes",
+		       count, first, cols.len);
+		/* a byte of the heads or tails changed: their CRC says so (or
+		 * they no longer parse) */
+		{
+			uint8_t *dam = malloc(cols.len);
+			memcpy(dam, cols.p, cols.len);
+			dam[4 * count + splitmix64(&seed) % (first - 4 - 4 * count)] ^= 0x10;
+			int rc = st_block_meta(dam, cols.len, count, j, 1, &m);
+			CHECKF(rc == ERR_CORRUPT, "damaged meta of block %u: %d", count, rc);
+			rc = st_block_open(&b, dam, cols.len, count, 1);
+			CHECKF(rc == ERR_CORRUPT, "damaged meta of block %u opens: %d", count, rc);
+			free(dam);
+		}
 
 		/* a truncated block is damage once it claims to be complete */
 		if (cols.len > 0) {
