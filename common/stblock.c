@@ -104,37 +104,44 @@ int st_block_columns(const uint8_t *rows, size_t n, uint32_t count, struct fmt_b
 		if (ns > ncols)
 			ncols = ns;
 	}
+	/* each record's next string (from its first), its abstract, its end */
+	const uint8_t *cur[ST_BLOCK_MAX], *abs[ST_BLOCK_MAX], *rend[ST_BLOCK_MAX];
+	uint64_t nstr[ST_BLOCK_MAX];
 	p = rows;
 	for (uint32_t i = 0; i < count; i++) {
 		frame(&p, end, &rec, &len, &crc);
-		const uint8_t *q = rec, *rend = rec + len;
-		skip_head(&q, rend, &ns);
-		for (uint64_t s = 0; s < ns; s++)
-			if (skip_string(&q, rend) != 1)
+		const uint8_t *q = rec;
+		rend[i] = rec + len;
+		skip_head(&q, rend[i], &nstr[i]);
+		cur[i] = q;
+		for (uint64_t s = 0; s < nstr[i]; s++) {
+			if (s == 1)
+				abs[i] = q;
+			if (skip_string(&q, rend[i]) != 1)
 				return ERR_CORRUPT;
+		}
 		const uint8_t *t = q;
-		if (!skip_tail(&q, rend) || q != rend)
+		if (!skip_tail(&q, rend[i]) || q != rend[i])
 			return ERR_CORRUPT;
-		fmt_buf_put(out, t, (size_t)(rend - t));
+		fmt_buf_put(out, t, (size_t)(rend[i] - t));
 	}
 	if (out->rc)
 		return ERR_NOMEM;
 	fmt_buf_u32(out, fmt_crc32(0, out->p + start, out->len - start));
-	/* the string columns: string s of every record that has one */
+	/* the string columns: string s of every record that has one, in
+	 * slot order but the abstracts last */
 	for (unsigned c = 0; c < ncols; c++) {
 		unsigned s = slot_at(c, (unsigned)ncols);
-		p = rows;
 		for (uint32_t i = 0; i < count; i++) {
-			frame(&p, end, &rec, &len, &crc);
-			const uint8_t *q = rec, *rend = rec + len;
-			skip_head(&q, rend, &ns);
-			if (s >= ns)
+			if (s >= nstr[i])
 				continue;
-			for (unsigned k = 0; k < s; k++)
-				skip_string(&q, rend);
-			const uint8_t *str = q;
-			skip_string(&q, rend);
+			const uint8_t *q = s == 1 ? abs[i] : cur[i], *str = q;
+			skip_string(&q, rend[i]); /* parsed above */
 			fmt_buf_put(out, str, (size_t)(q - str));
+			if (s == 0)
+				skip_string(&q, rend[i]); /* the abstract, emitted last */
+			if (s != 1)
+				cur[i] = q;
 		}
 	}
 	return out->rc ? ERR_NOMEM : 0;
