@@ -406,6 +406,7 @@ def build_table(R, results_dir):
         T.row("postings (term, document)", "M",
               *[(sz[e]["postings"] / 1e6 if sz[e]["postings"] else None) for e in ENGINES],
               "sarc: all fields (MeSH, authors, ...)", key="postings")
+        part_rows(T, R, "")
         floor_rows(T, R, "", text)
 
         # ---------------------------------------------------- queries
@@ -493,6 +494,7 @@ def build_table(R, results_dir):
         T.row("index w/o stored, % of raw text", "%",
               *[(100.0 * sz[e]["nostored"] / text if text and sz[e]["nostored"] else None)
                 for e in ENGINES], better="lower", key="real_size_pct")
+        part_rows(T, R, "real_")
         floor_rows(T, R, "real_", text)
         st = {e: query_stats(R, e, "real_q") for e in ENGINES}
         for i, name in enumerate(("mean", "p50", "p99")):
@@ -506,6 +508,22 @@ def per_key_medians(R, engine, task, key):
     for r in R.sel(engine, task):
         groups.setdefault(r.get(key), []).append(r["wall"])
     return [statistics.median(v) for v in groups.values()]
+
+
+def part_rows(T, R, pre):
+    """Each part of sarc's index (sarc-index --stats), and how much its
+    stored fields are compressed."""
+    s = R.sel("sarc", pre + "size")
+    if not s:
+        return
+    st = s[-1].get("stats", {})
+    b = st.get("bytes", {})
+    for part in ("documents", "dictionary", "postings", "positions", "stored"):
+        T.row("  sarc %s" % part, "MB", mb(b.get(part)), key=pre + "part_" + part)
+    ratio = st.get("stored_ratio")
+    verdict = "" if ratio is None else " (ok)" if ratio >= 3 else " (under)"
+    T.row("stored fields compressed", "x", ratio, target=">= 3:1" + verdict, better="higher",
+          key=pre + "stored_ratio")
 
 
 def floor_rows(T, R, pre, text):
