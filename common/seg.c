@@ -1179,8 +1179,8 @@ static uint32_t stored_block_of(const struct seg *s, uint32_t doc)
 	return lo;
 }
 
-int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
-		     struct err *e)
+int seg_stored_open_block(const struct seg *s, uint32_t b, uint8_t **raw, struct st_block *it,
+			  struct err *e)
 {
 	struct seg_stored_blk k;
 	int rc = seg_stored_entry(s, b, &k, e);
@@ -1190,24 +1190,12 @@ int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rle
 	if (r == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	*raw = r;
+	/* whole blocks (merge, --verify): zlib's own check too */
 	uLongf dlen = k.rlen;
-	if (uncompress(r, &dlen, k.comp, k.clen) != Z_OK || dlen != k.rlen)
+	if (uncompress(r, &dlen, k.comp, k.clen) != Z_OK || dlen != k.rlen ||
+	    st_block_open(it, r, k.rlen, k.count, 1) != 0)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	*rlen = k.rlen;
 	return 0;
-}
-
-int seg_stored_open_block(const struct seg *s, uint32_t b, uint8_t **raw, struct st_block *it,
-			  struct err *e)
-{
-	size_t rlen;
-	struct seg_stored_blk k;
-	int rc = seg_stored_entry(s, b, &k, e);
-	if (rc == 0)
-		rc = seg_stored_block(s, b, raw, &rlen, e);
-	if (rc == 0 && st_block_open(it, *raw, rlen, k.count, 1) != 0)
-		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	return rc;
 }
 
 int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_buf *scratch,

@@ -292,12 +292,6 @@ int seg_same_vocab(const struct seg *a, const struct seg *b);
 /* Appends to out the segment's serialized vocabulary (§7.2, inflated). */
 int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e);
 
-/* Inflates stored block b whole into *raw (realloc'd; the caller frees it)
- * and sets *rlen: the block's packed records.  ERR_CORRUPT names the
- * block. */
-int seg_stored_block(const struct seg *s, uint32_t b, uint8_t **raw, size_t *rlen,
-		     struct err *e);
-
 /* Inflates stored block b whole into *raw (realloc'd; the caller frees
  * it) and starts reading its records with *it (§7.3). */
 int seg_stored_open_block(const struct seg *s, uint32_t b, uint8_t **raw, struct st_block *it,
