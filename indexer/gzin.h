@@ -1,11 +1,10 @@
 /*
  * gzin.h - a zlib-backed byte source for the PubMed reader (pubmed.c).
  *
- * gzopen()/gzdopen() read gzip members and plain files alike, so one
- * callback serves .xml and .xml.gz whatever the file name says.  zlib's
- * gzread() hides a truncated .gz (it returns the bytes it could inflate and
- * then 0, as at a clean end); this module turns that silent Z_BUF_ERROR
- * into an error the caller can report, both during reads and at close.
+ * One source serves .xml and .xml.gz whatever the file name says: input
+ * that starts with the gzip magic is inflated member by member, anything
+ * else is passed through.  A truncated or damaged .gz is an error at the
+ * point where it shows, with a reason the caller can report.
  *
  * For a gzip-compressed regular file, gzin_open() can start one read-ahead
  * thread that inflates into a ring of 4 x 256 KiB buffers while the caller
@@ -19,8 +18,7 @@
 
 #include "err.h"
 
-/* Size of zlib's internal input and output buffers: libxml2 asks for
- * 4 KiB at a time, and a large buffer turns those into memcpy()s. */
+/* Size of the input buffer (compressed bytes per read()). */
 #define GZIN_BUF_BYTES ((unsigned)256 * 1024)
 
 typedef struct gzin gzin;
@@ -44,9 +42,9 @@ const char *gzin_error(const gzin *g);
 /* Uncompressed bytes returned by gzin_read so far. */
 uint64_t gzin_bytes(const gzin *g);
 
-/* Closes g (NULL is a no-op).  Returns 0, or ERR_IO and fills e with
- * "name: reason" if closing revealed a truncated or corrupt .gz that the
- * reads had not reported.  name is what the message calls the input. */
+/* Closes g (NULL is a no-op).  Returns 0, or an error with e filled as
+ * "name: reason" if closing the file failed (reads report their own
+ * errors).  name is what the message calls the input. */
 int gzin_close(gzin *g, const char *name, struct err *e);
 
 #endif

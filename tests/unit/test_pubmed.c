@@ -440,6 +440,115 @@ static char *big_gz(const char *root, int nrec, size_t *len)
 	return gz;
 }
 
+/* Reads a whole file into *n bytes (malloc'd). */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = malloc(8 << 20);
+	*n = f && b ? fread(b, 1, 8 << 20, f) : 0;
+	if (f)
+		fclose(f);
+	return b;
+}
+
+/* One gzip member of data with the file name and extra field a gzip(1)
+ * header may carry, written with zlib's deflate. */
+static size_t gz_member_named(const char *data, size_t n, unsigned char *out, size_t cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	gz_header h;
+	memset(&h, 0, sizeof h);
+	static unsigned char extra[] = {'A', 'B', 2, 0, 'x', 'y'};
+	h.name = (Bytef *)"pubmed.xml";
+	h.extra = extra;
+	h.extra_len = sizeof extra;
+	h.hcrc = 1;
+	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK ||
+	    deflateSetHeader(&z, &h) != Z_OK)
+		return 0;
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	size_t len = cap - z.avail_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? len : 0;
+}
+
+static void test_gzip_framing(void)
+{
+	/* two members, the second with a named header, then bytes that are
+	 * not gzip (ignored, as gzip(1) and zlib's gzread() ignore them) */
+	const char *a = "<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID>"
+			"</MedlineCitation></PubmedArticle>\n";
+	const char *b = "<PubmedArticle><MedlineCitation><PMID>2</PMID></MedlineCitation>"
+			"</PubmedArticle>\n</PubmedArticleSet>\n";
+	size_t na, nb;
+	char *ga = tmp_gz(a, strlen(a));
+	unsigned char *fa = slurp(ga, &na);
+	unsigned char *buf = malloc(na + 4096 + 16);
+	memcpy(buf, fa, na);
+	nb = gz_member_named(b, strlen(b), buf + na, 4096);
+	CHECK(nb > 0);
+	for (unsigned flags = 0; flags <= PM_READ_AHEAD; flags += PM_READ_AHEAD) {
+		char *two = tmp_write((const char *)buf, na + nb, ".xml.gz");
+		struct run r = run_path_flags(two, flags);
+		CHECKF(r.rc == 0 && r.nev == 2 && r.bytes == strlen(a) + strlen(b),
+		       "flags %u: two members: rc %d, %zu records, %llu bytes: %s", flags, r.rc,
+		       r.nev, (unsigned long long)r.bytes, r.e.msg);
+		run_free(&r);
+		unlink(two);
+		free(two);
+		memcpy(buf + na + nb, "garbage\n", 8);
+		char *tail = tmp_write((const char *)buf, na + nb + 8, ".xml.gz");
+		r = run_path_flags(tail, flags);
+		CHECKF(r.rc == 0 && r.nev == 2 && r.bytes == strlen(a) + strlen(b),
+		       "flags %u: trailing bytes: rc %d, %zu records: %s", flags, r.rc, r.nev,
+		       r.e.msg);
+		run_free(&r);
+		unlink(tail);
+		free(tail);
+	}
+	/* a damaged trailer: the CRC-32, then the length, of the first member */
+	static const struct {
+		size_t from_end;
+		const char *want;
+	} bad[] = {{8, "incorrect data check"}, {4, "incorrect length check"}};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		memcpy(buf, fa, na);
+		buf[na - bad[i].from_end] ^= 0x01;
+		char *p = tmp_write((const char *)buf, na, ".xml.gz");
+		struct run r = run_path(p);
+		CHECKF(r.rc == ERR_IO && strstr(r.e.msg, "corrupt gzip input") &&
+			       strstr(r.e.msg, bad[i].want),
+		       "damaged trailer %zu: %d %s", i, r.rc, r.e.msg);
+		run_free(&r);
+		unlink(p);
+		free(p);
+	}
+	/* a member cut inside its trailer */
+	char *cut = tmp_write((const char *)fa, na - 3, ".xml.gz");
+	struct run r = run_path(cut);
+	CHECKF(r.rc == ERR_IO && strstr(r.e.msg, "truncated gzip input"), "%d %s", r.rc, r.e.msg);
+	run_free(&r);
+	unlink(cut);
+	free(cut);
+	/* a lone 0x1f is not gzip: one byte of (bad) XML */
+	char *one = tmp_write("\x1f", 1, ".xml");
+	r = run_path(one);
+	CHECKF(r.rc == ERR_PARSE && r.bytes == 1, "%d %llu %s", r.rc, (unsigned long long)r.bytes,
+	       r.e.msg);
+	run_free(&r);
+	unlink(one);
+	free(one);
+	unlink(ga);
+	free(ga);
+	free(fa);
+	free(buf);
+}
+
 static void test_gzip_early_close(void)
 {
 	/* An error at the start of a large .gz: the read-ahead thread is
@@ -779,6 +888,7 @@ int main(void)
 	test_ampersand_attributes();
 	test_authors_ids_refs();
 	test_gzip_and_stdin();
+	test_gzip_framing();
 	test_gzip_early_close();
 	test_many_records();
 	test_bad_fixtures();
