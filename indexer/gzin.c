@@ -77,6 +77,19 @@ struct gzin {
 	size_t off;           /* consumer's position in slot[head] */
 };
 
+/* read(2) of up to n bytes into buf, retried when interrupted: bytes
+ * read, 0 at the end, -1 with g->msg set. */
+static ssize_t read_fd(gzin *g, void *buf, size_t n)
+{
+	ssize_t k;
+	do
+		k = read(g->fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		snprintf(g->msg, sizeof g->msg, "read error: %s", strerror(errno));
+	return k;
+}
+
 /* Fills the input buffer when it is empty: 1 when bytes are there, 0 at
  * the end of the input, -1 on a read error (g->msg set). */
 static int fill(gzin *g)
@@ -85,14 +98,9 @@ static int fill(gzin *g)
 		return 1;
 	if (g->in_eof)
 		return 0;
-	ssize_t n;
-	do
-		n = read(g->fd, g->in, GZIN_BUF_BYTES);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		snprintf(g->msg, sizeof g->msg, "read error: %s", strerror(errno));
+	ssize_t n = read_fd(g, g->in, GZIN_BUF_BYTES);
+	if (n < 0)
 		return -1;
-	}
 	if (n == 0) {
 		g->in_eof = 1;
 		return 0;
@@ -114,14 +122,9 @@ static int at_member(gzin *g)
 	if (g->z.avail_in == 1) {
 		/* keep the first byte, read more behind it */
 		g->in[0] = 0x1f;
-		ssize_t n;
-		do
-			n = read(g->fd, g->in + 1, GZIN_BUF_BYTES - 1);
-		while (n < 0 && errno == EINTR);
-		if (n < 0) {
-			snprintf(g->msg, sizeof g->msg, "read error: %s", strerror(errno));
+		ssize_t n = read_fd(g, g->in + 1, GZIN_BUF_BYTES - 1);
+		if (n < 0)
 			return -1;
-		}
 		g->in_eof = n == 0;
 		g->z.next_in = g->in;
 		g->z.avail_in = 1 + (uInt)n;
@@ -236,14 +239,9 @@ static int read_some(gzin *g, char *buf, unsigned len)
 			}
 			if (g->in_eof)
 				return 0;
-			ssize_t n;
-			do
-				n = read(g->fd, buf, len);
-			while (n < 0 && errno == EINTR);
-			if (n < 0) {
-				snprintf(g->msg, sizeof g->msg, "read error: %s", strerror(errno));
+			ssize_t n = read_fd(g, buf, len);
+			if (n < 0)
 				return -1;
-			}
 			g->in_eof = n == 0;
 			return (int)n;
 		case M_MEMBER:
