@@ -122,6 +122,14 @@ void seg_map_close(struct seg_map *m)
 	memset(m, 0, sizeof *m);
 }
 
+void seg_map_release(const struct seg_map *m, size_t n)
+{
+	/* mmap returns page-aligned bases, and whole files are mapped */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].base)
+			madvise((void *)m[i].base, m[i].size, MADV_DONTNEED);
+}
+
 int seg_map_verify(const struct seg_map *m, const char *name, struct err *e)
 {
 	uint32_t crc = fmt_crc32(0, m->body, m->body_len);

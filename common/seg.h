@@ -84,6 +84,11 @@ int seg_map_open(struct seg_map *m, const char *dir, const char *name, const cha
 void seg_map_close(struct seg_map *m);
 /* Checks body_crc. */
 int seg_map_verify(const struct seg_map *m, const char *name, struct err *e);
+/* Unmaps the pages of m[0..n) that this process has touched: they stay
+ * in the page cache, and a later read maps them again.  A writer that
+ * holds hundreds of segments open counts each one's touched pages in its
+ * resident set otherwise. */
+void seg_map_release(const struct seg_map *m, size_t n);
 
 /* One dictionary entry (§4). */
 struct seg_term {

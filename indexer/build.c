@@ -6,12 +6,12 @@
  * record gets a sequence number (file number, record number), so "the last
  * record seen for a PMID wins" means the same thing whatever thread read
  * it.  Once all input is read, the run decides which documents die (older
- * versions, deletions), merges its new segments into one, writes deletion
- * files for older segments, lets the merge policy compact, and commits a
- * new manifest: write, fsync, rename, fsync the directory.  Until that
- * rename the previous manifest names only untouched files, so a crash at
- * any point leaves the previous index as it was; the next writer removes
- * the orphans.
+ * versions, deletions), writes deletion files, and commits a new manifest
+ * naming its segments (merged into one only with --final-merge): write,
+ * fsync, rename, fsync the directory.  Until that rename the previous
+ * manifest names only untouched files, so a crash at any point leaves the
+ * previous index as it was; the next writer removes the orphans.  Then
+ * the merge policy compacts, each merge another such commit.
  */
 #include "build.h"
 
@@ -263,8 +263,11 @@ static void *worker(void *arg)
 			/* the file is skipped: what it yielded before the error stays */
 			pthread_mutex_lock(&b->mu);
 			b->st->files_failed++;
-			if (b->report)
-				b->report(b->ctx, e.msg);
+			if (b->report) {
+				char msg[sizeof e.msg + 16];
+				snprintf(msg, sizeof msg, "skipped: %s", e.msg);
+				b->report(b->ctx, msg);
+			}
 			pthread_mutex_unlock(&b->mu);
 			rc = 0;
 		}
@@ -495,6 +498,8 @@ static int commit(struct build *b, struct err *e)
 		const char *del = isnew ? "" : b->mf.segs[i].delname;
 		if ((rc = seg_open(&ss[i].seg, b->o->index, name, del, e)))
 			goto out;
+		/* hundreds of segments may be open at once (--memory 4M) */
+		seg_map_release(ss[i].seg.f, SEGF_N);
 		ss[i].open = 1;
 		ss[i].is_new = isnew;
 		if (isnew)
@@ -575,10 +580,60 @@ out:
 	return rc;
 }
 
-/* The merge policy (see MERGE_FACTOR); --merge compacts everything. */
+/* What a merge keeps mapped of an input while it reads it: up to about
+ * 4 MB of its postings and positions (see merge_ranges in merge.c). */
+static uint64_t merge_input_cost(const struct seg *s)
+{
+	uint64_t n = s->f[SEGF_POST].body_len + s->f[SEGF_POS].body_len;
+	return n < ((uint64_t)4 << 20) ? n : (uint64_t)4 << 20;
+}
+
+/* Keeps of the nidx inputs idx[] chosen for one merge (in manifest order)
+ * as many as half the memory budget holds, at least two, so that a run
+ * that flushed hundreds of small segments, or --merge of an index that
+ * has many, stays within --memory: a merge of them all at once held
+ * 100 MB under --memory 4M.  --merge (all) takes the consecutive window
+ * with the fewest live documents, so that no large segment is rewritten
+ * once per window; the policy takes the first of its class.  Returns the
+ * inputs kept. */
+static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t *idx, size_t nidx,
+			int all)
+{
+	uint64_t limit = b->o->memory_bytes / 2;
+	size_t best = 0, bestlen = 0;
+	uint64_t bestdocs = UINT64_MAX;
+	for (size_t start = 0; start + 1 < nidx; start++) {
+		uint64_t cost = 0, docs = 0;
+		size_t k = start;
+		for (; k < nidx; k++) {
+			uint64_t c = merge_input_cost(&ss[idx[k]].seg);
+			if (k - start >= 2 && cost + c > limit)
+				break;
+			cost += c;
+			docs += live_docs(&ss[idx[k]]);
+		}
+		if (k == nidx && start == 0)
+			return nidx; /* all of them fit */
+		if (!all || docs < bestdocs) {
+			best = start;
+			bestlen = k - start;
+			bestdocs = docs;
+		}
+		if (!all)
+			break;
+	}
+	if (bestlen == 0)
+		return nidx; /* one input: a half-deleted segment rewritten alone */
+	memmove(idx, idx + best, bestlen * sizeof *idx);
+	return bestlen;
+}
+
+/* The merge policy (see MERGE_FACTOR); --merge compacts everything.
+ * Every round merges two or more segments into one, or rewrites a
+ * half-deleted one without its deletions, so the rounds end. */
 static int merge_policy(struct build *b, int all, struct err *e)
 {
-	for (int round = 0; round < 64; round++) {
+	for (;;) {
 		size_t n = b->mf.nsegs;
 		if (n == 0)
 			return 0;
@@ -593,6 +648,8 @@ static int merge_policy(struct build *b, int all, struct err *e)
 		for (size_t i = 0; i < n && !rc; i++) {
 			rc = seg_open(&ss[i].seg, b->o->index, b->mf.segs[i].name, b->mf.segs[i].delname, e);
 			ss[i].open = rc == 0;
+			if (ss[i].open)
+				seg_map_release(ss[i].seg.f, SEGF_N);
 		}
 		if (!rc) {
 			if (all) {
@@ -606,7 +663,7 @@ static int merge_policy(struct build *b, int all, struct err *e)
 					cls[size_class(live_docs(&ss[i]))]++;
 				for (int c = 0; c < 64 && nidx == 0; c++)
 					if (cls[c] >= MERGE_FACTOR)
-						for (size_t i = 0; i < n; i++)
+						for (size_t i = 0; i < n && nidx < MERGE_FACTOR; i++)
 							if (size_class(live_docs(&ss[i])) == c)
 								idx[nidx++] = i;
 				for (size_t i = 0; i < n && nidx == 0; i++)
@@ -615,8 +672,11 @@ static int merge_policy(struct build *b, int all, struct err *e)
 			}
 		}
 		struct mf_seg merged;
-		if (!rc && nidx > 0)
+		size_t chosen = nidx;
+		if (!rc && nidx > 0) {
+			nidx = merge_fit(b, ss, idx, nidx, all);
 			rc = merge_into(b, ss, idx, nidx, &merged, e);
+		}
 		if (!rc && nidx > 0) {
 			/* new list: untouched segments in order, the merged one where the first was */
 			struct mf_seg *segs = calloc(n, sizeof *segs);
@@ -654,10 +714,9 @@ static int merge_policy(struct build *b, int all, struct err *e)
 		free(idx);
 		if (rc)
 			return rc;
-		if (nidx == 0 || all)
+		if (nidx == 0 || (all && nidx == chosen))
 			return 0;
 	}
-	return 0;
 }
 
 /* Whether dir holds files that no sarc-index run made: then -o names the
@@ -727,10 +786,16 @@ static int open_index(struct build *b, int *lockfd, struct err *e)
 	if ((*lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return err_errno(e, errno, "cannot create '%s'", lp);
 	if (flock(*lockfd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK)
+		int err = errno;
+		/* without the lock this run must touch nothing: a lock fd of
+		 * -1 keeps bld_run from collecting "garbage" that is the
+		 * other writer's work in progress */
+		close(*lockfd);
+		*lockfd = -1;
+		if (err == EWOULDBLOCK)
 			return err_set(e, ERR_LOCKED,
 				       "index '%s' is locked: another sarc-index is writing it", o->index);
-		return err_errno(e, errno, "cannot lock '%s'", lp);
+		return err_errno(e, err, "cannot lock '%s'", lp);
 	}
 	int rc = mf_read(o->index, &b->mf, e);
 	if (rc == ERR_NOTFOUND) {
@@ -813,8 +878,30 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		if ((rc = commit(&b, e)))
 			goto out;
 	}
-	if ((rc = merge_policy(&b, o->merge_all, e)))
-		goto out;
+	if ((rc = merge_policy(&b, o->merge_all, e))) {
+		if (o->nfiles == 0)
+			goto out;
+		/* The run's citations are committed: a merge that fails
+		 * after that (a full disk, say) leaves a whole index with
+		 * more segments, which is a warning, not a failed run. */
+		struct manifest cur;
+		struct err ig;
+		err_clear(&ig);
+		if (mf_read(o->index, &cur, &ig) == 0) {
+			mf_free(&b.mf);
+			b.mf = cur;
+		}
+		st->merge_failed = 1;
+		if (report) {
+			char msg[sizeof e->msg + 128];
+			snprintf(msg, sizeof msg,
+				 "warning: the citations are indexed, but merging segments failed: %s "
+				 "(run 'sarc-index --merge' later)", e->msg);
+			report(ctx, msg);
+		}
+		err_clear(e);
+		rc = 0;
+	}
 	collect_garbage(o->index, &b.mf);
 	st->index_docs = 0;
 	for (size_t i = 0; i < b.mf.nsegs; i++)

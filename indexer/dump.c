@@ -43,11 +43,16 @@ static void esc(FILE *out, const char *s)
 	}
 }
 
-static void str(FILE *out, const char *s)
+void dump_json_str(FILE *out, const char *s)
 {
 	putc('"', out);
 	esc(out, s);
 	putc('"', out);
+}
+
+static void str(FILE *out, const char *s)
+{
+	dump_json_str(out, s);
 }
 
 static void key(FILE *out, const char *k)

@@ -23,4 +23,7 @@
  * Returns 0, or an errno value if writing to out failed. */
 int pm_dump_json(FILE *out, const struct pm_event *ev);
 
+/* Writes s as a JSON string, escaped as above (for other JSON output). */
+void dump_json_str(FILE *out, const char *s);
+
 #endif

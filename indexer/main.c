@@ -60,8 +60,9 @@ static void usage(FILE *f)
 "  sarc-index -o sarcoma.idx --keep-going downloads/\n"
 "  sarc-index --stats --json sarcoma.idx\n"
 "\n"
-"Exit status: 0 success, 1 finished but input was skipped (--keep-going),\n"
-"2 error (one line on standard error; the previous index is untouched).\n");
+"Exit status: 0 success, 1 finished with a warning (input skipped under\n"
+"--keep-going, or segments left unmerged), 2 error (one line on standard\n"
+"error; the previous index is untouched).\n");
 }
 
 static int die_usage(const char *msg, const char *arg)
@@ -96,7 +97,7 @@ static int parse_size(const char *s, size_t *out)
 static void report(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "sarc-index: skipped: %s\n", msg);
+	fprintf(stderr, "sarc-index: %s\n", msg);
 }
 
 static int do_dump(char **files, int n, int parse_only, int json)
@@ -256,8 +257,14 @@ static int do_verify(const char *dir, int json)
 	if (rc == 0 || rc != ENOENT)
 		ix_close(&x);
 	if (rc) {
-		if (json)
-			printf("{\"ok\":false}\n");
+		if (json) {
+			/* scripts read the reason here; people on stderr */
+			char msg[sizeof e.msg + 4200];
+			snprintf(msg, sizeof msg, "%s: %s", dir, e.msg);
+			fputs("{\"ok\":false,\"error\":", stdout);
+			dump_json_str(stdout, msg);
+			fputs("}\n", stdout);
+		}
 		fprintf(stderr, "sarc-index: %s: %s\n", dir, e.msg);
 		return 2;
 	}
@@ -447,5 +454,5 @@ int main(int argc, char **argv)
 		print_summary(&st, 1);
 	else if (!quiet)
 		print_summary(&st, 0);
-	return st.files_failed || st.skipped_nopmid ? 1 : 0;
+	return st.files_failed || st.skipped_nopmid || st.merge_failed ? 1 : 0;
 }

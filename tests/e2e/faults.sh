@@ -375,6 +375,32 @@ if command -v "$cc" >/dev/null 2>&1 &&
 	else
 		fail enospc_shim "the shim counted no writes ($nindex, $nmerge bytes)"
 	fi
+	# The disk fills after the run's commit, during the merge the policy
+	# starts (ten segments of one size class): the citations are in, the
+	# index is whole with ten segments, exit 1 and one warning.
+	d=$tmp/shim2
+	i=1
+	while [ $i -le 9 ]; do "$IDX" -q -o "$d" "$tmp/in$i.xml"; i=$((i + 1)); done
+	# bytes of the run without a merge: the same run on 8 segments
+	i=1
+	while [ $i -le 8 ]; do "$IDX" -q -o "$tmp/count3" "$tmp/in$i.xml"; i=$((i + 1)); done
+	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$tmp/count3/" SARC_ENOSPC_COUNT="$tmp/n.commit" \
+		ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$tmp/count3" "$tmp/in10.xml"
+	ncommit=$(cat "$tmp/n.commit" 2>/dev/null || echo 0)
+	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$d/" SARC_ENOSPC_AFTER=$((ncommit + 2000)) \
+		ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$d" "$tmp/in10.xml" 2>"$tmp/err"
+	rc=$?
+	"$IDX" -q -o "$tmp/shim2ref" $(i=1; while [ $i -le 10 ]; do echo "$tmp/in$i.xml"; i=$((i + 1)); done)
+	named=$("$IDX" --stats "$d" | awk '$1 == "segments" {print $2}')
+	if [ "$ncommit" -gt 1000 ] && [ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+		grep -q "^sarc-index: warning: the citations are indexed, but merging segments failed: .*No space left on device" "$tmp/err" &&
+		"$IDX" --verify "$d" >/dev/null && [ "$named" = 10 ] &&
+		[ "$(ls "$d" | grep -c '\.sdoc$')" = 10 ] &&
+		[ "$(snapshot "$d")" = "$(snapshot "$tmp/shim2ref")" ]; then
+		ok enospc_after_commit
+	else
+		fail enospc_after_commit "exit $rc, $named segments, $(ls "$d" | tr '\n' ' '): $(head -c 300 "$tmp/err")"
+	fi
 else
 	skip enospc_shim "no C compiler to build the LD_PRELOAD shim"
 fi
@@ -465,6 +491,40 @@ elif [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q -i "lock" "$tmp/er
 	ok second_writer
 else
 	fail second_writer "second writer exit $rc ($(cat "$tmp/err")), first exit $rc1"
+fi
+
+# --- a refused writer touches nothing while the first writes segments ---
+# (the first flushes a segment every few hundred citations, then merges;
+# a refused writer used to remove the files no manifest named yet)
+d=$tmp/lock2
+"$IDX" -q -o "$d" "$tmp/in1.xml"
+"$IDX" -q -j1 --memory 1M -o "$d" $(i=2; while [ $i -le 20 ]; do echo "$tmp/in$i.xml"; i=$((i + 1)); done) 2>"$tmp/err1" &
+pid=$!
+k=0
+while [ $k -lt 200 ] && [ -r /proc/locks ] && ! grep -q "FLOCK.* $pid " /proc/locks; do
+	sleep 0.01
+	k=$((k + 1))
+done
+refused=0 tries=0
+while kill -0 $pid 2>/dev/null && [ $tries -lt 400 ]; do
+	if "$IDX" -q -o "$d" "$tmp/in21.xml" 2>"$tmp/err"; then
+		break # the first writer had not taken the lock yet or was done
+	fi
+	grep -q "is locked" "$tmp/err" && refused=$((refused + 1))
+	tries=$((tries + 1))
+	sleep 0.02
+done
+wait $pid
+rc1=$?
+"$IDX" -q -o "$tmp/lock2ref" $(i=1; while [ $i -le 21 ]; do echo "$tmp/in$i.xml"; i=$((i + 1)); done)
+"$IDX" -q -o "$d" "$tmp/in21.xml" # when every attempt was refused
+if [ $refused = 0 ]; then
+	skip second_writer_mid_run "no attempt met the first writer at work"
+elif [ $rc1 = 0 ] && "$IDX" --verify "$d" >/dev/null &&
+	[ "$("$Q" -i "$d" --count sarcoma)" = "$("$Q" -i "$tmp/lock2ref" --count sarcoma)" ]; then
+	ok "second_writer_mid_run ($refused refusals while the first wrote and merged)"
+else
+	fail second_writer_mid_run "first writer exit $rc1 ($(head -c 300 "$tmp/err1")) after $refused refusals"
 fi
 
 # --- readers while a writer adds and merges ---

@@ -23,6 +23,21 @@ else
 fi
 if "$IDX" --verify "$tmp/idx" >/dev/null; then ok verify_demo; else fail verify_demo "verify failed"; fi
 "$IDX" --stats "$tmp/idx" --json | python3 -m json.tool >/dev/null && ok stats_json || fail stats_json "not JSON"
+# --verify --json: true on a sound index; on a damaged one false, with the
+# reason that stderr gives too, and exit 2
+vj=$("$IDX" --verify --json "$tmp/idx" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["ok"], j["segments"])')
+cp -R "$tmp/idx" "$tmp/dmg"
+sdoc=$(ls "$tmp/dmg"/*.spst | head -n 1)
+printf 'X' | dd of="$sdoc" bs=1 seek=100 conv=notrunc 2>/dev/null
+"$IDX" --verify --json "$tmp/dmg" >"$tmp/vj.out" 2>"$tmp/vj.err"
+vrc=$?
+vbad=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["ok"], j["error"])' "$tmp/vj.out" 2>&1)
+if [ "$vj" = "True 1" ] && [ $vrc = 2 ] && [ "$vbad" = "False $(sed 's/^sarc-index: //' "$tmp/vj.err")" ] &&
+	grep -q "spst" "$tmp/vj.err"; then
+	ok verify_json
+else
+	fail verify_json "sound: $vj; damaged: exit $vrc, $vbad / $(cat "$tmp/vj.err")"
+fi
 
 # --- the merge policy (as Lucene's log policy, factor 10) ---
 # Ten runs of 5 citations: nine segments of the smallest class stay, the
