@@ -240,6 +240,7 @@ struct pm_reader {
 	struct err perr;      /* first error seen (ours or libxml2's) */
 	uint64_t skipped;
 	int dead, done, eof;
+	int ending;           /* the input is all read: libxml2 is told so */
 
 	/* finished events not yet handed out: q[qhead .. qn) */
 	struct pm_event *q;
@@ -1143,6 +1144,15 @@ static void on_xml_error(void *arg, xmlErrorPtr xe)
 	 * libxml2's eyes but harmless for us. */
 	if (xe->domain == XML_FROM_NAMESPACE)
 		return;
+	/* The push parser meets the end of a file cut short with open
+	 * elements, and then says "extra content at the end of the
+	 * document" (xmllint's tree parser says "premature end of data"). */
+	if (r->ending && r->depth > 0) {
+		const xmlChar *el = r->ctxt ? r->ctxt->name : NULL;
+		err_set(&r->perr, ERR_PARSE, "%s:%d: the file ends inside <%s>: it is truncated",
+			r->name, xe->line > 0 ? xe->line : 1, el ? (const char *)el : "...");
+		return;
+	}
 	char msg[600];
 	tidy(msg, sizeof msg, xe->message);
 	int code = ERR_PARSE;
@@ -1362,6 +1372,7 @@ static void push(pm_reader *r)
 	}
 	if (n == 0) {
 		r->eof = 1;
+		r->ending = 1;
 		xmlParseChunk(r->ctxt, NULL, 0, 1);
 		if (r->perr.code == 0 && r->ctxt->wellFormed == 0)
 			fail(r, ERR_PARSE, "malformed XML");

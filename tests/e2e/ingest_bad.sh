@@ -83,6 +83,15 @@ size=$(wc -c <"$tmp/good.xml.gz")
 head -c $((size / 2)) "$tmp/good.xml.gz" >"$tmp/truncated.xml.gz"
 check truncated_gz "$tmp/truncated.xml.gz" 'truncated gzip'
 head -c $((size - 4)) "$tmp/good.xml.gz" >"$tmp/no_trailer.xml.gz"
+# Plain XML cut short, inside a record and inside a tag: the push parser
+# itself would say "extra content at the end of the document".
+xsize=$(wc -c <"$tmp/good.xml")
+head -c $((xsize / 2)) "$tmp/good.xml" >"$tmp/truncated.xml"
+check truncated_xml "$tmp/truncated.xml" ':[0-9]+: the file ends inside <[A-Za-z]+>: it is truncated$'
+head -c $((xsize / 2)) "$tmp/good.xml" | gzip -c >"$tmp/truncated_inner.xml.gz"
+check truncated_xml_gz "$tmp/truncated_inner.xml.gz" 'the file ends inside <[A-Za-z]+>: it is truncated$'
+printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PM' >"$tmp/cut_tag.xml"
+check truncated_in_tag "$tmp/cut_tag.xml" ':3: the file ends inside <PMID>: it is truncated$'
 check truncated_gz_trailer "$tmp/no_trailer.xml.gz" 'truncated gzip'
 # A wrong CRC in the trailer: zlib's "incorrect data check".
 { head -c $((size - 8)) "$tmp/good.xml.gz"; printf 'XXXX'; tail -c 4 "$tmp/good.xml.gz"; } >"$tmp/bad_crc.xml.gz"
