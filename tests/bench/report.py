@@ -376,6 +376,16 @@ def build_table(R, results_dir):
                                              ("OVER" if rss else "n/a")),
                       better="lower", key="build_mem_rss")
             r["memory_bytes"] = memb
+        smem = m.get("small_memory")
+        srss = R.med("sarc", "build_small_mem", "rss_kb")
+        if smem:
+            # README: the budget plus about 30 MB per thread
+            lim = parse_size(smem) + (30 << 20)
+            T.row("peak RSS with --memory %s (-j1), merges" % smem, "MB",
+                  srss / 1024 if srss else None,
+                  target="<= %s + 30 MB (%s)" % (smem, "ok" if srss and srss * 1024 <= lim else
+                                                 ("OVER" if srss else "n/a")),
+                  better="lower", key="build_small_mem_rss")
         # scaling: the same figure from a run at another size
         cps = (docs / sN) if docs and sN else None
         other = find_other_run(results_dir, docs)

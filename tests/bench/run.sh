@@ -29,6 +29,7 @@ SEED=${BENCH_SEED:-1}
 QREPEAT=${BENCH_QREPEAT:-5}
 PREPEAT=${BENCH_PROC_REPEAT:-11}
 MEMORY=${BENCH_MEMORY:-256M}
+SMALL_MEMORY=8M
 CORPUS=${BENCH_CORPUS:-../shared/corpus}
 SKIP=${BENCH_SKIP:-}
 NCPU=$(nproc 2>/dev/null || echo 1)
@@ -159,7 +160,7 @@ T -e extract -t extract -- $PY tests/bench/extract_text.py --sarc-index "$SIX" -
 meta_field() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 CITES=$(meta_field "$D/meta.json" citations)
 TEXTB=$(meta_field "$D/meta.json" text_bytes)
-raw meta synth "\"citations\":$CITES,\"docs\":$DOCS,\"seed\":$SEED,\"files\":$NF,\"xml_bytes\":$XMLB,\"gz_bytes\":$GZB,\"text_bytes\":$TEXTB,\"ncpu\":$NCPU,\"repeat\":$REPEAT,\"qrepeat\":$QREPEAT,\"memory\":\"$MEMORY\",\"date\":\"$(date '+%Y-%m-%d %H:%M')\",\"host_load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\""
+raw meta synth "\"citations\":$CITES,\"docs\":$DOCS,\"seed\":$SEED,\"files\":$NF,\"xml_bytes\":$XMLB,\"gz_bytes\":$GZB,\"text_bytes\":$TEXTB,\"ncpu\":$NCPU,\"repeat\":$REPEAT,\"qrepeat\":$QREPEAT,\"memory\":\"$MEMORY\",\"small_memory\":\"$SMALL_MEMORY\",\"date\":\"$(date '+%Y-%m-%d %H:%M')\",\"host_load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 
 # ---------------------------------------------------------------- builds
 SI=$W/idx-sarc; FI=$W/idx-fts5.db; LI=$W/idx-lucene
@@ -179,6 +180,12 @@ done
 say "sarc build with --memory $MEMORY"
 T -e sarc -t build_mem --rm $W/idx-sarc-mem --json-out -- \
 	$SIX -q --json -o $W/idx-sarc-mem -j "$NCPU" --memory "$MEMORY" $GZ
+rm -rf $W/idx-sarc-mem
+# A small budget flushes hundreds of segments that the merge policy then
+# compacts: the budget (plus a thread's constant, README) holds there too.
+say "sarc build with --memory $SMALL_MEMORY -j1"
+T -e sarc -t build_small_mem --rm $W/idx-sarc-mem --json-out -- \
+	$SIX -q --json -o $W/idx-sarc-mem -j 1 --memory "$SMALL_MEMORY" $GZ
 rm -rf $W/idx-sarc-mem
 # Lucene's build ends in forceMerge(1) and FTS5's in 'optimize'; sarc's
 # tiered merging may leave a few segments (one per thread), so compact it
