@@ -77,6 +77,11 @@ struct build {
 	void *ctx;
 	struct bld_stats *st;
 	atomic_uint_fast64_t read, bytes, files_done;
+	/* for the progress line's estimate: the inputs' sizes on disk (0
+	 * when one is not a regular file: then files done tell), and how
+	 * many of those bytes the workers have read */
+	uint64_t in_total;
+	atomic_uint_fast64_t in_done;
 	uint64_t new_killed; /* documents of this run that a later event killed */
 	struct timespec t0;
 	double last_progress;
@@ -189,14 +194,34 @@ static void progress(struct build *b, int final)
 	double mb = (double)atomic_load(&b->bytes) / 1e6;
 	double rate = el > 0 ? mb / el : 0;
 	char eta[32] = "";
-	if (done > 0 && done < b->o->nfiles) {
-		double left = el / (double)done * (double)(b->o->nfiles - done);
+	uint64_t in = atomic_load(&b->in_done);
+	double left = -1;
+	/* by bytes on disk, so that one large file has an estimate too */
+	if (b->in_total > 0 && in > 0 && in < b->in_total && el >= 1)
+		left = el / (double)in * (double)(b->in_total - in);
+	else if (b->in_total == 0 && done > 0 && done < b->o->nfiles)
+		left = el / (double)done * (double)(b->o->nfiles - done);
+	if (left >= 0 && !final)
 		snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
-	}
 	fprintf(stderr, "\rsarc-index: files %llu/%zu, %llu citations, %.1f MB/s%s\033[K%s",
 		(unsigned long long)done, b->o->nfiles, (unsigned long long)rd, rate, eta,
 		final ? "\n" : "");
 	pthread_mutex_unlock(&b->mu);
+}
+
+/* The inputs' total size on disk, or 0 when one of them is not a regular
+ * file (standard input, a pipe). */
+static uint64_t input_bytes(const struct bld_options *o)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < o->nfiles; i++) {
+		struct stat st;
+		if (strcmp(o->files[i], "-") == 0 || stat(o->files[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
 }
 
 /* Reads one file into v.  Returns 0, or an error (filled in e). */
@@ -209,6 +234,7 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 		return e->code ? e->code : ERR_IO;
 	struct pm_event ev;
 	uint64_t recno = 0, lastbytes = 0;
+	int64_t lastpos = 0;
 	int rc;
 	while ((rc = pm_next(r, &ev, e)) == 1) {
 		uint64_t seq = (uint64_t)fi << 32 | recno++;
@@ -224,14 +250,23 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 			uint64_t nb = pm_bytes(r);
 			atomic_fetch_add(&b->bytes, nb - lastbytes);
 			lastbytes = nb;
-			if (b->o->progress)
+			if (b->o->progress) {
+				int64_t fp = pm_file_pos(r);
+				if (fp > lastpos) {
+					atomic_fetch_add(&b->in_done, (uint64_t)(fp - lastpos));
+					lastpos = fp;
+				}
 				progress(b, 0);
+			}
 		}
 		if (inv_bytes(v) >= budget && (rc = flush(b, v, e)))
 			break;
 	}
 	uint64_t nb = pm_bytes(r);
 	atomic_fetch_add(&b->bytes, nb - lastbytes);
+	struct stat st;
+	if (b->in_total > 0 && stat(path, &st) == 0 && st.st_size > lastpos)
+		atomic_fetch_add(&b->in_done, (uint64_t)(st.st_size - lastpos));
 	pthread_mutex_lock(&b->mu);
 	b->st->skipped_nopmid += pm_skipped(r);
 	pthread_mutex_unlock(&b->mu);
@@ -846,6 +881,8 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		int nt = o->threads < 1 ? 1 : o->threads;
 		if ((size_t)nt > o->nfiles)
 			nt = (int)o->nfiles;
+		if (o->progress)
+			b.in_total = input_bytes(o);
 		/* A read-ahead thread inflates a .gz on a core no worker uses;
 		 * when the workers use them all, it only competes with them
 		 * (-j2 on two cores built 2.5% faster without). */

@@ -423,6 +423,12 @@ uint64_t gzin_bytes(const gzin *g)
 	return g ? g->nbytes : 0;
 }
 
+int64_t gzin_file_pos(const gzin *g)
+{
+	/* the offset is the kernel's: no lock against the read-ahead thread */
+	return g ? (int64_t)lseek(g->fd, 0, SEEK_CUR) : -1;
+}
+
 int gzin_close(gzin *g, const char *name, struct err *e)
 {
 	if (g == NULL)

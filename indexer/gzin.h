@@ -42,6 +42,10 @@ const char *gzin_error(const gzin *g);
 /* Uncompressed bytes returned by gzin_read so far. */
 uint64_t gzin_bytes(const gzin *g);
 
+/* How far into the file reading has gone (compressed bytes, the read-ahead
+ * included), for a progress estimate; -1 when the input is not seekable. */
+int64_t gzin_file_pos(const gzin *g);
+
 /* Closes g (NULL is a no-op).  Returns 0, or an error with e filled as
  * "name: reason" if closing the file failed (reads report their own
  * errors).  name is what the message calls the input. */

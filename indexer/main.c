@@ -309,10 +309,10 @@ static void print_summary(const struct bld_stats *s, int json)
 		return;
 	}
 	fprintf(stderr,
-		"sarc-index: %llu files (%llu skipped), %llu records read, %llu indexed, "
+		"sarc-index: %llu file%s (%llu skipped), %llu records read, %llu indexed, "
 		"%llu replaced, %llu deleted (%llu deletions of absent PMIDs), "
 		"%llu skipped without PMID; index holds %llu citations; %.1f s\n",
-		(unsigned long long)s->files, (unsigned long long)s->files_failed,
+		(unsigned long long)s->files, s->files == 1 ? "" : "s", (unsigned long long)s->files_failed,
 		(unsigned long long)s->read, (unsigned long long)s->indexed,
 		(unsigned long long)s->replaced, (unsigned long long)s->deleted,
 		(unsigned long long)s->delete_missing, (unsigned long long)s->skipped_nopmid,

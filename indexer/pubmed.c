@@ -1422,6 +1422,11 @@ uint64_t pm_bytes(const pm_reader *r)
 	return gzin_bytes(r->in);
 }
 
+int64_t pm_file_pos(const pm_reader *r)
+{
+	return gzin_file_pos(r->in);
+}
+
 int pm_close(pm_reader *r, struct err *e)
 {
 	if (r == NULL)

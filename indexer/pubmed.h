@@ -155,6 +155,10 @@ uint64_t pm_skipped(const pm_reader *r);
 /* Uncompressed bytes consumed so far (for progress and MB/s). */
 uint64_t pm_bytes(const pm_reader *r);
 
+/* Bytes of the file itself read so far (compressed for .gz), or -1 when
+ * the input is not seekable (stdin, a pipe): for a progress estimate. */
+int64_t pm_file_pos(const pm_reader *r);
+
 /* Closes the reader.  Returns 0, or <0 and fills e if closing revealed an
  * error the reads did not (a truncated .gz). */
 int pm_close(pm_reader *r, struct err *e);

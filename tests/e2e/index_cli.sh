@@ -249,3 +249,21 @@ if [ $st = 2 ] && grep -q "no .xml or .xml.gz files" "$tmp/eerr" && [ ! -e "$tmp
 else
 	fail empty_input_dir "exit $st: $(cat "$tmp/eerr")"
 fi
+
+# --- the progress line: on a terminal only, never with -q ---
+# (script(1) gives a pseudo-terminal; the line is redrawn with \r and
+# ends with the whole run's files and citations)
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+	SHELL=/bin/sh script -qec "'$IDX' -o '$tmp/prog' '$demo' '$demo'" /dev/null </dev/null >"$tmp/tty" 2>&1
+	last=$(tr '\r' '\n' <"$tmp/tty" | grep '^sarc-index: files ' | tail -n 1)
+	SHELL=/bin/sh script -qec "'$IDX' -q -o '$tmp/prog2' '$demo'" /dev/null </dev/null >"$tmp/ttyq" 2>&1
+	"$IDX" -o "$tmp/prog3" "$demo" 2>"$tmp/notty" >/dev/null
+	if echo "$last" | grep -Eq "^sarc-index: files 2/2, $((2 * want)) citations, [0-9.]+ MB/s" &&
+		[ ! -s "$tmp/ttyq" ] && ! grep -q '^sarc-index: files ' "$tmp/notty"; then
+		ok progress_line
+	else
+		fail progress_line "last line '$last'; with -q: $(head -c 100 "$tmp/ttyq"); not a tty: $(head -c 100 "$tmp/notty")"
+	fi
+else
+	skip progress_line "script(1) cannot give a pseudo-terminal here"
+fi
