@@ -924,7 +924,8 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		struct manifest cur;
 		struct err ig;
 		err_clear(&ig);
-		if (mf_read(o->index, &cur, &ig) == 0) {
+		int known = mf_read(o->index, &cur, &ig) == 0;
+		if (known) {
 			mf_free(&b.mf);
 			b.mf = cur;
 		}
@@ -938,8 +939,12 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		}
 		err_clear(e);
 		rc = 0;
+		/* which manifest is on disk is unknown: remove nothing */
+		if (!known)
+			goto stats;
 	}
 	collect_garbage(o->index, &b.mf);
+stats:
 	st->index_docs = 0;
 	for (size_t i = 0; i < b.mf.nsegs; i++)
 		st->index_docs += b.mf.segs[i].ndocs - b.mf.segs[i].ndeleted;
