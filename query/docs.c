@@ -210,8 +210,12 @@ static int leaf_has(const struct q_node *q, unsigned field, const char *t, size_
 				return 1;
 		return 0;
 	case Q_PREFIX:
-		return (q->fields & FIELD_BIT(field)) && q->nterms > 0 && n >= q->terms[0].len &&
-		       memcmp(q->terms[0].text, t, q->terms[0].len) == 0;
+		if (!(q->fields & FIELD_BIT(field)) || q->nterms == 0)
+			return 0;
+		for (size_t i = 1; i < q->nterms; i++) /* the prefix's stem, exactly */
+			if (q->terms[i].len == n && memcmp(q->terms[i].text, t, n) == 0)
+				return 1;
+		return n >= q->terms[0].len && memcmp(q->terms[0].text, t, q->terms[0].len) == 0;
 	case Q_NOT:
 		return q->nkids > 0 && leaf_has(q->kids[0], field, t, n);
 	default:
@@ -626,15 +630,19 @@ int sarc_query_similar(sarc_index *ix, uint32_t pmid, size_t nterms, sarc_query 
 	size_t k = 0;
 	while (k < c.n && k < nterms && c.v[k].w > 0)
 		k++;
-	/* no word shared with another record: nothing is similar */
-	if (k == 0) {
+	struct q_node *root = arena_alloc(&q->a, sizeof *root);
+	/* no word shared with another record: nothing is similar, which a
+	 * filter on PMID 0 (no record has it) says without a parse */
+	if (k == 0 && root) {
+		memset(root, 0, sizeof *root);
+		root->type = Q_PMID;
+		root->lo = root->hi = 0;
+		q->root = root;
 		free(c.v);
 		sarc_doc_free(&d);
-		arena_free(&q->a);
-		free(q);
-		return sarc_query_parse(ix, "pmid:0", NULL, out, err, errcap);
+		*out = q;
+		return 0;
 	}
-	struct q_node *root = arena_alloc(&q->a, sizeof *root);
 	struct q_node **kids = arena_alloc(&q->a, sizeof *kids * (k ? k : 1));
 	if (root == NULL || kids == NULL) {
 		rc = ERR_NOMEM;

@@ -165,6 +165,14 @@ int sarc_query_restrict(sarc_query *q, sarc_query *filter)
 	return 0;
 }
 
+const char *sarc_query_note(const sarc_query *q)
+{
+	for (; q; q = q->filter)
+		if (q->note[0])
+			return q->note;
+	return NULL;
+}
+
 const char *sarc_query_describe(sarc_query *q)
 {
 	q_dump(q->root, q->desc, sizeof q->desc);
@@ -349,61 +357,101 @@ static struct sc *weighted_term_sc(struct build_ctx *b, unsigned f, const uint8_
 	return term_open(b, &t, b->env->weight[f] * sc_idf(b->env->N, df));
 }
 
-/* Expands a prefix over the whole index (all segments) for field f. */
+/* A dictionary term a prefix matched, with its document frequency
+ * summed over the segments. */
+struct pmatch {
+	uint8_t *key;
+	size_t len;
+	uint64_t df;
+};
+
+static int pmatch_by_key(const void *x, const void *y)
+{
+	const struct pmatch *a = x, *b = y;
+	return seg_key_cmp(a->key, a->len, b->key, b->len);
+}
+
+static int pmatch_by_df(const void *x, const void *y)
+{
+	const struct pmatch *a = x, *b = y;
+	if (a->df != b->df)
+		return a->df < b->df ? 1 : -1;
+	return seg_key_cmp(a->key, a->len, b->key, b->len);
+}
+
+/* Expands a prefix over the whole index (all segments) for field f into
+ * *keys / *lens (*nkeys of them).  Past PREFIX_CAP distinct terms it keeps
+ * the PREFIX_CAP most frequent (a rare misspelling matters least, and the
+ * first ones in byte order would drop whole words) and sets *more to how
+ * many it matched in all. */
 static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, struct arena *a,
-			 uint8_t ***keys, size_t **lens, size_t *nkeys)
+			 uint8_t ***keys, size_t **lens, size_t *nkeys, size_t *more)
 {
 	uint8_t from[SEG_MAX_KEY];
 	size_t fl = eng_key(from, f, p, n);
 	size_t cap = 64, cnt = 0;
-	uint8_t **k = malloc(sizeof *k * cap);
-	size_t *l = malloc(sizeof *l * cap);
-	if (!k || !l) {
-		free(k);
-		free(l);
+	struct pmatch *m = malloc(sizeof *m * cap);
+	*more = 0;
+	if (m == NULL)
 		return ERR_NOMEM;
-	}
 	struct err e;
 	err_clear(&e);
 	for (size_t i = 0; i < ix->x.nsegs; i++) {
 		struct seg_dict_iter it;
 		if (seg_dict_seek(&it, &ix->x.segs[i], from, fl, &e))
 			continue;
-		size_t added = 0;
-		while (seg_dict_next(&it, &e) == 1 && added < PREFIX_CAP) {
+		while (seg_dict_next(&it, &e) == 1) {
 			if (it.t.keylen < fl || memcmp(it.t.key, from, fl) != 0)
 				break;
-			int dup = 0;
-			for (size_t j = 0; j < cnt && !dup; j++)
-				dup = l[j] == it.t.keylen && memcmp(k[j], it.t.key, l[j]) == 0;
-			if (dup)
-				continue;
 			if (cnt == cap) {
-				cap *= 2;
-				uint8_t **nk = realloc(k, sizeof *k * cap);
-				size_t *nl = nk ? realloc(l, sizeof *l * cap) : NULL;
-				if (nk)
-					k = nk;
-				if (!nk || !nl) {
-					free(k);
-					if (nl == NULL)
-						free(l);
+				struct pmatch *nm = realloc(m, sizeof *m * cap * 2);
+				if (nm == NULL) {
+					free(m);
 					return ERR_NOMEM;
 				}
-				l = nl;
+				m = nm;
+				cap *= 2;
 			}
-			k[cnt] = arena_alloc(a, it.t.keylen);
-			if (k[cnt] == NULL)
-				break;
-			memcpy(k[cnt], it.t.key, it.t.keylen);
-			l[cnt++] = it.t.keylen;
-			added++;
+			if ((m[cnt].key = arena_alloc(a, it.t.keylen)) == NULL) {
+				free(m);
+				return ERR_NOMEM;
+			}
+			memcpy(m[cnt].key, it.t.key, it.t.keylen);
+			m[cnt].len = it.t.keylen;
+			m[cnt++].df = it.t.df;
 		}
 	}
 	eng_damage(ix, &e); /* a damaged dictionary is not a shorter expansion */
+	/* one entry per term, its df summed over the segments */
+	qsort(m, cnt, sizeof *m, pmatch_by_key);
+	size_t u = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		if (u > 0 && m[u - 1].len == m[i].len && memcmp(m[u - 1].key, m[i].key, m[i].len) == 0)
+			m[u - 1].df += m[i].df;
+		else
+			m[u++] = m[i];
+	}
+	if (u > PREFIX_CAP) {
+		*more = u;
+		qsort(m, u, sizeof *m, pmatch_by_df);
+		u = PREFIX_CAP;
+	}
+	uint8_t **k = malloc(sizeof *k * (u ? u : 1));
+	size_t *l = malloc(sizeof *l * (u ? u : 1));
+	if (!k || !l) {
+		free(k);
+		free(l);
+		free(m);
+		return ERR_NOMEM;
+	}
+	for (size_t i = 0; i < u; i++) {
+		k[i] = m[i].key;
+		l[i] = m[i].len;
+	}
+	free(m);
 	*keys = k;
 	*lens = l;
-	*nkeys = cnt < PREFIX_CAP ? cnt : PREFIX_CAP;
+	*nkeys = u;
 	return 0;
 }
 
@@ -526,12 +574,16 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 	}
 	/* Q_PREFIX */
 	uint8_t **keys;
-	size_t *lens, nk;
+	size_t *lens, nk, more;
 	if (q->nterms < 1 || expand_prefix(b->ix, f, q->terms[0].text, q->terms[0].len, b->a, &keys,
-					    &lens, &nk)) {
+					    &lens, &nk, &more)) {
 		err_set(&b->e, ERR_NOMEM, "out of memory");
 		return NULL;
 	}
+	if (more && b->q->note[0] == '\0')
+		snprintf(b->q->note, sizeof b->q->note,
+			 "'%.*s*' matches %zu words in %s: the %d most frequent are searched",
+			 (int)q->terms[0].len, q->terms[0].text, more, field_name(f), PREFIX_CAP);
 	struct kids k = {0};
 	for (size_t i = 0; i < nk; i++) {
 		if (kids_push(&k, weighted_term_sc(b, f, keys[i], lens[i])))
@@ -539,6 +591,13 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 	}
 	free(keys);
 	free(lens);
+	/* the prefix's own stem, when it does not start with the prefix
+	 * (qparse.h) */
+	for (size_t i = 1; i < q->nterms; i++) {
+		size_t n = eng_key(key, f, q->terms[i].text, q->terms[i].len);
+		if (kids_push(&k, weighted_term_sc(b, f, key, n)))
+			err_set(&b->e, ERR_NOMEM, "out of memory");
+	}
 	return finish_or(b, &k);
 }
 
@@ -566,7 +625,8 @@ static struct sc *near(struct build_ctx *b, const struct q_node *q)
 		size_t i;
 		for (i = 0; kids && i < q->nkids; i++) {
 			const struct q_node *k = q->kids[i];
-			if ((k->type != Q_TERMS && k->type != Q_PHRASE) || !(k->fields & FIELD_BIT(f)))
+			if ((k->type != Q_TERMS && k->type != Q_PHRASE && k->type != Q_PREFIX) ||
+			    !(k->fields & FIELD_BIT(f)))
 				break;
 			if ((kids[i] = leaf_field(b, k, f)) == NULL)
 				break;

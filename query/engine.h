@@ -36,6 +36,7 @@ struct sarc_query {
 	uint32_t exclude_pmid;     /* --similar: never return the record itself */
 	int has_exclude;
 	char desc[4096];
+	char note[256];            /* sarc_query_note(); "" when none */
 };
 
 void eng_err(char *err, size_t cap, const char *fmt, ...)

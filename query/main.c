@@ -773,6 +773,9 @@ static int run_one(const struct cli *c, sarc_index *ix, const char *qid, const c
 		found = nhits > 0;
 		break;
 	}
+	const char *qn = rc == 0 ? sarc_query_note(q) : NULL;
+	if (qn)
+		fprintf(stderr, "sarc-query: note: %s%s%s\n", qid ? qid : "", qid ? ": " : "", qn);
 	free(hits);
 	sarc_facets_free(fv, nfv);
 	sarc_query_free(q);

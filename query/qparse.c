@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fields.h"
 
@@ -99,6 +100,7 @@ static const struct fdef tags[] = {
 	{"pt", FK_TEXT, FB(PUBTYPE)},
 	{"publication type", FK_TEXT, FB(PUBTYPE)},
 	{"la", FK_TEXT, FB(LANG)},
+	{"lang", FK_TEXT, FB(LANG)},
 	{"language", FK_TEXT, FB(LANG)},
 	{"kw", FK_TEXT, FB(KEYWORD)},
 	{"ot", FK_TEXT, FB(KEYWORD)},
@@ -831,6 +833,50 @@ static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep,
 	return 0;
 }
 
+/* PubMed records name languages by MEDLINE's three-letter codes (the
+ * lang field holds "eng"); searches copied from PubMed say "english[la]". */
+static const struct {
+	const char *name, *code;
+} languages[] = {
+	{"afrikaans", "afr"}, {"albanian", "alb"}, {"arabic", "ara"}, {"armenian", "arm"},
+	{"azerbaijani", "aze"}, {"bosnian", "bos"}, {"bulgarian", "bul"}, {"catalan", "cat"},
+	{"chinese", "chi"}, {"croatian", "scr"}, {"czech", "cze"}, {"danish", "dan"},
+	{"dutch", "dut"}, {"english", "eng"}, {"esperanto", "epo"}, {"estonian", "est"},
+	{"finnish", "fin"}, {"french", "fre"}, {"georgian", "geo"}, {"german", "ger"},
+	{"greek", "gre"}, {"hebrew", "heb"}, {"hindi", "hin"}, {"hungarian", "hun"},
+	{"icelandic", "ice"}, {"indonesian", "ind"}, {"italian", "ita"}, {"japanese", "jpn"},
+	{"korean", "kor"}, {"latin", "lat"}, {"latvian", "lav"}, {"lithuanian", "lit"},
+	{"macedonian", "mac"}, {"malay", "may"}, {"norwegian", "nor"}, {"persian", "per"},
+	{"polish", "pol"}, {"portuguese", "por"}, {"romanian", "rum"}, {"russian", "rus"},
+	{"serbian", "srp"}, {"slovak", "slo"}, {"slovenian", "slv"}, {"spanish", "spa"},
+	{"swedish", "swe"}, {"thai", "tha"}, {"turkish", "tur"}, {"ukrainian", "ukr"},
+	{"urdu", "urd"}, {"vietnamese", "vie"}, {"welsh", "wel"},
+};
+
+/* For a word searched in the lang field only: the code of the language
+ * it names, as a Q_TERMS leaf in *out; NULL when it names none. */
+static int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		     struct q_node **out)
+{
+	*out = NULL;
+	for (size_t i = 0; i < NELEM(languages); i++) {
+		size_t n = strlen(languages[i].name);
+		if (end - start != n || strncasecmp(p->s + start, languages[i].name, n) != 0)
+			continue;
+		struct q_node *q = newnode(p, Q_TERMS, qpos);
+		if (q == NULL || (q->terms = arena_alloc(p->a, sizeof *q->terms)) == NULL)
+			return nomem(p);
+		q->terms[0].text = languages[i].code;
+		q->terms[0].len = 3;
+		q->terms[0].relpos = 0;
+		q->nterms = 1;
+		q->fields = fields;
+		*out = q;
+		return 0;
+	}
+	return 0;
+}
+
 /* A word: Q_TERMS with every term the analyzer gives, or NULL. */
 static int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
 		     struct q_node **out)
@@ -870,13 +916,81 @@ static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, s
 	struct q_node *q = newnode(p, Q_PREFIX, t->start);
 	if (q == NULL)
 		return ERR_NOMEM;
-	if ((q->terms = arena_alloc(p->a, sizeof *q->terms)) == NULL)
+	if ((q->terms = arena_alloc(p->a, 2 * sizeof *q->terms)) == NULL)
 		return nomem(p);
 	q->terms[0].text = buf;
 	q->terms[0].len = fl;
 	q->terms[0].relpos = 0;
 	q->nterms = 1;
+	/* Words are indexed by their stems, and a stem may end before the
+	 * prefix does or spell it otherwise: "patients*" must find
+	 * "patients" (patient), "ewing*" "Ewing's" (ewe).  The prefix read
+	 * as a whole word gives that stem. */
+	size_t nstop = p->nstop;
+	int rc = analyze(p, t->vstart, t->vend);
+	p->nstop = nstop;
+	if (rc)
+		return rc;
+	if (p->ntv == 1 && p->tv[0].kind == AN_WORD &&
+	    !(p->tv[0].len >= fl && memcmp(p->tv[0].text, buf, fl) == 0)) {
+		q->terms[1].text = p->tv[0].text;
+		q->terms[1].len = p->tv[0].len;
+		q->terms[1].relpos = 0;
+		q->nterms = 2;
+	}
 	q->fields = fields;
+	*out = q;
+	return 0;
+}
+
+/* Authors are indexed as "Last Fore Initials" (invert.c), and PubMed's
+ * way to name one is "smith j" or "sjogren im": the last name, then the
+ * initials or their start.  So an author phrase whose last word is one to
+ * three letters is the other words, then within AUTHOR_NEAR words a word
+ * starting with those letters ("smith j" finds Smith John A and Smith JA).
+ * Authors lie 8 positions apart (invert.c), so that never spans two. */
+#define AUTHOR_NEAR 4
+
+static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		       uint32_t prox, struct q_node **out);
+
+/* The author form above for s[start..end), or 0 with *out NULL when the
+ * text is not in that form. */
+static int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		       struct q_node **out)
+{
+	const char *s = p->s;
+	*out = NULL;
+	while (end > start && space_at(s, p->n, end - 1))
+		end--;
+	size_t ws = end;
+	while (ws > start && ((unsigned char)s[ws - 1] | 0x20) >= 'a' &&
+	       ((unsigned char)s[ws - 1] | 0x20) <= 'z')
+		ws--;
+	if (ws == start || end - ws < 1 || end - ws > 3 || !space_at(s, p->n, ws - 1))
+		return 0;
+	struct q_node *name;
+	int rc = phrase_leaf(p, start, ws, qpos, fields, 0, &name);
+	if (rc || name == NULL || (name->type != Q_TERMS && name->type != Q_PHRASE))
+		return rc;
+	struct q_node *ini = newnode(p, Q_PREFIX, ws), *q = newnode(p, Q_NEAR, qpos);
+	char *t = arena_alloc(p->a, end - ws + 1);
+	struct q_node **kids = arena_alloc(p->a, 2 * sizeof *kids);
+	if (!ini || !q || !t || !kids || (ini->terms = arena_alloc(p->a, sizeof *ini->terms)) == NULL)
+		return nomem(p);
+	for (size_t i = ws; i < end; i++)
+		t[i - ws] = (char)((unsigned char)s[i] | 0x20);
+	t[end - ws] = '\0';
+	ini->terms[0].text = t;
+	ini->terms[0].len = end - ws;
+	ini->terms[0].relpos = 0;
+	ini->nterms = 1;
+	ini->fields = fields;
+	kids[0] = name;
+	kids[1] = ini;
+	q->kids = kids;
+	q->nkids = 2;
+	q->dist = AUTHOR_NEAR;
 	*out = q;
 	return 0;
 }
@@ -898,6 +1012,10 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		b++;
 	if (b == end)
 		return perr(p, qpos, "empty phrase matches nothing");
+	if (fields == FB(AUTHOR) && !prox) {
+		if ((rc = author_leaf(p, start, end, qpos, fields, out)) != 0 || *out)
+			return rc;
+	}
 	for (b = start + 1; b < end; b++)
 		if (s[b] == '*' && !space_at(s, n, b - 1) && (b + 1 == end || space_at(s, n, b + 1)))
 			return perr(p, b, "truncation '*' is not supported inside a phrase");
@@ -951,12 +1069,10 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 	for (size_t i = start + lo; i < start + hi && i < end; i++)
 		if (space_at(s, n, i))
 			oneword = 0;
-	if (oneword)
-		return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
 	unsigned char *keep = arena_alloc(p->a, p->ntv);
 	if (keep == NULL)
 		return nomem(p);
-	size_t nk = 0;
+	size_t nk = 0, njoined = 0;
 	for (size_t i = 0; i < p->ntv; i++) {
 		keep[i] = 1;
 		if (p->tv[i].kind == AN_JOINED)
@@ -964,7 +1080,34 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 				if (p->tv[j].kind == AN_PART && p->tv[j].pos == p->tv[i].pos)
 					keep[i] = 0;
 		nk += keep[i];
+		njoined += !keep[i];
 	}
+	if (oneword && njoined == 1 && nk > 1) {
+		/* One quoted compound ("non-metastatic", "TNF-α") is that
+		 * compound exactly: its joined term, or its parts as a phrase
+		 * (docs/ANALYSIS.md §5), never one part alone, as the bare
+		 * word may match. */
+		struct q_node *joined, *parts;
+		unsigned char *only = arena_alloc(p->a, p->ntv);
+		if (only == NULL)
+			return nomem(p);
+		for (size_t i = 0; i < p->ntv; i++)
+			only[i] = !keep[i];
+		if ((rc = mkleaf(p, Q_TERMS, only, qpos, fields, &joined)) != 0 ||
+		    (rc = mkleaf(p, Q_PHRASE, keep, qpos, fields, &parts)) != 0)
+			return rc;
+		struct kv k = {0};
+		if ((rc = kv_push(p, &k, joined)) != 0 || (rc = kv_push(p, &k, parts)) != 0)
+			return rc;
+		return mkgroup(p, Q_OR, &k, qpos, out);
+	}
+	/* Quoted words, even without a space between them ("CD34+/CD117+"),
+	 * are a phrase when they take more than one position. */
+	int many = 0;
+	for (size_t i = 1; i < p->ntv; i++)
+		many |= keep[i] && p->tv[i].pos != p->tv[0].pos;
+	if (oneword && njoined == 0 && !many)
+		return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
 	return mkleaf(p, nk > 1 ? Q_PHRASE : Q_TERMS, keep, qpos, fields, out);
 }
 
@@ -1242,8 +1385,12 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct 
 			rc = phrase_leaf(p, vs, ve, t.start, f, prox, out);
 		else if (t.prefix)
 			rc = prefix_leaf(p, &t, f, out);
-		else
-			rc = word_leaf(p, vs, ve, t.start, f, out);
+		else {
+			if (f == FB(LANG))
+				rc = lang_leaf(p, vs, ve, t.start, f, out);
+			if (rc == 0 && *out == NULL)
+				rc = word_leaf(p, vs, ve, t.start, f, out);
+		}
 		if (rc)
 			return rc;
 		break;

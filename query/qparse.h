@@ -65,7 +65,10 @@ struct q_node {
 	uint32_t fields;  /* FIELD_BIT mask the leaf searches (fields.h) */
 	int required;     /* +word, or a child of an AND */
 	int prohibited;   /* -word */
-	/* Q_TERMS, Q_PHRASE: the analyzed terms; Q_PREFIX: one folded prefix */
+	/* Q_TERMS, Q_PHRASE: the analyzed terms; Q_PREFIX: the folded prefix,
+	 * then, when the prefix read as a word stems to a term that does not
+	 * start with it ("ewing" -> "ewe", "patients" -> "patient"), that
+	 * term, matched exactly: the index holds stems */
 	struct q_term *terms;
 	size_t nterms;
 	/* Q_AND, Q_OR, Q_NOT, Q_NEAR */

@@ -67,6 +67,10 @@ int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_o
 int sarc_query_restrict(sarc_query *q, sarc_query *filter);
 /* A readable form of the parsed query. */
 const char *sarc_query_describe(sarc_query *q);
+/* After a search, count or facet: what the user should know about how q
+ * was run ("'ca*' matches 5000 words in abstract: the 1024 most frequent
+ * are searched"), or NULL. */
+const char *sarc_query_note(const sarc_query *q);
 void sarc_query_free(sarc_query *q);
 
 /* "More like this": a query made of the most distinctive terms of the

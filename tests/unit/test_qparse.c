@@ -104,8 +104,11 @@ static const char *invariant(const struct q_node *q, int depth)
 			return "leaf without terms or fields";
 		if (q->type == Q_PHRASE && q->nterms < 2)
 			return "phrase of one term";
-		if (q->type == Q_PREFIX && q->nterms != 1)
-			return "prefix with several terms";
+		if (q->type == Q_PREFIX && q->nterms > 2)
+			return "prefix with more than its stem";
+		if (q->type == Q_PREFIX && q->nterms == 2 && q->terms[1].len >= q->terms[0].len &&
+		    memcmp(q->terms[1].text, q->terms[0].text, q->terms[0].len) == 0)
+			return "prefix with a stem that the prefix finds anyway";
 		for (size_t i = 0; i < q->nterms; i++) {
 			if (q->terms[i].text == NULL || strlen(q->terms[i].text) != q->terms[i].len)
 				return "term text not NUL-terminated at len";
@@ -340,8 +343,17 @@ static void test_phrase_prefix_near(struct ctx *c)
 	/* One word in quotes is Q_TERMS, analyzed as usual. */
 	EXPECT(c, &OPT_D, "\"Sarcomas\"", T("sarcoma"));
 	EXPECT(c, &OPT_D, "\"the sarcoma\"", T("sarcoma"));
-	CHECK(parse(c, &OPT_D, "\"EWS-FLI1\"", &q) == 0 && q->type == Q_TERMS &&
-	      has_term(q, "ewsfli1", 0));
+	/* One quoted compound is the compound: its joined term, or its parts
+	 * as a phrase, never one part alone. */
+	CHECK(parse(c, &OPT_D, "\"EWS-FLI1\"", &q) == 0 && q->type == Q_OR && q->nkids == 2 &&
+	      q->kids[0]->type == Q_TERMS && q->kids[0]->nterms == 1 &&
+	      has_term(q->kids[0], "ewsfli1", 0) && q->kids[1]->type == Q_PHRASE &&
+	      q->kids[1]->nterms == 2 && has_term(q->kids[1], "ews", 0) &&
+	      has_term(q->kids[1], "fli1", 1));
+	EXPECT(c, &OPT_D, "\"TNF-\xce\xb1\"",
+	       "(or (terms " DF " \"tnfalpha\") (phrase " DF " \"tnf\" \"alpha\"@1))");
+	/* Quoted words without a space between them are a phrase too. */
+	EXPECT(c, &OPT_D, "\"CD34+/CD117+\"", "(phrase " DF " \"cd34\" \"cd117\"@1)");
 	/* In a phrase a compound keeps its parts only. */
 	CHECK(parse(c, &OPT_D, "\"EWS-FLI1 fusion\"", &q) == 0 && q->type == Q_PHRASE &&
 	      q->nterms == 3 && has_term(q, "ews", 0) && has_term(q, "fli1", 1) &&
@@ -356,6 +368,18 @@ static void test_phrase_prefix_near(struct ctx *c)
 	EXPECT_ERR(c, &OPT_D, "\"bone tum*\"", 10, "truncation '*' is not supported inside a phrase");
 
 	EXPECT(c, &OPT_D, "sarcom*", "(prefix " DF " \"sarcom\")");
+	/* The index holds stems: a prefix also finds the stem it spells as
+	 * a word when that stem does not start with it. */
+	EXPECT(c, &OPT_D, "ewing*", "(prefix " DF " \"ewing\" \"ewe\")");
+	EXPECT(c, &OPT_D, "patients*", "(prefix " DF " \"patients\" \"patient\")");
+	/* PubMed's author form: the last name, then initials or their start. */
+	EXPECT(c, &OPT_D, "author:\"smith j\"", "(near/4 (terms author \"smith\") (prefix author \"j\"))");
+	EXPECT(c, &OPT_P, "van der berg ja[au]",
+	       "(near/4 (phrase author \"van\" \"der\"@1 \"berg\"@2) (prefix author \"ja\"))");
+	EXPECT(c, &OPT_P, "smith john[au]", "(phrase author \"smith\" \"john\"@1)");
+	/* Language names are MEDLINE's codes. */
+	EXPECT(c, &OPT_P, "english[la]", "(terms lang \"eng\")");
+	EXPECT(c, &OPT_P, "French[lang]", "(terms lang \"fre\")");
 	EXPECT(c, &OPT_D, "Sarcom**", "(prefix " DF " \"sarcom\")");
 	EXPECT(c, &OPT_D, "title:sarcom*", "(prefix title \"sarcom\")");
 	EXPECT(c, &OPT_D, "sarcom*[tiab]", "(prefix title|abstract \"sarcom\")");
@@ -466,7 +490,7 @@ static void test_fields(struct ctx *c)
 		       "pubmed %s: rc %d %s", cases[i].q, rc, c->e.msg);
 	}
 	/* A field covers a phrase or a group; the field nearest a word wins. */
-	EXPECT(c, &OPT_D, "author:\"smith j\"", "(phrase author \"smith\" \"j\"@1)");
+	EXPECT(c, &OPT_D, "author:\"smith j\"", "(near/4 (terms author \"smith\") (prefix author \"j\"))");
 	EXPECT(c, &OPT_D, "title:(bone lung)", "(or (terms title \"bone\") (terms title \"lung\"))");
 	EXPECT(c, &OPT_D, "(bone lung)[ti]", "(or (terms title \"bone\") (terms title \"lung\"))");
 	EXPECT(c, &OPT_D, "title:(bone abstract:lung)",
@@ -477,7 +501,7 @@ static void test_fields(struct ctx *c)
 	EXPECT(c, &OPT_D, "\"bone tumor\"[mh]", "(phrase mesh \"bone\" \"tumor\"@1)");
 	EXPECT(c, &OPT_D, "-title:bone sarcoma", "(or -(terms title \"bone\") " T("sarcoma") ")");
 	/* In PubMed syntax a tag covers the run of words before it. */
-	EXPECT(c, &OPT_P, "smith j[au]", "(phrase author \"smith\" \"j\"@1)");
+	EXPECT(c, &OPT_P, "smith j[au]", "(near/4 (terms author \"smith\") (prefix author \"j\"))");
 	EXPECT(c, &OPT_P, "gist AND bone tumor[tiab] OR lung",
 	       "(or (and " T("gist") " (phrase title|abstract \"bone\" \"tumor\"@1)) " T("lung") ")");
 	EXPECT(c, &OPT_D, "smith j[au]", "(or " T("smith") " (terms author \"j\"))");

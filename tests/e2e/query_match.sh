@@ -1,0 +1,163 @@
+#!/bin/sh
+# query_match.sh - what a query matches, against references computed here
+# from the demo corpus's XML with Python's own parser and regular
+# expressions, not with sarc's analyzer: quoted compounds (the compound
+# exactly: joined or its parts in a row), prefixes of words whose stems
+# end early or spell otherwise ("patients*", "ewing*"), prefixes inside
+# NEAR, PubMed's author form ("sjogren im[au]"), language names
+# ("english[la]"), prefixes matching more words than are searched (a
+# note on stderr), and --similar for a record that shares no word.
+. "$(dirname "$0")/lib.sh"
+
+IDX=$SARC_BIN/sarc-index
+Q=$SARC_BIN/sarc-query
+demo=$ROOT/corpus/demo/sarcoma-demo.xml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if ! command -v python3 >/dev/null 2>&1; then
+	skip query_match "python3 not installed"
+	exit 0
+fi
+"$IDX" -q -o "$tmp/idx" "$demo" || { fail query_match "cannot index the demo"; exit 0; }
+
+# ref.py KIND ARG: the sorted PMIDs of the demo records that match, one
+# per line.  Text fields are title, abstract, MeSH headings and keywords,
+# each value apart (a phrase never spans two).
+cat >"$tmp/ref.py" <<'EOF'
+import re, sys, xml.etree.ElementTree as ET
+kind, arg = sys.argv[1], sys.argv[2]
+root = ET.parse(sys.argv[3]).getroot()
+def text(e):
+    return ''.join(e.itertext()) if e is not None else ''
+out = []
+for a in root:
+    pmid = a.findtext('.//PMID')
+    vals = [text(a.find('.//ArticleTitle')),
+            ' '.join(text(x) for x in a.findall('.//AbstractText'))]
+    vals += [text(x) for x in a.findall('.//MeshHeading/*')]
+    vals += [text(x) for x in a.findall('.//Keyword')]
+    words = [w.lower() for v in vals for w in re.findall(r"[A-Za-z0-9]+", v)]
+    if kind == 'regex':        # arg: a pattern, searched value by value
+        hit = any(re.search(arg, v, re.I) for v in vals)
+    elif kind == 'word':       # arg: the exact word
+        hit = arg in words
+    elif kind == 'prefix':     # arg: what a word starts with
+        hit = any(w.startswith(arg) for w in words)
+    elif kind == 'author':     # arg: "last initials"
+        last, ini = arg.split()
+        hit = False
+        for au in a.iter('Author'):
+            names = [(au.findtext('ForeName') or '').lower().split(), [(au.findtext('Initials') or '').lower()]]
+            if (au.findtext('LastName') or '').lower() == last and \
+               any(w.startswith(ini) for ws in names for w in ws):
+                hit = True
+    elif kind == 'lang':
+        hit = any((x.text or '') == arg for x in a.iter('Language'))
+    if hit:
+        out.append(int(pmid))
+for p in sorted(out):
+    print(p)
+EOF
+ref() { python3 "$tmp/ref.py" "$1" "$2" "$demo"; }
+got() { "$Q" -i "$tmp/idx" --ids -k 100000 "$@" | sort -n; }
+
+# same NAME QUERY KIND ARG [options]: the query finds exactly the reference
+same() {
+	name=$1 q=$2 kind=$3 arg=$4
+	shift 4
+	ref "$kind" "$arg" >"$tmp/want"
+	got "$@" "$q" >"$tmp/got"
+	if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then
+		ok "query_match/$name ($(wc -l <"$tmp/want") records)"
+	else
+		fail "query_match/$name" "'$q': want $(tr '\n' ' ' <"$tmp/want"), got $(tr '\n' ' ' <"$tmp/got")"
+	fi
+}
+
+# superset NAME QUERY KIND ARG: the query finds at least the reference
+# (stemming may find more: "patients*" finds "patient" too)
+superset() {
+	ref "$3" "$4" >"$tmp/want"
+	got "$2" >"$tmp/got"
+	if [ -s "$tmp/want" ] && [ -z "$(comm -23 "$tmp/want" "$tmp/got")" ]; then
+		ok "query_match/$1 ($(wc -l <"$tmp/want") of $(wc -l <"$tmp/got") records)"
+	else
+		fail "query_match/$1" "'$2' misses $(comm -23 "$tmp/want" "$tmp/got" | tr '\n' ' ')"
+	fi
+}
+
+# A quoted compound is that compound: joined, or its parts in a row.
+same quoted_compound '"non-metastatic"' regex '\bnon[-\s]?metastatic\b'
+same quoted_greek '"TNF-α"' regex '\bTNF[-\s]?(α|alpha)'
+same quoted_short_part '"c-KIT"' regex '\bc[-\s]?kit\b'
+same quoted_fusion '"EWS-FLI1"' regex '\bEWS[-\s/:]*FLI1\b'
+
+# A prefix finds the words that start with it, whatever their stems.
+superset prefix_ewing 'ewing*' prefix ewing
+superset prefix_patients 'patients*' prefix patients
+superset prefix_chemotherapy 'chemotherapy*' prefix chemotherapy
+superset prefix_sarcom 'sarcom*' prefix sarcom
+
+# A prefix inside NEAR finds at least what one of its words finds there.
+got 'sarcoma NEAR/3 bone' >"$tmp/a"
+got 'sarcom* NEAR/3 bone' >"$tmp/b"
+if [ -s "$tmp/a" ] && [ -z "$(comm -23 "$tmp/a" "$tmp/b")" ]; then
+	ok "query_match/prefix_in_near ($(wc -l <"$tmp/b") records)"
+else
+	fail query_match/prefix_in_near "sarcom* NEAR/3 bone: $(tr '\n' ' ' <"$tmp/b"); sarcoma NEAR/3 bone: $(tr '\n' ' ' <"$tmp/a")"
+fi
+
+# PubMed's author form: last name, then initials or their start.
+last=$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+from collections import Counter
+c = Counter((a.findtext("LastName").lower(), a.findtext("Initials").lower())
+            for a in ET.parse(sys.argv[1]).getroot().iter("Author")
+            if a.findtext("LastName") and a.findtext("Initials"))
+(l, i), n = c.most_common(1)[0]
+print(l, i)' "$demo")
+set -- $last
+same author_initials "$1 $2[au]" author "$1 $2" --syntax pubmed
+ini1=$(echo "$2" | cut -c1)
+same author_first_initial "$1 $ini1[au]" author "$1 $ini1" --syntax pubmed
+
+# Language names as PubMed spells them.
+same language_name 'english[la]' lang eng --syntax pubmed
+same language_tag 'english[lang]' lang eng --syntax pubmed
+
+# A prefix that matches more words than are searched says so on stderr,
+# and the most frequent are the ones kept.
+python3 - "$tmp/many.xml" <<'EOF'
+import sys
+words = ' '.join('zzqa%04dx' % i for i in range(1500))
+recs = ['<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>t</ArticleTitle>'
+        '<Abstract><AbstractText>%s</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>' % words]
+for p in range(2, 6):  # zzqa0007x in four more records: among the most frequent
+    recs.append('<PubmedArticle><MedlineCitation><PMID>%d</PMID><Article><ArticleTitle>zzqa0007x</ArticleTitle>'
+                '</Article></MedlineCitation></PubmedArticle>' % p)
+open(sys.argv[1], 'w').write('<PubmedArticleSet>%s</PubmedArticleSet>\n' % ''.join(recs))
+EOF
+"$IDX" -q -o "$tmp/many" "$tmp/many.xml"
+n=$("$Q" -i "$tmp/many" --count 'title:zzqa*' 2>"$tmp/err1")
+"$Q" -i "$tmp/many" --count 'abstract:zzqa*' >"$tmp/out2" 2>"$tmp/err2"
+if [ "$n" = 4 ] && [ ! -s "$tmp/err1" ] && [ "$(cat "$tmp/out2")" = 1 ] &&
+	grep -q "^sarc-query: note: 'zzqa\*' matches 1500 words in abstract: the 1024 most frequent are searched$" "$tmp/err2"; then
+	ok query_match/prefix_cap_note
+else
+	fail query_match/prefix_cap_note "title: $n ($(cat "$tmp/err1")); abstract: $(cat "$tmp/out2") ($(cat "$tmp/err2"))"
+fi
+
+# --similar for a record that shares no word with another: no hits, exit 1.
+printf '%s\n' '<PubmedArticleSet>' \
+	'<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Chordoma</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
+	'<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>Desmoid</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
+	'</PubmedArticleSet>' >"$tmp/iso.xml"
+"$IDX" -q -o "$tmp/iso" "$tmp/iso.xml"
+"$Q" -i "$tmp/iso" --ids --similar 1 >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st = 1 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then
+	ok query_match/similar_nothing_shared
+else
+	fail query_match/similar_nothing_shared "exit $st: $(cat "$tmp/out" "$tmp/err")"
+fi
