@@ -782,6 +782,15 @@ static int run_one(const struct cli *c, sarc_index *ix, const char *qid, const c
 	return status_of(rc, found);
 }
 
+/* The query language reads NUL as a space (docs/QUERY.md), but a C string
+ * would end there and drop the rest of the line silently: make it the
+ * space it stands for.  Other control bytes reach the parser as they are. */
+static void nul_to_space(char *s, size_t n)
+{
+	for (char *p = memchr(s, '\0', n); p; p = memchr(p, '\0', n - (size_t)(p - s)))
+		*p = ' ';
+}
+
 /* --batch: one query per line of standard input, "QID<TAB>QUERY" or just
  * "QUERY" (QID = line number).  A bad query is reported with its QID and
  * the rest still run; the status is then 2. */
@@ -796,6 +805,7 @@ static int run_batch(const struct cli *c, sarc_index *ix)
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		nul_to_space(line, (size_t)len);
 		char *text = line, *tab = strchr(line, '\t');
 		const char *qid = qidbuf;
 		snprintf(qidbuf, sizeof qidbuf, "%llu", lineno);

@@ -368,6 +368,19 @@ if cmp -s "$tmp/bt" "$tmp/batch_trec.out"; then ok batch_equals_single; else fai
 printf 'zzqqxxnomatch\n' | q --batch --ids >/dev/null 2>&1
 st=$?
 if [ $st -eq 1 ]; then ok batch_nohit_status; else fail batch_nohit_status "status $st"; fi
+# A NUL or another control byte in a query line separates words like a
+# space (docs/QUERY.md); it must not end the query there.
+printf 'q1\tleiomyo\0sarcoma trabectedin\nq2\tleiomyo\001sarcoma\033trabectedin\n' |
+	q --batch -k 3 -f trec >"$tmp/bn.out" 2>"$tmp/bn.err"
+st=$?
+{ q -k 3 -f trec 'leiomyo sarcoma trabectedin' | sed 's/^1 /q1 /'
+  q -k 3 -f trec 'leiomyo sarcoma trabectedin' | sed 's/^1 /q2 /'
+} >"$tmp/bn.want"
+if [ $st -eq 0 ] && [ ! -s "$tmp/bn.err" ] && [ -s "$tmp/bn.want" ] && cmp -s "$tmp/bn.out" "$tmp/bn.want"; then
+	ok batch_control_bytes_are_spaces
+else
+	fail batch_control_bytes_are_spaces "status $st, $(wc -l <"$tmp/bn.out") lines: $(head -1 "$tmp/bn.err")"
+fi
 
 # ---- the modes keep their promises ----
 if q --similar 90000001 --ids -k 1000 | grep -qx 90000001; then
