@@ -101,8 +101,9 @@ static void usage(FILE *f)
 "  -l, --ids              PMIDs only, one per line (--format ids)\n"
 "      --run NAME         trec run name (default sarc)\n"
 "      --batch            queries from standard input, one per line, as\n"
-"                         QUERY or QID<TAB>QUERY (QID defaults to the line\n"
-"                         number); the index is opened once\n"
+"                         QUERY or QID<TAB>QUERY (QID: one word, default the\n"
+"                         line number); the index is opened once; a bad line\n"
+"                         is reported and the others still run\n"
 "      --color[=WHEN]     highlight matches: auto (default: on a terminal,\n"
 "                         unless NO_COLOR is set), always, never\n"
 "  -w, --width N          wrap the human format at N columns, 0 = never\n"
@@ -480,11 +481,16 @@ static void resolve_terminal(struct cli *c, int color_when, long width)
 
 /* ---- running queries ---- */
 
+/* Whether s holds more than what the query language reads as spaces:
+ * control bytes and U+00A0 separate words like a space (qparse.c). */
 static int has_text(const char *s)
 {
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t')
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (p[0] == 0xc2 && p[1] == 0xa0)
+			p++;
+		else if (*p > 0x20 && *p != 0x7f)
 			return 1;
+	}
 	return 0;
 }
 
@@ -791,6 +797,34 @@ static void nul_to_space(char *s, size_t n)
 		*p = ' ';
 }
 
+/* Whether a batch line's query id and query can run; if not, says why on
+ * stderr, naming the line (qid may be overwritten for printing).  trec_eval
+ * splits a run on whitespace, so an id holding a space or a control byte
+ * would shift every column after it: such an id is refused, not rewritten,
+ * since a changed id would silently match no topic of the qrels.  An empty
+ * query is an error as it is on the command line, not a skipped topic. */
+static int batch_line_ok(unsigned long long lineno, char *qid, const char *text)
+{
+	int one_word = 1;
+	for (unsigned char *p = (unsigned char *)qid; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			one_word = 0;
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?'; /* no control bytes to the terminal */
+	}
+	if (*qid && one_word && has_text(text))
+		return 1;
+	fflush(stdout); /* the message comes after the output of earlier lines */
+	if (*qid == '\0')
+		fprintf(stderr, "sarc-query: line %llu: empty query id\n", lineno);
+	else if (!one_word)
+		fprintf(stderr, "sarc-query: line %llu: query id '%s' is not one word\n", lineno,
+			qid);
+	else
+		fprintf(stderr, "sarc-query: line %llu: query %s is empty\n", lineno, qid);
+	return 0;
+}
+
 /* --batch: one query per line of standard input, "QID<TAB>QUERY" or just
  * "QUERY" (QID = line number).  A bad query is reported with its QID and
  * the rest still run; the status is then 2. */
@@ -806,18 +840,17 @@ static int run_batch(const struct cli *c, sarc_index *ix)
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		nul_to_space(line, (size_t)len);
+		if (!has_text(line))
+			continue; /* a blank line */
 		char *text = line, *tab = strchr(line, '\t');
-		const char *qid = qidbuf;
+		char *qid = qidbuf;
 		snprintf(qidbuf, sizeof qidbuf, "%llu", lineno);
 		if (tab) {
 			*tab = '\0';
 			qid = line;
 			text = tab + 1;
 		}
-		if (!has_text(text))
-			continue;
-		if (*qid == '\0') {
-			fprintf(stderr, "sarc-query: line %llu: empty query id\n", lineno);
+		if (!batch_line_ok(lineno, qid, text)) {
 			any_error = 1;
 			continue;
 		}

@@ -381,6 +381,22 @@ if [ $st -eq 0 ] && [ ! -s "$tmp/bn.err" ] && [ -s "$tmp/bn.want" ] && cmp -s "$
 else
 	fail batch_control_bytes_are_spaces "status $st, $(wc -l <"$tmp/bn.out") lines: $(head -1 "$tmp/bn.err")"
 fi
+# An empty query after its id is an error, as on the command line, not a
+# topic skipped in silence; an id that is not one word would split trec's
+# qid column.  Each is one line naming the input line, the other lines
+# still run, and the status is 2.  Blank lines (a lone tab too) are skipped.
+printf 'a\tsarcoma\nq1\t\nq 1\tdesmoid\n\t\n\nb\tdesmoid\n' |
+	q --batch -k 1 -f trec >"$tmp/be.out" 2>"$tmp/be.err"
+st=$?
+printf '%s\n' 'sarc-query: line 2: query q1 is empty' \
+	"sarc-query: line 3: query id 'q 1' is not one word" >"$tmp/be.want"
+if [ $st -eq 2 ] && cmp -s "$tmp/be.err" "$tmp/be.want" &&
+	[ "$(cut -d ' ' -f 1 "$tmp/be.out" | tr '\n' ' ')" = "a b " ] &&
+	[ -z "$(awk 'NF != 6' "$tmp/be.out")" ]; then
+	ok batch_empty_query_and_bad_qid
+else
+	fail batch_empty_query_and_bad_qid "status $st, stdout $(cut -d ' ' -f 1 "$tmp/be.out" | tr '\n' ' '), stderr: $(cat "$tmp/be.err")"
+fi
 
 # ---- the modes keep their promises ----
 if q --similar 90000001 --ids -k 1000 | grep -qx 90000001; then
