@@ -993,7 +993,8 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 
-	out_tsv_header(&c.out, stdout, c.action == ACT_FACET);
+	out_tsv_header(&c.out, stdout, c.action == ACT_COUNT ? OUT_TABLE_COUNT
+				       : c.action == ACT_FACET ? OUT_TABLE_FACET : OUT_TABLE_HITS);
 	if (c.mode == MODE_SHOW) {
 		st = run_show(&c, ix, err, sizeof err);
 	} else if (c.batch) {

@@ -611,13 +611,17 @@ static void tsv_row(const struct out_opts *o, FILE *f, const struct out_row *r)
 	putc('\n', f);
 }
 
-void out_tsv_header(const struct out_opts *o, FILE *f, int facet)
+void out_tsv_header(const struct out_opts *o, FILE *f, enum out_table what)
 {
 	if (o->format != OUT_TSV)
 		return;
 	if (o->batch)
 		fputs("qid\t", f);
-	if (facet) {
+	if (what == OUT_TABLE_COUNT) {
+		fputs("count\n", f);
+		return;
+	}
+	if (what == OUT_TABLE_FACET) {
 		fputs("value\tcount\n", f);
 		return;
 	}
@@ -1013,7 +1017,7 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		fputs("]}\n", f);
 		return;
 	case OUT_TSV:
-		/* After the header out_tsv_header(o, f, 1) printed once. */
+		/* After the header out_tsv_header(o, f, OUT_TABLE_FACET) printed once. */
 		for (size_t i = 0; i < n; i++) {
 			if (qid)
 				fprintf(f, "%s\t", qid);

@@ -60,9 +60,13 @@ int out_fields_parse(struct out_opts *o, const char *list, char *err, size_t err
  * trec, ids, or tsv columns that come from the hit alone. */
 int out_needs_doc(const struct out_opts *o);
 
-/* The tsv header line ("qid" first in batch mode): the --fields names, or
- * "value<TAB>count" when facet is set; nothing in other formats. */
-void out_tsv_header(const struct out_opts *o, FILE *f, int facet);
+/* What the rows under a tsv header hold. */
+enum out_table { OUT_TABLE_HITS, OUT_TABLE_COUNT, OUT_TABLE_FACET };
+
+/* The tsv header line ("qid" first in batch mode): the --fields names for
+ * hits, "count" for out_count, "value<TAB>count" for out_facet; nothing in
+ * other formats. */
+void out_tsv_header(const struct out_opts *o, FILE *f, enum out_table what);
 
 /* Human format only: the line before the hits of one query.  text is the
  * query as typed (may be NULL); total is the number of matching documents;
@@ -100,7 +104,8 @@ int out_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_query *q,
 int out_record(const struct out_opts *o, FILE *f, size_t pos, const struct sarc_doc *d,
 	       size_t nrefs_indexed, uint32_t cited, char *err, size_t errcap);
 
-/* --count: the number alone ("qid<TAB>n" in batch; {"count":n} in json). */
+/* --count: the number alone ("qid<TAB>n" in batch; {"count":n} in json),
+ * in tsv under out_tsv_header(o, f, OUT_TABLE_COUNT). */
 void out_count(const struct out_opts *o, FILE *f, const char *qid, uint64_t n);
 
 /* --facet: human: a histogram for "year" (one row per year from the first

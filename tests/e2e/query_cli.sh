@@ -330,6 +330,18 @@ for query in sarcoma 'ewing sarcoma' leiomyosarcoma 'title:osteosarcoma' 'year:2
 	fi
 done
 
+# ---- the tsv header of --count names its column, in batch too ----
+n=$(q --count sarcoma)
+printf 'count\n%s\n' "$n" >"$tmp/ct.want"
+printf 'qid\tcount\na\t%s\nb\t0\n' "$n" >"$tmp/cb.want"
+q --count -f tsv sarcoma >"$tmp/ct.out"
+printf 'a\tsarcoma\nb\tzzqqxxnomatch\n' | q --batch --count -f tsv >"$tmp/cb.out"
+if [ -n "$n" ] && cmp -s "$tmp/ct.out" "$tmp/ct.want" && cmp -s "$tmp/cb.out" "$tmp/cb.want"; then
+	ok tsv_count_header
+else
+	fail tsv_count_header "$(head -1 "$tmp/ct.out") / $(head -1 "$tmp/cb.out")"
+fi
+
 # ---- --exhaustive changes nothing but the work done ----
 for query in sarcoma 'ewing sarcoma chemotherapy' 'leiomyosarcoma OR liposarcoma'; do
 	q -k 1000000 -f tsv "$query" >"$tmp/x1"
