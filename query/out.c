@@ -998,6 +998,9 @@ static void year_histogram(const struct out_opts *o, FILE *f, const struct sarc_
 void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *field,
 	       const struct sarc_facet *v, size_t n, uint64_t total)
 {
+	/* The engine counts records without a year under "0" (sarc.h), which
+	 * no format may pass off as the year 0. */
+	int years = strcmp(field, "year") == 0;
 	switch (o->format) {
 	case OUT_JSON:
 		putc('{', f);
@@ -1011,7 +1014,10 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		fprintf(f, ",\"documents\":%llu,\"values\":[", (unsigned long long)total);
 		for (size_t i = 0; i < n; i++) {
 			fputs(i ? ",{\"value\":" : "{\"value\":", f);
-			json_cstr(f, v[i].value);
+			if (years && year_of(v[i].value) == 0)
+				fputs("null", f); /* as a hit's unknown year */
+			else
+				json_cstr(f, v[i].value);
 			fprintf(f, ",\"count\":%llu}", (unsigned long long)v[i].count);
 		}
 		fputs("]}\n", f);
@@ -1021,7 +1027,10 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		for (size_t i = 0; i < n; i++) {
 			if (qid)
 				fprintf(f, "%s\t", qid);
-			tsv_cstr(f, v[i].value);
+			if (years && year_of(v[i].value) == 0)
+				fputs("unknown", f); /* the histogram's word, never a year */
+			else
+				tsv_cstr(f, v[i].value);
 			fprintf(f, "\t%llu\n", (unsigned long long)v[i].count);
 		}
 		return;
@@ -1030,7 +1039,7 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 	default:
 		return;
 	}
-	if (strcmp(field, "year") == 0) {
+	if (years) {
 		year_histogram(o, f, v, n, total);
 		putc('\n', f);
 		return;

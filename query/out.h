@@ -112,6 +112,7 @@ void out_count(const struct out_opts *o, FILE *f, const char *qid, uint64_t n);
  * to the last, gaps included), else the top OUT_FACET_TOP values as a
  * "count value" table; tsv: "value<TAB>count" rows (all values); json: one
  * object {"facet":..., "documents":..., "values":[{"value":..,"count":..}]}.
+ * An unknown year is "unknown" in the human and tsv formats, null in json.
  * total is the number of matching documents. */
 #define OUT_FACET_TOP 20
 void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *field,

@@ -107,7 +107,8 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t errcap);
 
 /* Facet counts over every document matching q: field is "year", "journal",
- * "mesh" or "pt".  Sorted by count descending (year: by year ascending). */
+ * "mesh" or "pt".  Sorted by count descending (year: by year ascending;
+ * documents without a year count under the value "0", which comes first). */
 struct sarc_facet {
 	char *value;
 	uint64_t count;

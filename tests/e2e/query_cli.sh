@@ -121,11 +121,14 @@ golden edge_refs 0 e --references 91000002
 golden edge_refs_json 0 e -f json --references 91000002
 golden edge_refs_tsv 0 e -f tsv --references 91000002
 golden edge_show 0 e --show 91000001 91000002
+# one of the edge records has no year: "unknown" / null, never "0"
+golden edge_facet_year_tsv 0 e --facet year -f tsv myxofibrosarcoma
+golden edge_facet_year_json 0 e --facet year -f json myxofibrosarcoma
 
 # ---- JSON is valid JSON Lines ----
 if [ $HAVE_PY = 1 ]; then
 	for f in json show_json facet_year_json facet_mesh_json facet_none_json count_json batch_json \
-		edge_json edge_refs_json; do
+		edge_json edge_refs_json edge_facet_year_json; do
 		if python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' \
 			<"$tmp/$f.out" 2>"$tmp/py.err"; then
 			ok "json_valid/$f"
@@ -161,7 +164,7 @@ fi
 
 # ---- TSV rows are as wide as the header ----
 for f in tsv tsv_fields pubmed sort_date show_tsv facet_pt_tsv batch_tsv references_query \
-	cited_by edge_tsv edge_refs_tsv; do
+	cited_by edge_tsv edge_refs_tsv edge_facet_year_tsv; do
 	bad=$(awk -F '\t' 'NR == 1 { n = NF } NF != n { print NR; exit }' "$tmp/$f.out")
 	if [ -z "$bad" ]; then ok "tsv_columns/$f"; else fail "tsv_columns/$f" "line $bad"; fi
 done
