@@ -144,8 +144,9 @@ static void usage(FILE *f)
 "  sarc-query --cited-by 90000001 --sort date\n"
 "  for p in $(sarc-query --ids chondrosarcoma); do sarc-query --show \"$p\"; done\n"
 "\n"
-"Exit status: 0 hits found (records shown), 1 no hits (or a --show PMID\n"
-"absent), 2 error, with one line \"sarc-query: ...\" on standard error.\n", f);
+"Exit status: 0 hits found (documents matched, even if --offset skips them\n"
+"all; records shown), 1 no hits (or a --show PMID absent), 2 error, with\n"
+"one line \"sarc-query: ...\" on standard error.\n", f);
 }
 
 /* ---- option values ---- */
@@ -710,7 +711,9 @@ static int list_references(const struct cli *c, sarc_index *ix, char *err, size_
 	}
 	free(rows);
 	free(refs);
-	return status_of(rc, last > first);
+	/* as for hits, a page past the end of a list that has entries is not
+	 * "nothing found" */
+	return status_of(rc, nrefs > 0);
 }
 
 static const char *mode_note(const struct cli *c, char *buf, size_t cap)
@@ -762,6 +765,11 @@ static int run_one(const struct cli *c, sarc_index *ix, const char *qid, const c
 			break;
 		if ((rc = sarc_search(ix, q, &c->so, &hits, &nhits, err, errcap)) != 0)
 			break;
+		/* A page past the last hit is empty, but documents matched and
+		 * the status says so (grep's 0): count them to know. */
+		if (nhits == 0 && c->so.offset > 0 && c->out.format != OUT_HUMAN &&
+		    (rc = sarc_count(ix, q, &total, err, errcap)) != 0)
+			break;
 		if (c->out.format == OUT_HUMAN) {
 			const char *m = mode_note(c, note, sizeof note);
 			if (qid)
@@ -776,7 +784,7 @@ static int run_one(const struct cli *c, sarc_index *ix, const char *qid, const c
 					 c->so.offset + nhits);
 		}
 		rc = print_hits(c, ix, q, qid, hits, nhits, err, errcap);
-		found = nhits > 0;
+		found = nhits > 0 || total > 0;
 		break;
 	}
 	const char *qn = rc == 0 ? sarc_query_note(q) : NULL;

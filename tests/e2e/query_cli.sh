@@ -357,6 +357,20 @@ q -k 7 --ids sarcoma | sed -n '4,7p' >"$tmp/p1"
 q -k 4 --offset 3 --ids sarcoma >"$tmp/p2"
 if cmp -s "$tmp/p1" "$tmp/p2"; then ok offset_pages; else fail offset_pages "ranks 4-7 differ"; fi
 
+# A page past the last hit is empty, but documents matched: status 0 in
+# every format, in batch and for a reference list (1 only when none match).
+bad=
+for f in human tsv json trec ids; do
+	q --offset 100000 -f $f sarcoma >/dev/null 2>&1 || bad="$bad $f:$?"
+done
+printf 'a\tsarcoma\n' | q --batch --offset 100000 -f trec >/dev/null 2>&1 || bad="$bad batch:$?"
+q --references 90000006 --offset 100000 >/dev/null 2>&1 || bad="$bad references:$?"
+q --similar 90000001 --offset 100000 --ids >/dev/null 2>&1 || bad="$bad similar:$?"
+q --offset 100000 -f tsv zzqqxxnomatch >/dev/null 2>&1
+st=$?
+[ $st -eq 1 ] || bad="$bad nomatch:$st"
+if [ -z "$bad" ]; then ok offset_past_end_status; else fail offset_past_end_status "exit statuses$bad"; fi
+
 # ---- --ids feeds a shell loop ----
 n=0 bad=
 for p in $(q --ids -k 3 sarcoma); do
