@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,34 @@ static void usage(FILE *f)
 "error; the previous index is untouched).\n");
 }
 
-static int die_usage(const char *msg, const char *arg)
+/* A usage error: one line, as every error of ours (and as sarc-query's),
+ * with the way to the help at its end.  Returns 2. */
+static int die_usage(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+static int die_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "sarc-index: %s%s%s\ntry 'sarc-index --help'\n", msg, arg ? " " : "",
-		arg ? arg : "");
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("sarc-index: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (try 'sarc-index --help')\n", stderr);
+	va_end(ap);
 	return 2;
+}
+
+/* The option getopt_long just refused, as typed: "--name" (any "=value"
+ * cut off) or "-c".  optopt alone cannot say: for a long option it holds
+ * the option's val, which need not be a character at all. */
+static void opt_name(char **argv, char *buf, size_t cap)
+{
+	const char *a = argv[optind - 1];
+	if (strncmp(a, "--", 2) == 0)
+		snprintf(buf, cap, "%.*s", (int)strcspn(a, "="), a);
+	else
+		snprintf(buf, cap, "-%c", optopt);
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -353,13 +377,15 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	const char *stats = NULL, *verify = NULL, *merge = NULL;
 	int dump = 0, parse_only = 0, json = 0, quiet = 0, c, rc = 0;
+	char name[64];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(&o, 0, sizeof o);
 	o.threads = ncpu > 0 ? (int)ncpu : 1;
 	o.memory_bytes = (size_t)1 << 30;
 	o.stem = 1;
 	err_clear(&e);
-	while ((c = getopt_long(argc, argv, "o:T:j:m:kqhV", opts, NULL)) != -1) {
+	opterr = 0; /* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":o:T:j:m:kqhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.index = optarg; break;
 		case 'T':
@@ -372,13 +398,13 @@ int main(int argc, char **argv)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 256)
-				return die_usage("bad --threads value", optarg);
+				return die_usage("bad value for --threads: '%s'", optarg);
 			o.threads = (int)n;
 			break;
 		}
 		case 'm':
 			if (parse_size(optarg, &o.memory_bytes))
-				return die_usage("bad --memory value (at least 1M):", optarg);
+				return die_usage("bad value for --memory (at least 1M): '%s'", optarg);
 			break;
 		case O_NOSTEM: o.stem = 0; break;
 		case O_STOP: o.stopwords = optarg; break;
@@ -396,7 +422,16 @@ int main(int argc, char **argv)
 			printf("sarc-index %s (index format %d, analyzer %d)\n", SARC_VERSION,
 			       SARC_FORMAT_VERSION, AN_VERSION);
 			return 0;
-		default: return die_usage("bad option", NULL);
+		case ':':
+			opt_name(argv, name, sizeof name);
+			return die_usage("option '%s' needs a value", name);
+		default:
+			opt_name(argv, name, sizeof name);
+			/* getopt_long names a long option that got a value it does
+			 * not take in optopt, an unknown one with 0 */
+			if (optopt && name[1] == '-')
+				return die_usage("option '%s' takes no value", name);
+			return die_usage("unknown option '%s'", name);
 		}
 	}
 	/* the index of --stats, --verify or --merge given after other options */
@@ -404,18 +439,19 @@ int main(int argc, char **argv)
 			     : merge && !*merge ? &merge : NULL;
 	if (later) {
 		if (optind >= argc)
-			return die_usage("no index given", NULL);
+			return die_usage("no index given");
 		*later = argv[optind++];
 	}
 	if ((stats || verify) && optind < argc)
-		return die_usage("--stats and --verify take one index; extra argument", argv[optind]);
+		return die_usage("--stats and --verify take one index; extra argument '%s'",
+				 argv[optind]);
 	if (stats)
 		return do_stats(stats, json);
 	if (verify)
 		return do_verify(verify, json);
 	if (dump || parse_only) {
 		if (optind >= argc)
-			return die_usage("--dump and --parse-only need files", NULL);
+			return die_usage("--dump and --parse-only need files");
 		return do_dump(argv + optind, argc - optind, parse_only, json);
 	}
 	for (int i = optind; i < argc; i++)
@@ -427,18 +463,18 @@ int main(int argc, char **argv)
 	if (merge) {
 		if (o.index && strcmp(o.index, merge) != 0) {
 			inputs_free(&in);
-			return die_usage("--merge names the index itself; -o is not needed", NULL);
+			return die_usage("--merge names the index itself; -o is not needed");
 		}
 		o.index = merge;
 		o.merge_all = 1;
 	}
 	if (o.index == NULL) {
 		inputs_free(&in);
-		return die_usage("no index given (-o INDEX)", NULL);
+		return die_usage("no index given (-o INDEX)");
 	}
 	if (in.n == 0 && !merge) {
 		inputs_free(&in);
-		return die_usage("no input files", NULL);
+		return die_usage("no input files");
 	}
 	o.files = (const char *const *)in.v;
 	o.nfiles = in.n;

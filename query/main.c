@@ -213,6 +213,18 @@ static int pmid_list_ok(const char *s)
 	return n > 0;
 }
 
+/* The option getopt_long just refused, as typed: "--name" (any "=value"
+ * cut off) or "-c".  optopt alone cannot say: for a long option it holds
+ * the option's val, which need not be a character at all. */
+static void opt_name(char **argv, char *buf, size_t cap)
+{
+	const char *a = argv[optind - 1];
+	if (strncmp(a, "--", 2) == 0)
+		snprintf(buf, cap, "%.*s", (int)strcspn(a, "="), a);
+	else
+		snprintf(buf, cap, "-%c", optopt);
+}
+
 enum parsed { PARSED_RUN, PARSED_HELP, PARSED_VERSION, PARSED_USAGE };
 
 /* Fills c from argv.  On PARSED_USAGE, err holds the one-line reason. */
@@ -261,6 +273,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 	int nmodes = 0, ch;
 	unsigned long long v;
 	double x;
+	char name[64];
 
 	int li = -1;
 	opterr = 0; /* our own one-line messages */
@@ -370,16 +383,17 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case 'h': return PARSED_HELP;
 		case 'V': return PARSED_VERSION;
 		case ':':
-			if (optopt)
-				snprintf(err, errcap, "option '-%c' needs a value", optopt);
-			else
-				snprintf(err, errcap, "option '%s' needs a value", argv[optind - 1]);
+			opt_name(argv, name, sizeof name);
+			snprintf(err, errcap, "option '%s' needs a value", name);
 			return PARSED_USAGE;
 		default:
-			if (optopt)
-				snprintf(err, errcap, "unknown option '-%c'", optopt);
+			opt_name(argv, name, sizeof name);
+			/* getopt_long names a long option that got a value it does
+			 * not take in optopt, an unknown one with 0 */
+			if (optopt && name[1] == '-')
+				snprintf(err, errcap, "option '%s' takes no value", name);
 			else
-				snprintf(err, errcap, "unknown option '%s'", argv[optind - 1]);
+				snprintf(err, errcap, "unknown option '%s'", name);
 			return PARSED_USAGE;
 		}
 		li = -1;
@@ -983,7 +997,7 @@ int main(int argc, char **argv)
 		printf("sarc-query %s (index format %d)\n", SARC_VERSION, SARC_FORMAT_VERSION);
 		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
 	case PARSED_USAGE:
-		fprintf(stderr, "sarc-query: %s\ntry 'sarc-query --help'\n", err);
+		fprintf(stderr, "sarc-query: %s (try 'sarc-query --help')\n", err);
 		return EXIT_ERROR;
 	case PARSED_RUN:
 		break;

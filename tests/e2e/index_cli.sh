@@ -121,6 +121,20 @@ fi
 [ $? = 2 ] && grep -q "empty.xml" "$tmp/err" && ok empty_file || fail empty_file "$(cat "$tmp/err")"
 "$IDX" --bogus 2>/dev/null
 [ $? = 2 ] && ok usage_exit2 || fail usage_exit2 "bad option not exit 2"
+# A usage error is one line, as sarc-query's, naming the option as typed,
+# with the way to the help at its end (getopt's own message is not added).
+ubad=
+for uargs in "--bogus|unknown option '--bogus'" "-o|option '-o' needs a value" \
+	"--quiet=1 -o $tmp/u x.xml|option '--quiet' takes no value" \
+	"-j x -o $tmp/u x.xml|bad value for --threads: 'x'" "-q -o $tmp/u|no input files"; do
+	uwant="sarc-index: ${uargs#*|} (try 'sarc-index --help')"
+	# shellcheck disable=SC2086 # the arguments are words
+	"$IDX" ${uargs%%|*} >"$tmp/u.out" 2>"$tmp/u.err"
+	ust=$?
+	[ $ust = 2 ] && [ "$(wc -l <"$tmp/u.err")" -eq 1 ] && [ "$(cat "$tmp/u.err")" = "$uwant" ] ||
+		ubad="$ubad [${uargs%%|*}: $ust $(cat "$tmp/u.err")]"
+done
+[ -z "$ubad" ] && ok usage_error_one_line || fail usage_error_one_line "$ubad"
 "$IDX" --help | grep -q -- "--keep-going" && ok help_lists_options || fail help_lists_options "help"
 
 # --- a directory of other files is never taken for an index ---

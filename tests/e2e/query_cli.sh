@@ -219,12 +219,28 @@ status similar_absent 2 q --similar 12345 sarcoma
 status references_absent 2 q --references 12345
 status show_absent 1 q --show 12345
 status write_error 2 sh -c "'$Q' -i '$tmp/idx' sarcoma >/dev/full"
-q --bogus >"$tmp/u.out" 2>"$tmp/u.err"
-if [ "$(wc -l <"$tmp/u.err")" -eq 2 ] && grep -q "^try 'sarc-query --help'$" "$tmp/u.err"; then
-	ok usage_error_format
-else
-	fail usage_error_format "$(cat "$tmp/u.err")"
-fi
+# A usage error is one line, as --help and the man page promise, naming the
+# option as typed, with the way to the help at its end.
+usage_line() { # NAME EXPECTED-MESSAGE ARGS...
+	name=$1 want="sarc-query: $2 (try 'sarc-query --help')"
+	shift 2
+	q "$@" >"$tmp/u.out" 2>"$tmp/u.err"
+	st=$?
+	if [ $st -eq 2 ] && [ ! -s "$tmp/u.out" ] && [ "$(wc -l <"$tmp/u.err")" -eq 1 ] &&
+		[ "$(cat "$tmp/u.err")" = "$want" ]; then
+		ok "usage_error_format/$name"
+	else
+		fail "usage_error_format/$name" "status $st: $(cat "$tmp/u.err")"
+	fi
+}
+usage_line unknown "unknown option '--bogus'" --bogus
+usage_line unknown_value "unknown option '--bogus'" --bogus=3 sarcoma
+usage_line unknown_short "unknown option '-Z'" -Z sarcoma
+usage_line no_value "option '--syntax' needs a value" sarcoma --syntax
+usage_line no_value_short "option '-k' needs a value" sarcoma -k
+usage_line takes_no_value "option '--all' takes no value" --all=1 sarcoma
+usage_line bad_value "bad value for --limit: 'x'" --limit x sarcoma
+usage_line no_query "no query given"
 q --show 90000001 12345 -f json >"$tmp/s.out" 2>"$tmp/s.err"
 st=$?
 if [ $st -eq 1 ] && grep -q '"pmid":90000001' "$tmp/s.out" && grep -q 12345 "$tmp/s.err"; then
