@@ -104,6 +104,7 @@ enum el {
 	E_ArticleIdList,
 	E_ArticleId,
 	E_Reference,
+	E_OtherID,
 	/* Block-level elements that may sit inside a text field: a space
 	 * separates them from their neighbours.  Every other element inside
 	 * a field (b, i, u, sup, sub, MathML) is inline and joins directly. */
@@ -164,6 +165,7 @@ static const char *const el_names[E_COUNT] = {
 	"ArticleIdList",
 	"ArticleId",
 	"Reference",
+	"OtherID",
 	"DispFormula",
 	"p",
 	"br",
@@ -199,6 +201,7 @@ enum field {
 	F_DOI,
 	F_ELOC_DOI,
 	F_PMC,
+	F_OTHER_PMC, /* MedlineCitation/OtherID[@Source="NLM"]: "PMC123..." */
 	F_REF
 };
 
@@ -253,7 +256,6 @@ struct pm_reader {
 	const xmlChar *slot_key[NSLOT];
 	uint8_t slot_val[NSLOT];
 	uint8_t stack[PM_MAX_DEPTH + 1]; /* element code per depth */
-	enum el root;
 	int saw_root;
 
 	/* current event */
@@ -263,7 +265,7 @@ struct pm_reader {
 	uint32_t pmid, version;
 	int have_pmid;
 	uint16_t years[Y_N];
-	const char *title, *vtitle, *btitle, *jtitle, *iso, *mta, *doi, *eloc_doi, *pmc;
+	const char *title, *vtitle, *btitle, *jtitle, *iso, *mta, *doi, *eloc_doi, *pmc, *other_pmc;
 
 	/* element being collected */
 	int coll;             /* its depth, or -1 */
@@ -277,9 +279,12 @@ struct pm_reader {
 
 	struct buf abs, oabs;
 	int in_author, in_mesh;
+	int editors;          /* in an AuthorList of Type="editors" */
+	int in_editors;       /* the author being read is an editor */
+	int math;             /* 1 + depth of a MathML element in a field, or 0 */
 	struct pm_author au;
 	struct mesh_tmp mh;
-	struct vec authors, meshes, quals, kws, pts, langs, refs, dels;
+	struct vec authors, editors_v, meshes, quals, kws, pts, langs, refs, dels;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -641,13 +646,14 @@ static void begin_event(pm_reader *r)
 	r->have_pmid = 0;
 	memset(r->years, 0, sizeof r->years);
 	r->title = r->vtitle = r->btitle = r->jtitle = r->iso = r->mta = NULL;
-	r->doi = r->eloc_doi = r->pmc = NULL;
+	r->doi = r->eloc_doi = r->pmc = r->other_pmc = NULL;
+	r->editors = r->math = 0;
 	r->coll = -1;
 	r->field = F_NONE;
 	buf_clear(&r->abs);
 	buf_clear(&r->oabs);
 	r->in_author = r->in_mesh = 0;
-	r->authors.n = r->meshes.n = r->quals.n = 0;
+	r->authors.n = r->editors_v.n = r->meshes.n = r->quals.n = 0;
 	r->kws.n = r->pts.n = r->langs.n = r->refs.n = r->dels.n = 0;
 }
 
@@ -679,11 +685,13 @@ static int finish_record(pm_reader *r, struct pm_record **out)
 			rec->year = r->years[i];
 			break;
 		}
+	/* A chapter has its own ArticleTitle (in BookDocument); a whole
+	 * book has only its BookTitle. */
 	const char *t = NULL;
-	if (rec->kind == PM_BOOK && r->btitle && r->btitle[0])
-		t = r->btitle;
-	else if (r->title && r->title[0])
+	if (r->title && r->title[0])
 		t = r->title;
+	else if (rec->kind == PM_BOOK && r->btitle && r->btitle[0])
+		t = r->btitle;
 	else if (r->vtitle && r->vtitle[0])
 		t = r->vtitle;
 	rec->title = or_empty(t);
@@ -700,10 +708,13 @@ static int finish_record(pm_reader *r, struct pm_record **out)
 	rec->journal_iso = r->iso && r->iso[0] ? r->iso : or_empty(r->mta);
 	rec->medline_ta = or_empty(r->mta);
 	rec->doi = r->doi && r->doi[0] ? r->doi : or_empty(r->eloc_doi);
-	rec->pmc = or_empty(r->pmc);
+	rec->pmc = r->pmc ? r->pmc : or_empty(r->other_pmc);
 
-	rec->authors = keep_vec(r, &r->authors, sizeof(struct pm_author), &rc);
-	rec->nauthors = r->authors.n;
+	/* a book's editors stand in for its authors only when it names none
+	 * (an edited volume as a whole) */
+	struct vec *au = r->authors.n || r->editors_v.n == 0 ? &r->authors : &r->editors_v;
+	rec->authors = keep_vec(r, au, sizeof(struct pm_author), &rc);
+	rec->nauthors = au->n;
 	rec->keywords.v = keep_vec(r, &r->kws, sizeof(char *), &rc);
 	rec->keywords.n = r->kws.n;
 	rec->pubtypes.v = keep_vec(r, &r->pts, sizeof(char *), &rc);
@@ -783,8 +794,16 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 				return -1;
 		}
 		break;
+	case E_AuthorList:
+		/* a book's editors are not the chapter's authors */
+		r->editors = attr_is(r, "Type", "editors");
+		break;
 	case E_Author:
-		if (p == E_AuthorList && (g == E_Article || g == E_BookDocument || g == E_Book)) {
+		/* ValidYN="N" marks a name NLM found wrong (PubMed shows the
+		 * valid one, listed beside it) */
+		if (p == E_AuthorList && (g == E_Article || g == E_BookDocument || g == E_Book) &&
+		    !attr_is(r, "ValidYN", "N")) {
+			r->in_editors = r->editors;
 			r->in_author = d;
 			memset(&r->au, 0, sizeof r->au);
 		}
@@ -861,6 +880,11 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 		    attr_is(r, "EIdType", "doi") && !attr_is(r, "ValidYN", "N"))
 			collect(r, d, F_ELOC_DOI);
 		break;
+	case E_OtherID:
+		/* MEDLINE-format files give the PMC id only here */
+		if (p == E_MedlineCitation && attr_is(r, "Source", "NLM"))
+			collect(r, d, F_OTHER_PMC);
+		break;
 	case E_ArticleId:
 		if (p != E_ArticleIdList)
 			break;
@@ -890,6 +914,7 @@ static int end_field(pm_reader *r)
 	enum field f = r->field;
 	r->coll = -1;
 	r->field = F_NONE;
+	r->math = 0;
 
 	switch (f) {
 	case F_PMID:
@@ -900,6 +925,16 @@ static int end_field(pm_reader *r)
 			r->have_pmid = 1;
 		}
 		return 0;
+	case F_OTHER_PMC: {
+		/* "PMC4380289", sometimes followed by " [Available on ...]";
+		 * other NLM ids here (NIHMS...) are not PMC's */
+		size_t m = 3;
+		while (m < n && s[m] >= '0' && s[m] <= '9')
+			m++;
+		if (r->other_pmc || n < 4 || memcmp(s, "PMC", 3) != 0 || m == 3)
+			return 0;
+		return (r->other_pmc = keep(r, s, m)) == NULL ? -1 : 0;
+	}
 	case F_DELPMID:
 	case F_REF:
 		id = parse_id(s, n);
@@ -1004,6 +1039,8 @@ static int on_end(pm_reader *r, int d)
 {
 	enum el c = (enum el)r->stack[d];
 	if (r->coll >= 0) {
+		if (d + 1 == r->math)
+			r->math = 0;
 		if (d == r->coll)
 			return end_field(r);
 		if (d > r->coll && is_block(c))
@@ -1022,7 +1059,7 @@ static int on_end(pm_reader *r, int d)
 		} else if (a.fore == NULL || a.fore[0] == '\0') {
 			a.fore = a.initials;
 		}
-		return vec_push(r, &r->authors, &a, sizeof a);
+		return vec_push(r, r->in_editors ? &r->editors_v : &r->authors, &a, sizeof a);
 	}
 	if (r->in_mesh && d == r->in_mesh) {
 		r->in_mesh = 0;
@@ -1069,6 +1106,8 @@ static int on_start(pm_reader *r, const xmlChar *name, const xmlChar *prefix, in
 		/* Markup inside a text field: inline joins, block separates. */
 		if (is_block(c))
 			r->fb.pend = r->fb.len > 0;
+		if (r->math == 0 && strcmp((const char *)name, "math") == 0)
+			r->math = d + 1;
 		return 0;
 	}
 	if (d == 0) {
@@ -1077,13 +1116,14 @@ static int on_start(pm_reader *r, const xmlChar *name, const xmlChar *prefix, in
 			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s%s%s>",
 				    prefix ? (const char *)prefix : "", prefix ? ":" : "",
 				    (const char *)name);
-		r->root = c;
 		r->saw_root = 1;
 		return 0;
 	}
 	if (d == 1) {
-		int rec = r->root == E_MedlineCitationSet ? c == E_MedlineCitation
-				: c == E_PubmedArticle || c == E_PubmedBookArticle;
+		/* whatever the root: files that break the DTD this way exist
+		 * (PubmedArticle under MedlineCitationSet), and their records
+		 * must not vanish without a word */
+		int rec = c == E_MedlineCitation || c == E_PubmedArticle || c == E_PubmedBookArticle;
 		if (rec || c == E_DeleteCitation) {
 			begin_event(r);
 			r->in_rec = rec;
@@ -1252,8 +1292,18 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 static void sax_text(void *ctx, const xmlChar *s, int n)
 {
 	pm_reader *r = ctx;
-	if (r->coll >= 0 && r->perr.code == 0 && n > 0)
-		buf_text(r, &r->fb, (const char *)s, (size_t)n);
+	if (r->coll < 0 || r->perr.code != 0 || n <= 0)
+		return;
+	/* Between MathML elements whitespace is the file's indentation, not
+	 * text: V<mo>.</mo>O<mn>2</mn> is one word, "VO2max" findable. */
+	if (r->math) {
+		int i = 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			i++;
+		if (i == n)
+			return;
+	}
+	buf_text(r, &r->fb, (const char *)s, (size_t)n);
 }
 
 static void sax_reference(void *ctx, const xmlChar *name)
@@ -1449,7 +1499,7 @@ int pm_close(pm_reader *r, struct err *e)
 	free(r->aval.p);
 	free(r->abs.p);
 	free(r->oabs.p);
-	struct vec *vs[] = {&r->authors, &r->meshes, &r->quals, &r->kws, &r->pts,
+	struct vec *vs[] = {&r->authors, &r->editors_v, &r->meshes, &r->quals, &r->kws, &r->pts,
 			    &r->langs, &r->refs, &r->dels};
 	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		free(vs[i]->p);

@@ -4,13 +4,15 @@
  *
  * Reads .xml, .xml.gz (zlib, detected by content) and standard input ("-")
  * through libxml2's push parser with SAX2 callbacks (no tree), with
- * network access, DTD loading and entity substitution off.  Understands PubmedArticleSet (PubmedArticle,
- * PubmedBookArticle, DeleteCitation), PubmedBookArticleSet and
- * MedlineCitationSet (MedlineCitation and DeleteCitation under the root);
- * any other root element is an error.
+ * network access, DTD loading and entity substitution off.  Understands
+ * the roots PubmedArticleSet, PubmedBookArticleSet and MedlineCitationSet,
+ * with PubmedArticle, PubmedBookArticle, MedlineCitation and
+ * DeleteCitation under any of them (files that mix them exist); any other
+ * root element is an error.
  *
  * Text fields: inline markup (b, i, u, sup, sub, MathML) is flattened
- * without adding spaces ("10<sup>-6</sup>" -> "10-6"); block markup
+ * without adding spaces ("10<sup>-6</sup>" -> "10-6"), and whitespace
+ * between MathML elements, which is indentation, is dropped; block markup
  * (DispFormula, p, br) is separated by a space.  Whitespace runs, including
  * U+00A0, U+2000..U+200A, U+202F, U+205F and U+3000, become one ASCII space;
  * fields are trimmed.  Entity and character references are decoded by the
@@ -71,16 +73,19 @@ enum pm_kind { PM_ARTICLE = 1, PM_BOOK = 2 };
  *                 Jan" -> 1998), else Article/ArticleDate/Year, else (books)
  *                 BD/Book/PubDate/Year, else Book/PubDate/MedlineDate
  *   authors       Author of MC/Article/AuthorList; for books of BD/AuthorList
- *                 and BD/Book/AuthorList (editors included), in document
- *                 order; an Author with neither LastName nor CollectiveName
- *                 is dropped.  FirstName (old MEDLINE) counts as ForeName
+ *                 and BD/Book/AuthorList, in document order, those of an
+ *                 AuthorList Type="editors" only when there are no others; an Author with neither
+ *                 LastName nor CollectiveName, or with ValidYN="N" (a name
+ *                 NLM found wrong), is dropped.  FirstName (old MEDLINE)
+ *                 counts as ForeName
  *   mesh          MC/MeshHeadingList/MeshHeading; empty qualifiers dropped
  *   keywords      every KeywordList/Keyword
  *   pubtypes      Article/PublicationTypeList/PublicationType, BD/PublicationType
  *   languages     Article/Language, BD/Language, BD/Book/Language
  *   doi, pmc      ArticleId IdType="doi"/"pmc" of PubmedData/ArticleIdList (or
  *                 PubmedBookData, BD); doi falls back on Article/ELocationID
- *                 EIdType="doi" unless ValidYN="N"
+ *                 EIdType="doi" unless ValidYN="N", pmc on the "PMC..." of
+ *                 MC/OtherID Source="NLM" (MEDLINE-format files)
  *   refs          numeric ArticleId IdType="pubmed" of any
  *                 ReferenceList/Reference/ArticleIdList, in document order */
 struct pm_record {
@@ -88,7 +93,8 @@ struct pm_record {
 	uint32_t pmid;
 	uint32_t version;   /* PMID Version attribute, 1 when absent */
 	uint16_t year;      /* 0 when unknown */
-	const char *title;  /* ArticleTitle, VernacularTitle when empty, BookTitle for books */
+	const char *title;  /* ArticleTitle (a book chapter's own), else BookTitle for
+			     * books, else VernacularTitle */
 	/* Abstract text: sections joined by "\n"; a labelled section starts with
 	 * "LABEL: ".  OtherAbstract sections follow the main abstract. */
 	const char *abstract;

@@ -51,11 +51,12 @@ fi
 # --- counts ---------------------------------------------------------------
 have_xmllint=0
 command -v xmllint >/dev/null 2>&1 && have_xmllint=1
-RECS='/PubmedArticleSet/PubmedArticle/MedlineCitation/PMID/text()
- | /PubmedArticleSet/PubmedBookArticle/BookDocument/PMID/text()
- | /PubmedBookArticleSet/PubmedBookArticle/BookDocument/PMID/text()
- | /MedlineCitationSet/MedlineCitation/PMID/text()'
-DELS='/PubmedArticleSet/DeleteCitation/PMID/text() | /MedlineCitationSet/DeleteCitation/PMID/text()'
+# the three record kinds under any of the three roots (pubmed.h)
+ROOT='/*[self::PubmedArticleSet or self::PubmedBookArticleSet or self::MedlineCitationSet]'
+RECS="$ROOT/PubmedArticle/MedlineCitation/PMID/text()
+ | $ROOT/PubmedBookArticle/BookDocument/PMID/text()
+ | $ROOT/MedlineCitation/PMID/text()"
+DELS="$ROOT/DeleteCitation/PMID/text()"
 
 nfiles=0 nrecs=0 n=0
 : >"$tmp/manifest"
@@ -106,19 +107,23 @@ def local(tag):
     return tag.rsplit('}', 1)[-1]
 
 def flat(e):
-    """Text of e with inline markup joined and block markup spaced (pubmed.h)."""
+    """Text of e with inline markup joined and block markup spaced, and
+    the whitespace between MathML elements dropped (pubmed.h)."""
     if e is None:
         return ''
     parts = []
-    def walk(x, top):
+    def keep(s, math):
+        return '' if math and not (s or '').strip(' \t\n\r') else (s or '')
+    def walk(x, top, math):
         block = not top and local(x.tag) in BLOCK
+        inner = math or local(x.tag) == 'math'
         if block: parts.append(' ')
-        parts.append(x.text or '')
+        parts.append(keep(x.text, inner))
         for c in x:
-            walk(c, False)
-            parts.append(c.tail or '')
+            walk(c, False, inner)
+            parts.append(keep(c.tail, inner))
         if block: parts.append(' ')
-    walk(e, True)
+    walk(e, True, False)
     return SPACES.sub(' ', ''.join(parts)).strip(' ')
 
 def year4(s):
@@ -131,7 +136,7 @@ def expect(node, book):
     doc = node.find('BookDocument') if book else (
         node if node.tag == 'MedlineCitation' else node.find('MedlineCitation'))
     if book:
-        title = flat(doc.find('Book/BookTitle')) or flat(doc.find('ArticleTitle'))
+        title = flat(doc.find('ArticleTitle')) or flat(doc.find('Book/BookTitle'))
         years = [doc.find('Book/PubDate/Year'), doc.find('Book/PubDate/MedlineDate')]
     else:
         art = doc.find('Article')
@@ -172,10 +177,7 @@ for line in open(sys.argv[1], encoding='utf-8'):
     root = ET.fromstring(raw)
     want = []
     for ch in root:
-        if root.tag == 'MedlineCitationSet':
-            if ch.tag == 'MedlineCitation':
-                want.append(expect(ch, False))
-        elif ch.tag in ('PubmedArticle', 'PubmedBookArticle'):
+        if ch.tag in ('MedlineCitation', 'PubmedArticle', 'PubmedBookArticle'):
             want.append(expect(ch, ch.tag == 'PubmedBookArticle'))
     got = [json.loads(l) for l in open(dump, encoding='utf-8') if l.startswith('{"pmid"')]
     nfile += 1

@@ -21,8 +21,8 @@ contributes only its last reference list, and a deleted record none.
 
 What counts (README "Literature review", FORMAT.md section 7):
   - records: PubmedArticle/MedlineCitation, PubmedBookArticle/BookDocument
-    (PubmedArticleSet or PubmedBookArticleSet roots) and MedlineCitation
-    under a MedlineCitationSet root; the record's PMID is the first PMID
+    and MedlineCitation, under any of the roots PubmedArticleSet,
+    PubmedBookArticleSet and MedlineCitationSet; the record's PMID is the first PMID
     child of MedlineCitation / BookDocument, a decimal in 1..2^32-1;
   - references: ArticleId elements with IdType="pubmed" in
     ArticleIdList/Reference/ReferenceList, where the ReferenceList is the
@@ -107,16 +107,20 @@ def events(path):
     top = local(root.tag)
     for ch in root:
         t = local(ch.tag)
-        if t == 'DeleteCitation' and top in ('PubmedArticleSet', 'MedlineCitationSet'):
+        # any of the three record kinds under any of the three roots:
+        # files that mix them exist (pubmed.h)
+        if top not in ('PubmedArticleSet', 'PubmedBookArticleSet', 'MedlineCitationSet'):
+            continue
+        if t == 'DeleteCitation':
             for p in kids(ch, 'PMID'):
                 v = as_id(text(p))
                 if v is not None:
                     yield 'delete', v, None
-        elif t == 'PubmedArticle' and top == 'PubmedArticleSet':
+        elif t == 'PubmedArticle':
             yield ('record',) + record(ch, 'article')
-        elif t == 'PubmedBookArticle' and top in ('PubmedArticleSet', 'PubmedBookArticleSet'):
+        elif t == 'PubmedBookArticle':
             yield ('record',) + record(ch, 'book')
-        elif t == 'MedlineCitation' and top == 'MedlineCitationSet':
+        elif t == 'MedlineCitation':
             yield ('record',) + record(ch, 'medline')
 
 
