@@ -383,7 +383,7 @@ static int pmatch_by_df(const void *x, const void *y)
  * *keys / *lens (*nkeys of them).  Past PREFIX_CAP distinct terms it keeps
  * the PREFIX_CAP most frequent (a rare misspelling matters least, and the
  * first ones in byte order would drop whole words) and sets *more to how
- * many it matched in all. */
+ * many it matched in all.  Keys and arrays are a's. */
 static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, struct arena *a,
 			 uint8_t ***keys, size_t **lens, size_t *nkeys, size_t *more)
 {
@@ -436,11 +436,9 @@ static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, st
 		qsort(m, u, sizeof *m, pmatch_by_df);
 		u = PREFIX_CAP;
 	}
-	uint8_t **k = malloc(sizeof *k * (u ? u : 1));
-	size_t *l = malloc(sizeof *l * (u ? u : 1));
+	uint8_t **k = arena_alloc(a, sizeof *k * (u ? u : 1));
+	size_t *l = arena_alloc(a, sizeof *l * (u ? u : 1));
 	if (!k || !l) {
-		free(k);
-		free(l);
 		free(m);
 		return ERR_NOMEM;
 	}
@@ -453,6 +451,39 @@ static int expand_prefix(sarc_index *ix, unsigned f, const char *p, size_t n, st
 	*lens = l;
 	*nkeys = u;
 	return 0;
+}
+
+/* A prefix's expansion in one field, the same for every segment's scorer
+ * tree and for a count then a search: made once per query, kept in its
+ * arena (sarc_query.pexp). */
+struct pexp {
+	const struct q_node *q;
+	unsigned f;
+	uint8_t **keys;
+	size_t *lens, n;
+	struct pexp *next;
+};
+
+static const struct pexp *prefix_expansion(struct build_ctx *b, const struct q_node *q, unsigned f)
+{
+	struct pexp *x;
+	for (x = b->q->pexp; x; x = x->next)
+		if (x->q == q && x->f == f)
+			return x;
+	size_t more;
+	if ((x = arena_alloc(&b->q->a, sizeof *x)) == NULL ||
+	    expand_prefix(b->ix, f, q->terms[0].text, q->terms[0].len, &b->q->a, &x->keys, &x->lens,
+			  &x->n, &more))
+		return NULL;
+	x->q = q;
+	x->f = f;
+	x->next = b->q->pexp;
+	b->q->pexp = x;
+	if (more && b->q->note[0] == '\0')
+		snprintf(b->q->note, sizeof b->q->note,
+			 "'%.*s*' matches %zu words in %s: the %d most frequent are searched",
+			 (int)q->terms[0].len, q->terms[0].text, more, field_name(f), PREFIX_CAP);
+	return x;
 }
 
 struct kids {
@@ -573,24 +604,16 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 		return c;
 	}
 	/* Q_PREFIX */
-	uint8_t **keys;
-	size_t *lens, nk, more;
-	if (q->nterms < 1 || expand_prefix(b->ix, f, q->terms[0].text, q->terms[0].len, b->a, &keys,
-					    &lens, &nk, &more)) {
+	const struct pexp *x = q->nterms < 1 ? NULL : prefix_expansion(b, q, f);
+	if (x == NULL) {
 		err_set(&b->e, ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	if (more && b->q->note[0] == '\0')
-		snprintf(b->q->note, sizeof b->q->note,
-			 "'%.*s*' matches %zu words in %s: the %d most frequent are searched",
-			 (int)q->terms[0].len, q->terms[0].text, more, field_name(f), PREFIX_CAP);
 	struct kids k = {0};
-	for (size_t i = 0; i < nk; i++) {
-		if (kids_push(&k, weighted_term_sc(b, f, keys[i], lens[i])))
+	for (size_t i = 0; i < x->n; i++) {
+		if (kids_push(&k, weighted_term_sc(b, f, x->keys[i], x->lens[i])))
 			err_set(&b->e, ERR_NOMEM, "out of memory");
 	}
-	free(keys);
-	free(lens);
 	/* the prefix's own stem, when it does not start with the prefix
 	 * (qparse.h) */
 	for (size_t i = 1; i < q->nterms; i++) {

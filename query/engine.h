@@ -37,6 +37,7 @@ struct sarc_query {
 	int has_exclude;
 	char desc[4096];
 	char note[256];            /* sarc_query_note(); "" when none */
+	struct pexp *pexp;         /* prefix expansions made (engine.c), in a */
 };
 
 void eng_err(char *err, size_t cap, const char *fmt, ...)
