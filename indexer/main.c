@@ -15,6 +15,7 @@
 
 #include "analyze.h"
 #include "build.h"
+#include "cliopt.h"
 #include "dump.h"
 #include "fields.h"
 #include "inputs.h"
@@ -82,18 +83,6 @@ static int die_usage(const char *fmt, ...)
 	fputs(" (try 'sarc-index --help')\n", stderr);
 	va_end(ap);
 	return 2;
-}
-
-/* The option getopt_long just refused, as typed: "--name" (any "=value"
- * cut off) or "-c".  optopt alone cannot say: for a long option it holds
- * the option's val, which need not be a character at all. */
-static void opt_name(char **argv, char *buf, size_t cap)
-{
-	const char *a = argv[optind - 1];
-	if (strncmp(a, "--", 2) == 0)
-		snprintf(buf, cap, "%.*s", (int)strcspn(a, "="), a);
-	else
-		snprintf(buf, cap, "-%c", optopt);
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -423,10 +412,10 @@ int main(int argc, char **argv)
 			       SARC_FORMAT_VERSION, AN_VERSION);
 			return 0;
 		case ':':
-			opt_name(argv, name, sizeof name);
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
 			return die_usage("option '%s' needs a value", name);
 		default:
-			opt_name(argv, name, sizeof name);
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
 			/* getopt_long names a long option that got a value it does
 			 * not take in optopt, an unknown one with 0 */
 			if (optopt && name[1] == '-')

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cliopt.h"
 #include "err.h"
 #include "out.h"
 #include "sarc.h"
@@ -213,18 +214,6 @@ static int pmid_list_ok(const char *s)
 	return n > 0;
 }
 
-/* The option getopt_long just refused, as typed: "--name" (any "=value"
- * cut off) or "-c".  optopt alone cannot say: for a long option it holds
- * the option's val, which need not be a character at all. */
-static void opt_name(char **argv, char *buf, size_t cap)
-{
-	const char *a = argv[optind - 1];
-	if (strncmp(a, "--", 2) == 0)
-		snprintf(buf, cap, "%.*s", (int)strcspn(a, "="), a);
-	else
-		snprintf(buf, cap, "-%c", optopt);
-}
-
 enum parsed { PARSED_RUN, PARSED_HELP, PARSED_VERSION, PARSED_USAGE };
 
 /* Fills c from argv.  On PARSED_USAGE, err holds the one-line reason. */
@@ -383,11 +372,11 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case 'h': return PARSED_HELP;
 		case 'V': return PARSED_VERSION;
 		case ':':
-			opt_name(argv, name, sizeof name);
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
 			snprintf(err, errcap, "option '%s' needs a value", name);
 			return PARSED_USAGE;
 		default:
-			opt_name(argv, name, sizeof name);
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
 			/* getopt_long names a long option that got a value it does
 			 * not take in optopt, an unknown one with 0 */
 			if (optopt && name[1] == '-')
