@@ -627,12 +627,12 @@ static uint64_t merge_input_cost(const struct seg *s)
  * as many as half the memory budget holds, at least two, so that a run
  * that flushed hundreds of small segments, or --merge of an index that
  * has many, stays within --memory: a merge of them all at once held
- * 100 MB under --memory 4M.  --merge (all) takes the consecutive window
+ * 100 MB under --memory 4M.  It takes the consecutive window (of idx)
  * with the fewest live documents, so that no large segment is rewritten
- * once per window; the policy takes the first of its class.  Returns the
+ * once per window (merging the first two, then their result with the
+ * next, rewrote a class's growing segment nine times).  Returns the
  * inputs kept. */
-static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t *idx, size_t nidx,
-			int all)
+static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t *idx, size_t nidx)
 {
 	uint64_t limit = b->o->memory_bytes / 2;
 	size_t best = 0, bestlen = 0;
@@ -649,13 +649,11 @@ static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t
 		}
 		if (k == nidx && start == 0)
 			return nidx; /* all of them fit */
-		if (!all || docs < bestdocs) {
+		if (docs < bestdocs) {
 			best = start;
 			bestlen = k - start;
 			bestdocs = docs;
 		}
-		if (!all)
-			break;
 	}
 	if (bestlen == 0)
 		return nidx; /* one input: a half-deleted segment rewritten alone */
@@ -709,7 +707,7 @@ static int merge_policy(struct build *b, int all, struct err *e)
 		struct mf_seg merged;
 		size_t chosen = nidx;
 		if (!rc && nidx > 0) {
-			nidx = merge_fit(b, ss, idx, nidx, all);
+			nidx = merge_fit(b, ss, idx, nidx);
 			rc = merge_into(b, ss, idx, nidx, &merged, e);
 		}
 		if (!rc && nidx > 0) {

@@ -36,6 +36,11 @@ static void drop_range(const struct seg_map *m, uint64_t from, uint64_t to)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
+/* Bytes of an input a merge reads (postings and positions: all inputs
+ * together; stored blocks: one input's) before it releases the pages read
+ * (drop_range): mapped pages count in the process's resident set. */
+#define DROP_BYTES ((uint64_t)4 << 20)
+
 static int is_dead(struct seg *const *segs, const uint8_t *const *dead, size_t i, uint32_t d)
 {
 	return seg_deleted(segs[i], d) || (dead && dead[i] && (dead[i][d >> 3] >> (d & 7) & 1));
@@ -71,10 +76,17 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 	fmt_buf_init(&rec);
 	fmt_buf_init(&scratch);
 	int rc = 0;
+	uint64_t dropped = 0; /* stored body released up to here */
 	for (uint32_t b = 0; b < s->nstoredblocks && !rc; b++) {
 		struct seg_stored_blk k;
 		if ((rc = seg_stored_entry(s, b, &k, e)))
 			break;
+		/* a 100,000-citation input has 60 MB of stored blocks */
+		uint64_t at = (uint64_t)(k.comp - s->f[SEGF_STORED].body);
+		if (at - dropped >= DROP_BYTES) {
+			drop_range(&s->f[SEGF_STORED], dropped, at);
+			dropped = at;
+		}
 		uint32_t live = 0;
 		for (uint32_t d = k.first; d < k.first + k.count; d++)
 			live += !is_dead(segs, dead, i, d);
@@ -160,9 +172,6 @@ static int gb_push(struct growbuf *g, uint32_t x)
 	return 0;
 }
 
-/* Bytes of postings and positions a merge reads (all inputs together)
- * before it releases the pages read (drop_range). */
-#define DROP_BYTES ((uint64_t)4 << 20)
 
 /* One key range of a merge, [lo, hi) (hi NULL: to the end), written by
  * w: the main writer for the first range, a part writer (sw_open_part)
