@@ -304,18 +304,12 @@ void seg_close(struct seg *s)
 
 /* ---- document table (§3) ---- */
 
-/* The document at rank i of the (pmid, doc) order. */
-static uint32_t doc_by_pmid(const struct seg *s, size_t i)
-{
-	return s->col_order.w ? seg_col_get(&s->col_order, (uint32_t)i) : (uint32_t)i;
-}
-
 size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap)
 {
 	size_t lo = 0, hi = s->ndocs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint32_t d = doc_by_pmid(s, mid);
+		uint32_t d = seg_doc_by_rank(s, mid);
 		if (d < s->ndocs && seg_doc_pmid(s, d) < pmid)
 			lo = mid + 1;
 		else
@@ -323,7 +317,7 @@ size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t 
 	}
 	size_t n = 0;
 	for (; lo < s->ndocs; lo++) {
-		uint32_t d = doc_by_pmid(s, lo);
+		uint32_t d = seg_doc_by_rank(s, lo);
 		if (d >= s->ndocs || seg_doc_pmid(s, d) != pmid)
 			break;
 		if (n < cap)
@@ -1407,7 +1401,7 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	 * stays in range */
 	uint64_t prevkey = 0;
 	for (uint32_t i = 0; i < s->ndocs; i++) {
-		uint32_t d = doc_by_pmid(s, i);
+		uint32_t d = seg_doc_by_rank(s, i);
 		uint64_t key = d < s->ndocs ? (uint64_t)seg_doc_pmid(s, d) << 32 | d : 0;
 		if (d >= s->ndocs || (i > 0 && key <= prevkey) ||
 		    (uint64_t)s->col_pmid.base + bp_get(s->col_pmid.p, d, s->col_pmid.w) > UINT32_MAX)

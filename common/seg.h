@@ -168,6 +168,12 @@ static inline uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned f
 /* Documents with this pmid (at most cap written to docs); returns the count. */
 size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap);
 
+/* The document at rank i of the (pmid, doc) order (§3). */
+static inline uint32_t seg_doc_by_rank(const struct seg *s, size_t i)
+{
+	return s->col_order.w ? seg_col_get(&s->col_order, (uint32_t)i) : (uint32_t)i;
+}
+
 /* Looks key up.  1 found (t filled), 0 absent, <0 corrupt (e filled). */
 int seg_lookup(const struct seg *s, const uint8_t *key, size_t keylen, struct seg_term *t,
 	       struct err *e);

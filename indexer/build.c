@@ -336,21 +336,72 @@ struct segstate {
 	struct inv_docinfo *info; /* new segments only */
 };
 
-struct ev {
-	uint32_t pmid;
+/* One sorted source of the events resolve() weighs: a new segment's
+ * documents in its (PMID, document) order, which is (PMID, sequence)
+ * order since a worker adds records in the order it reads them; or the
+ * run's deletions, sorted. */
+struct evsrc {
+	int32_t seg;      /* index into states, -1 for the deletions */
+	uint32_t next, n; /* the next rank or deletion, how many */
+	uint32_t pmid, doc; /* the current event */
 	uint64_t seq;
-	int32_t seg; /* index into states, -1 for a deletion */
-	uint32_t doc;
 };
 
-static int cmp_ev(const void *a, const void *b)
+static int cmp_delev(const void *a, const void *b)
 {
-	const struct ev *x = a, *y = b;
+	const struct delev *x = a, *y = b;
 	if (x->pmid != y->pmid)
 		return x->pmid < y->pmid ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Makes x's next event current; 0 when it has none left. */
+static int src_next(const struct build *b, const struct segstate *ss, struct evsrc *x)
+{
+	while (x->next < x->n) {
+		uint32_t i = x->next++;
+		if (x->seg < 0) {
+			x->pmid = b->dels[i].pmid;
+			x->seq = b->dels[i].seq;
+			return 1;
+		}
+		const struct segstate *s = &ss[x->seg];
+		uint32_t d = seg_doc_by_rank(&s->seg, i);
+		if (d >= s->seg.ndocs)
+			continue; /* (a segment of this run: never) */
+		x->doc = d;
+		x->pmid = seg_doc_pmid(&s->seg, d);
+		x->seq = s->info[d].seq;
+		return 1;
+	}
+	return 0;
+}
+
+static int src_before(const struct evsrc *x, const struct evsrc *y)
+{
+	if (x->pmid != y->pmid)
+		return x->pmid < y->pmid;
 	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return (x->seg > y->seg) - (x->seg < y->seg);
+		return x->seq < y->seq;
+	return x->seg < y->seg;
+}
+
+/* Restores the min-heap h[0..n) from position i down. */
+static void sift_down(struct evsrc **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && src_before(h[l], h[m]))
+			m = l;
+		if (r < n && src_before(h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		struct evsrc *t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
 }
 
 static int mark_dead(struct segstate *s, uint32_t d)
@@ -369,58 +420,84 @@ static int is_live(const struct segstate *s, uint32_t d)
 	return !seg_deleted(&s->seg, d) && !(s->dead && (s->dead[d >> 3] >> (d & 7) & 1));
 }
 
+/* The fate of one PMID, once all its events of this run are seen: the
+ * last one (win) stands, and every live document with that PMID in the
+ * old segments dies; killed counts the deaths among this run's own. */
+static int settle(struct build *b, struct segstate *ss, size_t nold, const struct evsrc *win,
+		  uint64_t killed)
+{
+	uint32_t found[64];
+	int rc = 0;
+	for (size_t s = 0; s < nold && !rc; s++) {
+		size_t n = seg_find_pmid(&ss[s].seg, win->pmid, found, 64);
+		for (size_t q = 0; q < n && !rc; q++)
+			if (is_live(&ss[s], found[q])) {
+				rc = mark_dead(&ss[s], found[q]);
+				killed++;
+			}
+	}
+	if (win->seg < 0) {
+		b->st->deleted += killed;
+		if (killed == 0)
+			b->st->delete_missing++;
+	} else {
+		b->st->replaced += killed;
+	}
+	return rc;
+}
+
 /* Decides which documents die: for each PMID the event with the highest
  * sequence number wins; every other document with that PMID, in old or new
- * segments, dies. */
+ * segments, dies.  The events come from merging the new segments' PMID
+ * order with the sorted deletions, so the run's end needs memory for one
+ * cursor per segment, not for a sorted copy of every citation it read. */
 static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nall,
 		   struct err *e)
 {
-	size_t nev = b->ndels;
-	for (size_t i = nold; i < nall; i++)
-		nev += ss[i].seg.ndocs;
-	struct ev *ev = malloc(sizeof *ev * (nev ? nev : 1));
-	if (ev == NULL)
+	size_t nsrc = nall - nold + 1, nh = 0;
+	struct evsrc *src = calloc(nsrc, sizeof *src);
+	struct evsrc **h = calloc(nsrc, sizeof *h);
+	if (src == NULL || h == NULL) {
+		free(src);
+		free(h);
 		return err_set(e, ERR_NOMEM, "out of memory");
-	size_t k = 0;
-	for (size_t i = 0; i < b->ndels; i++)
-		ev[k++] = (struct ev){b->dels[i].pmid, b->dels[i].seq, -1, 0};
+	}
+	qsort(b->dels, b->ndels, sizeof *b->dels, cmp_delev);
+	src[0] = (struct evsrc){.seg = -1, .n = (uint32_t)b->ndels};
 	for (size_t i = nold; i < nall; i++)
-		for (uint32_t d = 0; d < ss[i].seg.ndocs; d++)
-			ev[k++] = (struct ev){ss[i].info[d].pmid, ss[i].info[d].seq, (int32_t)i, d};
-	qsort(ev, nev, sizeof *ev, cmp_ev);
-	int rc = 0;
-	uint32_t found[64];
-	for (size_t i = 0; i < nev && !rc;) {
-		size_t j = i;
-		while (j < nev && ev[j].pmid == ev[i].pmid)
-			j++;
-		const struct ev *win = &ev[j - 1];
-		int del = win->seg < 0;
-		uint64_t killed = 0;
-		for (size_t x = i; x < j - 1 && !rc; x++)
-			if (ev[x].seg >= 0) {
-				rc = mark_dead(&ss[ev[x].seg], ev[x].doc);
+		src[i - nold + 1] = (struct evsrc){.seg = (int32_t)i, .n = ss[i].seg.ndocs};
+	for (size_t i = 0; i < nsrc; i++)
+		if (src_next(b, ss, &src[i]))
+			h[nh++] = &src[i];
+	for (size_t i = nh; i-- > 0;)
+		sift_down(h, nh, i);
+	int rc = 0, open = 0;
+	struct evsrc prev = {0};
+	uint64_t killed = 0;
+	while (nh > 0 && !rc) {
+		struct evsrc cur = *h[0];
+		if (open && cur.pmid == prev.pmid) {
+			/* a later event for the PMID: the earlier one dies */
+			if (prev.seg >= 0) {
+				rc = mark_dead(&ss[prev.seg], prev.doc);
 				killed++;
 				b->new_killed++;
 			}
-		for (size_t s = 0; s < nold && !rc; s++) {
-			size_t n = seg_find_pmid(&ss[s].seg, win->pmid, found, 64);
-			for (size_t q = 0; q < n && !rc; q++)
-				if (is_live(&ss[s], found[q])) {
-					rc = mark_dead(&ss[s], found[q]);
-					killed++;
-				}
-		}
-		if (del) {
-			b->st->deleted += killed;
-			if (killed == 0)
-				b->st->delete_missing++;
 		} else {
-			b->st->replaced += killed;
+			if (open)
+				rc = settle(b, ss, nold, &prev, killed);
+			open = 1;
+			killed = 0;
 		}
-		i = j;
+		prev = cur;
+		if (!src_next(b, ss, h[0]))
+			h[0] = h[--nh];
+		sift_down(h, nh, 0);
 	}
-	free(ev);
+	if (open && !rc)
+		rc = settle(b, ss, nold, &prev, killed);
+	free(src);
+	free(h);
 	return rc ? err_set(e, rc, "%s", err_str(rc)) : 0;
 }
 
