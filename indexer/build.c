@@ -462,7 +462,8 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 		free(h);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	qsort(b->dels, b->ndels, sizeof *b->dels, cmp_delev);
+	if (b->ndels > 1) /* (qsort of no array: dels is NULL) */
+		qsort(b->dels, b->ndels, sizeof *b->dels, cmp_delev);
 	src[0] = (struct evsrc){.seg = -1, .n = (uint32_t)b->ndels};
 	for (size_t i = nold; i < nall; i++)
 		src[i - nold + 1] = (struct evsrc){.seg = (int32_t)i, .n = ss[i].seg.ndocs};
