@@ -280,7 +280,6 @@ struct pm_reader {
 	struct buf abs, oabs;
 	int in_author, in_mesh;
 	int editors;          /* in an AuthorList of Type="editors" */
-	int in_editors;       /* the author being read is an editor */
 	int math;             /* 1 + depth of a MathML element in a field, or 0 */
 	struct pm_author au;
 	struct mesh_tmp mh;
@@ -803,7 +802,6 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 		 * valid one, listed beside it) */
 		if (p == E_AuthorList && (g == E_Article || g == E_BookDocument || g == E_Book) &&
 		    !attr_is(r, "ValidYN", "N")) {
-			r->in_editors = r->editors;
 			r->in_author = d;
 			memset(&r->au, 0, sizeof r->au);
 		}
@@ -1059,7 +1057,8 @@ static int on_end(pm_reader *r, int d)
 		} else if (a.fore == NULL || a.fore[0] == '\0') {
 			a.fore = a.initials;
 		}
-		return vec_push(r, r->in_editors ? &r->editors_v : &r->authors, &a, sizeof a);
+		/* (no AuthorList lies inside an Author: editors is still its list's) */
+		return vec_push(r, r->editors ? &r->editors_v : &r->authors, &a, sizeof a);
 	}
 	if (r->in_mesh && d == r->in_mesh) {
 		r->in_mesh = 0;

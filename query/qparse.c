@@ -833,6 +833,24 @@ static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep,
 	return 0;
 }
 
+/* A leaf of `type` holding one term text[0..len) (room for `cap` terms),
+ * or NULL when out of memory (reported in p). */
+static struct q_node *one_term_leaf(struct parser *p, enum q_type type, size_t qpos,
+				    const char *text, size_t len, uint32_t fields, size_t cap)
+{
+	struct q_node *q = newnode(p, type, qpos);
+	if (q == NULL)
+		return NULL;
+	if ((q->terms = arena_alloc(p->a, cap * sizeof *q->terms)) == NULL) {
+		nomem(p);
+		return NULL;
+	}
+	q->terms[0] = (struct q_term){text, len, 0};
+	q->nterms = 1;
+	q->fields = fields;
+	return q;
+}
+
 /* PubMed records name languages by MEDLINE's three-letter codes (the
  * lang field holds "eng"); searches copied from PubMed say "english[la]". */
 static const struct {
@@ -863,16 +881,8 @@ static int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, ui
 		size_t n = strlen(languages[i].name);
 		if (end - start != n || strncasecmp(p->s + start, languages[i].name, n) != 0)
 			continue;
-		struct q_node *q = newnode(p, Q_TERMS, qpos);
-		if (q == NULL || (q->terms = arena_alloc(p->a, sizeof *q->terms)) == NULL)
-			return nomem(p);
-		q->terms[0].text = languages[i].code;
-		q->terms[0].len = 3;
-		q->terms[0].relpos = 0;
-		q->nterms = 1;
-		q->fields = fields;
-		*out = q;
-		return 0;
+		*out = one_term_leaf(p, Q_TERMS, qpos, languages[i].code, 3, fields, 1);
+		return *out ? 0 : ERR_NOMEM;
 	}
 	return 0;
 }
@@ -913,15 +923,10 @@ static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, s
 	if (nch < Q_MIN_PREFIX)
 		return perr(p, t->start, "prefix too short: '%s' (at least %d characters before '*')",
 			    show(p, t->start, t->end, b, sizeof b), Q_MIN_PREFIX);
-	struct q_node *q = newnode(p, Q_PREFIX, t->start);
+	/* room for the prefix's stem (below) */
+	struct q_node *q = one_term_leaf(p, Q_PREFIX, t->start, buf, fl, fields, 2);
 	if (q == NULL)
 		return ERR_NOMEM;
-	if ((q->terms = arena_alloc(p->a, 2 * sizeof *q->terms)) == NULL)
-		return nomem(p);
-	q->terms[0].text = buf;
-	q->terms[0].len = fl;
-	q->terms[0].relpos = 0;
-	q->nterms = 1;
 	/* Words are indexed by their stems, and a stem may end before the
 	 * prefix does or spell it otherwise: "patients*" must find
 	 * "patients" (patient), "ewing*" "Ewing's" (ewe).  The prefix read
@@ -973,19 +978,17 @@ static int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 	int rc = phrase_leaf(p, start, ws, qpos, fields, 0, &name);
 	if (rc || name == NULL || (name->type != Q_TERMS && name->type != Q_PHRASE))
 		return rc;
-	struct q_node *ini = newnode(p, Q_PREFIX, ws), *q = newnode(p, Q_NEAR, qpos);
 	char *t = arena_alloc(p->a, end - ws + 1);
-	struct q_node **kids = arena_alloc(p->a, 2 * sizeof *kids);
-	if (!ini || !q || !t || !kids || (ini->terms = arena_alloc(p->a, sizeof *ini->terms)) == NULL)
+	if (t == NULL)
 		return nomem(p);
 	for (size_t i = ws; i < end; i++)
 		t[i - ws] = (char)((unsigned char)s[i] | 0x20);
 	t[end - ws] = '\0';
-	ini->terms[0].text = t;
-	ini->terms[0].len = end - ws;
-	ini->terms[0].relpos = 0;
-	ini->nterms = 1;
-	ini->fields = fields;
+	struct q_node *ini = one_term_leaf(p, Q_PREFIX, ws, t, end - ws, fields, 1);
+	struct q_node *q = ini ? newnode(p, Q_NEAR, qpos) : NULL;
+	struct q_node **kids = q ? arena_alloc(p->a, 2 * sizeof *kids) : NULL;
+	if (kids == NULL)
+		return ini && q ? nomem(p) : ERR_NOMEM;
 	kids[0] = name;
 	kids[1] = ini;
 	q->kids = kids;
