@@ -79,7 +79,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/corpus/%: $(BUILD)/corpus/%.o
+$(BUILD)/corpus/%: $(BUILD)/corpus/%.o $(BUILD)/common/cliopt.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -55,7 +55,7 @@ EOF
 }
 
 die() { echo "$prog: $*" >&2; exit 2; }
-usage_error() { echo "$prog: $*" >&2; echo "try '$prog --help'" >&2; exit 2; }
+usage_error() { echo "$prog: $* (try '$prog --help')" >&2; exit 2; }
 say() { [ "$quiet" = 1 ] || echo "$prog: $*" >&2; }
 
 is_uint() { case $1 in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }

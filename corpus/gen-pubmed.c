@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
+
+#include "cliopt.h"
 
 #define GEN_VERSION "1.0"
 #define VOCAB_SIZE 60000u
@@ -1547,10 +1550,15 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int usage_error(const char *msg, const char *arg)
+/* One line on stderr, as sarc-index and sarc-query write them; returns 2. */
+static int usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, "gen-pubmed: %s%s%s%s\ntry 'gen-pubmed --help'\n", msg, arg ? " '" : "", arg ? arg : "",
-	        arg ? "'" : "");
+	va_list ap;
+	fputs("gen-pubmed: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try 'gen-pubmed --help')\n", stderr);
 	return 2;
 }
 
@@ -1595,19 +1603,22 @@ int main(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:s:p:zl:f:o:uvhV", longopts, NULL)) != -1) {
+	char name[64];
+
+	opterr = 0; /* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":n:s:p:zl:f:o:uvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 0, UINT32_MAX, &o.docs))
-				return usage_error("invalid --docs", optarg);
+				return usage_error("invalid --docs '%s'", optarg);
 			break;
 		case 's':
 			if (parse_u64(optarg, 0, UINT64_MAX, &o.seed))
-				return usage_error("invalid --seed", optarg);
+				return usage_error("invalid --seed '%s'", optarg);
 			break;
 		case 'p':
 			if (parse_u64(optarg, 1, UINT32_MAX, &v))
-				return usage_error("invalid --start-pmid", optarg);
+				return usage_error("invalid --start-pmid '%s'", optarg);
 			o.start_pmid = (uint32_t)v;
 			break;
 		case 'z':
@@ -1615,12 +1626,12 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			if (parse_u64(optarg, 1, 9, &v))
-				return usage_error("invalid --level (1-9)", optarg);
+				return usage_error("invalid --level '%s' (1 to 9)", optarg);
 			o.level = (int)v;
 			break;
 		case 'f':
 			if (parse_u64(optarg, 1, UINT32_MAX, &o.per_file))
-				return usage_error("invalid --per-file", optarg);
+				return usage_error("invalid --per-file '%s'", optarg);
 			break;
 		case 'o':
 			o.out_dir = optarg;
@@ -1637,17 +1648,24 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("gen-pubmed %s\n", GEN_VERSION);
 			return 0;
+		case ':':
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
+			return usage_error("option '%s' needs a value", name);
 		default:
-			fputs("try 'gen-pubmed --help'\n", stderr);
-			return 2;
+			cli_refused_option(argv, optind, optopt, name, sizeof name);
+			/* an unknown long option leaves optopt 0; one given a value
+			 * it does not take, its val */
+			if (optopt && name[1] == '-')
+				return usage_error("option '%s' takes no value", name);
+			return usage_error("unknown option '%s'", name);
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument", argv[optind]);
+		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o.per_file && !o.out_dir)
-		return usage_error("--per-file needs --out-dir", NULL);
+		return usage_error("--per-file needs --out-dir");
 	if ((uint64_t)o.start_pmid + o.docs > UINT32_MAX)
-		return usage_error("--start-pmid plus --docs exceeds the PMID range", NULL);
+		return usage_error("--start-pmid plus --docs exceeds the PMID range");
 	if (o.out_dir && o.per_file == 0)
 		o.per_file = o.docs ? o.docs : 1;
 

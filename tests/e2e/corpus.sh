@@ -189,11 +189,20 @@ else
 		fail gen-updates "$nu articles, $nv2 with Version 2, $nd deletions, revised and deleted: '$both'"
 	fi
 
-	"$gen" --docs nope >/dev/null 2>&1
+	"$gen" --docs nope >/dev/null 2>"$tmp/gerr"
 	r1=$?
 	"$gen" --help >/dev/null 2>&1
 	r2=$?
-	if [ $r1 -eq 2 ] && [ $r2 -eq 0 ]; then ok gen-cli; else fail gen-cli "usage error exit $r1 (want 2), --help exit $r2"; fi
+	"$gen" --bogus >/dev/null 2>"$tmp/gerr2"
+	r3=$?
+	# usage errors are one line, as sarc-index's and sarc-query's
+	if [ $r1 -eq 2 ] && [ $r2 -eq 0 ] && [ $r3 -eq 2 ] &&
+		[ "$(cat "$tmp/gerr")" = "gen-pubmed: invalid --docs 'nope' (try 'gen-pubmed --help')" ] &&
+		[ "$(cat "$tmp/gerr2")" = "gen-pubmed: unknown option '--bogus' (try 'gen-pubmed --help')" ]; then
+		ok gen-cli
+	else
+		fail gen-cli "usage error exit $r1 and $r3 (want 2), --help exit $r2: $(cat "$tmp/gerr" "$tmp/gerr2")"
+	fi
 fi
 
 # ------------------------------------------------------------ fetch-pubmed
@@ -269,11 +278,15 @@ if [ "$(grep -c '&api_key=ENVKEY' "$tmp/urls")" = 2 ]; then ok fetch-dry-run-env
 
 if [ ! -s "$FAKE_LOG" ]; then ok fetch-dry-run-offline; else fail fetch-dry-run-offline "curl was called: $(head -n 1 "$FAKE_LOG")"; fi
 
-fetch_env sh "$fetch" --batch 0 >/dev/null 2>&1
+fetch_env sh "$fetch" --batch 0 >/dev/null 2>"$tmp/ferr"
 r1=$?
 fetch_env sh "$fetch" --help >/dev/null 2>&1
 r2=$?
-if [ $r1 -eq 2 ] && [ $r2 -eq 0 ]; then ok fetch-cli; else fail fetch-cli "usage error exit $r1 (want 2), --help exit $r2"; fi
+if [ $r1 -eq 2 ] && [ $r2 -eq 0 ] && [ "$(wc -l <"$tmp/ferr")" -eq 1 ] && grep -q "^fetch-pubmed: .*(try 'fetch-pubmed --help')$" "$tmp/ferr"; then
+	ok fetch-cli
+else
+	fail fetch-cli "usage error exit $r1 (want 2), --help exit $r2: $(cat "$tmp/ferr")"
+fi
 
 # A run against the stand-in: a 503 is retried, files are gzipped, and a
 # second run skips every complete batch.
