@@ -52,7 +52,7 @@
 struct newseg {
 	char name[64];
 	uint32_t ndocs;
-	struct inv_docinfo *info;
+	struct inv_seqs seqs;
 };
 
 struct delev {
@@ -135,7 +135,7 @@ static int flush(struct build *b, inv *v, struct err *e)
 	next_name(b, ns.name, sizeof ns.name);
 	ns.ndocs = inv_ndocs(v);
 	uint64_t npost = inv_npostings(v);
-	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &b->vocab, &ns.info, &bytes, e);
+	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &b->vocab, &ns.seqs, &bytes, e);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&b->mu);
@@ -144,7 +144,7 @@ static int flush(struct build *b, inv *v, struct err *e)
 		struct newseg *n = realloc(b->segs, sizeof *n * cap);
 		if (n == NULL) {
 			pthread_mutex_unlock(&b->mu);
-			free(ns.info);
+			free(ns.seqs.run);
 			return err_set(e, ERR_NOMEM, "out of memory");
 		}
 		b->segs = n;
@@ -333,7 +333,7 @@ struct segstate {
 	uint8_t *dead;      /* deaths decided by this run (NULL: none) */
 	uint32_t ndead_new;
 	int is_new;
-	struct inv_docinfo *info; /* new segments only */
+	const struct inv_seqs *seqs; /* new segments only */
 };
 
 /* One sorted source of the events resolve() weighs: a new segment's
@@ -371,7 +371,7 @@ static int src_next(const struct build *b, const struct segstate *ss, struct evs
 			continue; /* (a segment of this run: never) */
 		x->doc = d;
 		x->pmid = seg_doc_pmid(&s->seg, d);
-		x->seq = s->info[d].seq;
+		x->seq = inv_seq_of(s->seqs, d);
 		return 1;
 	}
 	return 0;
@@ -616,7 +616,7 @@ static int commit(struct build *b, struct err *e)
 		ss[i].open = 1;
 		ss[i].is_new = isnew;
 		if (isnew)
-			ss[i].info = b->segs[i - nold].info;
+			ss[i].seqs = &b->segs[i - nold].seqs;
 	}
 	if ((rc = resolve(b, ss, nold, nall, e)))
 		goto out;
@@ -1041,7 +1041,7 @@ out:
 		}
 	}
 	for (size_t i = 0; i < b.nsegs; i++)
-		free(b.segs[i].info);
+		free(b.segs[i].seqs.run);
 	free(b.segs);
 	free(b.dels);
 	fmt_buf_free(&b.vocab.v.ser);

@@ -83,8 +83,10 @@ struct inv {
 	/* finished documents */
 	struct fmt_buf docs;   /* per doc: pmid u32, year u16, lens u16[F_NFIELDS] */
 	struct fmt_buf stored; /* concatenated stored records, each varint-length-prefixed */
-	struct inv_docinfo *info;
-	uint32_t ndocs, infocap;
+	struct inv_seqrun *runs; /* the batch's sequence numbers (invert.h) */
+	uint32_t nruns, runcap;
+	uint64_t last_seq;
+	uint32_t ndocs;
 	uint64_t npostings;
 	struct fmt_buf scratch;
 	/* the document's keys, interned together at its end (see resolve) */
@@ -133,6 +135,7 @@ static void reset(inv *v)
 	v->docs.len = 0;
 	v->stored.len = 0;
 	v->ndocs = 0;
+	v->nruns = 0;
 	v->npostings = 0;
 }
 
@@ -146,7 +149,7 @@ void inv_free(inv *v)
 	free(v->slots);
 	free(v->occ);
 	free(v->uniq);
-	free(v->info);
+	free(v->runs);
 	arena_free(&v->keys);
 	fmt_buf_free(&v->docs);
 	fmt_buf_free(&v->stored);
@@ -162,7 +165,20 @@ size_t inv_bytes(const inv *v)
 	return v->keys.cap_bytes +
 	       (size_t)v->termcap * (sizeof(struct term) + sizeof(struct term_slices)) +
 	       (size_t)v->nslots * 8 + v->docs.cap + v->stored.cap +
-	       (size_t)v->infocap * sizeof(struct inv_docinfo);
+	       (size_t)v->runcap * sizeof(struct inv_seqrun);
+}
+
+uint64_t inv_seq_of(const struct inv_seqs *s, uint32_t d)
+{
+	uint32_t lo = 0, hi = s->n; /* the last run with doc <= d */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->run[mid].doc <= d)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->run[lo].seq + (d - s->run[lo].doc);
 }
 
 uint32_t inv_ndocs(const inv *v)
@@ -697,22 +713,24 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 			v->docs.len += DOC_BYTES;
 		}
 	}
-	if (!rc && v->ndocs == v->infocap) {
-		uint32_t cap = v->infocap ? v->infocap * 2 : 1024;
-		struct inv_docinfo *n = realloc(v->info, sizeof *n * cap);
+	int new_run = v->ndocs == 0 || seq != v->last_seq + 1;
+	if (!rc && new_run && v->nruns == v->runcap) {
+		uint32_t cap = v->runcap ? v->runcap * 2 : 64;
+		struct inv_seqrun *n = realloc(v->runs, sizeof *n * cap);
 		if (n == NULL)
 			rc = ERR_NOMEM;
 		else {
-			v->info = n;
-			v->infocap = cap;
+			v->runs = n;
+			v->runcap = cap;
 		}
 	}
 	if (rc) {
 		/* undo nothing: the caller abandons the inverter on error */
 		return err_set(e, rc, "pmid %u: %s", r->pmid, err_str(rc));
 	}
-	v->info[v->ndocs].pmid = r->pmid;
-	v->info[v->ndocs].seq = seq;
+	if (new_run)
+		v->runs[v->nruns++] = (struct inv_seqrun){.doc = v->ndocs, .seq = seq};
+	v->last_seq = seq;
 	v->ndocs++;
 	return 0;
 }
@@ -729,7 +747,7 @@ static int cmp_term(const void *a, const void *b, void *ctx)
 }
 
 int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
-	      struct sw_vocab_slot *slot, struct inv_docinfo **info, uint64_t *bytes,
+	      struct sw_vocab_slot *slot, struct inv_seqs *seqs, uint64_t *bytes,
 	      struct err *e)
 {
 	int rc = 0;
@@ -822,10 +840,11 @@ out:
 	}
 	if ((rc = sw_finish(w, bytes, e)) != 0)
 		return rc;
-	*info = malloc(sizeof **info * (v->ndocs ? v->ndocs : 1));
-	if (*info == NULL)
+	seqs->run = malloc(sizeof *seqs->run * (v->nruns ? v->nruns : 1));
+	if (seqs->run == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	memcpy(*info, v->info, sizeof **info * v->ndocs);
+	memcpy(seqs->run, v->runs, sizeof *seqs->run * v->nruns);
+	seqs->n = v->nruns;
 	reset(v);
 	return 0;
 }

@@ -89,6 +89,54 @@ else
 fi
 "$IDX" --verify "$tmp/idx" >/dev/null && ok verify_after_update || fail verify_after_update "verify failed"
 
+# --- within a run, the last record of a PMID wins: files in the order given,
+# records in file order, deletions included, whatever segments and threads
+# the records went to (--memory 1M splits files across segments); and the
+# same over two runs.  The reference is computed from the events alone. ---
+mkdir "$tmp/lw"
+python3 - "$tmp/lw" <<'PYEOF'
+import random, sys
+random.seed(7)
+nfiles, out = 8, sys.argv[1]
+letters = 'abcdefghijklmnopqrstuvwxyz'
+def tok(f, r): return 'zq' + letters[f] + letters[r // 676 % 26] + letters[r // 26 % 26] + letters[r % 26]
+filler = ['sarcoma', 'tumor', 'patient', 'cell', 'growth', 'therapy', 'gene', 'lesion', 'muscle', 'bone'] + ['w' + a + b for a in letters for b in letters]
+final = {}
+for f in range(nfiles):
+    with open('%s/f%d.xml' % (out, f), 'w') as fh:
+        fh.write('<?xml version="1.0"?>\n<PubmedArticleSet>\n')
+        for r in range(300):
+            if random.random() < 0.08:
+                pm = random.sample(range(1, 401), 3)
+                fh.write('<DeleteCitation>' + ''.join('<PMID Version="1">%d</PMID>' % p for p in pm) + '</DeleteCitation>\n')
+                for p in pm: final[p] = None
+                continue
+            p = random.randint(1, 400)
+            t = tok(f, r)
+            ab = ' '.join(random.choice(filler) for _ in range(120))
+            fh.write('<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>commonmarker %s</ArticleTitle><Abstract><AbstractText>%s</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>\n' % (p, t, ab))
+            final[p] = t
+        fh.write('</PubmedArticleSet>\n')
+with open('%s/want' % out, 'w') as fh:
+    for p in sorted(final):
+        if final[p]: fh.write('%d\tcommonmarker %s\n' % (p, final[p]))
+PYEOF
+lwbad=
+for lwrun in "-j1" "-j2" "-j2 split"; do
+	rm -rf "$tmp/lw/ix"
+	set -- "$tmp"/lw/f*.xml
+	if [ "${lwrun#* }" = split ]; then
+		"$IDX" -q -j2 --memory 1M -o "$tmp/lw/ix" "$1" "$2" "$3" "$4" &&
+			"$IDX" -q -j2 --memory 1M -o "$tmp/lw/ix" "$5" "$6" "$7" "$8"
+	else
+		"$IDX" -q "$lwrun" --memory 1M -o "$tmp/lw/ix" "$@"
+	fi
+	"$SARC_BIN/sarc-query" -i "$tmp/lw/ix" -k 100000 --fields pmid,title commonmarker |
+		tail -n +2 | sort -n >"$tmp/lw/got"
+	cmp -s "$tmp/lw/got" "$tmp/lw/want" || lwbad="$lwbad [$lwrun: $(diff "$tmp/lw/want" "$tmp/lw/got" | head -n 3 | tr '\n' ' ')]"
+done
+[ -z "$lwbad" ] && [ "$(wc -l <"$tmp/lw/want")" -gt 300 ] && ok run_last_wins || fail run_last_wins "$lwbad"
+
 # --- a bad file: one line on stderr naming it, exit 2, index untouched ---
 printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>5</PMID>\n<oops></PubmedArticleSet>\n' >"$tmp/bad.xml"
 before=$(cksum <"$tmp/idx/MANIFEST")
