@@ -38,6 +38,7 @@ struct sarc_query {
 	char desc[4096];
 	char note[256];            /* sarc_query_note(); "" when none */
 	struct pexp *pexp;         /* prefix expansions made (engine.c), in a */
+	struct dfc *dfc;           /* document frequencies looked up (engine.c) */
 };
 
 void eng_err(char *err, size_t cap, const char *fmt, ...)
