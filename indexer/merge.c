@@ -16,6 +16,7 @@
 
 #include "analyze.h"
 #include "fmt.h"
+#include "mergedocs.h"
 #include "segwrite.h"
 
 /* Releases the pages of m's body in [from, to) (whole pages inside it).
@@ -40,11 +41,6 @@ static void drop_range(const struct seg_map *m, uint64_t from, uint64_t to)
  * together; stored blocks: one input's) before it releases the pages read
  * (drop_range): mapped pages count in the process's resident set. */
 #define DROP_BYTES ((uint64_t)4 << 20)
-
-static int is_dead(struct seg *const *segs, const uint8_t *const *dead, size_t i, uint32_t d)
-{
-	return seg_deleted(segs[i], d) || (dead && dead[i] && (dead[i][d >> 3] >> (d & 7) & 1));
-}
 
 static int key_cmp(const struct seg_term *a, const struct seg_term *b)
 {
@@ -89,7 +85,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		}
 		uint32_t live = 0;
 		for (uint32_t d = k.first; d < k.first + k.count; d++)
-			live += !is_dead(segs, dead, i, d);
+			live += !mdocs_dead(segs, dead, i, d);
 		if (live == 0)
 			continue;
 		if (same && live == k.count) {
@@ -106,7 +102,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		if ((rc = seg_stored_open_block(s, b, &raw, &it, e)))
 			break;
 		for (uint32_t d = k.first; d < k.first + k.count && !rc; d++) {
-			int dead_doc = is_dead(segs, dead, i, d);
+			int dead_doc = mdocs_dead(segs, dead, i, d);
 			rec.len = 0;
 			if ((rc = seg_stored_next(s, b, &it, &scratch, dead_doc ? NULL : &rec, e)) ||
 			    dead_doc)
@@ -179,7 +175,7 @@ static int gb_push(struct growbuf *g, uint32_t x)
 struct range {
 	struct seg *const *segs;
 	size_t n;
-	uint32_t *const *remap;
+	const struct mdocs *md;
 	uint8_t lo[SEG_MAX_KEY], hi[SEG_MAX_KEY];
 	size_t lolen, hilen;
 	int has_hi;
@@ -253,7 +249,8 @@ static void *merge_range(void *arg)
 				goto out;
 			read_since += it[i].t.post_len + it[i].t.pos_len;
 			for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
-				if (r->remap[i][d] == SEG_END)
+				uint32_t od = mdocs_out(r->md, i, d);
+				if (od == SEG_END)
 					continue;
 				uint32_t tf = seg_postings_tf(&pc);
 				if (tf > tmpcap) {
@@ -268,7 +265,7 @@ static void *merge_range(void *arg)
 					pc.corrupt = 1;
 					break;
 				}
-				if (gb_push(&docs, r->remap[i][d]) || gb_push(&tfs, tf)) {
+				if (gb_push(&docs, od) || gb_push(&tfs, tf)) {
 					rc = err_set(e, ERR_NOMEM, "out of memory");
 					goto out;
 				}
@@ -373,7 +370,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		   size_t memory, struct merge_out *mo, struct err *e)
 {
 	int rc = 0;
-	uint32_t **remap = calloc(n ? n : 1, sizeof *remap);
+	struct mdocs md;
 	uint32_t *live = calloc(n ? n : 1, sizeof *live);
 	int *same = calloc(n ? n : 1, sizeof *same);
 	size_t nr = merge_ranges(n, threads, memory);
@@ -382,27 +379,24 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 	struct sw_vocab vocab;
 	memset(&vocab, 0, sizeof vocab);
 	memset(mo, 0, sizeof *mo);
-	if (!remap || !live || !same || !ranges) {
+	int md_rc = mdocs_init(&md, segs, dead, n, e);
+	if (md_rc) {
+		rc = md_rc;
+		goto out;
+	}
+	if (!live || !same || !ranges) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	uint32_t next = 0;
-	for (size_t i = 0; i < n; i++) {
-		if ((remap[i] = malloc(sizeof **remap * (segs[i]->ndocs + 1))) == NULL) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		uint32_t first = next;
-		for (uint32_t d = 0; d < segs[i]->ndocs; d++)
-			remap[i][d] = is_dead(segs, dead, i, d) ? SEG_END : next++;
-		live[i] = next - first;
-	}
+	for (size_t i = 0; i < n; i++)
+		live[i] = mdocs_live(&md, i);
 	if ((rc = choose_vocab(segs, live, n, &vocab, same, e)))
 		goto out;
 	if ((w = sw_open(dir, outname, AN_VERSION, flags, e)) == NULL) {
 		rc = e->code;
 		goto out;
 	}
+	sw_use_docsrc(w, &md.src);
 	if (vocab.ser.len > 0 && sw_use_vocab(w, &vocab)) {
 		rc = err_set(e, sw_error(w)->code, "%s", sw_error(w)->msg);
 		goto out;
@@ -415,7 +409,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 	for (size_t k = 0; k < nr; k++) {
 		ranges[k].segs = segs;
 		ranges[k].n = n;
-		ranges[k].remap = remap;
+		ranges[k].md = &md;
 		if (k + 1 < nr) {
 			memcpy(ranges[k].hi, ranges[k + 1].lo, ranges[k + 1].lolen);
 			ranges[k].hilen = ranges[k + 1].lolen;
@@ -451,15 +445,13 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 	}
 	if (rc)
 		goto out;
-	mo->ndocs = next;
+	mo->ndocs = md.first[n];
 	rc = sw_finish(w, &mo->bytes, e);
 	w = NULL;
 out:
 	if (w)
 		sw_abort(w);
-	for (size_t i = 0; remap && i < n; i++)
-		free(remap[i]);
-	free(remap);
+	mdocs_free(&md);
 	free(live);
 	free(same);
 	free(ranges);

@@ -67,7 +67,8 @@ struct sw_writer {
 	struct wfile f[SEGF_N];
 	struct err e;
 	/* documents */
-	struct fmt_buf docs;  /* ndocs * SEG_DOC_BYTES */
+	struct fmt_buf docs;  /* ndocs * SEG_DOC_BYTES, unless src */
+	const struct sw_docsrc *src; /* sw_use_docsrc(), or NULL */
 	uint32_t ndocs;
 	uint64_t field_len_sum[F_NFIELDS];
 	/* stored: the records held back to choose the vocabulary from, the
@@ -439,6 +440,19 @@ int sw_add_stored_block(sw_writer *w, const struct seg_stored_blk *k)
 	return wf_write(w, &w->f[SEGF_STORED], k->comp, k->clen);
 }
 
+void sw_use_docsrc(sw_writer *w, const struct sw_docsrc *src)
+{
+	w->src = src;
+}
+
+/* Document d's length in field f. */
+static uint16_t doc_len(const sw_writer *w, uint32_t d, unsigned f)
+{
+	if (w->src)
+		return w->src->len(w->src->ctx, d, f);
+	return fmt_get_u16le(w->docs.p + (size_t)d * SEG_DOC_BYTES + 6 + 2 * f);
+}
+
 int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
 	       const uint8_t *stored, size_t n)
 {
@@ -446,16 +460,18 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 		return w->e.code;
 	if (w->ndocs == UINT32_MAX - 1)
 		return err_set(&w->e, ERR_LIMIT, "%s: too many documents in one segment", w->name);
-	uint8_t *d = fmt_buf_reserve(&w->docs, SEG_DOC_BYTES);
-	if (d == NULL)
-		return err_set(&w->e, ERR_NOMEM, "out of memory");
-	fmt_put_u32le(d, pmid);
-	fmt_put_u16le(d + 4, year);
-	for (unsigned f = 0; f < F_NFIELDS; f++) {
-		fmt_put_u16le(d + 6 + 2 * f, lens[f]);
+	for (unsigned f = 0; f < F_NFIELDS; f++)
 		w->field_len_sum[f] += lens[f];
+	if (w->src == NULL) {
+		uint8_t *d = fmt_buf_reserve(&w->docs, SEG_DOC_BYTES);
+		if (d == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		fmt_put_u32le(d, pmid);
+		fmt_put_u16le(d + 4, year);
+		for (unsigned f = 0; f < F_NFIELDS; f++)
+			fmt_put_u16le(d + 6 + 2 * f, lens[f]);
+		w->docs.len += SEG_DOC_BYTES;
 	}
-	w->docs.len += SEG_DOC_BYTES;
 	w->ndocs++;
 	if ((stored == NULL) != (w->copied_ahead > 0))
 		return err_set(&w->e, ERR_USAGE, "%s: document %u does not match its stored block",
@@ -613,8 +629,7 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 			 * offset, two corners; packed by column below */
 			uint16_t lens[SEG_BLOCK];
 			for (uint32_t i = 0; i < n; i++)
-				lens[i] = fmt_get_u16le(w->docs.p + (size_t)bd[i] * SEG_DOC_BYTES + 6 +
-							2 * field);
+				lens[i] = doc_len(w, bd[i], field);
 			struct seg_corner cn[2];
 			seg_frontier(bt, lens, n,
 				     w->ndocs ? (double)w->field_len_sum[field] / w->ndocs : 1, cn);
@@ -689,33 +704,52 @@ static int cmp_u64(const void *a, const void *c)
 }
 
 #define DOC_COLS (3 + F_NFIELDS)
+#define DOC_CHUNK 4096 /* documents a column is read and packed by: a multiple of 8,
+			* so that each chunk's bits end on a byte */
 
-/* Column k of the document table (§3) into v: 0 the PMIDs, 1 the years,
- * 2 + f the lengths of field f, 2 + F the documents in (pmid, doc) order
- * (the low halves of bypmid).  PMIDs and years are made relative to their
- * smallest value, which is returned; the other columns have no base. */
-static uint32_t column(const sw_writer *w, uint32_t k, const uint64_t *bypmid, uint32_t *v)
+/* Column k of documents d0 .. d0 + n - 1 (§3; k < DOC_COLS - 1): from the
+ * rows held, or from the writer's source. */
+static void column(const sw_writer *w, unsigned k, uint32_t d0, uint32_t n, uint32_t *v)
 {
-	if (k == DOC_COLS - 1) {
-		for (uint32_t d = 0; d < w->ndocs; d++)
-			v[d] = (uint32_t)bypmid[d];
-		return 0;
+	if (w->src) {
+		w->src->column(w->src->ctx, k, d0, n, v);
+		return;
 	}
 	size_t at = k == 0 ? 0 : k == 1 ? 4 : 6 + 2 * (size_t)(k - 2);
-	uint32_t base = UINT32_MAX;
-	for (uint32_t d = 0; d < w->ndocs; d++) {
-		const uint8_t *r = w->docs.p + (size_t)d * SEG_DOC_BYTES + at;
-		v[d] = k == 0 ? fmt_get_u32le(r) : fmt_get_u16le(r);
-		if (v[d] < base)
-			base = v[d];
-	}
-	if (k >= 2 || w->ndocs == 0)
-		return 0;
-	for (uint32_t d = 0; d < w->ndocs; d++)
-		v[d] -= base;
-	return base;
+	const uint8_t *r = w->docs.p + (size_t)d0 * SEG_DOC_BYTES + at;
+	for (uint32_t i = 0; i < n; i++, r += SEG_DOC_BYTES)
+		v[i] = k == 0 ? fmt_get_u32le(r) : fmt_get_u16le(r);
 }
 
+/* The next n documents in (pmid, doc) order: from the source, or from
+ * bypmid, the held rows' (pmid << 32 | doc) sorted. */
+static int order_chunk(const sw_writer *w, const uint64_t *bypmid, uint32_t d0, uint32_t n,
+		       uint32_t *v)
+{
+	if (w->src)
+		return w->src->order(w->src->ctx, d0 == 0, v, n);
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = (uint32_t)bypmid[d0 + i];
+	return 0;
+}
+
+static unsigned bits_of(uint32_t m)
+{
+	unsigned b = 0;
+	while (b < 32 && (m >> b) != 0)
+		b++;
+	return b;
+}
+
+/* Rows in memory (or the source's columns), columns on disk (§3): a query
+ * reads one field's lengths for many documents, never a whole row.  Each
+ * column is packed at the width its largest value (above the smallest, for
+ * PMIDs and years) needs: 34 bytes a document became 9 on the synthetic
+ * benchmark.  Two passes over the columns, the first for the header's
+ * bases and widths; both go DOC_CHUNK documents at a time, so that
+ * writing the table takes no memory that grows with it beyond the rows
+ * (none with a source) and, when the documents are not in PMID order,
+ * the sorted (pmid, doc) pairs of the rows. */
 static int finish_doc(sw_writer *w)
 {
 	struct fmt_buf b;
@@ -724,54 +758,77 @@ static int finish_doc(sw_writer *w)
 	fmt_buf_u32(&b, F_NFIELDS);
 	for (unsigned f = 0; f < F_NFIELDS; f++)
 		fmt_buf_u64(&b, w->field_len_sum[f]);
-	/* Rows in memory, columns on disk (§3): a query reads one field's
-	 * lengths for many documents, never a whole row.  Each column is
-	 * packed at the width its largest value (above the smallest, for
-	 * PMIDs and years) needs: 34 bytes a document became 9 on the
-	 * synthetic benchmark.  Two passes over the rows, the first for the
-	 * header's bases and widths, rather than every column held at once. */
-	size_t nd = w->ndocs ? w->ndocs : 1;
-	uint32_t *v = malloc(sizeof *v * nd);
-	uint64_t *bypmid = malloc(sizeof *bypmid * nd);
-	if (v == NULL || bypmid == NULL)
+	uint32_t *v = malloc(sizeof *v * DOC_CHUNK);
+	uint8_t *o = malloc((size_t)4 * DOC_CHUNK);
+	uint64_t *bypmid = NULL;
+	if (v == NULL || o == NULL)
 		goto nomem;
+	uint32_t lo[DOC_COLS], hi[DOC_COLS];
 	int sorted = 1;
-	for (uint32_t d = 0; d < w->ndocs; d++) {
-		bypmid[d] = (uint64_t)fmt_get_u32le(w->docs.p + (size_t)d * SEG_DOC_BYTES) << 32 | d;
-		if (d > 0 && bypmid[d] < bypmid[d - 1])
-			sorted = 0;
+	uint32_t last = 0;
+	for (unsigned k = 0; k + 1 < DOC_COLS; k++) {
+		lo[k] = UINT32_MAX;
+		hi[k] = 0;
+		for (uint32_t d0 = 0; d0 < w->ndocs; d0 += DOC_CHUNK) {
+			uint32_t n = w->ndocs - d0 < DOC_CHUNK ? w->ndocs - d0 : DOC_CHUNK;
+			column(w, k, d0, n, v);
+			for (uint32_t i = 0; i < n; i++) {
+				lo[k] = v[i] < lo[k] ? v[i] : lo[k];
+				hi[k] = v[i] > hi[k] ? v[i] : hi[k];
+				if (k == 0 && (d0 + i > 0 && v[i] < last))
+					sorted = 0;
+				if (k == 0)
+					last = v[i];
+			}
+		}
+		if (w->ndocs == 0 || k >= 2)
+			lo[k] = 0; /* lengths have no base */
 	}
-	if (!sorted)
-		qsort(bypmid, w->ndocs, sizeof *bypmid, cmp_u64);
-	uint32_t base[DOC_COLS];
-	unsigned width[DOC_COLS];
-	for (uint32_t k = 0; k < DOC_COLS; k++) {
-		base[k] = column(w, k, bypmid, v);
-		/* documents already in PMID order need no order column */
-		width[k] = k == DOC_COLS - 1 && sorted ? 0 : bp_bits(v, w->ndocs);
-	}
-	fmt_buf_u32(&b, base[0]);
-	fmt_buf_u8(&b, (uint8_t)width[0]);
-	fmt_buf_u16(&b, (uint16_t)base[1]);
-	fmt_buf_u8(&b, (uint8_t)width[1]);
-	for (uint32_t k = 2; k < DOC_COLS; k++)
-		fmt_buf_u8(&b, (uint8_t)width[k]);
-	for (uint32_t k = 0; k < DOC_COLS; k++) {
-		column(w, k, bypmid, v);
-		size_t n = bp_bytes(w->ndocs, width[k]);
-		uint8_t *o = fmt_buf_reserve(&b, n);
-		if (o == NULL)
+	/* documents already in PMID order need no order column */
+	lo[DOC_COLS - 1] = 0;
+	hi[DOC_COLS - 1] = sorted ? 0 : w->ndocs - 1;
+	if (!sorted && w->src == NULL) {
+		if ((bypmid = malloc(sizeof *bypmid * w->ndocs)) == NULL)
 			goto nomem;
-		bp_pack(v, w->ndocs, width[k], o);
-		b.len += n;
+		for (uint32_t d = 0; d < w->ndocs; d++)
+			bypmid[d] = (uint64_t)fmt_get_u32le(w->docs.p + (size_t)d * SEG_DOC_BYTES) << 32 | d;
+		qsort(bypmid, w->ndocs, sizeof *bypmid, cmp_u64);
 	}
+	unsigned width[DOC_COLS];
+	for (unsigned k = 0; k < DOC_COLS; k++)
+		width[k] = bits_of(hi[k] - lo[k]);
+	fmt_buf_u32(&b, lo[0]);
+	fmt_buf_u8(&b, (uint8_t)width[0]);
+	fmt_buf_u16(&b, (uint16_t)lo[1]);
+	fmt_buf_u8(&b, (uint8_t)width[1]);
+	for (unsigned k = 2; k < DOC_COLS; k++)
+		fmt_buf_u8(&b, (uint8_t)width[k]);
+	if (b.rc)
+		goto nomem;
 	wf_write(w, &w->f[SEGF_DOC], b.p, b.len);
+	for (unsigned k = 0; k < DOC_COLS && w->e.code == 0; k++) {
+		if (width[k] == 0)
+			continue;
+		for (uint32_t d0 = 0; d0 < w->ndocs; d0 += DOC_CHUNK) {
+			uint32_t n = w->ndocs - d0 < DOC_CHUNK ? w->ndocs - d0 : DOC_CHUNK;
+			if (k + 1 < DOC_COLS)
+				column(w, k, d0, n, v);
+			else if (order_chunk(w, bypmid, d0, n, v))
+				goto nomem;
+			for (uint32_t i = 0; i < n; i++)
+				v[i] -= lo[k];
+			bp_pack(v, n, width[k], o);
+			wf_write(w, &w->f[SEGF_DOC], o, bp_bytes(n, width[k]));
+		}
+	}
 	free(v);
+	free(o);
 	free(bypmid);
 	fmt_buf_free(&b);
 	return w->e.code;
 nomem:
 	free(v);
+	free(o);
 	free(bypmid);
 	fmt_buf_free(&b);
 	return err_set(&w->e, ERR_NOMEM, "out of memory");
@@ -787,6 +844,7 @@ sw_writer *sw_open_part(sw_writer *w, unsigned part, struct err *e)
 	p->is_part = 1;
 	/* the parent adds no document while parts exist: share its table */
 	p->docs = w->docs;
+	p->src = w->src;
 	p->ndocs = w->ndocs;
 	memcpy(p->field_len_sum, w->field_len_sum, sizeof p->field_len_sum);
 	if (wf_open(p, &p->f[SEGF_POST], seg_file_ext[SEGF_POST], seg_file_kind[SEGF_POST]) == 0)

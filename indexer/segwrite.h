@@ -47,6 +47,28 @@ struct sw_vocab_slot {
  * first document; slot must outlive w. */
 int sw_share_vocab(sw_writer *w, struct sw_vocab_slot *slot);
 
+/* Where a writer reads its documents' table from when they are not held
+ * in memory (sw_use_docsrc): the inputs of a merge.  A merge's output can
+ * hold every citation of the index, and rows in memory cost 26 bytes a
+ * document, with 21 more to write them out: 2 GB for the PubMed baseline,
+ * twice the default --memory. */
+struct sw_docsrc {
+	void *ctx;
+	/* Column k (0 PMIDs, 1 years, 2 + f lengths of field f) of documents
+	 * d0 .. d0 + n - 1, into out; called with d0 = 0, then following on. */
+	void (*column)(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out);
+	/* Document d's length in field f, from any thread. */
+	uint16_t (*len)(void *ctx, uint32_t d, unsigned f);
+	/* The next n documents in (pmid, doc) order, from the first (start
+	 * 1) or following on (start 0); 0, or ERR_NOMEM. */
+	int (*order)(void *ctx, int start, uint32_t *out, uint32_t n);
+};
+
+/* Makes w read its documents' PMIDs, years and lengths from src, which
+ * must outlive w, instead of keeping those sw_add_doc() gives.  Call
+ * before the first document. */
+void sw_use_docsrc(sw_writer *w, const struct sw_docsrc *src);
+
 /* Appends the next document (its id is the number of documents added
  * before it).  stored[0..n) is the encoded stored record (stored.h), or
  * NULL when the record came in a block added by sw_add_stored_block. */

@@ -131,9 +131,17 @@ for lwrun in "-j1" "-j2" "-j2 split"; do
 	else
 		"$IDX" -q "$lwrun" --memory 1M -o "$tmp/lw/ix" "$@"
 	fi
-	"$SARC_BIN/sarc-query" -i "$tmp/lw/ix" -k 100000 --fields pmid,title commonmarker |
-		tail -n +2 | sort -n >"$tmp/lw/got"
-	cmp -s "$tmp/lw/got" "$tmp/lw/want" || lwbad="$lwbad [$lwrun: $(diff "$tmp/lw/want" "$tmp/lw/got" | head -n 3 | tr '\n' ' ')]"
+	for lwstep in run merged; do
+		[ $lwstep = merged ] && "$IDX" -q --merge "$tmp/lw/ix"
+		"$SARC_BIN/sarc-query" -i "$tmp/lw/ix" -k 100000 --fields pmid,title commonmarker |
+			tail -n +2 | sort -n >"$tmp/lw/got"
+		# and each PMID looked up alone (the segments' PMID order)
+		# shellcheck disable=SC2046 # PMIDs are words
+		"$SARC_BIN/sarc-query" -i "$tmp/lw/ix" --fields pmid,title --show $(cut -f 1 "$tmp/lw/want") |
+			tail -n +2 | sort -n >"$tmp/lw/show"
+		cmp -s "$tmp/lw/got" "$tmp/lw/want" && cmp -s "$tmp/lw/show" "$tmp/lw/want" ||
+			lwbad="$lwbad [$lwrun $lwstep: $(diff "$tmp/lw/want" "$tmp/lw/got" | head -n 3 | tr '\n' ' ')]"
+	done
 done
 [ -z "$lwbad" ] && [ "$(wc -l <"$tmp/lw/want")" -gt 300 ] && ok run_last_wins || fail run_last_wins "$lwbad"
 
