@@ -1433,17 +1433,34 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		struct seg_postings pc;
 		if ((rc = seg_postings_open(&pc, s, &it.t, e)))
 			break;
-		uint32_t n = 0;
+		uint32_t n = 0, field = it.t.keylen ? it.t.key[0] : F_NFIELDS, loose = SEG_END;
 		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
 			n++;
 			if (seg_postings_positions(&pc, pos, 1024) < 0) {
 				pc.corrupt = 1;
 				break;
 			}
+			/* a block's corners bound each of its postings (§5.2):
+			 * one with a tf at least as high at a length no longer */
+			uint32_t last, tf = seg_postings_tf(&pc);
+			struct seg_corner cn[2];
+			if (field < F_NFIELDS && loose == SEG_END &&
+			    seg_postings_block_max(&pc, d, &last, cn) == 0) {
+				uint16_t len = seg_doc_len(s, d, field);
+				if (!((cn[0].tf >= tf && cn[0].len <= len) ||
+				      (cn[1].tf >= tf && cn[1].len <= len)))
+					loose = d;
+			}
 		}
 		if (pc.corrupt || n != it.t.df) {
 			rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list of term %u is damaged",
 				     s->name, count);
+			break;
+		}
+		if (loose != SEG_END) {
+			rc = err_set(e, ERR_CORRUPT,
+				     "%s.spst: the block maxima of term %u do not bound document %u",
+				     s->name, count, loose);
 			break;
 		}
 		count++;
