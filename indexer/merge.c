@@ -149,26 +149,6 @@ static int choose_vocab(struct seg *const *segs, const uint32_t *live, size_t n,
 	return seg_stored_vocab(segs[best], &v->ser, e);
 }
 
-struct growbuf {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int gb_push(struct growbuf *g, uint32_t x)
-{
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 1024;
-		uint32_t *v = realloc(g->v, sizeof *v * cap);
-		if (v == NULL)
-			return ERR_NOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
-	g->v[g->n++] = x;
-	return 0;
-}
-
-
 /* One key range of a merge, [lo, hi) (hi NULL: to the end), written by
  * w: the main writer for the first range, a part writer (sw_open_part)
  * for the others, each on its own thread. */
@@ -209,7 +189,6 @@ static void *merge_range(void *arg)
 	struct seg_dict_iter *it = calloc(n, sizeof *it);
 	int *more = calloc(n, sizeof *more);
 	uint64_t *post0 = calloc(n, sizeof *post0), *pos0 = calloc(n, sizeof *pos0);
-	struct growbuf docs = {0}, tfs = {0}, pos = {0};
 	uint32_t *tmp = NULL;
 	size_t tmpcap = 0;
 	int rc = 0;
@@ -240,7 +219,10 @@ static void *merge_range(void *arg)
 		if (min == n)
 			break;
 		struct seg_term key = it[min].t;
-		docs.n = tfs.n = pos.n = 0;
+		if (sw_term_begin(r->w, key.key, key.keylen)) {
+			rc = err_set(e, sw_error(r->w)->code, "%s", sw_error(r->w)->msg);
+			goto out;
+		}
 		for (size_t i = 0; i < n; i++) {
 			if (more[i] != 1 || key_cmp(&it[i].t, &key) != 0)
 				continue;
@@ -265,15 +247,10 @@ static void *merge_range(void *arg)
 					pc.corrupt = 1;
 					break;
 				}
-				if (gb_push(&docs, od) || gb_push(&tfs, tf)) {
-					rc = err_set(e, ERR_NOMEM, "out of memory");
+				if (sw_term_add(r->w, od, tf, tmp)) {
+					rc = err_set(e, sw_error(r->w)->code, "%s", sw_error(r->w)->msg);
 					goto out;
 				}
-				for (uint32_t k = 0; k < tf; k++)
-					if (gb_push(&pos, tmp[k])) {
-						rc = err_set(e, ERR_NOMEM, "out of memory");
-						goto out;
-					}
 			}
 			if (pc.corrupt) {
 				rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list is damaged", segs[i]->name);
@@ -294,8 +271,7 @@ static void *merge_range(void *arg)
 			drop_read(segs, n, it, more, post0, pos0);
 			read_since = 0;
 		}
-		if (docs.n > 0 &&
-		    (rc = sw_add_term(r->w, key.key, key.keylen, (uint32_t)docs.n, docs.v, tfs.v, pos.v))) {
+		if ((rc = sw_term_end(r->w))) {
 			err_set(e, rc, "%s", sw_error(r->w)->msg);
 			goto out;
 		}
@@ -306,9 +282,6 @@ out:
 	free(more);
 	free(post0);
 	free(pos0);
-	free(docs.v);
-	free(tfs.v);
-	free(pos.v);
 	free(tmp);
 	r->rc = rc;
 	return NULL;

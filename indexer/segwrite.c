@@ -96,8 +96,20 @@ struct sw_writer {
 	struct fmt_buf post, skips, pbuf;
 	uint32_t *gaps;
 	size_t gapcap;
-	uint32_t *skv; /* a list's skip columns (§5.1), nblocks values each */
+	uint32_t *skv; /* a list's skip entries (§5.1), SEG_SKIP_COLS values each */
 	size_t skcap;
+	uint32_t *skcol; /* one column of them, to pack */
+	size_t skcolcap;
+	/* the term being written */
+	uint8_t tkey[SEG_MAX_KEY];
+	size_t tkeylen;
+	unsigned tfield;
+	uint64_t tpos_start;
+	uint32_t tdf, tprev, tblocks;
+	/* sw_term_add(): the block being filled, and its positions */
+	uint32_t bd[SEG_BLOCK], bt[SEG_BLOCK], bn;
+	uint32_t *bpos;
+	size_t bnpos, bposcap;
 	/* a part writer (sw_open_part): its documents are its parent's, and
 	 * dblock holds plain entries for sw_append_part to front-code */
 	int is_part;
@@ -229,6 +241,8 @@ static void sw_free(sw_writer *w, int remove_files)
 	fmt_buf_free(&w->pbuf);
 	free(w->gaps);
 	free(w->skv);
+	free(w->skcol);
+	free(w->bpos);
 	free(w);
 }
 
@@ -599,78 +613,132 @@ static int put_positions(sw_writer *w, const uint32_t *tfs, uint32_t n, const ui
 	return wf_write(w, f, o, 1 + lo + hi);
 }
 
-int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
-		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos)
+int sw_term_begin(sw_writer *w, const uint8_t *key, size_t keylen)
 {
 	if (w->e.code)
 		return w->e.code;
-	if (keylen == 0 || keylen > SEG_MAX_KEY || df == 0)
+	if (keylen == 0 || keylen > SEG_MAX_KEY)
 		return err_set(&w->e, ERR_USAGE, "%s: bad term", w->name);
-	unsigned field = key[0] < F_NFIELDS ? key[0] : 0;
-	uint64_t pos_start = w->f[SEGF_POS].body_len;
-	uint32_t nblocks = (df + SEG_BLOCK - 1) / SEG_BLOCK;
-	if (nblocks > 1 && (size_t)nblocks * SEG_SKIP_COLS > w->skcap) {
-		uint32_t *v = realloc(w->skv, sizeof *v * SEG_SKIP_COLS * (size_t)nblocks);
-		if (v == NULL)
-			return err_set(&w->e, ERR_NOMEM, "out of memory");
-		w->skv = v;
-		w->skcap = (size_t)nblocks * SEG_SKIP_COLS;
-	}
+	memcpy(w->tkey, key, keylen);
+	w->tkeylen = keylen;
+	w->tfield = key[0] < F_NFIELDS ? key[0] : 0;
+	w->tpos_start = w->f[SEGF_POS].body_len;
+	w->tdf = 0;
+	w->tprev = UINT32_MAX; /* the first gap counts from -1 */
+	w->tblocks = 0;
+	w->bn = 0;
+	w->bnpos = 0;
 	w->post.len = 0;
 	w->skips.len = 0;
-	uint32_t prev = UINT32_MAX; /* the first gap counts from -1 */
-	size_t pi = 0;
-	for (uint32_t b = 0; b < nblocks; b++) {
-		uint32_t n = b + 1 < nblocks ? SEG_BLOCK : df - b * SEG_BLOCK;
-		const uint32_t *bd = docs + (size_t)b * SEG_BLOCK;
-		const uint32_t *bt = tfs + (size_t)b * SEG_BLOCK;
-		if (nblocks > 1) {
-			/* skip entry (§5.1): last doc, block offset, positions
-			 * offset, two corners; packed by column below */
-			uint16_t lens[SEG_BLOCK];
-			for (uint32_t i = 0; i < n; i++)
-				lens[i] = doc_len(w, bd[i], field);
-			struct seg_corner cn[2];
-			seg_frontier(bt, lens, n,
-				     w->ndocs ? (double)w->field_len_sum[field] / w->ndocs : 1, cn);
-			uint32_t *col = w->skv + b;
-			col[(size_t)SK_LAST * nblocks] = bd[n - 1];
-			col[(size_t)SK_OFF * nblocks] = (uint32_t)w->post.len;
-			col[(size_t)SK_POS * nblocks] = (uint32_t)(w->f[SEGF_POS].body_len - pos_start);
-			col[(size_t)SK_TF1 * nblocks] = cn[0].tf;
-			col[(size_t)SK_LEN1 * nblocks] = cn[0].len;
-			col[(size_t)SK_TF2 * nblocks] = cn[1].tf;
-			col[(size_t)SK_LEN2 * nblocks] = cn[1].len;
+	return 0;
+}
+
+/* Writes the term's next block: n postings, their npos positions.  Its
+ * skip entry is made unless it may be the list's only block (a block that
+ * is not full and is the first), which has none. */
+static int put_block(sw_writer *w, const uint32_t *bd, const uint32_t *bt, uint32_t n,
+		     const uint32_t *pos, uint64_t npos)
+{
+	uint32_t b = w->tblocks;
+	if (n == SEG_BLOCK || b > 0) {
+		if ((size_t)(b + 1) * SEG_SKIP_COLS > w->skcap) {
+			size_t cap = w->skcap ? w->skcap * 2 : 64 * SEG_SKIP_COLS;
+			uint32_t *v = realloc(w->skv, sizeof *v * cap);
+			if (v == NULL)
+				return err_set(&w->e, ERR_NOMEM, "out of memory");
+			w->skv = v;
+			w->skcap = cap;
 		}
-		uint32_t gaps[SEG_BLOCK];
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t before = i ? bd[i - 1] : prev;
-			gaps[i] = bd[i] - before - 1;
-		}
-		uint8_t *o = fmt_buf_reserve(&w->post, PB_MAX_BYTES);
-		if (o == NULL)
-			return err_set(&w->e, ERR_NOMEM, "out of memory");
-		w->post.len += pb_encode(gaps, bt, n, o);
-		prev = bd[n - 1];
-		uint64_t npos = 0;
+		/* skip entry (§5.1): last doc, block offset, positions offset,
+		 * two corners; packed by column at the end of the list */
+		uint16_t lens[SEG_BLOCK];
 		for (uint32_t i = 0; i < n; i++)
-			npos += bt[i];
-		if (put_positions(w, bt, n, pos + pi, npos))
-			return w->e.code;
-		pi += npos;
+			lens[i] = doc_len(w, bd[i], w->tfield);
+		struct seg_corner cn[2];
+		seg_frontier(bt, lens, n,
+			     w->ndocs ? (double)w->field_len_sum[w->tfield] / w->ndocs : 1, cn);
+		uint32_t *row = w->skv + (size_t)b * SEG_SKIP_COLS;
+		row[SK_LAST] = bd[n - 1];
+		row[SK_OFF] = (uint32_t)w->post.len;
+		row[SK_POS] = (uint32_t)(w->f[SEGF_POS].body_len - w->tpos_start);
+		row[SK_TF1] = cn[0].tf;
+		row[SK_LEN1] = cn[0].len;
+		row[SK_TF2] = cn[1].tf;
+		row[SK_LEN2] = cn[1].len;
 	}
+	uint32_t gaps[SEG_BLOCK];
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t before = i ? bd[i - 1] : w->tprev;
+		gaps[i] = bd[i] - before - 1;
+	}
+	uint8_t *o = fmt_buf_reserve(&w->post, PB_MAX_BYTES);
+	if (o == NULL)
+		return err_set(&w->e, ERR_NOMEM, "out of memory");
+	w->post.len += pb_encode(gaps, bt, n, o);
+	w->tprev = bd[n - 1];
+	w->tblocks++;
+	return put_positions(w, bt, n, pos, npos);
+}
+
+int sw_term_add(sw_writer *w, uint32_t doc, uint32_t tf, const uint32_t *pos)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->bn == SEG_BLOCK) {
+		if (put_block(w, w->bd, w->bt, w->bn, w->bpos, w->bnpos))
+			return w->e.code;
+		w->bn = 0;
+		w->bnpos = 0;
+	}
+	if (tf > w->bposcap - w->bnpos) {
+		size_t cap = w->bposcap ? w->bposcap : 1024;
+		while (cap - w->bnpos < tf)
+			cap *= 2;
+		uint32_t *p = realloc(w->bpos, sizeof *p * cap);
+		if (p == NULL)
+			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		w->bpos = p;
+		w->bposcap = cap;
+	}
+	memcpy(w->bpos + w->bnpos, pos, sizeof *pos * tf);
+	w->bnpos += tf;
+	w->bd[w->bn] = doc;
+	w->bt[w->bn++] = tf;
+	w->tdf++;
+	return 0;
+}
+
+int sw_term_end(sw_writer *w)
+{
+	if (w->e.code)
+		return w->e.code;
+	if (w->bn > 0 && put_block(w, w->bd, w->bt, w->bn, w->bpos, w->bnpos))
+		return w->e.code;
+	w->bn = 0;
+	w->bnpos = 0;
+	if (w->tdf == 0)
+		return 0;
+	uint32_t nblocks = w->tblocks;
 	if (nblocks > 1) {
 		/* a width per column, then the columns (§5.1) */
 		uint8_t *o = fmt_buf_reserve(&w->skips, SEG_SKIP_COLS + SEG_SKIP_COLS *
 								  bp_bytes(nblocks, 32));
 		if (o == NULL)
 			return err_set(&w->e, ERR_NOMEM, "out of memory");
+		if (nblocks > w->skcolcap) {
+			uint32_t *c = realloc(w->skcol, sizeof *c * nblocks);
+			if (c == NULL)
+				return err_set(&w->e, ERR_NOMEM, "out of memory");
+			w->skcol = c;
+			w->skcolcap = nblocks;
+		}
 		size_t at = SEG_SKIP_COLS;
 		for (unsigned k = 0; k < SEG_SKIP_COLS; k++) {
-			const uint32_t *col = w->skv + (size_t)k * nblocks;
-			unsigned wd = bp_bits(col, nblocks);
+			for (uint32_t b = 0; b < nblocks; b++)
+				w->skcol[b] = w->skv[(size_t)b * SEG_SKIP_COLS + k];
+			unsigned wd = bp_bits(w->skcol, nblocks);
 			o[k] = (uint8_t)wd;
-			bp_pack(col, nblocks, wd, o + at);
+			bp_pack(w->skcol, nblocks, wd, o + at);
 			at += bp_bytes(nblocks, wd);
 		}
 		w->skips.len = at;
@@ -682,11 +750,11 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		wf_write(w, &w->f[SEGF_POST], w->skips.p, w->skips.len);
 	wf_write(w, &w->f[SEGF_POST], w->post.p, w->post.len);
 	uint64_t post_len = w->f[SEGF_POST].body_len - post_off;
-	uint64_t pos_len = w->f[SEGF_POS].body_len - pos_start;
+	uint64_t pos_len = w->f[SEGF_POS].body_len - w->tpos_start;
 	if (w->is_part) {
-		fmt_buf_varint(&w->dblock, keylen);
-		fmt_buf_put(&w->dblock, key, keylen);
-		fmt_buf_varint(&w->dblock, df);
+		fmt_buf_varint(&w->dblock, w->tkeylen);
+		fmt_buf_put(&w->dblock, w->tkey, w->tkeylen);
+		fmt_buf_varint(&w->dblock, w->tdf);
 		fmt_buf_varint(&w->dblock, post_len);
 		fmt_buf_varint(&w->dblock, pos_len);
 		if (w->dblock.rc)
@@ -694,7 +762,30 @@ int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		w->nterms++;
 		return w->e.code;
 	}
-	return dict_add(w, key, keylen, df, post_off, pos_start, post_len, pos_len);
+	return dict_add(w, w->tkey, w->tkeylen, w->tdf, post_off, w->tpos_start, post_len, pos_len);
+}
+
+/* The whole list at once: its blocks are taken from the arrays as they
+ * are, without sw_term_add's copy. */
+int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
+		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos)
+{
+	if (df == 0)
+		return err_set(&w->e, ERR_USAGE, "%s: bad term", w->name);
+	if (sw_term_begin(w, key, keylen))
+		return w->e.code;
+	size_t pi = 0;
+	for (uint32_t at = 0; at < df; at += SEG_BLOCK) {
+		uint32_t n = df - at < SEG_BLOCK ? df - at : SEG_BLOCK;
+		uint64_t npos = 0;
+		for (uint32_t i = 0; i < n; i++)
+			npos += tfs[at + i];
+		if (put_block(w, docs + at, tfs + at, n, pos + pi, npos))
+			return w->e.code;
+		pi += npos;
+	}
+	w->tdf = df;
+	return sw_term_end(w);
 }
 
 static int cmp_u64(const void *a, const void *c)

@@ -86,6 +86,14 @@ int sw_add_stored_block(sw_writer *w, const struct seg_stored_blk *k);
 int sw_add_term(sw_writer *w, const uint8_t *key, size_t keylen, uint32_t df,
 		const uint32_t *docs, const uint32_t *tfs, const uint32_t *pos);
 
+/* The same a posting at a time, for a caller that does not hold the whole
+ * list (a merge: one term can have a posting in every document).  A term
+ * ended with no posting is left out.  The writer holds the list's
+ * postings encoded (about a byte each) and one block's positions. */
+int sw_term_begin(sw_writer *w, const uint8_t *key, size_t keylen);
+int sw_term_add(sw_writer *w, uint32_t doc, uint32_t tf, const uint32_t *pos);
+int sw_term_end(sw_writer *w);
+
 /* A part writer: takes sw_add_term for a range of keys, on another
  * thread, while w (which must have all its documents by then and add no
  * more) takes the range before it.  Its postings and positions go to
