@@ -175,6 +175,9 @@ static void drop_read(struct seg *const *segs, size_t n, const struct seg_dict_i
 		uint64_t qo = more[i] ? it[i].t.pos_off : segs[i]->f[SEGF_POS].body_len;
 		drop_range(&segs[i]->f[SEGF_POST], post0[i], po);
 		drop_range(&segs[i]->f[SEGF_POS], pos0[i], qo);
+		/* and the lengths the block maxima read, all over the table:
+		 * they come back from the page cache when needed */
+		seg_map_release(&segs[i]->f[SEGF_DOC], 1);
 		post0[i] = po;
 		pos0[i] = qo;
 	}

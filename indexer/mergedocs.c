@@ -47,6 +47,9 @@ static void column(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out
 		return;
 	uint32_t in;
 	size_t i = locate(m, d0, &in);
+	if (d0 == 0) /* a new column: the pages of the last one are done with */
+		for (size_t k2 = 0; k2 < m->n; k2++)
+			seg_map_release(&m->segs[k2]->f[SEGF_DOC], 1);
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t d = d0 + j;
 		while (d >= m->first[i + 1])
