@@ -22,10 +22,8 @@ static size_t locate(const struct mdocs *m, uint32_t d, uint32_t *in)
 		else
 			hi = mid;
 	}
-	/* (an input with no live document shares its first with the next,
-	 * which the search passes over) */
-	while (lo + 1 < m->n && m->first[lo + 1] <= d)
-		lo++;
+	/* (an input with no live document shares its first with the next:
+	 * the search ends past it, on the last input whose first is <= d) */
 	uint32_t k = d - m->first[lo];
 	*in = m->live[lo] ? m->live[lo][k] : k;
 	return lo;
