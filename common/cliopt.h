@@ -7,10 +7,12 @@
 
 #include <stddef.h>
 
-/* Writes to buf the option getopt_long just refused, given its optind and
- * optopt: "--name" (any "=value" cut off) or "-c".  optopt alone cannot
- * say: for a long option it holds the option's val, which need not be a
- * character at all. */
-void cli_refused_option(char *const *argv, int optind, int optopt, char *buf, size_t cap);
+/* Writes to buf why getopt_long (with a leading ':' in its option string
+ * and opterr 0) just refused an option, given what it returned (c), optind
+ * and optopt: "option '--name' needs a value", "option '--name' takes no
+ * value" or "unknown option '-x'", naming the option as typed (any
+ * "=value" cut off).  optopt alone cannot name it: for a long option it
+ * holds the option's val, which need not be a character at all. */
+void cli_refused(char *const *argv, int c, int optind, int optopt, char *buf, size_t cap);
 
 #endif

@@ -1603,7 +1603,7 @@ int main(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	char name[64];
+	char why[128];
 
 	opterr = 0; /* our own one-line messages */
 	while ((c = getopt_long(argc, argv, ":n:s:p:zl:f:o:uvhV", longopts, NULL)) != -1) {
@@ -1648,16 +1648,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("gen-pubmed %s\n", GEN_VERSION);
 			return 0;
-		case ':':
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			return usage_error("option '%s' needs a value", name);
-		default:
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			/* an unknown long option leaves optopt 0; one given a value
-			 * it does not take, its val */
-			if (optopt && name[1] == '-')
-				return usage_error("option '%s' takes no value", name);
-			return usage_error("unknown option '%s'", name);
+		default: /* '?' or ':' */
+			cli_refused(argv, c, optind, optopt, why, sizeof why);
+			return usage_error("%s", why);
 		}
 	}
 	if (optind < argc)

@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	const char *stats = NULL, *verify = NULL, *merge = NULL;
 	int dump = 0, parse_only = 0, json = 0, quiet = 0, c, rc = 0;
-	char name[64];
+	char why[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(&o, 0, sizeof o);
 	o.threads = ncpu > 0 ? (int)ncpu : 1;
@@ -411,16 +411,9 @@ int main(int argc, char **argv)
 			printf("sarc-index %s (index format %d, analyzer %d)\n", SARC_VERSION,
 			       SARC_FORMAT_VERSION, AN_VERSION);
 			return 0;
-		case ':':
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			return die_usage("option '%s' needs a value", name);
-		default:
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			/* getopt_long names a long option that got a value it does
-			 * not take in optopt, an unknown one with 0 */
-			if (optopt && name[1] == '-')
-				return die_usage("option '%s' takes no value", name);
-			return die_usage("unknown option '%s'", name);
+		default: /* '?' or ':' */
+			cli_refused(argv, c, optind, optopt, why, sizeof why);
+			return die_usage("%s", why);
 		}
 	}
 	/* the index of --stats, --verify or --merge given after other options */

@@ -262,7 +262,6 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 	int nmodes = 0, ch;
 	unsigned long long v;
 	double x;
-	char name[64];
 
 	int li = -1;
 	opterr = 0; /* our own one-line messages */
@@ -371,18 +370,8 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			break;
 		case 'h': return PARSED_HELP;
 		case 'V': return PARSED_VERSION;
-		case ':':
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			snprintf(err, errcap, "option '%s' needs a value", name);
-			return PARSED_USAGE;
-		default:
-			cli_refused_option(argv, optind, optopt, name, sizeof name);
-			/* getopt_long names a long option that got a value it does
-			 * not take in optopt, an unknown one with 0 */
-			if (optopt && name[1] == '-')
-				snprintf(err, errcap, "option '%s' takes no value", name);
-			else
-				snprintf(err, errcap, "unknown option '%s'", name);
+		default: /* '?' or ':' */
+			cli_refused(argv, ch, optind, optopt, err, errcap);
 			return PARSED_USAGE;
 		}
 		li = -1;
