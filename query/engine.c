@@ -131,22 +131,6 @@ uint64_t sarc_ndocs(const sarc_index *ix)
 
 /* ---- queries ---- */
 
-/* The document frequencies a query has summed, by key.  Each segment's
- * scorer tree needs every term's df over all segments; without this, an
- * index of S segments cost S * S dictionary lookups per term (at 29
- * segments, two thirds of a query's time), and a prefix's 1024 words as
- * many again.  Kept with the query, which belongs to one index. */
-struct dfc_slot {
-	const uint8_t *key; /* in the query's arena; NULL: empty */
-	uint32_t len, hash;
-	uint64_t df;
-};
-struct dfc {
-	struct dfc_slot *slot;
-	size_t n, mask; /* used; table size - 1 */
-};
-
-
 int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_opts *o,
 		     sarc_query **out, char *err, size_t errcap)
 {
@@ -208,8 +192,7 @@ void sarc_query_free(sarc_query *q)
 	if (q == NULL)
 		return;
 	sarc_query_free(q->filter);
-	if (q->dfc)
-		free(q->dfc->slot);
+	free(q->dfc.slot);
 	arena_free(&q->a);
 	free(q);
 }
@@ -356,11 +339,7 @@ static struct dfc_slot *dfc_find(const struct dfc *c, const uint8_t *key, size_t
 /* Remembers key's df; a failure only costs the lookups again. */
 static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uint64_t df)
 {
-	struct dfc *c = q->dfc;
-	if (c == NULL && (c = q->dfc = arena_alloc(&q->a, sizeof *c)) != NULL)
-		*c = (struct dfc){0};
-	if (c == NULL)
-		return;
+	struct dfc *c = &q->dfc;
 	if ((c->n + 1) * 2 > c->mask + 1 || c->slot == NULL) {
 		size_t cap = c->slot ? (c->mask + 1) * 2 : 64;
 		struct dfc_slot *ns = calloc(cap, sizeof *ns), *old = c->slot;
@@ -396,16 +375,11 @@ static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
 	err_clear(&e);
 	*found = 0;
 	uint32_t h = dfc_hash(key, n);
-	const struct dfc_slot *c = b->q->dfc && b->q->dfc->slot ? dfc_find(b->q->dfc, key, n, h) : NULL;
-	if (c && c->key) {
-		int rc = seg_lookup(&b->ix->x.segs[b->segno], key, n, t, &e);
-		*found = rc == 1;
-		if (rc < 0)
-			err_set(&b->e, e.code, "%s", e.msg);
-		eng_damage(b->ix, &e);
-		return c->df;
-	}
+	const struct dfc_slot *c = b->q->dfc.slot ? dfc_find(&b->q->dfc, key, n, h) : NULL;
+	int cached = c && c->key; /* then only this segment's entry is needed */
 	for (size_t i = 0; i < b->ix->x.nsegs; i++) {
+		if (cached && i != b->segno)
+			continue;
 		struct seg_term *dst = i == b->segno ? t : &other;
 		int rc = seg_lookup(&b->ix->x.segs[i], key, n, dst, &e);
 		if (rc == 1) {
@@ -417,6 +391,8 @@ static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
 	}
 	/* a damaged dictionary must not read as "no such term" */
 	eng_damage(b->ix, &e);
+	if (cached)
+		return c->df;
 	if (e.code == 0)
 		dfc_put(b->q, key, n, h, df);
 	return df;
