@@ -824,14 +824,6 @@ static int order_chunk(const sw_writer *w, const uint64_t *bypmid, uint32_t d0, 
 	return 0;
 }
 
-static unsigned bits_of(uint32_t m)
-{
-	unsigned b = 0;
-	while (b < 32 && (m >> b) != 0)
-		b++;
-	return b;
-}
-
 /* Rows in memory (or the source's columns), columns on disk (§3): a query
  * reads one field's lengths for many documents, never a whole row.  Each
  * column is packed at the width its largest value (above the smallest, for
@@ -886,8 +878,10 @@ static int finish_doc(sw_writer *w)
 		qsort(bypmid, w->ndocs, sizeof *bypmid, cmp_u64);
 	}
 	unsigned width[DOC_COLS];
-	for (unsigned k = 0; k < DOC_COLS; k++)
-		width[k] = bits_of(hi[k] - lo[k]);
+	for (unsigned k = 0; k < DOC_COLS; k++) {
+		uint32_t span = hi[k] - lo[k];
+		width[k] = bp_bits(&span, 1);
+	}
 	fmt_buf_u32(&b, lo[0]);
 	fmt_buf_u8(&b, (uint8_t)width[0]);
 	fmt_buf_u16(&b, (uint16_t)lo[1]);
