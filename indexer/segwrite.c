@@ -459,12 +459,16 @@ void sw_use_docsrc(sw_writer *w, const struct sw_docsrc *src)
 	w->src = src;
 }
 
-/* Document d's length in field f. */
-static uint16_t doc_len(const sw_writer *w, uint32_t d, unsigned f)
+/* The lengths in field f of documents docs[0..n), increasing. */
+static void doc_lens(const sw_writer *w, const uint32_t *docs, uint32_t n, unsigned f,
+		     uint16_t *out)
 {
-	if (w->src)
-		return w->src->len(w->src->ctx, d, f);
-	return fmt_get_u16le(w->docs.p + (size_t)d * SEG_DOC_BYTES + 6 + 2 * f);
+	if (w->src) {
+		w->src->lens(w->src->ctx, docs, n, f, out);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = fmt_get_u16le(w->docs.p + (size_t)docs[i] * SEG_DOC_BYTES + 6 + 2 * f);
 }
 
 int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F_NFIELDS],
@@ -652,8 +656,7 @@ static int put_block(sw_writer *w, const uint32_t *bd, const uint32_t *bt, uint3
 		/* skip entry (§5.1): last doc, block offset, positions offset,
 		 * two corners; packed by column at the end of the list */
 		uint16_t lens[SEG_BLOCK];
-		for (uint32_t i = 0; i < n; i++)
-			lens[i] = doc_len(w, bd[i], w->tfield);
+		doc_lens(w, bd, n, w->tfield, lens);
 		struct seg_corner cn[2];
 		seg_frontier(bt, lens, n,
 			     w->ndocs ? (double)w->field_len_sum[w->tfield] / w->ndocs : 1, cn);

@@ -57,8 +57,9 @@ struct sw_docsrc {
 	/* Column k (0 PMIDs, 1 years, 2 + f lengths of field f) of documents
 	 * d0 .. d0 + n - 1, into out; called with d0 = 0, then following on. */
 	void (*column)(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out);
-	/* Document d's length in field f, from any thread. */
-	uint16_t (*len)(void *ctx, uint32_t d, unsigned f);
+	/* The lengths in field f of documents docs[0..n), increasing, into
+	 * out; from any thread. */
+	void (*lens)(void *ctx, const uint32_t *docs, uint32_t n, unsigned f, uint16_t *out);
 	/* The next n documents in (pmid, doc) order, from the first (start
 	 * 1) or following on (start 0); 0, or ERR_NOMEM. */
 	int (*order)(void *ctx, int start, uint32_t *out, uint32_t n);
