@@ -82,6 +82,18 @@ static uint32_t value(const struct seg *s, unsigned k, uint32_t d)
 	return seg_doc_len(s, d, k - 2);
 }
 
+/* Releases the inputs' document tables' pages every RELEASE_DOCS
+ * documents of a pass over them (d0: where the pass is): read over the
+ * whole output, they would stay mapped into the process, a few bytes a
+ * document.  Those still in use come back from the page cache. */
+#define RELEASE_DOCS ((uint32_t)1 << 16)
+static void release_every(const struct mdocs *m, uint32_t d0)
+{
+	if (d0 % RELEASE_DOCS == 0)
+		for (size_t i = 0; i < m->n; i++)
+			seg_map_release(&m->segs[i]->f[SEGF_DOC], 1);
+}
+
 static void column(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out)
 {
 	const struct mdocs *m = ctx;
@@ -90,9 +102,7 @@ static void column(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out
 	uint32_t in;
 	size_t i = locate(m, d0, &in);
 	uint32_t x = in; /* d's number in input i */
-	if (d0 == 0) /* a new column: the pages of the last one are done with */
-		for (size_t k2 = 0; k2 < m->n; k2++)
-			seg_map_release(&m->segs[k2]->f[SEGF_DOC], 1);
+	release_every(m, d0);
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t d = d0 + j;
 		if (d >= m->first[i + 1]) { /* the next input with a live document */
@@ -174,6 +184,10 @@ static int order(void *ctx, int start, uint32_t *out, uint32_t n)
 {
 	struct mdocs *m = ctx;
 	uint32_t d;
+	if (start)
+		m->done = 0;
+	release_every(m, m->done);
+	m->done += n;
 	if (start) {
 		m->nheap = 0;
 		for (size_t i = 0; i < m->n; i++) {

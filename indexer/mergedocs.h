@@ -36,6 +36,7 @@ struct mdocs {
 	/* the (pmid, doc) order walk: one cursor per input, a heap of inputs */
 	uint32_t *rank;
 	size_t *heap, nheap;
+	uint32_t done; /* documents the walk has given */
 	struct sw_docsrc src;
 };
 
