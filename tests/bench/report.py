@@ -386,6 +386,12 @@ def build_table(R, results_dir):
                   target="<= %s + 30 MB (%s)" % (smem, "ok" if srss and srss * 1024 <= lim else
                                                  ("OVER" if srss else "n/a")),
                   better="lower", key="build_small_mem_rss")
+            mrss = R.med("sarc", "merge_small_mem", "rss_kb")
+            T.row("peak RSS of --merge to one segment, --memory %s" % smem, "MB",
+                  mrss / 1024 if mrss else None,
+                  target="<= %s + 30 MB (%s)" % (smem, "ok" if mrss and mrss * 1024 <= lim else
+                                                 ("OVER" if mrss else "n/a")),
+                  better="lower", key="merge_small_mem_rss")
         # scaling: the same figure from a run at another size
         cps = (docs / sN) if docs and sN else None
         other = find_other_run(results_dir, docs)

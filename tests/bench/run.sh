@@ -186,6 +186,9 @@ rm -rf $W/idx-sarc-mem
 say "sarc build with --memory $SMALL_MEMORY -j1"
 T -e sarc -t build_small_mem --rm $W/idx-sarc-mem --json-out -- \
 	$SIX -q --json -o $W/idx-sarc-mem -j 1 --memory "$SMALL_MEMORY" $GZ
+# and compacting what it left into one segment, a merge as large as the
+# corpus, under the same budget
+T -e sarc -t merge_small_mem -- $SIX -q --merge --memory "$SMALL_MEMORY" $W/idx-sarc-mem
 rm -rf $W/idx-sarc-mem
 # Lucene's build ends in forceMerge(1) and FTS5's in 'optimize'; sarc's
 # tiered merging may leave a few segments (one per thread), so compact it
