@@ -30,10 +30,37 @@ static uint32_t select_in_word(uint64_t word, uint32_t k)
 	return 8 * byte + (uint32_t)__builtin_ctz(b);
 }
 
+int mlive_index(struct mlive *l)
+{
+	uint32_t nlive = 0;
+	for (uint32_t w = 0; w < l->nwords; w++)
+		nlive += mdocs_popcount(l->bits[w]);
+	l->rank = malloc(sizeof *l->rank * (l->nwords ? l->nwords : 1));
+	l->sel = malloc(sizeof *l->sel * (nlive / 64 + 1));
+	if (!l->rank || !l->sel)
+		return ERR_NOMEM;
+	uint32_t r = 0;
+	for (uint32_t w = 0; w < l->nwords; w++) {
+		l->rank[w] = r;
+		for (uint64_t word = l->bits[w]; word; word &= word - 1, r++)
+			if (r % 64 == 0)
+				l->sel[r / 64] = w * 64 + (uint32_t)__builtin_ctzll(word);
+	}
+	return 0;
+}
+
+void mlive_free(struct mlive *l)
+{
+	free(l->bits);
+	free(l->rank);
+	free(l->sel);
+	memset(l, 0, sizeof *l);
+}
+
 /* The k-th (from 0) live document of l: from the place of the last
  * 64th before it, word by word (a search of the rank samples was a fifth
  * of a merge with deletions: the block maxima ask this of every posting). */
-static uint32_t select_live(const struct mlive *l, uint32_t k)
+uint32_t mlive_select(const struct mlive *l, uint32_t k)
 {
 	uint32_t p = l->sel[k >> 6], w = p >> 6;
 	uint64_t word = l->bits[w] & (~(uint64_t)0 << (p & 63));
@@ -45,8 +72,7 @@ static uint32_t select_live(const struct mlive *l, uint32_t k)
 	}
 }
 
-/* The first live document of l at or after d (d must have one). */
-static uint32_t next_live(const struct mlive *l, uint32_t d)
+uint32_t mlive_next(const struct mlive *l, uint32_t d)
 {
 	uint32_t w = d >> 6;
 	uint64_t word = l->bits[w] & (~(uint64_t)0 << (d & 63));
@@ -69,7 +95,7 @@ static size_t locate(const struct mdocs *m, uint32_t d, uint32_t *in)
 	/* (an input with no live document shares its first with the next:
 	 * the search ends past it, on the last input whose first is <= d) */
 	uint32_t k = d - m->first[lo];
-	*in = m->lv[lo].bits ? select_live(&m->lv[lo], k) : k;
+	*in = m->lv[lo].bits ? mlive_select(&m->lv[lo], k) : k;
 	return lo;
 }
 
@@ -108,9 +134,9 @@ static void column(void *ctx, unsigned k, uint32_t d0, uint32_t n, uint32_t *out
 		if (d >= m->first[i + 1]) { /* the next input with a live document */
 			while (d >= m->first[i + 1])
 				i++;
-			x = m->lv[i].bits ? next_live(&m->lv[i], 0) : 0;
+			x = m->lv[i].bits ? mlive_next(&m->lv[i], 0) : 0;
 		} else if (j > 0) {
-			x = m->lv[i].bits ? next_live(&m->lv[i], x + 1) : x + 1;
+			x = m->lv[i].bits ? mlive_next(&m->lv[i], x + 1) : x + 1;
 		}
 		out[j] = value(m->segs[i], k, x);
 	}
@@ -133,7 +159,7 @@ static void lens(void *ctx, const uint32_t *docs, uint32_t n, unsigned f, uint16
 			x += d - docs[j - 1];
 		else
 			for (uint32_t g = d - docs[j - 1]; g > 0; g--)
-				x = next_live(&m->lv[i], x + 1);
+				x = mlive_next(&m->lv[i], x + 1);
 		out[j] = seg_doc_len(m->segs[i], x, f);
 	}
 }
@@ -233,22 +259,13 @@ int mdocs_init(struct mdocs *m, struct seg *const *segs, const uint8_t *const *d
 		if (ndead > 0) {
 			struct mlive *l = &m->lv[i];
 			l->nwords = (nd + 63) / 64;
-			l->bits = calloc(l->nwords, sizeof *l->bits);
-			l->rank = malloc(sizeof *l->rank * l->nwords);
-			l->sel = malloc(sizeof *l->sel * ((nd - ndead) / 64 + 1));
-			if (!l->bits || !l->rank || !l->sel)
+			if ((l->bits = calloc(l->nwords, sizeof *l->bits)) == NULL)
 				goto nomem;
-			for (uint32_t d = 0, k = 0; d < nd; d++)
-				if (!mdocs_dead(segs, dead, i, d)) {
+			for (uint32_t d = 0; d < nd; d++)
+				if (!mdocs_dead(segs, dead, i, d))
 					l->bits[d >> 6] |= (uint64_t)1 << (d & 63);
-					if (k++ % 64 == 0)
-						l->sel[(k - 1) / 64] = d;
-				}
-			uint32_t r = 0;
-			for (uint32_t w = 0; w < l->nwords; w++) {
-				l->rank[w] = r;
-				r += mdocs_popcount(l->bits[w]);
-			}
+			if (mlive_index(l))
+				goto nomem;
 		}
 		next += nd - ndead;
 		if (next >= SEG_END)
@@ -263,11 +280,8 @@ nomem:
 
 void mdocs_free(struct mdocs *m)
 {
-	for (size_t i = 0; m->lv && i < m->n; i++) {
-		free(m->lv[i].bits);
-		free(m->lv[i].rank);
-		free(m->lv[i].sel);
-	}
+	for (size_t i = 0; m->lv && i < m->n; i++)
+		mlive_free(&m->lv[i]);
 	free(m->first);
 	free(m->lv);
 	free(m->rank);

@@ -27,6 +27,14 @@ struct mlive {
 	uint32_t nwords;
 };
 
+/* Builds rank and sel from bits (nwords words, at least one bit set). */
+int mlive_index(struct mlive *l);
+void mlive_free(struct mlive *l);
+/* The k-th (from 0) live document; there must be more than k. */
+uint32_t mlive_select(const struct mlive *l, uint32_t k);
+/* The first live document at or after d; there must be one. */
+uint32_t mlive_next(const struct mlive *l, uint32_t d);
+
 struct mdocs {
 	struct seg *const *segs;
 	size_t n;
@@ -64,17 +72,24 @@ static inline uint32_t mdocs_popcount(uint64_t x)
 	return (uint32_t)((x * 0x0101010101010101u) >> 56);
 }
 
+/* Live documents before d; *live says whether d is one. */
+static inline uint32_t mlive_rank(const struct mlive *l, uint32_t d, int *live)
+{
+	uint32_t w = d >> 6;
+	uint64_t word = l->bits[w];
+	*live = (int)(word >> (d & 63) & 1);
+	return l->rank[w] + mdocs_popcount(word & (((uint64_t)1 << (d & 63)) - 1));
+}
+
 /* The output id of document d of input i, or SEG_END when it is dead. */
 static inline uint32_t mdocs_out(const struct mdocs *m, size_t i, uint32_t d)
 {
 	const struct mlive *l = &m->lv[i];
 	if (l->bits == NULL)
 		return m->first[i] + d;
-	uint32_t w = d >> 6;
-	uint64_t word = l->bits[w];
-	if (!(word >> (d & 63) & 1))
-		return SEG_END;
-	return m->first[i] + l->rank[w] + mdocs_popcount(word & (((uint64_t)1 << (d & 63)) - 1));
+	int live;
+	uint32_t r = mlive_rank(l, d, &live);
+	return live ? m->first[i] + r : SEG_END;
 }
 
 /* Live documents of input i. */
