@@ -901,8 +901,13 @@ static int finish_doc(sw_writer *w)
 			uint32_t n = w->ndocs - d0 < DOC_CHUNK ? w->ndocs - d0 : DOC_CHUNK;
 			if (k + 1 < DOC_COLS)
 				column(w, k, d0, n, v);
-			else if (order_chunk(w, bypmid, d0, n, v))
-				goto nomem;
+			else if (order_chunk(w, bypmid, d0, n, v)) {
+				/* the source counted more live documents than its
+				 * inputs' orders hold */
+				err_set(&w->e, ERR_CORRUPT, "%s: the inputs' PMID orders are damaged",
+					w->name);
+				break;
+			}
 			for (uint32_t i = 0; i < n; i++)
 				v[i] -= lo[k];
 			bp_pack(v, n, width[k], o);

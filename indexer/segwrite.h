@@ -61,7 +61,8 @@ struct sw_docsrc {
 	 * out; from any thread. */
 	void (*lens)(void *ctx, const uint32_t *docs, uint32_t n, unsigned f, uint16_t *out);
 	/* The next n documents in (pmid, doc) order, from the first (start
-	 * 1) or following on (start 0); 0, or ERR_NOMEM. */
+	 * 1) or following on (start 0); 0, or nonzero when there are fewer
+	 * than the writer's documents (damaged inputs). */
 	int (*order)(void *ctx, int start, uint32_t *out, uint32_t n);
 };
 
