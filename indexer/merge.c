@@ -40,7 +40,7 @@ static void drop_range(const struct seg_map *m, uint64_t from, uint64_t to)
 /* Bytes of an input a merge reads (postings and positions: all inputs
  * together; stored blocks: one input's) before it releases the pages read
  * (drop_range): mapped pages count in the process's resident set. */
-#define DROP_BYTES ((uint64_t)4 << 20)
+#define DROP_BYTES ((uint64_t)1 << 20)
 
 static int key_cmp(const struct seg_term *a, const struct seg_term *b)
 {

@@ -35,7 +35,7 @@ struct wfile {
 	const char *kind;
 };
 
-#define WBUF_BYTES ((size_t)1 << 20)
+#define WBUF_BYTES ((size_t)256 << 10)
 /* Stored blocks are zlib streams (RFC 1950) that readers inflate with
  * zlib; libdeflate writes them.  On the packed blocks of the 10^5-citation
  * synthetic index it compressed 2.4 times as fast as zlib at level 5
