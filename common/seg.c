@@ -304,7 +304,7 @@ void seg_close(struct seg *s)
 
 /* ---- document table (§3) ---- */
 
-size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap)
+size_t seg_pmid_ranks(const struct seg *s, uint32_t pmid, size_t *first)
 {
 	size_t lo = 0, hi = s->ndocs;
 	while (lo < hi) {
@@ -315,15 +315,14 @@ size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t 
 		else
 			hi = mid;
 	}
-	size_t n = 0;
-	for (; lo < s->ndocs; lo++) {
-		uint32_t d = seg_doc_by_rank(s, lo);
+	size_t end = lo;
+	for (; end < s->ndocs; end++) {
+		uint32_t d = seg_doc_by_rank(s, end);
 		if (d >= s->ndocs || seg_doc_pmid(s, d) != pmid)
 			break;
-		if (n < cap)
-			docs[n++] = d;
 	}
-	return n;
+	*first = lo;
+	return end - lo;
 }
 
 /* ---- dictionary (§4) ---- */

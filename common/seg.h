@@ -165,8 +165,11 @@ static inline uint16_t seg_doc_len(const struct seg *s, uint32_t doc, unsigned f
 {
 	return (uint16_t)seg_col_get(&s->col_len[field], doc);
 }
-/* Documents with this pmid (at most cap written to docs); returns the count. */
-size_t seg_find_pmid(const struct seg *s, uint32_t pmid, uint32_t *docs, size_t cap);
+/* The documents with this pmid are those at ranks *first .. *first + n - 1
+ * of the (pmid, doc) order (seg_doc_by_rank); returns n.  Deleted ones
+ * included: a PMID replaced many times has as many documents until a
+ * merge, so callers walk them all rather than a fixed number. */
+size_t seg_pmid_ranks(const struct seg *s, uint32_t pmid, size_t *first);
 
 /* The document at rank i of the (pmid, doc) order (§3). */
 static inline uint32_t seg_doc_by_rank(const struct seg *s, size_t i)

@@ -426,15 +426,16 @@ static int is_live(const struct segstate *s, uint32_t d)
 static int settle(struct build *b, struct segstate *ss, size_t nold, const struct evsrc *win,
 		  uint64_t killed)
 {
-	uint32_t found[64];
 	int rc = 0;
 	for (size_t s = 0; s < nold && !rc; s++) {
-		size_t n = seg_find_pmid(&ss[s].seg, win->pmid, found, 64);
-		for (size_t q = 0; q < n && !rc; q++)
-			if (is_live(&ss[s], found[q])) {
-				rc = mark_dead(&ss[s], found[q]);
+		size_t first, n = seg_pmid_ranks(&ss[s].seg, win->pmid, &first);
+		for (size_t q = first; q < first + n && !rc; q++) {
+			uint32_t d = seg_doc_by_rank(&ss[s].seg, q);
+			if (is_live(&ss[s], d)) {
+				rc = mark_dead(&ss[s], d);
 				killed++;
 			}
+		}
 	}
 	if (win->seg < 0) {
 		b->st->deleted += killed;

@@ -98,14 +98,16 @@ int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, c
 static int find_live(sarc_index *ix, uint32_t pmid, uint32_t *segno, uint32_t *doc)
 {
 	for (size_t i = ix->x.nsegs; i-- > 0;) {
-		uint32_t found[8];
-		size_t n = seg_find_pmid(&ix->x.segs[i], pmid, found, 8);
-		for (size_t j = 0; j < n; j++)
-			if (!seg_deleted(&ix->x.segs[i], found[j])) {
+		const struct seg *s = &ix->x.segs[i];
+		size_t first, n = seg_pmid_ranks(s, pmid, &first);
+		for (size_t j = first; j < first + n; j++) {
+			uint32_t d = seg_doc_by_rank(s, j);
+			if (!seg_deleted(s, d)) {
 				*segno = (uint32_t)i;
-				*doc = found[j];
+				*doc = d;
 				return 0;
 			}
+		}
 	}
 	return 1;
 }

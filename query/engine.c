@@ -577,15 +577,32 @@ static struct sc *build(struct build_ctx *b, const struct q_node *q);
 /* The documents of the index with a given PMID list, in this segment. */
 static struct sc *docs_sc(struct build_ctx *b, const uint32_t *pmids, size_t n)
 {
-	uint32_t *docs = arena_alloc(b->a, sizeof *docs * (n * 2 + 1));
-	size_t nd = 0;
-	if (docs == NULL)
+	size_t cap = n + 1, nd = 0;
+	uint32_t *docs = arena_alloc(b->a, sizeof *docs * cap);
+	if (docs == NULL) {
+		err_set(&b->e, ERR_NOMEM, "out of memory");
 		return NULL;
+	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t found[2];
-		size_t k = seg_find_pmid(b->s, pmids[i], found, 2);
-		for (size_t j = 0; j < k; j++)
-			docs[nd++] = found[j];
+		/* the deleted copies of a PMID (as many as it had
+		 * replacements) would be dropped by the scoring anyway */
+		size_t first, k = seg_pmid_ranks(b->s, pmids[i], &first);
+		for (size_t j = first; j < first + k; j++) {
+			uint32_t d = seg_doc_by_rank(b->s, j);
+			if (seg_deleted(b->s, d))
+				continue;
+			if (nd == cap) {
+				uint32_t *more = arena_alloc(b->a, sizeof *docs * cap * 2);
+				if (more == NULL) {
+					err_set(&b->e, ERR_NOMEM, "out of memory");
+					return NULL;
+				}
+				memcpy(more, docs, sizeof *docs * nd);
+				docs = more;
+				cap *= 2;
+			}
+			docs[nd++] = d;
+		}
 	}
 	/* sort ascending (small lists) */
 	for (size_t i = 1; i < nd; i++)
@@ -1513,11 +1530,10 @@ static int check_hits(sarc_index *ix, const struct sarc_hit *h, size_t n, char *
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct seg *s = &ix->x.segs[h[i].seg];
-		uint32_t found[8];
-		size_t k = seg_find_pmid(s, h[i].pmid, found, 8), j = 0;
-		while (j < k && found[j] != h[i].doc)
+		size_t first, k = seg_pmid_ranks(s, h[i].pmid, &first), j = first;
+		while (j < first + k && seg_doc_by_rank(s, j) != h[i].doc)
 			j++;
-		if (j == k) {
+		if (j == first + k) {
 			eng_err(err, errcap, "%s.sdoc: PMID %u of document %u is not in its PMID table",
 				s->name, h[i].pmid, h[i].doc);
 			return ERR_CORRUPT;

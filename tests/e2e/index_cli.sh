@@ -145,6 +145,47 @@ for lwrun in "-j1" "-j2" "-j2 split"; do
 done
 [ -z "$lwbad" ] && [ "$(wc -l <"$tmp/lw/want")" -gt 300 ] && ok run_last_wins || fail run_last_wins "$lwbad"
 
+# --- a PMID with many copies in one segment: one run reads PMID 5 65 times
+# (64 copies die in the run but stay in the segment until a merge), the
+# next replaces it once more.  Every lookup by PMID must see past the dead
+# copies: the replacement (it once looked at the first 64 only and left
+# two live), the check of each hit's PMID, --show, and pmid:5 (they looked
+# at the first 8, 8 and 2). ---
+mkdir "$tmp/mc"
+python3 - "$tmp/mc" <<'PYEOF'
+import sys
+out = sys.argv[1]
+L = 'abcdefghijklmnopqrstuvwxyz'
+def rec(p, t):
+    return ('<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue>'
+            '<PubDate><Year>2021</Year></PubDate></JournalIssue><Title>J</Title></Journal>'
+            '<ArticleTitle>manycopy %s</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n' % (p, t))
+with open(out + '/c1.xml', 'w') as fh:
+    fh.write('<?xml version="1.0"?>\n<PubmedArticleSet>\n')
+    for p in range(1, 201):
+        fh.write(rec(p, 'zb' + L[p // 26] + L[p % 26]))
+    for i in range(64):
+        fh.write(rec(5, 'zc' + L[i // 26] + L[i % 26]))
+    fh.write('</PubmedArticleSet>\n')
+with open(out + '/c2.xml', 'w') as fh:
+    fh.write('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + rec(5, 'zcfinal') + '</PubmedArticleSet>\n')
+PYEOF
+mcbad=
+mc_check() { # $1: step, $2: the title PMID 5 must have
+	mcq() { "$SARC_BIN/sarc-query" -i "$tmp/mc/ix" --fields pmid,title "$@" | tail -n +2; }
+	[ "$(docs_of "$tmp/mc/ix")" = 200 ] || mcbad="$mcbad [$1: $(docs_of "$tmp/mc/ix") documents]"
+	[ "$(mcq -k 1000 manycopy | wc -l)" = 200 ] || mcbad="$mcbad [$1: manycopy finds $(mcq -k 1000 manycopy | wc -l)]"
+	[ "$(mcq pmid:5)" = "5	manycopy $2" ] || mcbad="$mcbad [$1: pmid:5 gives '$(mcq pmid:5)']"
+	[ "$(mcq "$2")" = "5	manycopy $2" ] || mcbad="$mcbad [$1: $2 gives '$(mcq "$2" 2>&1)']"
+	[ "$(mcq --show 5)" = "5	manycopy $2" ] || mcbad="$mcbad [$1: --show 5 gives '$(mcq --show 5 2>&1)']"
+	[ -z "$(mcq zcaa)" ] || mcbad="$mcbad [$1: a dead copy is found]"
+	"$IDX" --verify "$tmp/mc/ix" >/dev/null || mcbad="$mcbad [$1: --verify]"
+}
+"$IDX" -q -j1 -o "$tmp/mc/ix" "$tmp/mc/c1.xml" && mc_check "one run" zccl
+"$IDX" -q -j1 -o "$tmp/mc/ix" "$tmp/mc/c2.xml" && mc_check "replaced" zcfinal
+"$IDX" -q --merge "$tmp/mc/ix" && mc_check "merged" zcfinal
+[ -z "$mcbad" ] && ok pmid_many_copies || fail pmid_many_copies "$mcbad"
+
 # --- a bad file: one line on stderr naming it, exit 2, index untouched ---
 printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>5</PMID>\n<oops></PubmedArticleSet>\n' >"$tmp/bad.xml"
 before=$(cksum <"$tmp/idx/MANIFEST")
