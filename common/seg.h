@@ -89,6 +89,12 @@ int seg_map_verify(const struct seg_map *m, const char *name, struct err *e);
  * holds hundreds of segments open counts each one's touched pages in its
  * resident set otherwise. */
 void seg_map_release(const struct seg_map *m, size_t n);
+/* Releases the pages of m's body in [from, to) (whole pages inside it;
+ * from 0: from the header on).  A reader of a whole file front to back
+ * calls it behind itself: pages it read otherwise stay mapped into the
+ * process until it ends, and its resident size grows with the index.
+ * They come back from the page cache if read again. */
+void seg_map_drop(const struct seg_map *m, uint64_t from, uint64_t to);
 
 /* One dictionary entry (§4). */
 struct seg_term {

@@ -11,35 +11,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "analyze.h"
 #include "fmt.h"
 #include "mergedocs.h"
 #include "segwrite.h"
 
-/* Releases the pages of m's body in [from, to) (whole pages inside it).
- * A merge reads each input once, front to back (each range of keys its
- * own part); without this every page read stays mapped into the process
- * until the end, and its resident size grows with the index instead of
- * staying within --memory. */
-static void drop_range(const struct seg_map *m, uint64_t from, uint64_t to)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	if (pg <= 0 || m->base == NULL)
-		return;
-	uintptr_t mask = (uintptr_t)pg - 1;
-	uintptr_t start = from == 0 ? (uintptr_t)m->base
-				    : ((uintptr_t)m->body + (uintptr_t)from + mask) & ~mask;
-	uintptr_t end = ((uintptr_t)m->body + (uintptr_t)to) & ~mask;
-	if (end > start)
-		madvise((void *)start, end - start, MADV_DONTNEED);
-}
-
 /* Bytes of an input a merge reads (postings and positions: all inputs
  * together; stored blocks: one input's) before it releases the pages read
- * (drop_range): mapped pages count in the process's resident set. */
+ * (seg_map_drop): mapped pages count in the process's resident set. */
 #define DROP_BYTES ((uint64_t)1 << 20)
 
 static int key_cmp(const struct seg_term *a, const struct seg_term *b)
@@ -80,7 +60,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		/* a 100,000-citation input has 60 MB of stored blocks */
 		uint64_t at = (uint64_t)(k.comp - s->f[SEGF_STORED].body);
 		if (at - dropped >= DROP_BYTES) {
-			drop_range(&s->f[SEGF_STORED], dropped, at);
+			seg_map_drop(&s->f[SEGF_STORED], dropped, at);
 			dropped = at;
 		}
 		uint32_t live = 0;
@@ -114,7 +94,7 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 	free(raw);
 	fmt_buf_free(&rec);
 	fmt_buf_free(&scratch);
-	drop_range(&s->f[SEGF_STORED], 0, s->f[SEGF_STORED].body_len);
+	seg_map_drop(&s->f[SEGF_STORED], 0, s->f[SEGF_STORED].body_len);
 	return rc;
 }
 
@@ -173,8 +153,8 @@ static void drop_read(struct seg *const *segs, size_t n, const struct seg_dict_i
 	for (size_t i = 0; i < n; i++) {
 		uint64_t po = more[i] ? it[i].t.post_off : segs[i]->f[SEGF_POST].body_len;
 		uint64_t qo = more[i] ? it[i].t.pos_off : segs[i]->f[SEGF_POS].body_len;
-		drop_range(&segs[i]->f[SEGF_POST], post0[i], po);
-		drop_range(&segs[i]->f[SEGF_POS], pos0[i], qo);
+		seg_map_drop(&segs[i]->f[SEGF_POST], post0[i], po);
+		seg_map_drop(&segs[i]->f[SEGF_POS], pos0[i], qo);
 		/* and the lengths the block maxima read, all over the table:
 		 * they come back from the page cache when needed */
 		seg_map_release(&segs[i]->f[SEGF_DOC], 1);

@@ -362,6 +362,10 @@ def build_table(R, results_dir):
               R.med_out("lucene", "build_j1", "merge_seconds"),
               "sarc --merge after -j%d (%s segments); in FTS5/Lucene build times" %
               (ncpu, segs[-1] if segs else "?"), better="lower", key="merge_s")
+        vrss = R.med("sarc", "verify", "rss_kb")
+        T.row("--verify of the merged index", "s", R.med("sarc", "verify"),
+              target="peak RSS %s MB: it reads the whole index, releasing what it read" %
+              ("%.1f" % (vrss / 1024) if vrss else "?"), better="lower", key="verify_s")
         s1, sN = R.med("sarc", "build_j1"), R.med("sarc", "build_jN")
         l1, lN = R.med("lucene", "build_j1"), R.med("lucene", "build_jN")
         T.row("speedup %d threads vs 1" % ncpu, "x", ratio(s1, sN), "1 writer", ratio(l1, lN),

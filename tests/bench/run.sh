@@ -194,6 +194,8 @@ rm -rf $W/idx-sarc-mem
 # tiered merging may leave a few segments (one per thread), so compact it
 # too before the sizes and queries: all three are then one segment.
 T -e sarc -t merge -- $SIX -q --merge "$SI"
+# and checking every byte of it: reads the whole index once
+T -e sarc -t verify -- $SIX --verify "$SI"
 
 # ---------------------------------------------------------------- sizes
 sizes() { # PREFIX SARC_IDX FTS5_DB LUCENE_IDX
