@@ -791,10 +791,11 @@ static struct sc *boolean_or(struct build_ctx *b, const struct q_node *q)
 		free(opt.v);
 	} else {
 		free(req.v);
-		int only_neg = opt.n == 0 && neg.n > 0;
+		/* qparse leaves no group of exclusions alone: where none of
+		 * the others matches in this segment, the group matches
+		 * nothing here (it once matched every document but the
+		 * excluded ones) */
 		pos = finish_or(b, &opt);
-		if (only_neg)
-			pos = new_sc(b, SC_ALL);
 	}
 	if (pos && neg.n > 0) {
 		struct sc *n = neg.n == 1 ? neg.v[0] : new_group(b, SC_OR, neg.v, neg.n);
@@ -861,7 +862,9 @@ static struct sc *build(struct build_ctx *b, const struct q_node *q)
 	case Q_YEAR: {
 		struct sc *c = new_sc(b, SC_YEAR);
 		if (c) {
-			c->ylo = (uint16_t)(q->lo > 65535 ? 65535 : q->lo);
+			/* year 0 is "unknown" (FORMAT.md §3): never in a
+			 * range, even one open below (year:..2010) */
+			c->ylo = (uint16_t)(q->lo > 65535 ? 65535 : q->lo < 1 ? 1 : q->lo);
 			c->yhi = (uint16_t)(q->hi > 65535 ? 65535 : q->hi);
 		}
 		return c;
@@ -1414,10 +1417,13 @@ static const struct seg_postings *damaged_cursor(const struct sc *c, unsigned de
 int eng_run(struct run *r)
 {
 	int rc = 0;
+	struct sc_scratch scratch;
 	if (r->ix->damage.code) {
 		r->e = r->ix->damage;
 		return r->e.code;
 	}
+	memset(&scratch, 0, sizeof scratch);
+	r->env.scratch = &scratch;
 	for (size_t i = 0; i < r->ix->x.nsegs && !rc; i++) {
 		struct arena a;
 		arena_init(&a);
@@ -1450,6 +1456,8 @@ int eng_run(struct run *r)
 			else
 				run_all(r, i, root);
 			const struct seg_postings *bad = damaged_cursor(root, 0);
+			if (scratch.oom && !r->e.code)
+				err_set(&r->e, ERR_NOMEM, "out of memory");
 			if (bad && !r->e.code)
 				err_set(&r->e, ERR_CORRUPT, "%s%s: damaged posting data",
 					r->ix->x.segs[i].name, bad->corrupt == 2 ? ".spos" : ".spst");
@@ -1464,6 +1472,9 @@ int eng_run(struct run *r)
 		r->e = r->ix->damage;
 		rc = r->e.code;
 	}
+	for (int i = 0; i < SCR_N; i++)
+		free(scratch.v[i]);
+	r->env.scratch = NULL;
 	return rc;
 }
 

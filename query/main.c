@@ -523,6 +523,16 @@ static int build_query(const struct cli *c, sarc_index *ix, const char *text, sa
 		break;
 	case MODE_REFS:
 	case MODE_CITEDBY:
+		/* P's references come from its record: without it there is
+		 * no list to restrict or count (as without a query), while
+		 * a PMID not in the index can still be cited */
+		if (c->mode == MODE_REFS && (rc = sarc_doc_by_pmid(ix, c->pmid, NULL, NULL, err, errcap)) != 0) {
+			if (rc == 1) {
+				snprintf(err, errcap, "PMID %u is not in the index", c->pmid);
+				return ERR_NOTFOUND;
+			}
+			return rc;
+		}
 		/* The engine's filters: citedby:P matches P's references,
 		 * cites:P the documents whose references hold P.  They score
 		 * nothing, so with text they restrict its ranking. */

@@ -124,26 +124,54 @@ static double and_score(struct sc *c)
 	return s;
 }
 
+/* Room for n values in scratch buffer i, or NULL when it cannot grow. */
+static uint32_t *scratch(const struct sc *c, int i, size_t n)
+{
+	struct sc_scratch *s = c->env->scratch;
+	if (s->cap[i] < n) {
+		uint32_t *v = realloc(s->v[i], sizeof *v * n);
+		if (v == NULL) {
+			s->oom = 1;
+			return NULL;
+		}
+		s->v[i] = v;
+		s->cap[i] = n;
+	}
+	return s->v[i];
+}
+
+/* Positions of term scorer k's current posting, in *buf (MAXPOS values)
+ * or, when it has more, in scratch buffer i (then *buf points there):
+ * their count, or -1 (damaged, or no memory). */
+#define MAXPOS 1024
+static int positions(const struct sc *c, const struct sc *k, uint32_t **buf, int i)
+{
+	int n = seg_postings_positions(k->pc, *buf, MAXPOS);
+	if (n > MAXPOS) {
+		uint32_t *big = scratch(c, i, (size_t)n);
+		if (big == NULL)
+			return -1;
+		*buf = big;
+		n = seg_postings_positions(k->pc, big, (uint32_t)n);
+	}
+	return n;
+}
+
 /* Phrase frequency of the current document: start positions p such that
  * kid i has a position p + relpos[i]. */
-#define MAXPOS 4096
 static uint32_t phrase_freq(struct sc *c)
 {
-	uint32_t base[MAXPOS], other[MAXPOS];
-	int nb = seg_postings_positions(c->kids[0]->pc, base, MAXPOS);
+	uint32_t b0[MAXPOS], o0[MAXPOS], *base = b0, *other = o0;
+	int nb = positions(c, c->kids[0], &base, SCR_BASE);
 	if (nb <= 0)
 		return 0;
-	if (nb > MAXPOS)
-		nb = MAXPOS;
 	uint32_t n = 0;
 	for (int j = 0; j < nb; j++)
 		base[n++] = base[j] >= c->relpos[0] ? base[j] - c->relpos[0] : UINT32_MAX;
 	for (size_t i = 1; i < c->nkids && n > 0; i++) {
-		int no = seg_postings_positions(c->kids[i]->pc, other, MAXPOS);
+		int no = positions(c, c->kids[i], &other, SCR_OTHER);
 		if (no <= 0)
 			return 0;
-		if (no > MAXPOS)
-			no = MAXPOS;
 		uint32_t m = 0;
 		int q = 0;
 		for (uint32_t j = 0; j < n; j++) {
@@ -187,30 +215,32 @@ size_t sc_spans(struct sc *c, uint32_t *start, uint32_t *end, size_t cap)
 		int np = seg_postings_positions(c->pc, start, (uint32_t)cap);
 		if (np < 0)
 			return 0;
-		n = (size_t)np < cap ? (size_t)np : cap;
-		memcpy(end, start, n * sizeof *start);
+		n = (size_t)np;
+		memcpy(end, start, (n < cap ? n : cap) * sizeof *start);
 	} else if (c->kind == SC_OR) {
-		for (size_t i = 0; i < c->nkids && n < cap; i++)
+		for (size_t i = 0; i < c->nkids; i++)
 			if (c->kids[i]->doc == c->doc)
-				n += sc_spans(c->kids[i], start + n, end + n, cap - n);
+				n += sc_spans(c->kids[i], start + (n < cap ? n : cap),
+					      end + (n < cap ? n : cap), n < cap ? cap - n : 0);
 	} else if (c->kind == SC_PHRASE) {
-		uint32_t base[MAXPOS];
-		int nb = seg_postings_positions(c->kids[0]->pc, base, MAXPOS);
-		for (int j = 0; j < nb && j < MAXPOS && n < cap; j++) {
-			/* keep starts where the whole phrase matches */
+		/* the starts where the whole phrase matches */
+		uint32_t b0[MAXPOS], o0[MAXPOS], *base = b0, *other = o0;
+		int nb = positions(c, c->kids[0], &base, SCR_BASE);
+		for (int j = 0; j < nb; j++) {
 			uint32_t p = base[j] - c->relpos[0];
 			int ok = 1;
 			for (size_t i = 1; i < c->nkids && ok; i++) {
-				uint32_t other[MAXPOS];
-				int no = seg_postings_positions(c->kids[i]->pc, other, MAXPOS);
+				int no = positions(c, c->kids[i], &other, SCR_OTHER);
 				ok = 0;
-				for (int q = 0; q < no && q < MAXPOS; q++)
+				for (int q = 0; q < no; q++)
 					if (other[q] == p + c->relpos[i])
 						ok = 1;
 			}
 			if (ok) {
-				start[n] = p;
-				end[n] = p + c->span;
+				if (n < cap) {
+					start[n] = p;
+					end[n] = p + c->span;
+				}
 				n++;
 			}
 		}
@@ -218,21 +248,42 @@ size_t sc_spans(struct sc *c, uint32_t *start, uint32_t *end, size_t cap)
 	return n;
 }
 
-/* NEAR: every consecutive pair of kids has spans at most dist words apart. */
+/* The spans of kid k in *s / *e (cap values each) or, when it has more,
+ * in scratch buffers is and ie: their count, 0 when there is no room. */
+static size_t spans_of(struct sc *c, struct sc *k, uint32_t **s, uint32_t **e, size_t cap,
+		       int is, int ie)
+{
+	size_t n = sc_spans(k, *s, *e, cap);
+	if (n > cap) {
+		uint32_t *bs = scratch(c, is, n), *be = scratch(c, ie, n);
+		if (bs == NULL || be == NULL)
+			return 0;
+		*s = bs;
+		*e = be;
+		n = sc_spans(k, bs, be, n);
+	}
+	return n;
+}
+
+/* NEAR/dist: every consecutive pair of kids has spans at most dist
+ * positions apart, that is with fewer than dist words between them
+ * (docs/QUERY.md: `"a b"[tiab:~2]`, at most 2 words between, is
+ * `a NEAR/3 b`). */
 static uint32_t near_check(struct sc *c)
 {
-	static const size_t cap = 1024;
-	uint32_t as[1024], ae[1024], bs[1024], be[1024];
+	enum { CAP = 256 };
+	uint32_t as0[CAP], ae0[CAP], bs0[CAP], be0[CAP];
 	uint32_t hits = 0;
 	for (size_t i = 0; i + 1 < c->nkids; i++) {
-		size_t na = sc_spans(c->kids[i], as, ae, cap);
-		size_t nb = sc_spans(c->kids[i + 1], bs, be, cap);
+		uint32_t *as = as0, *ae = ae0, *bs = bs0, *be = be0;
+		size_t na = spans_of(c, c->kids[i], &as, &ae, CAP, SCR_AS, SCR_AE);
+		size_t nb = spans_of(c, c->kids[i + 1], &bs, &be, CAP, SCR_BS, SCR_BE);
 		uint32_t pair = 0;
 		for (size_t x = 0; x < na; x++)
 			for (size_t y = 0; y < nb; y++) {
 				int64_t gap = bs[y] > ae[x] ? (int64_t)bs[y] - ae[x] - 1
 							     : (int64_t)as[x] - be[y] - 1;
-				if (gap <= (int64_t)c->dist && !(bs[y] <= ae[x] && as[x] <= be[y]))
+				if (gap < (int64_t)c->dist && !(bs[y] <= ae[x] && as[x] <= be[y]))
 					pair++;
 			}
 		if (pair == 0)
@@ -311,8 +362,6 @@ uint32_t sc_advance(struct sc *c, uint32_t target)
 		}
 		return c->doc = d < c->s->ndocs ? d : SEG_END;
 	}
-	case SC_ALL:
-		return c->doc = target < c->s->ndocs ? target : SEG_END;
 	}
 	return SEG_END;
 }

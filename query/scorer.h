@@ -26,15 +26,25 @@ enum sc_kind {
 	SC_NEAR,   /* kids (SC_TERM groups or phrases, one field) within dist positions */
 	SC_DOCS,   /* a sorted list of documents (pmid:, citedby:), unscored */
 	SC_YEAR,   /* documents whose year is in [ylo, yhi], unscored */
-	SC_ALL,    /* every document, unscored */
 };
 
 /* BM25 constants of one query run (README "Ranking"). */
+/* Position buffers for the documents whose positions outgrow the ones on
+ * the stack (phrases and NEAR), grown as needed and freed by the engine
+ * after a run; oom says one could not grow, and the run fails. */
+enum { SCR_BASE, SCR_OTHER, SCR_AS, SCR_AE, SCR_BS, SCR_BE, SCR_N };
+struct sc_scratch {
+	uint32_t *v[SCR_N];
+	size_t cap[SCR_N];
+	int oom;
+};
+
 struct sc_env {
 	double k1, b;
 	double weight[F_NFIELDS];
 	double avglen[F_NFIELDS];
 	double N;            /* documents in the index (all segments) */
+	struct sc_scratch *scratch; /* set by the engine for a run */
 };
 
 struct sc {
@@ -106,7 +116,8 @@ double sc_corner_bound(const struct sc_env *env, unsigned field, double w,
 		       const struct seg_corner c[2]);
 
 /* Spans [start, end] of the current document's matches of a term group or
- * phrase scorer (for NEAR); returns the count written (at most cap). */
+ * phrase scorer (for NEAR): writes the first cap and returns how many
+ * there are, which may be more. */
 size_t sc_spans(struct sc *c, uint32_t *start, uint32_t *end, size_t cap);
 
 #endif

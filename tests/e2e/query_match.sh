@@ -161,3 +161,64 @@ if [ $st = 1 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then
 else
 	fail query_match/similar_nothing_shared "exit $st: $(cat "$tmp/out" "$tmp/err")"
 fi
+
+# --- edges of matching, each against what docs/QUERY.md says, on records
+# made for it: NEAR/n allows fewer than n words between its operands and
+# PubMed's ~k at most k; a group of words and exclusions matches nothing in
+# a segment where none of its words occurs (it once matched every record
+# there but the excluded ones); a range open below leaves out records with
+# no year; a phrase or NEAR finds its match after thousands of positions
+# of the same word (it once looked at the first 4096 and 1024). ---
+python3 - "$tmp" <<'PYEOF'
+import sys
+out = sys.argv[1]
+def rec(p, title, abstract='', year=None):
+    date = '<PubDate><Year>%d</Year></PubDate>' % year if year else '<PubDate></PubDate>'
+    ab = '<Abstract><AbstractText>%s</AbstractText></Abstract>' % abstract if abstract else ''
+    return ('<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue>'
+            '%s</JournalIssue><Title>J</Title></Journal><ArticleTitle>%s</ArticleTitle>%s</Article>'
+            '</MedlineCitation></PubmedArticle>\n' % (p, date, title, ab))
+def put(name, recs):
+    with open('%s/%s' % (out, name), 'w') as fh:
+        fh.write('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + ''.join(recs) + '</PubmedArticleSet>\n')
+put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=2001) for i in range(6)] +
+    [rec(200, 'yeartest'), rec(201, 'yeartest', year=1990), rec(202, 'yeartest', year=2020),
+     rec(300, 'longphrase', 'alpha ' * 5000 + 'alpha omegaphrase', 2001),
+     rec(301, 'longnear', 'betaword ' * 1500 + 'filler gammaword', 2001),
+     rec(8001, 'Leiomyosarcoma of the uterus', year=2001)])
+put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
+PYEOF
+"$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
+	fail query_match/edges "cannot index"
+ebad=
+edge() { # WANT QUERY [OPTIONS]: WANT the PMIDs, space-separated, in order
+	ewant=$1
+	shift
+	egot=$("$Q" -i "$tmp/edge" --ids -k 100 "$@" 2>&1 | sort -n | tr '\n' ' ' | sed 's/ $//')
+	[ "$egot" = "$ewant" ] || ebad="$ebad [$*: want '$ewant', got '$egot']"
+}
+edge "100" "alphaword NEAR/1 omegaword"
+edge "100 101" "alphaword NEAR/2 omegaword"
+edge "100 101 102 103" "alphaword NEAR/4 omegaword"
+edge "100" --syntax pubmed '"alphaword omegaword"[tiab:~0]'
+edge "100 101 102" --syntax pubmed '"alphaword omegaword"[tiab:~2]'
+edge "8001" "leiomyosarcoma -children"
+edge "" "zzzznotaword -sarcoma"
+edge "201" "yeartest year:..2010"
+edge "201" --syntax pubmed 'yeartest AND 0000:2010[dp]'
+edge "202" "yeartest year:2010.."
+edge "200 201 202" "yeartest"
+edge "300" '"alpha omegaphrase"'
+edge "301" "betaword NEAR/2 gammaword"
+[ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
+	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
+# --references of a PMID not in the index is the same error with a query
+# or --count as without (it once gave "0 results" there)
+for eargs in "" "sarcoma" "--count"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	"$Q" -i "$tmp/edge" --references 999 $eargs >"$tmp/out" 2>"$tmp/err"
+	est=$?
+	[ $est = 2 ] && [ "$(cat "$tmp/err")" = "sarc-query: PMID 999 is not in the index" ] ||
+		ebad="$ebad [--references 999 $eargs: exit $est, $(cat "$tmp/out" "$tmp/err")]"
+done
+[ -z "$ebad" ] && ok query_match/edges || fail query_match/edges "$ebad"
