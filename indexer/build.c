@@ -83,6 +83,12 @@ struct build {
 	uint64_t in_total;
 	atomic_uint_fast64_t in_done;
 	uint64_t new_killed; /* documents of this run that a later event killed */
+	/* Files skipped under --keep-going (bit i: file i): the records they
+	 * yielded before their error are dropped at the run's end, with their
+	 * deletions, as if never read: a damaged .gz inflates wrong bytes
+	 * that may still parse before its checksum fails. */
+	uint8_t *skipped;
+	uint64_t dropped; /* documents of skipped files */
 	struct timespec t0;
 	double last_progress;
 	/* The stored-record vocabulary this run's segments share (FORMAT.md
@@ -295,8 +301,9 @@ static void *worker(void *arg)
 		rc = read_file(b, v, fi, &e);
 		atomic_fetch_add(&b->files_done, 1);
 		if (rc && b->o->keep_going && rc != ERR_NOMEM) {
-			/* the file is skipped: what it yielded before the error stays */
+			/* the file is skipped: what it yielded goes at the end */
 			pthread_mutex_lock(&b->mu);
+			b->skipped[fi / 8] |= (uint8_t)(1u << (fi % 8));
 			b->st->files_failed++;
 			if (b->report) {
 				char msg[sizeof e.msg + 16];
@@ -478,6 +485,18 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 	uint64_t killed = 0;
 	while (nh > 0 && !rc) {
 		struct evsrc cur = *h[0];
+		uint64_t file = cur.seq >> 32;
+		if (b->skipped && b->skipped[file / 8] >> (file % 8) & 1) {
+			/* never happened: it neither stands nor kills */
+			if (cur.seg >= 0) {
+				rc = mark_dead(&ss[cur.seg], cur.doc);
+				b->dropped++;
+			}
+			if (!src_next(b, ss, h[0]))
+				h[0] = h[--nh];
+			sift_down(h, nh, 0);
+			continue;
+		}
 		if (open && cur.pmid == prev.pmid) {
 			/* a later event for the PMID: the earlier one dies */
 			if (prev.seg >= 0) {
@@ -953,6 +972,10 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 	b.an.stopwords = b.mf.stopwords;
 	collect_garbage(o->index, &b.mf);
 	if (o->nfiles > 0) {
+		if (o->keep_going && (b.skipped = calloc(o->nfiles / 8 + 1, 1)) == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
 		if ((rc = index_vocab(&b, e)))
 			goto out;
 		int nt = o->threads < 1 ? 1 : o->threads;
@@ -1025,7 +1048,7 @@ stats:
 	st->index_docs = 0;
 	for (size_t i = 0; i < b.mf.nsegs; i++)
 		st->index_docs += b.mf.segs[i].ndocs - b.mf.segs[i].ndeleted;
-	st->indexed = st->read - b.new_killed;
+	st->indexed = st->read - b.new_killed - b.dropped;
 out:
 	if (rc) {
 		/* nothing of this run is named by the manifest: remove it now */
@@ -1045,6 +1068,7 @@ out:
 		free(b.segs[i].seqs.run);
 	free(b.segs);
 	free(b.dels);
+	free(b.skipped);
 	fmt_buf_free(&b.vocab.v.ser);
 	pthread_mutex_destroy(&b.vocab.mu);
 	mf_free(&b.mf);

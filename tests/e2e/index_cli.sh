@@ -210,6 +210,33 @@ else
 	fail keep_going "rc=$rc"
 fi
 
+# --- --keep-going drops what a skipped file yielded before its error (a
+# damaged .gz can inflate wrong bytes that still parse): its new record,
+# its replacement of an indexed one and its deletion never happened ---
+"$IDX" -q -o "$tmp/kd" "$demo"
+kp=$("$SARC_BIN/sarc-query" -i "$tmp/kd" --ids -k 2 sarcoma | head -n 1)
+kq=$("$SARC_BIN/sarc-query" -i "$tmp/kd" --ids -k 2 sarcoma | tail -n 1)
+ktitle=$("$SARC_BIN/sarc-query" -i "$tmp/kd" --fields title --show "$kp")
+art() { printf '<PubmedArticle><MedlineCitation><PMID>%s</PMID><Article><ArticleTitle>%s</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n' "$1" "$2"; }
+{
+	printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n'
+	art "$kp" "kgreplacedzz"
+	art 91000001 "kgnewzz"
+	printf '<DeleteCitation><PMID>%s</PMID></DeleteCitation>\n<oops></PubmedArticleSet>\n' "$kq"
+} >"$tmp/bad2.xml"
+kout=$("$IDX" -q -k --json -o "$tmp/kd" "$tmp/bad2.xml" 2>"$tmp/err")
+krc=$?
+kbad=
+[ $krc = 1 ] || kbad="$kbad [exit $krc]"
+[ "$(echo "$kout" | json_field indexed)" = 0 ] && [ "$(echo "$kout" | json_field read)" = 2 ] ||
+	kbad="$kbad [summary $kout]"
+[ "$(docs_of "$tmp/kd")" = "$want" ] || kbad="$kbad [$(docs_of "$tmp/kd") documents]"
+[ -z "$("$SARC_BIN/sarc-query" -i "$tmp/kd" --ids kgreplacedzz OR kgnewzz)" ] || kbad="$kbad [its records are found]"
+[ "$("$SARC_BIN/sarc-query" -i "$tmp/kd" --fields title --show "$kp")" = "$ktitle" ] || kbad="$kbad [$kp replaced]"
+"$SARC_BIN/sarc-query" -i "$tmp/kd" --ids --show "$kq" >/dev/null || kbad="$kbad [$kq deleted]"
+"$IDX" --verify "$tmp/kd" >/dev/null || kbad="$kbad [--verify]"
+[ -z "$kbad" ] && [ "$kp" != "$kq" ] && ok keep_going_drops_bad_file || fail keep_going_drops_bad_file "$kbad"
+
 # --- missing file, empty file, usage ---
 "$IDX" -q -o "$tmp/x" "$tmp/nonexistent.xml" 2>"$tmp/err"
 [ $? = 2 ] && grep -q nonexistent "$tmp/err" && ok missing_file || fail missing_file "$(cat "$tmp/err")"
