@@ -105,6 +105,7 @@ enum el {
 	E_ArticleId,
 	E_Reference,
 	E_OtherID,
+	E_CommentsCorrections,
 	/* Block-level elements that may sit inside a text field: a space
 	 * separates them from their neighbours.  Every other element inside
 	 * a field (b, i, u, sup, sub, MathML) is inline and joins directly. */
@@ -166,6 +167,7 @@ static const char *const el_names[E_COUNT] = {
 	"ArticleId",
 	"Reference",
 	"OtherID",
+	"CommentsCorrections",
 	"DispFormula",
 	"p",
 	"br",
@@ -202,7 +204,8 @@ enum field {
 	F_ELOC_DOI,
 	F_PMC,
 	F_OTHER_PMC, /* MedlineCitation/OtherID[@Source="NLM"]: "PMC123..." */
-	F_REF
+	F_REF,
+	F_CITES      /* CommentsCorrections[@RefType="Cites"]/PMID */
 };
 
 enum { Y_J, Y_MDATE_J, Y_AD, Y_B, Y_MDATE_B, Y_N }; /* year sources, best first */
@@ -279,11 +282,13 @@ struct pm_reader {
 
 	struct buf abs, oabs;
 	int in_author, in_mesh;
+	int in_cites;         /* depth of a CommentsCorrections RefType="Cites", or 0 */
 	int editors;          /* in an AuthorList of Type="editors" */
 	int math;             /* 1 + depth of a MathML element in a field, or 0 */
 	struct pm_author au;
 	struct mesh_tmp mh;
 	struct vec authors, editors_v, meshes, quals, kws, pts, langs, refs, dels;
+	struct vec cites;     /* the older form of the references, see pubmed.h */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -651,9 +656,9 @@ static void begin_event(pm_reader *r)
 	r->field = F_NONE;
 	buf_clear(&r->abs);
 	buf_clear(&r->oabs);
-	r->in_author = r->in_mesh = 0;
+	r->in_author = r->in_mesh = r->in_cites = 0;
 	r->authors.n = r->editors_v.n = r->meshes.n = r->quals.n = 0;
-	r->kws.n = r->pts.n = r->langs.n = r->refs.n = r->dels.n = 0;
+	r->kws.n = r->pts.n = r->langs.n = r->refs.n = r->dels.n = r->cites.n = 0;
 }
 
 static const char *or_empty(const char *s)
@@ -720,8 +725,9 @@ static int finish_record(pm_reader *r, struct pm_record **out)
 	rec->pubtypes.n = r->pts.n;
 	rec->languages.v = keep_vec(r, &r->langs, sizeof(char *), &rc);
 	rec->languages.n = r->langs.n;
-	rec->refs = keep_vec(r, &r->refs, sizeof(uint32_t), &rc);
-	rec->nrefs = r->refs.n;
+	struct vec *refs = r->refs.n ? &r->refs : &r->cites;
+	rec->refs = keep_vec(r, refs, sizeof(uint32_t), &rc);
+	rec->nrefs = refs->n;
 	const char **quals = keep_vec(r, &r->quals, sizeof(char *), &rc);
 	if (r->meshes.n) {
 		struct pm_mesh *m = arena_alloc(r->cur, r->meshes.n * sizeof *m);
@@ -770,7 +776,13 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 			collect(r, d, F_PMID);
 			v = attr(r, "Version", &n);
 			r->pend_version = v ? parse_id(v, n) : 0;
+		} else if (p == E_CommentsCorrections && r->in_cites == d - 1) {
+			collect(r, d, F_CITES);
 		}
+		break;
+	case E_CommentsCorrections:
+		if (attr_is(r, "RefType", "Cites"))
+			r->in_cites = d;
 		break;
 	case E_ArticleTitle:
 		if (p == E_Article || p == E_BookDocument)
@@ -935,10 +947,12 @@ static int end_field(pm_reader *r)
 	}
 	case F_DELPMID:
 	case F_REF:
+	case F_CITES:
 		id = parse_id(s, n);
 		if (id == 0)
 			return 0;
-		return vec_push(r, f == F_REF ? &r->refs : &r->dels, &id, sizeof id);
+		return vec_push(r, f == F_REF ? &r->refs : f == F_CITES ? &r->cites : &r->dels, &id,
+				sizeof id);
 	case F_YEAR_J:
 	case F_YEAR_AD:
 	case F_YEAR_B:
@@ -1059,6 +1073,10 @@ static int on_end(pm_reader *r, int d)
 		}
 		/* (no AuthorList lies inside an Author: editors is still its list's) */
 		return vec_push(r, r->editors ? &r->editors_v : &r->authors, &a, sizeof a);
+	}
+	if (r->in_cites && d == r->in_cites) {
+		r->in_cites = 0;
+		return 0;
 	}
 	if (r->in_mesh && d == r->in_mesh) {
 		r->in_mesh = 0;
@@ -1499,7 +1517,7 @@ int pm_close(pm_reader *r, struct err *e)
 	free(r->abs.p);
 	free(r->oabs.p);
 	struct vec *vs[] = {&r->authors, &r->editors_v, &r->meshes, &r->quals, &r->kws, &r->pts,
-			    &r->langs, &r->refs, &r->dels};
+			    &r->langs, &r->refs, &r->dels, &r->cites};
 	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		free(vs[i]->p);
 	free(r->name);

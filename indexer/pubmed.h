@@ -87,7 +87,10 @@ enum pm_kind { PM_ARTICLE = 1, PM_BOOK = 2 };
  *                 EIdType="doi" unless ValidYN="N", pmc on the "PMC..." of
  *                 MC/OtherID Source="NLM" (MEDLINE-format files)
  *   refs          numeric ArticleId IdType="pubmed" of any
- *                 ReferenceList/Reference/ArticleIdList, in document order */
+ *                 ReferenceList/Reference/ArticleIdList, in document order;
+ *                 without any, the PMIDs of MC/CommentsCorrectionsList/
+ *                 CommentsCorrections RefType="Cites", the form older files
+ *                 give references in */
 struct pm_record {
 	enum pm_kind kind;
 	uint32_t pmid;

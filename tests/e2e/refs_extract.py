@@ -28,9 +28,12 @@ What counts (README "Literature review", FORMAT.md section 7):
     ArticleIdList/Reference/ReferenceList, where the ReferenceList is the
     record's own (PubmedData/ReferenceList for an article,
     PubmedBookData/ReferenceList or BookDocument/ReferenceList for a book)
-    or one nested in it (ReferenceList can hold ReferenceLists).  Nothing
-    else: not the record's own PubmedData/ArticleIdList, not
-    CommentsCorrections, not another record's list;
+    or one nested in it (ReferenceList can hold ReferenceLists); for a
+    record without any, the PMIDs of its MedlineCitation or BookDocument
+    /CommentsCorrectionsList/CommentsCorrections with
+    RefType="Cites" (older files).  Nothing else: not the record's own
+    PubmedData/ArticleIdList, not other CommentsCorrections, not another
+    record's list;
   - a reference's text is an id only if, spaces stripped, it is 1 to 10
     digits with a value in 1..2^32-1 (others are ignored, as sarc-index
     ignores them).
@@ -97,6 +100,15 @@ def record(node, kind):
     for h in holders:
         for rl in kids(h, 'ReferenceList'):
             refs_of_list(rl, refs)
+    if not refs:
+        # older files: the PMID of each CommentsCorrections RefType="Cites"
+        for cl in kids(doc, 'CommentsCorrectionsList'):
+            for cc in kids(cl, 'CommentsCorrections'):
+                if cc.get('RefType') == 'Cites':
+                    for p in kids(cc, 'PMID'):
+                        i = as_id(text(p))
+                        if i is not None:
+                            refs.append(i)
     return pmid, refs
 
 

@@ -369,6 +369,22 @@ static void test_authors_ids_refs(void)
 	CHECK(has(&r, "\"refs\":[777,778]}"));
 	CHECK(!has(&r, "555"));
 	run_free(&r);
+
+	/* Older files give references only as CommentsCorrections
+	 * RefType="Cites" (189 records of the real files): those, in order;
+	 * never the PMIDs of other kinds (comments, errata) */
+	r = run_xml(SET(ART("<PMID>2</PMID><CommentsCorrectionsList>"
+			    "<CommentsCorrections RefType=\"Cites\"><RefSource>A</RefSource>"
+			    "<PMID Version=\"1\">901</PMID></CommentsCorrections>"
+			    "<CommentsCorrections RefType=\"CommentIn\"><PMID>902</PMID></CommentsCorrections>"
+			    "<CommentsCorrections RefType=\"Cites\"><RefSource>B</RefSource></CommentsCorrections>"
+			    "<CommentsCorrections RefType=\"Cites\"><PMID>903</PMID></CommentsCorrections>"
+			    "</CommentsCorrectionsList>")));
+	CHECKF(r.rc == 0, "%s", r.e.msg);
+	CHECK(has(&r, "{\"pmid\":2,"));
+	CHECK(has(&r, "\"refs\":[901,903]}"));
+	CHECK(!has(&r, "902"));
+	run_free(&r);
 }
 
 /* What the audit of the real files against NLM's DTD found: the PMC id
