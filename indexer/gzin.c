@@ -67,6 +67,7 @@ struct gzin {
 	/* Read-ahead state.  Everything below `mu` is shared and guarded
 	 * by it. */
 	int threaded;
+	int gzip;           /* a regular file starting with the gzip magic */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t filled, drained;
@@ -288,15 +289,20 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-/* Starts the read-ahead thread if fd is a regular file holding gzip data;
- * stays direct (returns quietly) otherwise or if anything fails. */
-static void start_readahead(gzin *g, int fd)
+/* Whether fd is a regular file holding gzip data (pipes are not looked
+ * into: their bytes can be read only once). */
+static int is_gzip_file(int fd)
 {
 	struct stat st;
 	uint8_t magic[2];
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || pread(fd, magic, 2, 0) != 2 ||
-	    magic[0] != 0x1f || magic[1] != 0x8b)
-		return;
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, magic, 2, 0) == 2 &&
+	       magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+/* Starts the read-ahead thread; stays direct (returns quietly) if anything
+ * fails. */
+static void start_readahead(gzin *g)
+{
 	for (int i = 0; i < RING_SLOTS; i++)
 		if ((g->slot[i] = malloc(SLOT_BYTES)) == NULL)
 			goto fail;
@@ -354,8 +360,9 @@ gzin *gzin_open(const char *path, int readahead, struct err *e)
 		err_set(e, ERR_NOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (readahead)
-		start_readahead(g, fd);
+	g->gzip = strcmp(path, "-") != 0 && is_gzip_file(fd);
+	if (readahead && g->gzip)
+		start_readahead(g);
 	return g;
 fail:
 	if (fd >= 0)
@@ -411,6 +418,18 @@ int gzin_read(void *ctx, char *buf, int len)
 	}
 	g->nbytes += (uint64_t)n;
 	return n;
+}
+
+int gzin_check_rest(gzin *g)
+{
+	enum { STEP = 64 * 1024 };
+	if (g == NULL || !g->gzip)
+		return 0;
+	char *buf = g->failed ? NULL : malloc(STEP);
+	while (buf && gzin_read(g, buf, STEP) > 0)
+		;
+	free(buf);
+	return g->failed;
 }
 
 const char *gzin_error(const gzin *g)

@@ -35,6 +35,12 @@ gzin *gzin_open(const char *path, int readahead, struct err *e);
  * then describes.  ctx is the gzin. */
 int gzin_read(void *ctx, char *buf, int len);
 
+/* For a gzip file whose text the caller found malformed: reads the rest
+ * of it, so that damage in the compressed data, which shows only when its
+ * member's check fails at the member's end, is found.  Returns 1 when it
+ * was (gzin_error() says how), 0 otherwise or for other inputs. */
+int gzin_check_rest(gzin *g);
+
 /* The error a read met, or NULL if none: a static-lifetime or gzin-owned
  * description such as "truncated gzip input (unexpected end of file)". */
 const char *gzin_error(const gzin *g);

@@ -1416,6 +1416,10 @@ fail:
 static int report(pm_reader *r, struct err *e)
 {
 	r->dead = 1;
+	/* bad XML from a .gz may be damaged compressed data that still
+	 * inflated: the member's check tells, at its end */
+	if (r->perr.code != ERR_IO)
+		gzin_check_rest(r->in);
 	const char *gz = gzin_error(r->in);
 	long line = cur_line(r);
 	if (gz)
