@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static int push(struct inputs *in, const char *p, struct err *e)
@@ -26,10 +27,12 @@ static int push(struct inputs *in, const char *p, struct err *e)
 	return 0;
 }
 
+/* Whether s ends with suf, in any case: "PUBMED.XML.GZ" from a system
+ * that upper-cases names is PubMed XML too. */
 static int ends_with(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
+	return n >= m && strcasecmp(s + n - m, suf) == 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -84,7 +87,9 @@ static int walk(struct inputs *in, const char *dir, struct visit *stack, int dep
 	qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char p[4096];
-		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+		size_t dl = strlen(dir);
+		/* "downloads/" as typed: no "downloads//file" in messages */
+		snprintf(p, sizeof p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
 		if (stat(p, &st) != 0) {
 			rc = err_errno(e, errno, "cannot read '%s'", p);
 			break;

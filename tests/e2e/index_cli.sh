@@ -310,6 +310,14 @@ gzip -c "$demo" >"$tmp/demo.xml.gz"
 "$IDX" -q -o "$tmp/stdin" - <"$demo" && [ "$(docs_of "$tmp/stdin")" = "$want" ] && ok stdin_input || fail stdin_input "stdin"
 mkdir -p "$tmp/dir/b" && cp "$demo" "$tmp/dir/b/x.xml" && cp "$tmp/demo.xml.gz" "$tmp/dir/a.xml.gz"
 "$IDX" -q -o "$tmp/dirx" "$tmp/dir" && [ "$(docs_of "$tmp/dirx")" = "$want" ] && ok directory_input || fail directory_input "dir"
+# names in capitals count, and a directory typed with its slash names its
+# files without a doubled one
+mkdir "$tmp/updir" && cp "$demo" "$tmp/updir/DEMO.XML" && echo x >"$tmp/updir/notes.txt"
+"$IDX" -q -o "$tmp/updirx" "$tmp/updir/" && [ "$(docs_of "$tmp/updirx")" = "$want" ] &&
+	ok directory_input_case || fail directory_input_case "DEMO.XML not read"
+printf '<PubmedArticleSet><oops></PubmedArticleSet>' >"$tmp/updir/BAD.XML"
+"$IDX" -q -o "$tmp/updiry" "$tmp/updir/" 2>"$tmp/err"
+grep -q "^sarc-index: $tmp/updir/BAD.XML:" "$tmp/err" && ok directory_input_slash || fail directory_input_slash "$(cat "$tmp/err")"
 printf '%s\n' "$tmp/demo.xml.gz" >"$tmp/list"
 "$IDX" -q -o "$tmp/ff" --files-from "$tmp/list" && [ "$(docs_of "$tmp/ff")" = "$want" ] && ok files_from || fail files_from "files-from"
 
