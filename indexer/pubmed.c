@@ -285,6 +285,7 @@ struct pm_reader {
 	int in_cites;         /* depth of a CommentsCorrections RefType="Cites", or 0 */
 	int editors;          /* in an AuthorList of Type="editors" */
 	int math;             /* 1 + depth of a MathML element in a field, or 0 */
+	int mtext;            /* 1 + depth of a MathML mtext in it, or 0 */
 	struct pm_author au;
 	struct mesh_tmp mh;
 	struct vec authors, editors_v, meshes, quals, kws, pts, langs, refs, dels;
@@ -651,7 +652,7 @@ static void begin_event(pm_reader *r)
 	memset(r->years, 0, sizeof r->years);
 	r->title = r->vtitle = r->btitle = r->jtitle = r->iso = r->mta = NULL;
 	r->doi = r->eloc_doi = r->pmc = r->other_pmc = NULL;
-	r->editors = r->math = 0;
+	r->editors = r->math = r->mtext = 0;
 	r->coll = -1;
 	r->field = F_NONE;
 	buf_clear(&r->abs);
@@ -924,7 +925,7 @@ static int end_field(pm_reader *r)
 	enum field f = r->field;
 	r->coll = -1;
 	r->field = F_NONE;
-	r->math = 0;
+	r->math = r->mtext = 0;
 
 	switch (f) {
 	case F_PMID:
@@ -1052,7 +1053,9 @@ static int on_end(pm_reader *r, int d)
 	enum el c = (enum el)r->stack[d];
 	if (r->coll >= 0) {
 		if (d + 1 == r->math)
-			r->math = 0;
+			r->math = r->mtext = 0;
+		if (d + 1 == r->mtext)
+			r->mtext = 0;
 		if (d == r->coll)
 			return end_field(r);
 		if (d > r->coll && is_block(c))
@@ -1125,6 +1128,10 @@ static int on_start(pm_reader *r, const xmlChar *name, const xmlChar *prefix, in
 			r->fb.pend = r->fb.len > 0;
 		if (r->math == 0 && strcmp((const char *)name, "math") == 0)
 			r->math = d + 1;
+		else if (r->math && strcmp((const char *)name, "mspace") == 0)
+			r->fb.pend = r->fb.len > 0; /* a space drawn, not typed */
+		else if (r->math && strcmp((const char *)name, "mtext") == 0)
+			r->mtext = d + 1;
 		return 0;
 	}
 	if (d == 0) {
@@ -1312,8 +1319,9 @@ static void sax_text(void *ctx, const xmlChar *s, int n)
 	if (r->coll < 0 || r->perr.code != 0 || n <= 0)
 		return;
 	/* Between MathML elements whitespace is the file's indentation, not
-	 * text: V<mo>.</mo>O<mn>2</mn> is one word, "VO2max" findable. */
-	if (r->math) {
+	 * text: V<mo>.</mo>O<mn>2</mn> is one word, "VO2max" findable.  In
+	 * an mtext it is text: 5<mtext> </mtext>mg is "5 mg". */
+	if (r->math && !r->mtext) {
 		int i = 0;
 		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 			i++;

@@ -400,7 +400,10 @@ static void test_dtd_fidelity(void)
 		"<Abstract><AbstractText>Peak <mml:math xmlns:mml=\"http://www.w3.org/1998/Math/MathML\">\n"
 		"  <mml:mover>\n    <mml:mi>V</mml:mi>\n    <mml:mo>.</mml:mo>\n  </mml:mover>\n"
 		"  <mml:msub><mml:mi>O</mml:mi> <mml:mn>2</mml:mn></mml:msub>\n  <mml:mtext>max</mml:mtext>\n"
-		"</mml:math> rose <mml:math><mml:mtext>per day</mml:mtext></mml:math>.</AbstractText></Abstract>"
+		"</mml:math> rose <mml:math><mml:mtext>per day</mml:mtext></mml:math>.</AbstractText>"
+		/* a space typed in an mtext, or drawn by an mspace, separates */
+		"<AbstractText>Dose <mml:math><mml:mn>5</mml:mn><mml:mtext> </mml:mtext><mml:mi>mg</mml:mi></mml:math>"
+		" or <mml:math><mml:mn>7</mml:mn><mml:mspace width=\"0.25em\"/><mml:mi>mg</mml:mi></mml:math>.</AbstractText></Abstract>"
 		"</Article><OtherID Source=\"NLM\">PMC4380289 [Available on 2016-01-01]</OtherID>"
 		"<OtherID Source=\"NLM\">NIHMS12345</OtherID></MedlineCitation></PubmedArticle>"
 		/* the ArticleIdList's PMC id wins over OtherID */
@@ -419,7 +422,7 @@ static void test_dtd_fidelity(void)
 		"</Book></BookDocument></PubmedBookArticle>"));
 	CHECKF(r.rc == 0, "%s", r.e.msg);
 	CHECK(has(&r, "\"authors\":[\"Chai Huei-Ming\"]"));
-	CHECK(has(&r, "\"abstract\":\"Peak V.O2max rose per day.\""));
+	CHECK(has(&r, "\"abstract\":\"Peak V.O2max rose per day.\\nDose 5 mg or 7 mg.\""));
 	CHECK(has(&r, "\"pmc\":\"PMC4380289\",\"refs\""));
 	CHECK(has(&r, "{\"pmid\":2,") && has(&r, "\"pmc\":\"PMC2\",\"refs\""));
 	CHECK(has(&r, "{\"pmid\":4,") && !has(&r, "NIHMS"));
