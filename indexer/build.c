@@ -301,7 +301,7 @@ static void *worker(void *arg)
 		rc = read_file(b, v, fi, &e);
 		atomic_fetch_add(&b->files_done, 1);
 		if (rc && b->o->keep_going && rc != ERR_NOMEM) {
-			/* the file is skipped: what it yielded goes at the end */
+			/* the file is skipped: resolve() drops what it yielded */
 			pthread_mutex_lock(&b->mu);
 			b->skipped[fi / 8] |= (uint8_t)(1u << (fi % 8));
 			b->st->files_failed++;
