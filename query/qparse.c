@@ -161,7 +161,7 @@ struct lexstate {
 struct sterm { /* a term as an_run gave it, text copied to the arena */
 	const char *text;
 	size_t len;
-	uint32_t pos, start;
+	uint32_t pos, start, end; /* end: where its source bytes end */
 	enum an_kind kind;
 };
 
@@ -784,6 +784,7 @@ static int collect_emit(void *ctx, const struct an_term *t)
 	st->len = t->len;
 	st->pos = t->pos;
 	st->start = t->start;
+	st->end = t->end;
 	st->kind = t->kind;
 	return 0;
 }
@@ -831,6 +832,63 @@ static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep,
 	q->fields = fields;
 	*out = q;
 	return 0;
+}
+
+/* A phrase holding compounds ("non-metastatic tumour"), whose joined
+ * terms keep[] leaves out: the text says each compound either way, as its
+ * parts in a row or as one word ("nonmetastatic tumour"), so the phrase
+ * is an OR of both spellings of each, the words after a joined compound
+ * moving up to follow it.  Up to PHRASE_SPELLINGS compounds (2^n
+ * phrases); those after keep their parts only. */
+#define PHRASE_SPELLINGS 3
+static int phrase_variants(struct parser *p, const unsigned char *keep, size_t qpos,
+			   uint32_t fields, struct q_node **out)
+{
+	size_t comp[PHRASE_SPELLINGS], nc = 0;
+	for (size_t i = 0; i < p->ntv && nc < PHRASE_SPELLINGS; i++)
+		if (!keep[i])
+			comp[nc++] = i;
+	uint32_t *pos0 = arena_alloc(p->a, p->ntv * sizeof *pos0);
+	unsigned char *kv = arena_alloc(p->a, p->ntv);
+	if (pos0 == NULL || kv == NULL)
+		return nomem(p);
+	for (size_t i = 0; i < p->ntv; i++)
+		pos0[i] = p->tv[i].pos;
+	struct kv k = {0};
+	int rc = 0;
+	for (unsigned mask = 0; mask < 1u << nc && rc == 0; mask++) {
+		memcpy(kv, keep, p->ntv);
+		for (size_t i = 0; i < p->ntv; i++)
+			p->tv[i].pos = pos0[i];
+		for (size_t c = 0; c < nc; c++) {
+			if (!(mask >> c & 1))
+				continue;
+			/* the joined term instead of its parts, the terms
+			 * after them one position after it */
+			const struct sterm *j = &p->tv[comp[c]];
+			uint32_t last = pos0[comp[c]];
+			for (size_t t = 0; t < p->ntv; t++)
+				if (p->tv[t].kind == AN_PART && p->tv[t].start >= j->start &&
+				    p->tv[t].end <= j->end) {
+					kv[t] = 0;
+					if (pos0[t] > last)
+						last = pos0[t];
+				}
+			kv[comp[c]] = 1;
+			for (size_t t = 0; t < p->ntv; t++)
+				if (pos0[t] > last)
+					p->tv[t].pos -= last - pos0[comp[c]];
+		}
+		size_t nkv = 0;
+		for (size_t i = 0; i < p->ntv; i++)
+			nkv += kv[i];
+		struct q_node *v;
+		if ((rc = mkleaf(p, nkv > 1 ? Q_PHRASE : Q_TERMS, kv, qpos, fields, &v)) == 0)
+			rc = kv_push(p, &k, v);
+	}
+	for (size_t i = 0; i < p->ntv; i++)
+		p->tv[i].pos = pos0[i];
+	return rc ? rc : mkgroup(p, Q_OR, &k, qpos, out);
 }
 
 /* A leaf of `type` holding one term text[0..len) (room for `cap` terms),
@@ -1111,6 +1169,8 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		many |= keep[i] && p->tv[i].pos != p->tv[0].pos;
 	if (oneword && njoined == 0 && !many)
 		return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
+	if (nk > 1 && njoined > 0)
+		return phrase_variants(p, keep, qpos, fields, out);
 	return mkleaf(p, nk > 1 ? Q_PHRASE : Q_TERMS, keep, qpos, fields, out);
 }
 

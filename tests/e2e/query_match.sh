@@ -168,7 +168,9 @@ fi
 # a segment where none of its words occurs (it once matched every record
 # there but the excluded ones); a range open below leaves out records with
 # no year; a phrase or NEAR finds its match after thousands of positions
-# of the same word (it once looked at the first 4096 and 1024). ---
+# of the same word (it once looked at the first 4096 and 1024); a compound
+# in a longer phrase matches either spelling (it once matched only the
+# hyphenated one). ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
@@ -185,7 +187,9 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
     [rec(200, 'yeartest'), rec(201, 'yeartest', year=1990), rec(202, 'yeartest', year=2020),
      rec(300, 'longphrase', 'alpha ' * 5000 + 'alpha omegaphrase', 2001),
      rec(301, 'longnear', 'betaword ' * 1500 + 'filler gammaword', 2001),
-     rec(8001, 'Leiomyosarcoma of the uterus', year=2001)])
+     rec(8001, 'Leiomyosarcoma of the uterus', year=2001),
+     rec(400, 'nonmetastatic tumour', year=2001), rec(401, 'non-metastatic tumour', year=2001),
+     rec(402, 'metastatic tumour', year=2001), rec(403, 'stateoftheart tumour assay', year=2001)])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -210,6 +214,8 @@ edge "202" "yeartest year:2010.."
 edge "200 201 202" "yeartest"
 edge "300" '"alpha omegaphrase"'
 edge "301" "betaword NEAR/2 gammaword"
+edge "400 401" '"non-metastatic tumour"'
+edge "403" '"state-of-the-art tumour"'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

@@ -354,10 +354,19 @@ static void test_phrase_prefix_near(struct ctx *c)
 	       "(or (terms " DF " \"tnfalpha\") (phrase " DF " \"tnf\" \"alpha\"@1))");
 	/* Quoted words without a space between them are a phrase too. */
 	EXPECT(c, &OPT_D, "\"CD34+/CD117+\"", "(phrase " DF " \"cd34\" \"cd117\"@1)");
-	/* In a phrase a compound keeps its parts only. */
-	CHECK(parse(c, &OPT_D, "\"EWS-FLI1 fusion\"", &q) == 0 && q->type == Q_PHRASE &&
-	      q->nterms == 3 && has_term(q, "ews", 0) && has_term(q, "fli1", 1) &&
-	      !has_term(q, "ewsfli1", 0));
+	/* In a longer phrase a compound is either spelling too: its parts
+	 * in a row, or its joined term with the words after it moved up. */
+	CHECK(parse(c, &OPT_D, "\"EWS-FLI1 fusion\"", &q) == 0 && q->type == Q_OR &&
+	      q->nkids == 2 && q->kids[0]->type == Q_PHRASE && q->kids[0]->nterms == 3 &&
+	      has_term(q->kids[0], "ews", 0) && has_term(q->kids[0], "fli1", 1) &&
+	      has_term(q->kids[0], "fusion", 2) && !has_term(q->kids[0], "ewsfli1", 0) &&
+	      q->kids[1]->type == Q_PHRASE && q->kids[1]->nterms == 2 &&
+	      has_term(q->kids[1], "ewsfli1", 0) && has_term(q->kids[1], "fusion", 1));
+	/* stopwords inside a compound: the joined term spans their places */
+	EXPECT(c, &OPT_D, "\"state-of-the-art assay\"",
+	       "(or (phrase " DF " \"state\" \"art\"@3 \"assay\"@4) (phrase " DF " \"stateoftheart\" \"assay\"@1))");
+	/* two compounds: four spellings */
+	CHECK(parse(c, &OPT_D, "\"c-KIT and PDGFR-A\"", &q) == 0 && q->type == Q_OR && q->nkids == 4);
 	/* Curly quotes from word processors. */
 	EXPECT(c, &OPT_D, "\xe2\x80\x9c" "bone tumor" "\xe2\x80\x9d",
 	       "(phrase " DF " \"bone\" \"tumor\"@1)");
