@@ -841,8 +841,18 @@ static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep,
  * moving up to follow it.  Up to PHRASE_SPELLINGS compounds (2^n
  * phrases); those after keep their parts only. */
 #define PHRASE_SPELLINGS 3
-static int phrase_variants(struct parser *p, const unsigned char *keep, size_t qpos,
-			   uint32_t fields, struct q_node **out)
+
+static int no_emit(void *ctx, const struct an_term *t)
+{
+	(void)ctx;
+	(void)t;
+	return 0;
+}
+
+/* start: where the phrase's text begins in p->s (p->tv's offsets count
+ * from there). */
+static int phrase_variants(struct parser *p, size_t start, const unsigned char *keep,
+			   size_t qpos, uint32_t fields, struct q_node **out)
 {
 	size_t comp[PHRASE_SPELLINGS], nc = 0;
 	for (size_t i = 0; i < p->ntv && nc < PHRASE_SPELLINGS; i++)
@@ -864,20 +874,23 @@ static int phrase_variants(struct parser *p, const unsigned char *keep, size_t q
 			if (!(mask >> c & 1))
 				continue;
 			/* the joined term instead of its parts, the terms
-			 * after them one position after it */
+			 * after them one position after it; the parts take
+			 * as many places as analyzing the compound alone
+			 * counts, stopwords included ("drop-in": 2) */
 			const struct sterm *j = &p->tv[comp[c]];
-			uint32_t last = pos0[comp[c]];
+			uint32_t places = 0;
+			size_t nstop = 0;
+			if (an_run(p->an, p->s + start + j->start, j->end - j->start, &places, &nstop,
+				   no_emit, NULL) == ERR_NOMEM)
+				return nomem(p);
 			for (size_t t = 0; t < p->ntv; t++)
 				if (p->tv[t].kind == AN_PART && p->tv[t].start >= j->start &&
-				    p->tv[t].end <= j->end) {
+				    p->tv[t].end <= j->end)
 					kv[t] = 0;
-					if (pos0[t] > last)
-						last = pos0[t];
-				}
 			kv[comp[c]] = 1;
-			for (size_t t = 0; t < p->ntv; t++)
-				if (pos0[t] > last)
-					p->tv[t].pos -= last - pos0[comp[c]];
+			for (size_t t = 0; places > 1 && t < p->ntv; t++)
+				if (pos0[t] >= pos0[comp[c]] + places)
+					p->tv[t].pos -= places - 1;
 		}
 		size_t nkv = 0;
 		for (size_t i = 0; i < p->ntv; i++)
@@ -888,7 +901,9 @@ static int phrase_variants(struct parser *p, const unsigned char *keep, size_t q
 	}
 	for (size_t i = 0; i < p->ntv; i++)
 		p->tv[i].pos = pos0[i];
-	return rc ? rc : mkgroup(p, Q_OR, &k, qpos, out);
+	if (rc == 0 && (rc = mkgroup(p, Q_OR, &k, qpos, out)) == 0 && (*out)->type == Q_OR)
+		(*out)->spellings = 1;
+	return rc;
 }
 
 /* A leaf of `type` holding one term text[0..len) (room for `cap` terms),
@@ -1170,7 +1185,7 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 	if (oneword && njoined == 0 && !many)
 		return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
 	if (nk > 1 && njoined > 0)
-		return phrase_variants(p, keep, qpos, fields, out);
+		return phrase_variants(p, start, keep, qpos, fields, out);
 	return mkleaf(p, nk > 1 ? Q_PHRASE : Q_TERMS, keep, qpos, fields, out);
 }
 
@@ -1538,11 +1553,15 @@ static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
 		return 0;
 	for (size_t i = 0; i < k.n; i++) {
 		struct q_node *c = k.v[i];
-		if (!is_leaf(c))
-			return perr(p, c->qpos, "NEAR joins words, phrases and prefixes, not groups or filters");
 		if (flagged(c))
 			return perr(p, c->qpos, "'%c' cannot mark an operand of NEAR",
 				    c->prohibited ? '-' : '+');
+		/* a phrase with compounds: NEAR measures from the spelling
+		 * with every compound as its parts, the first */
+		if (c->type == Q_OR && c->spellings)
+			c = k.v[i] = c->kids[0];
+		if (!is_leaf(c))
+			return perr(p, c->qpos, "NEAR joins words, phrases and prefixes, not groups or filters");
 		if (c->fields != k.v[0]->fields)
 			return perr(p, c->qpos, "NEAR operands must search the same fields");
 	}

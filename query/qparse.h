@@ -78,6 +78,8 @@ struct q_node {
 	uint32_t lo, hi;  /* Q_YEAR range (inclusive; an open end is 0 or
 			   * UINT32_MAX), Q_PMID/Q_CITES/Q_CITEDBY value in lo */
 	uint32_t qpos;    /* byte offset of the node in the query text, for messages */
+	int spellings;    /* Q_OR: the spellings of one quoted phrase with compounds,
+			   * the first with every compound as its parts */
 };
 
 enum q_syntax {

@@ -189,7 +189,9 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
      rec(301, 'longnear', 'betaword ' * 1500 + 'filler gammaword', 2001),
      rec(8001, 'Leiomyosarcoma of the uterus', year=2001),
      rec(400, 'nonmetastatic tumour', year=2001), rec(401, 'non-metastatic tumour', year=2001),
-     rec(402, 'metastatic tumour', year=2001), rec(403, 'stateoftheart tumour assay', year=2001)])
+     rec(402, 'metastatic tumour', year=2001), rec(403, 'stateoftheart tumour assay', year=2001),
+     rec(404, 'dropin centre', year=2001), rec(405, 'drop-in centre', year=2001),
+     rec(406, 'non-metastatic tumour growth', year=2001)])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -214,8 +216,10 @@ edge "202" "yeartest year:2010.."
 edge "200 201 202" "yeartest"
 edge "300" '"alpha omegaphrase"'
 edge "301" "betaword NEAR/2 gammaword"
-edge "400 401" '"non-metastatic tumour"'
+edge "400 401 406" '"non-metastatic tumour"'
 edge "403" '"state-of-the-art tumour"'
+edge "404 405" '"drop-in centre"'
+edge "406" '"non-metastatic tumour" NEAR/2 growth'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

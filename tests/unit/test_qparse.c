@@ -365,6 +365,12 @@ static void test_phrase_prefix_near(struct ctx *c)
 	/* stopwords inside a compound: the joined term spans their places */
 	EXPECT(c, &OPT_D, "\"state-of-the-art assay\"",
 	       "(or (phrase " DF " \"state\" \"art\"@3 \"assay\"@4) (phrase " DF " \"stateoftheart\" \"assay\"@1))");
+	/* a stopword ending a compound takes its place too */
+	EXPECT(c, &OPT_D, "\"drop-in centre\"",
+	       "(or (phrase " DF " \"drop\" \"centr\"@2) (phrase " DF " \"dropin\" \"centr\"@1))");
+	/* as a NEAR operand: the spelling with the parts, as before */
+	EXPECT(c, &OPT_D, "\"EWS-FLI1 fusion\" NEAR/3 assay",
+	       "(near/3 (phrase " DF " \"ews\" \"fli1\"@1 \"fusion\"@2) (terms " DF " \"assay\"))");
 	/* two compounds: four spellings */
 	CHECK(parse(c, &OPT_D, "\"c-KIT and PDGFR-A\"", &q) == 0 && q->type == Q_OR && q->nkids == 4);
 	/* Curly quotes from word processors. */
