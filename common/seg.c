@@ -143,6 +143,14 @@ void seg_map_drop(const struct seg_map *m, uint64_t from, uint64_t to)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
+void seg_map_drop_behind(const struct seg_map *m, uint64_t *done, uint64_t at, uint64_t every)
+{
+	if (at >= *done + every) {
+		seg_map_drop(m, *done, at);
+		*done = at;
+	}
+}
+
 /* Bytes that verification reads of a file before it releases their pages
  * (seg_map_drop): it reads every byte of the index once, and a 10^7-citation
  * index kept 10 GB resident until the end. */
@@ -1447,14 +1455,8 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	while ((rc = seg_dict_next(&it, e)) == 1) {
 		/* lists are in key order, front to back in both files */
-		if (it.t.post_off >= post_done + VERIFY_DROP) {
-			seg_map_drop(&s->f[SEGF_POST], post_done, it.t.post_off);
-			post_done = it.t.post_off;
-		}
-		if (it.t.pos_off >= pos_done + VERIFY_DROP) {
-			seg_map_drop(&s->f[SEGF_POS], pos_done, it.t.pos_off);
-			pos_done = it.t.pos_off;
-		}
+		seg_map_drop_behind(&s->f[SEGF_POST], &post_done, it.t.post_off, VERIFY_DROP);
+		seg_map_drop_behind(&s->f[SEGF_POS], &pos_done, it.t.pos_off, VERIFY_DROP);
 		if (count > 0 && seg_key_cmp(prev, prevlen, it.t.key, it.t.keylen) >= 0) {
 			rc = err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order at term %u", s->name,
 				     count);
@@ -1516,11 +1518,8 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		struct st_block sb;
 		if ((rc = seg_stored_entry(s, b, &k, e)))
 			break;
-		uint64_t at = (uint64_t)(k.comp - s->f[SEGF_STORED].body);
-		if (at >= sto_done + VERIFY_DROP) {
-			seg_map_drop(&s->f[SEGF_STORED], sto_done, at);
-			sto_done = at;
-		}
+		seg_map_drop_behind(&s->f[SEGF_STORED], &sto_done,
+				    (uint64_t)(k.comp - s->f[SEGF_STORED].body), VERIFY_DROP);
 		if ((rc = seg_stored_open_block(s, b, &raw, &sb, e)))
 			break;
 		uint64_t btext = 0;

@@ -95,6 +95,9 @@ void seg_map_release(const struct seg_map *m, size_t n);
  * process until it ends, and its resident size grows with the index.
  * They come back from the page cache if read again. */
 void seg_map_drop(const struct seg_map *m, uint64_t from, uint64_t to);
+/* For such a reader at body offset at: releases [*done, at) once it is
+ * every bytes or more, and moves *done to at. */
+void seg_map_drop_behind(const struct seg_map *m, uint64_t *done, uint64_t at, uint64_t every);
 
 /* One dictionary entry (§4). */
 struct seg_term {

@@ -423,10 +423,12 @@ int gzin_read(void *ctx, char *buf, int len)
 int gzin_check_rest(gzin *g)
 {
 	enum { STEP = 64 * 1024 };
-	if (g == NULL || !g->gzip)
-		return 0;
-	char *buf = g->failed ? NULL : malloc(STEP);
-	while (buf && gzin_read(g, buf, STEP) > 0)
+	if (g == NULL || !g->gzip || g->failed)
+		return g != NULL && g->failed;
+	char *buf = malloc(STEP);
+	if (buf == NULL)
+		return 0; /* the XML error stands */
+	while (gzin_read(g, buf, STEP) > 0)
 		;
 	free(buf);
 	return g->failed;

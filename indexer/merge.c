@@ -58,11 +58,8 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 		if ((rc = seg_stored_entry(s, b, &k, e)))
 			break;
 		/* a 100,000-citation input has 60 MB of stored blocks */
-		uint64_t at = (uint64_t)(k.comp - s->f[SEGF_STORED].body);
-		if (at - dropped >= DROP_BYTES) {
-			seg_map_drop(&s->f[SEGF_STORED], dropped, at);
-			dropped = at;
-		}
+		seg_map_drop_behind(&s->f[SEGF_STORED], &dropped,
+				    (uint64_t)(k.comp - s->f[SEGF_STORED].body), DROP_BYTES);
 		uint32_t live = 0;
 		for (uint32_t d = k.first; d < k.first + k.count; d++)
 			live += !mdocs_dead(segs, dead, i, d);

@@ -855,9 +855,20 @@ static int phrase_variants(struct parser *p, size_t start, const unsigned char *
 			   size_t qpos, uint32_t fields, struct q_node **out)
 {
 	size_t comp[PHRASE_SPELLINGS], nc = 0;
+	uint32_t places[PHRASE_SPELLINGS]; /* positions each compound's parts take */
 	for (size_t i = 0; i < p->ntv && nc < PHRASE_SPELLINGS; i++)
 		if (!keep[i])
 			comp[nc++] = i;
+	for (size_t c = 0; c < nc; c++) {
+		/* as many as analyzing the compound alone counts, stopwords
+		 * included ("drop-in": 2) */
+		const struct sterm *j = &p->tv[comp[c]];
+		size_t nstop = 0;
+		places[c] = 0;
+		if (an_run(p->an, p->s + start + j->start, j->end - j->start, &places[c], &nstop,
+			   no_emit, NULL) == ERR_NOMEM)
+			return nomem(p);
+	}
 	uint32_t *pos0 = arena_alloc(p->a, p->ntv * sizeof *pos0);
 	unsigned char *kv = arena_alloc(p->a, p->ntv);
 	if (pos0 == NULL || kv == NULL)
@@ -874,23 +885,16 @@ static int phrase_variants(struct parser *p, size_t start, const unsigned char *
 			if (!(mask >> c & 1))
 				continue;
 			/* the joined term instead of its parts, the terms
-			 * after them one position after it; the parts take
-			 * as many places as analyzing the compound alone
-			 * counts, stopwords included ("drop-in": 2) */
+			 * after them one position after it */
 			const struct sterm *j = &p->tv[comp[c]];
-			uint32_t places = 0;
-			size_t nstop = 0;
-			if (an_run(p->an, p->s + start + j->start, j->end - j->start, &places, &nstop,
-				   no_emit, NULL) == ERR_NOMEM)
-				return nomem(p);
 			for (size_t t = 0; t < p->ntv; t++)
 				if (p->tv[t].kind == AN_PART && p->tv[t].start >= j->start &&
 				    p->tv[t].end <= j->end)
 					kv[t] = 0;
 			kv[comp[c]] = 1;
-			for (size_t t = 0; places > 1 && t < p->ntv; t++)
-				if (pos0[t] >= pos0[comp[c]] + places)
-					p->tv[t].pos -= places - 1;
+			for (size_t t = 0; places[c] > 1 && t < p->ntv; t++)
+				if (pos0[t] >= pos0[comp[c]] + places[c])
+					p->tv[t].pos -= places[c] - 1;
 		}
 		size_t nkv = 0;
 		for (size_t i = 0; i < p->ntv; i++)
