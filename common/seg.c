@@ -1243,118 +1243,151 @@ int seg_stored_next(struct seg *s, uint32_t b, struct st_block *it, struct fmt_b
 	return rec ? seg_stored_unpack(s, b, scratch->p, scratch->len, crc, rec, e) : 0;
 }
 
-/* Inflates stored block b (entry k) into raw (k->rlen bytes) step bytes
- * at a time, until want(ctx, raw, have, complete) stops returning
- * ST_BLOCK_MORE; returns what it returned, or ERR_CORRUPT / ERR_NOMEM.
- * Raw deflate past a checked zlib header: readers stop short of the
- * stream's end, each record has its own CRC and the heads and tails theirs
- * (§7), and a running Adler-32 that no check would reach was 6% of the
- * instructions of a search printing ten records. */
-static int inflate_until(const struct seg_stored_blk *k, uint8_t *raw, size_t step,
-			 int (*want)(void *ctx, const uint8_t *raw, size_t have, int complete),
-			 void *ctx)
+void seg_stored_cur_init(struct seg_stored_cur *c)
 {
-	if (k->clen < 2 || (k->comp[0] & 0x0F) != Z_DEFLATED || (k->comp[1] & 0x20) != 0 ||
-	    (k->comp[0] * 256u + k->comp[1]) % 31 != 0)
+	memset(c, 0, sizeof *c);
+	fmt_buf_init(&c->packed);
+}
+
+/* Lets go of the block held. */
+static void cur_drop(struct seg_stored_cur *c)
+{
+	if (c->zlive)
+		inflateEnd(&c->z);
+	c->zlive = 0;
+	c->s = NULL;
+	c->have = 0;
+}
+
+void seg_stored_cur_free(struct seg_stored_cur *c)
+{
+	cur_drop(c);
+	free(c->raw);
+	fmt_buf_free(&c->packed);
+	seg_stored_cur_init(c);
+}
+
+/* Holds block b of s, nothing of it inflated yet.  Raw deflate past a
+ * checked zlib header: readers stop short of the stream's end, each
+ * record has its own CRC and the heads and tails theirs (§7), and a
+ * running Adler-32 that no check would reach was 6% of the instructions
+ * of a search printing ten records. */
+static int cur_open(struct seg_stored_cur *c, const struct seg *s, uint32_t b)
+{
+	cur_drop(c);
+	struct err ignored;
+	if (seg_stored_entry(s, b, &c->k, &ignored))
 		return ERR_CORRUPT;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (inflateInit2(&z, -15) != Z_OK)
+	const uint8_t *h = c->k.comp;
+	if (c->k.clen < 2 || (h[0] & 0x0F) != Z_DEFLATED || (h[1] & 0x20) != 0 ||
+	    (h[0] * 256u + h[1]) % 31 != 0)
+		return ERR_CORRUPT;
+	uint8_t *r = realloc(c->raw, c->k.rlen ? c->k.rlen : 1);
+	if (r == NULL)
 		return ERR_NOMEM;
-	z.next_in = (Bytef *)k->comp + 2;
-	z.avail_in = k->clen - 2;
-	size_t have = 0;
-	int rc = ST_BLOCK_MORE;
-	while (rc == ST_BLOCK_MORE) {
-		size_t n = k->rlen - have < step ? k->rlen - have : step;
-		z.next_out = raw + have;
-		z.avail_out = (uInt)n;
-		int zr = inflate(&z, Z_NO_FLUSH);
-		size_t got = n - z.avail_out;
-		have += got;
-		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
-		    (zr == Z_STREAM_END && have != k->rlen)) {
-			rc = ERR_CORRUPT;
+	c->raw = r;
+	memset(&c->z, 0, sizeof c->z);
+	if (inflateInit2(&c->z, -15) != Z_OK)
+		return ERR_NOMEM;
+	c->zlive = 1;
+	c->z.next_in = (Bytef *)c->k.comp + 2;
+	c->z.avail_in = c->k.clen - 2;
+	c->s = s;
+	c->b = b;
+	return 0;
+}
+
+/* What a reader of the block held wants of it: ST_BLOCK_MORE while the
+ * bytes inflated so far do not hold it, else 0 or an error.  j: the
+ * document's place in the block. */
+typedef int cur_want(void *ctx, const struct seg_stored_cur *c, uint32_t j);
+
+/* Holds the block of doc of s and inflates it step bytes at a time, from
+ * where it was left, until want stops returning ST_BLOCK_MORE; returns
+ * what it returned, or ERR_CORRUPT / ERR_NOMEM (errors let go of the
+ * block).  *b: the block. */
+static int cur_until(struct seg_stored_cur *c, const struct seg *s, uint32_t doc, size_t step,
+		     cur_want *want, void *ctx, uint32_t *b)
+{
+	*b = stored_block_of(s, doc);
+	int rc = 0;
+	if (c->s != s || c->b != *b)
+		rc = cur_open(c, s, *b);
+	if (rc == 0 && (doc < c->k.first || doc - c->k.first >= c->k.count))
+		rc = ERR_CORRUPT;
+	while (rc == 0) {
+		if ((c->have || c->k.rlen == 0) &&
+		    (rc = want(ctx, c, doc - c->k.first)) != ST_BLOCK_MORE)
+			break;
+		if (c->have == c->k.rlen) {
+			rc = ERR_CORRUPT; /* want more of a complete block */
 			break;
 		}
-		rc = want(ctx, raw, have, have == k->rlen);
+		rc = 0;
+		size_t n = c->k.rlen - c->have < step ? c->k.rlen - c->have : step;
+		c->z.next_out = c->raw + c->have;
+		c->z.avail_out = (uInt)n;
+		int zr = inflate(&c->z, Z_NO_FLUSH);
+		size_t got = n - c->z.avail_out;
+		c->have += got;
+		if ((zr != Z_OK && zr != Z_STREAM_END) || (got == 0 && zr != Z_STREAM_END) ||
+		    (zr == Z_STREAM_END && c->have != c->k.rlen))
+			rc = ERR_CORRUPT;
 	}
-	inflateEnd(&z);
+	if (rc)
+		cur_drop(c); /* a damaged block is not kept for the next record */
 	return rc;
 }
 
 struct want_record {
-	uint32_t count, j;
 	struct fmt_buf *packed;
 	uint32_t crc;
 };
 
-/* inflate_until(): record j, packed, once it is all there. */
-static int want_record(void *ctx, const uint8_t *raw, size_t have, int complete)
+/* cur_until(): record j, packed, once it is all there. */
+static int want_record(void *ctx, const struct seg_stored_cur *c, uint32_t j)
 {
 	struct want_record *w = ctx;
 	struct st_block it;
-	int rc = st_block_open(&it, raw, have, w->count, complete);
-	for (uint32_t i = 0; i < w->j && rc == 0; i++)
+	int rc = st_block_open(&it, c->raw, c->have, c->k.count, c->have == c->k.rlen);
+	for (uint32_t i = 0; i < j && rc == 0; i++)
 		rc = st_block_next(&it, NULL, &w->crc);
 	w->packed->len = 0;
 	return rc ? rc : st_block_next(&it, w->packed, &w->crc);
 }
 
-struct want_meta {
-	uint32_t count, j;
-	struct st_meta m;
-};
-
-static int want_meta(void *ctx, const uint8_t *raw, size_t have, int complete)
+/* cur_until(): record j's head and tail. */
+static int want_meta(void *ctx, const struct seg_stored_cur *c, uint32_t j)
 {
-	struct want_meta *w = ctx;
-	return st_block_meta(raw, have, w->count, w->j, complete, &w->m);
+	return st_block_meta(c->raw, c->have, c->k.count, j, c->have == c->k.rlen, ctx);
 }
 
-/* The entry of the block holding doc, and a buffer for its raw bytes. */
-static int block_of_doc(const struct seg *s, uint32_t doc, uint32_t *b,
-			struct seg_stored_blk *k, uint8_t **raw, struct err *e)
+/* The error of a cur_until() that failed on block b. */
+static int cur_err(const struct seg *s, uint32_t b, int rc, struct err *e)
+{
+	if (rc == ERR_NOMEM)
+		return err_set(e, rc, "%s: out of memory", s->name);
+	return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
+}
+
+int seg_stored_cur_get(struct seg_stored_cur *c, struct seg *s, uint32_t doc, uint8_t **out,
+		       size_t *outlen, struct err *e)
 {
 	if (doc >= s->ndocs)
 		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
-	*b = stored_block_of(s, doc);
-	int rc = seg_stored_entry(s, *b, k, e);
-	if (rc)
-		return rc;
-	if (doc < k->first || doc - k->first >= k->count)
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, *b);
-	if ((*raw = malloc(k->rlen ? k->rlen : 1)) == NULL)
-		return err_set(e, ERR_NOMEM, "%s: out of memory", s->name);
-	return 0;
-}
-
-int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
-{
-	uint32_t b;
-	struct seg_stored_blk k;
-	uint8_t *raw;
-	int rc = block_of_doc(s, doc, &b, &k, &raw, e);
-	if (rc)
-		return rc;
 	/* Inflate only as far as the record: a search prints a few records
 	 * from different blocks, and inflating whole blocks was most of the
 	 * time of a short query.  The abstracts come last in a block (§7.3),
 	 * so that is the short columns and the abstracts up to the record's. */
-	struct fmt_buf packed, rec;
-	fmt_buf_init(&packed);
+	uint32_t b;
+	struct want_record w = {&c->packed, 0};
+	int rc = cur_until(c, s, doc, 16384, want_record, &w, &b);
+	if (rc)
+		return cur_err(s, b, rc, e);
+	struct fmt_buf rec;
 	fmt_buf_init(&rec);
-	struct want_record w = {k.count, doc - k.first, &packed, 0};
-	rc = inflate_until(&k, raw, 16384, want_record, &w);
-	free(raw);
-	if (rc == 0)
-		rc = seg_stored_unpack(s, b, packed.p, packed.len, w.crc, &rec, e);
-	else if (rc == ERR_NOMEM)
-		err_set(e, rc, "%s: out of memory", s->name);
-	else
-		rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	fmt_buf_free(&packed);
-	if (rc) {
+	if ((rc = seg_stored_unpack(s, b, c->packed.p, c->packed.len, w.crc, &rec, e)) != 0) {
+		cur_drop(c);
 		fmt_buf_free(&rec);
 		return rc;
 	}
@@ -1363,52 +1396,58 @@ int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, s
 	return 0;
 }
 
+int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *outlen, struct err *e)
+{
+	struct seg_stored_cur c;
+	seg_stored_cur_init(&c);
+	int rc = seg_stored_cur_get(&c, s, doc, out, outlen, e);
+	seg_stored_cur_free(&c);
+	return rc;
+}
+
 int seg_stored_refs(const struct seg *s, uint32_t doc, uint32_t **refs, size_t *nrefs,
 		    struct err *e)
 {
-	uint32_t b;
-	struct seg_stored_blk k;
-	uint8_t *raw;
 	*refs = NULL;
 	*nrefs = 0;
-	int rc = block_of_doc(s, doc, &b, &k, &raw, e);
-	if (rc)
-		return rc;
+	if (doc >= s->ndocs)
+		return err_set(e, ERR_CORRUPT, "%s.ssto: document %u out of range", s->name, doc);
 	/* the tails are near the start of the block: small steps */
-	struct want_meta w = {k.count, doc - k.first, {0}};
-	rc = inflate_until(&k, raw, 4096, want_meta, &w);
-	/* the document table repeats the PMID and year (a damaged one would
-	 * give another record's references) */
-	if (rc == 0 && (w.m.pmid != seg_doc_pmid(s, doc) || w.m.year != seg_doc_year(s, doc))) {
-		free(raw);
-		return err_set(e, ERR_CORRUPT,
-			       "%s.sdoc: document %u says PMID %u year %u, its stored record %llu %llu",
-			       s->name, doc, seg_doc_pmid(s, doc), seg_doc_year(s, doc),
-			       (unsigned long long)w.m.pmid, (unsigned long long)w.m.year);
-	}
-	if (rc == 0) {
-		struct fmt_cur c = {w.m.tail, w.m.tail + w.m.tail_len, 0};
+	struct seg_stored_cur cur;
+	struct st_meta m;
+	uint32_t b;
+	seg_stored_cur_init(&cur);
+	int rc = cur_until(&cur, s, doc, 4096, want_meta, &m, &b);
+	if (rc) {
+		rc = cur_err(s, b, rc, e);
+	} else if (m.pmid != seg_doc_pmid(s, doc) || m.year != seg_doc_year(s, doc)) {
+		/* the document table repeats the PMID and year (a damaged one
+		 * would give another record's references) */
+		rc = err_set(e, ERR_CORRUPT,
+			     "%s.sdoc: document %u says PMID %u year %u, its stored record %llu %llu",
+			     s->name, doc, seg_doc_pmid(s, doc), seg_doc_year(s, doc),
+			     (unsigned long long)m.pmid, (unsigned long long)m.year);
+	} else {
+		struct fmt_cur c = {m.tail, m.tail + m.tail_len, 0};
 		uint64_t n = fmt_cur_varint(&c); /* at most the block's bytes */
 		uint32_t *r = malloc(sizeof *r * (n ? (size_t)n : 1));
-		if (r == NULL)
-			rc = ERR_NOMEM;
-		for (uint64_t i = 0; r && i < n; i++)
-			r[i] = (uint32_t)fmt_cur_varint(&c);
-		if (r && c.bad)
-			rc = ERR_CORRUPT;
-		if (rc) {
-			free(r);
+		if (r == NULL) {
+			rc = err_set(e, ERR_NOMEM, "%s: out of memory", s->name);
 		} else {
-			*refs = r;
-			*nrefs = (size_t)n;
+			for (uint64_t i = 0; i < n; i++)
+				r[i] = (uint32_t)fmt_cur_varint(&c);
+			if (c.bad) {
+				free(r);
+				rc = err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged",
+					     s->name, b);
+			} else {
+				*refs = r;
+				*nrefs = (size_t)n;
+			}
 		}
 	}
-	free(raw);
-	if (rc == ERR_NOMEM)
-		return err_set(e, rc, "%s: out of memory", s->name);
-	if (rc)
-		return err_set(e, ERR_CORRUPT, "%s.ssto: stored block %u is damaged", s->name, b);
-	return 0;
+	seg_stored_cur_free(&cur); /* m points into its block */
+	return rc;
 }
 
 /* ---- verification ---- */

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "bitpack.h"
 #include "err.h"
@@ -340,5 +341,28 @@ int seg_stored_refs(const struct seg *s, uint32_t doc, uint32_t **refs, size_t *
 
 /* Returns the stored record of doc (§7.1) in a malloc'd buffer (*out, *n). */
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *n, struct err *e);
+
+/* Reads stored records keeping the last block it inflated, as far as it
+ * inflated it: records read in document order (facets, exports sorted by
+ * document) cost one inflation of each block between them, where
+ * seg_stored_get inflates its block up to the record every time (on
+ * average half a block of abstracts for every record).  It holds one
+ * block (at most 64 MiB, about 100 KB) and refers to its segment's
+ * mapping: free it before the segment is closed. */
+struct seg_stored_cur {
+	const struct seg *s; /* the segment of the block held; NULL: none */
+	uint32_t b;
+	struct seg_stored_blk k;
+	uint8_t *raw;        /* k.rlen bytes, have of them inflated */
+	size_t have;
+	int zlive;
+	z_stream z;
+	struct fmt_buf packed;
+};
+void seg_stored_cur_init(struct seg_stored_cur *c);
+void seg_stored_cur_free(struct seg_stored_cur *c);
+/* As seg_stored_get, through c. */
+int seg_stored_cur_get(struct seg_stored_cur *c, struct seg *s, uint32_t doc, uint8_t **out,
+		       size_t *n, struct err *e);
 
 #endif

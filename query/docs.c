@@ -30,7 +30,7 @@ static int fill_doc(sarc_index *ix, uint32_t segno, uint32_t doc, struct sarc_do
 		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
-	int rc = seg_stored_get(&ix->x.segs[segno], doc, &p->raw, &n, &e);
+	int rc = seg_stored_cur_get(&ix->stored, &ix->x.segs[segno], doc, &p->raw, &n, &e);
 	if (rc) {
 		free(p);
 		eng_err(err, errcap, "%s", e.msg);
@@ -398,18 +398,51 @@ int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
 
 struct fcount {
 	char *value;
+	size_t len;
 	uint64_t count;
 };
+
+#define FACET_YEARS 10000 /* years are four digits (pubmed.c), 0 unknown */
 
 struct facet_ctx {
 	int kind; /* 0 year, 1 journal, 2 mesh, 3 pt */
 	struct fcount *v;
 	size_t n, cap;
-	uint64_t years[4096];
+	uint32_t *slot; /* open addressing: index + 1 into v, 0 empty */
+	size_t nslots;  /* a power of two, at least twice n */
+	uint64_t years[FACET_YEARS];
 	int err;
 };
 
-static void facet_add(struct facet_ctx *c, const char *s, size_t n)
+static uint32_t facet_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a: values are short, facets not hot */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+/* Doubles the table and places every value again. */
+static int facet_rehash(struct facet_ctx *c)
+{
+	size_t ns = c->nslots ? c->nslots * 2 : 256;
+	uint32_t *t = calloc(ns, sizeof *t);
+	if (t == NULL)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t h = facet_hash(c->v[i].value, c->v[i].len) & (ns - 1);
+		while (t[h])
+			h = (h + 1) & (ns - 1);
+		t[h] = (uint32_t)i + 1;
+	}
+	free(c->slot);
+	c->slot = t;
+	c->nslots = ns;
+	return 0;
+}
+
+/* Counts one value s[0..n), its blanks and a major topic's '*' trimmed. */
+static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t count)
 {
 	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -419,12 +452,18 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return;
-	/* linear probe over a small table would do; facets are not hot paths */
-	for (size_t i = 0; i < c->n; i++)
-		if (strlen(c->v[i].value) == n && memcmp(c->v[i].value, s, n) == 0) {
-			c->v[i].count++;
+	if ((c->n + 1) * 2 > c->nslots && facet_rehash(c)) {
+		c->err = 1;
+		return;
+	}
+	size_t h = facet_hash(s, n) & (c->nslots - 1);
+	for (; c->slot[h]; h = (h + 1) & (c->nslots - 1)) {
+		struct fcount *f = &c->v[c->slot[h] - 1];
+		if (f->len == n && memcmp(f->value, s, n) == 0) {
+			f->count += count;
 			return;
 		}
+	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct fcount *v = realloc(c->v, sizeof *v * cap);
@@ -439,7 +478,9 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n)
 		c->err = 1;
 		return;
 	}
-	c->v[c->n++].count = 1;
+	c->v[c->n].len = n;
+	c->v[c->n].count = count;
+	c->slot[h] = (uint32_t)++c->n;
 }
 
 static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
@@ -447,7 +488,7 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 	struct facet_ctx *c = ctx;
 	if (c->kind == 0) {
 		uint16_t y = seg_doc_year(&ix->x.segs[segno], doc);
-		c->years[y < 4096 ? y : 0]++;
+		c->years[y < FACET_YEARS ? y : 0]++;
 		return;
 	}
 	struct sarc_doc d;
@@ -457,7 +498,7 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 	}
 	if (c->kind == 1) {
 		const char *j = d.journal_iso[0] ? d.journal_iso : d.journal;
-		facet_add(c, j, strlen(j));
+		facet_add(c, j, strlen(j), 1);
 	} else {
 		const char *s = c->kind == 2 ? d.mesh : d.pubtypes;
 		while (*s) {
@@ -469,7 +510,7 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 				if (slash)
 					m = (size_t)(slash - s);
 			}
-			facet_add(c, s, m);
+			facet_add(c, s, m, 1);
 			s += n;
 			if (*s)
 				s += 2;
@@ -508,12 +549,11 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 		eng_err(err, errcap, "cannot compute facet '%s'", field);
 	}
 	if (!rc && c->kind == 0) {
-		for (int y = 0; y < 4096; y++)
+		for (int y = 0; y < FACET_YEARS; y++)
 			if (c->years[y]) {
 				char v[16];
 				snprintf(v, sizeof v, "%d", y);
-				facet_add(c, v, strlen(v));
-				c->v[c->n - 1].count = c->years[y];
+				facet_add(c, v, strlen(v), c->years[y]);
 			}
 	} else if (!rc && c->n > 1) {
 		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
@@ -522,6 +562,7 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 		for (size_t i = 0; i < c->n; i++)
 			free(c->v[i].value);
 		free(c->v);
+		free(c->slot);
 		free(c);
 		return rc;
 	}
@@ -530,6 +571,7 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 		for (size_t i = 0; i < c->n; i++)
 			free(c->v[i].value);
 		free(c->v);
+		free(c->slot);
 		free(c);
 		return ERR_NOMEM;
 	}
@@ -540,6 +582,7 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 	*out = f;
 	*n = c->n;
 	free(c->v);
+	free(c->slot);
 	free(c);
 	return 0;
 }

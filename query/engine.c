@@ -80,6 +80,7 @@ int sarc_open(const char *dir, sarc_index **out, char *err, size_t errcap)
 		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
+	seg_stored_cur_init(&ix->stored);
 	int rc = ix_open(&ix->x, dir, &e);
 	if (rc) {
 		eng_err(err, errcap, "%s", e.msg);
@@ -120,6 +121,7 @@ void sarc_close(sarc_index *ix)
 	if (ix == NULL)
 		return;
 	an_free(ix->an);
+	seg_stored_cur_free(&ix->stored);
 	ix_close(&ix->x);
 	free(ix);
 }

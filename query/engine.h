@@ -27,6 +27,9 @@ struct sarc_index {
 	 * so that every later search, count or facet on this handle fails
 	 * with it rather than answer from a partly unreadable index. */
 	struct err damage;
+	/* The stored block read last: records read in document order (facets,
+	 * the rows of an export, sorted) inflate each block once. */
+	struct seg_stored_cur stored;
 };
 
 /* The document frequencies a query has summed over the segments, by key.

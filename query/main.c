@@ -568,43 +568,137 @@ static int status_of(int rc, int found)
 	return rc ? EXIT_ERROR : found ? EXIT_HITS : EXIT_NONE;
 }
 
-/* Prints hits[0..n) as rows. */
+/* Formats hit i as a row on f. */
+static int format_hit(const struct cli *c, sarc_index *ix, sarc_query *q, const char *qid,
+		      const struct sarc_hit *hits, size_t i, int need_doc, int want_cited, FILE *f,
+		      char *err, size_t errcap)
+{
+	struct sarc_doc d;
+	char *explain = NULL;
+	struct out_row r = {0};
+	memset(&d, 0, sizeof d);
+	r.qid = qid;
+	r.rank = c->so.offset + i + 1;
+	r.pmid = hits[i].pmid;
+	r.hit = &hits[i];
+	if (want_cited)
+		r.cited = c->so.sort == SARC_SORT_CITED ? hits[i].cited
+							: sarc_cited_count(ix, hits[i].pmid);
+	int rc = sarc_check(ix, err, errcap); /* damage met counting */
+	if (rc == 0 && need_doc) {
+		if ((rc = sarc_doc_get(ix, &hits[i], &d, err, errcap)) != 0)
+			return rc;
+		r.doc = &d;
+	}
+	if (rc == 0 && c->out.explain && (rc = sarc_explain(ix, q, &hits[i], &c->so, &explain)) != 0)
+		snprintf(err, errcap, "cannot explain PMID %u: %s", hits[i].pmid, err_str(rc));
+	if (rc == 0) {
+		r.explain = explain;
+		rc = out_row(&c->out, f, ix, q, &r, err, errcap);
+	}
+	free(explain);
+	if (need_doc)
+		sarc_doc_free(&d);
+	return rc;
+}
+
+/* Rows formatted in document order before they are printed (see
+ * print_hits): the first chunk's count, then as many as fill the budget
+ * at the mean length of the rows so far. */
+#define ROW_FIRST 512
+#define ROW_BUDGET (64u << 20)
+
+struct row_buf {
+	size_t hit; /* index into hits */
+	uint32_t seg, doc;
+	char *text; /* the formatted row; NULL: not formatted */
+	size_t len;
+};
+
+static int cmp_row_doc(const void *a, const void *b)
+{
+	const struct row_buf *x = a, *y = b;
+	if (x->seg != y->seg)
+		return x->seg < y->seg ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+static int cmp_row_hit(const void *a, const void *b)
+{
+	const struct row_buf *x = a, *y = b;
+	return (x->hit > y->hit) - (x->hit < y->hit);
+}
+
+/* Prints hits[0..n) as rows.  Rows that show stored records are
+ * formatted a chunk at a time in the order of their documents, then
+ * printed in rank order: a record is read by inflating its stored block
+ * up to it (FORMAT.md §7), on average half a block of 48 for each record
+ * read in rank order, where records read in document order share the
+ * inflation of their blocks (the handle keeps the last block).  Chunks
+ * are as large as ROW_BUDGET bytes of rows allows, so that a whole export
+ * shares its blocks' inflation in one or a few passes.  An export of
+ * 41,569 hits of 10^5 citations as JSON took 10.6 s of CPU, now ~1.5. */
 static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const char *qid,
 		      const struct sarc_hit *hits, size_t n, char *err, size_t errcap)
 {
 	int need_doc = out_needs_doc(&c->out), want_cited = c->out.cited, rc = 0;
 	for (size_t i = 0; i < c->out.nfields && c->out.format == OUT_TSV; i++)
 		want_cited |= c->out.fields[i] == OF_CITED;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct sarc_doc d;
-		char *explain = NULL;
-		struct out_row r = {0};
-		memset(&d, 0, sizeof d);
-		r.qid = qid;
-		r.rank = c->so.offset + i + 1;
-		r.pmid = hits[i].pmid;
-		r.hit = &hits[i];
-		if (want_cited)
-			r.cited = c->so.sort == SARC_SORT_CITED ? hits[i].cited
-								: sarc_cited_count(ix, hits[i].pmid);
-		if ((rc = sarc_check(ix, err, errcap)) != 0) /* damage met counting */
-			break;
-		if (need_doc) {
-			if ((rc = sarc_doc_get(ix, &hits[i], &d, err, errcap)) != 0)
-				break;
-			r.doc = &d;
-		}
-		if (c->out.explain && (rc = sarc_explain(ix, q, &hits[i], &c->so, &explain)) != 0)
-			snprintf(err, errcap, "cannot explain PMID %u: %s", hits[i].pmid,
-				 err_str(rc));
-		if (rc == 0) {
-			r.explain = explain;
-			rc = out_row(&c->out, stdout, ix, q, &r, err, errcap);
-		}
-		free(explain);
-		if (need_doc)
-			sarc_doc_free(&d);
+	if (!need_doc || n < 2) {
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = format_hit(c, ix, q, qid, hits, i, need_doc, want_cited, stdout, err,
+					errcap);
+		return rc;
 	}
+	struct row_buf *rows = NULL;
+	size_t cap = 0, chunk = ROW_FIRST, bytes = 0;
+	for (size_t start = 0, m; start < n && rc == 0; start += m) {
+		m = n - start < chunk ? n - start : chunk;
+		if (m > cap) {
+			struct row_buf *r = realloc(rows, sizeof *rows * m);
+			if (r == NULL) {
+				snprintf(err, errcap, "out of memory");
+				rc = ERR_NOMEM;
+				break;
+			}
+			rows = r;
+			cap = m;
+		}
+		for (size_t i = 0; i < m; i++)
+			rows[i] = (struct row_buf){start + i, hits[start + i].seg, hits[start + i].doc,
+						   NULL, 0};
+		qsort(rows, m, sizeof *rows, cmp_row_doc);
+		for (size_t i = 0; i < m && rc == 0; i++) {
+			FILE *f = open_memstream(&rows[i].text, &rows[i].len);
+			if (f == NULL) {
+				snprintf(err, errcap, "out of memory");
+				rc = ERR_NOMEM;
+				break;
+			}
+			rc = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, want_cited, f,
+					err, errcap);
+			if (fclose(f) != 0 && rc == 0) {
+				snprintf(err, errcap, "out of memory");
+				rc = ERR_NOMEM;
+			}
+			if (rc) { /* the rows before the failing one are printed */
+				free(rows[i].text);
+				rows[i].text = NULL;
+			}
+		}
+		qsort(rows, m, sizeof *rows, cmp_row_hit);
+		size_t i = 0;
+		for (; i < m && rows[i].text; i++) {
+			fwrite(rows[i].text, 1, rows[i].len, stdout);
+			bytes += rows[i].len;
+			free(rows[i].text);
+		}
+		for (; i < m; i++)
+			free(rows[i].text);
+		size_t mean = bytes / (start + m) + 1;
+		chunk = ROW_BUDGET / mean > ROW_FIRST ? ROW_BUDGET / mean : ROW_FIRST;
+	}
+	free(rows);
 	return rc;
 }
 

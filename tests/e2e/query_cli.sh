@@ -493,3 +493,45 @@ for tool in sarc-query sarc-index; do
 	done
 	if [ -z "$missing" ]; then ok "options_documented/$tool"; else fail "options_documented/$tool" "$missing"; fi
 done
+
+# ---- exports: records are read in document order, printed in rank order ----
+# print_hits formats rows that show records a chunk at a time (512 first)
+# sorted by document; 3,000 hits of an 8,000-record index cross chunks.  The
+# references are the rank order of --ids and each record as --show prints it.
+gen=$SARC_BUILD/corpus/gen-pubmed
+if [ ! -x "$gen" ] || [ $HAVE_PY = 0 ]; then
+	skip export_order "no $gen or no python3"
+else
+	"$gen" -n 8000 -s 7 >"$tmp/g.xml" && "$X" -q -o "$tmp/gidx" "$tmp/g.xml"
+	g() { "$Q" -i "$tmp/gidx" "$@"; }
+	g -k 3000 --ids sarcoma >"$tmp/gi.out"
+	g -k 3000 -f tsv --fields pmid,title,mesh sarcoma >"$tmp/gt.out"
+	g -k 3000 -f json sarcoma >"$tmp/gj.out"
+	g --show -f tsv --fields pmid,title,mesh $(cat "$tmp/gi.out") >"$tmp/gs.out"
+	if python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+ids = open(t + "/gi.out").read().split()
+tsv = open(t + "/gt.out").read().splitlines()[1:]
+show = {l.split("\t")[0]: l for l in open(t + "/gs.out").read().splitlines()[1:]}
+js = [json.loads(l) for l in open(t + "/gj.out")]
+assert len(ids) == 3000, len(ids)
+assert [l.split("\t")[0] for l in tsv] == ids, "tsv order"
+assert all(show[l.split("\t")[0]] == l for l in tsv), "tsv rows differ from --show"
+assert [str(j["pmid"]) for j in js] == ids, "json order"
+assert [j["rank"] for j in js] == list(range(1, 3001)), "json ranks"
+PY
+	then ok export_order; else fail export_order "rows out of rank order or not the records --show gives"; fi
+fi
+
+# ---- a year past 4095 has its own facet value (it was counted as unknown) ----
+printf '%s\n' '<PubmedArticleSet>' \
+	'<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><Journal><JournalIssue><PubDate><Year>5000</Year></PubDate></JournalIssue></Journal><ArticleTitle>Ewing sarcoma of bone</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
+	'<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><Journal><JournalIssue><PubDate><Year>2001</Year></PubDate></JournalIssue></Journal><ArticleTitle>Shearing of ewes</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
+	'</PubmedArticleSet>' >"$tmp/yr.xml"
+"$X" -q -o "$tmp/yr" "$tmp/yr.xml"
+if [ "$("$Q" -i "$tmp/yr" --facet year -f tsv 'ewing OR ewes' | tr '\t\n' ' ')" = "value count 2001 1 5000 1 " ]; then
+	ok facet_year_5000
+else
+	fail facet_year_5000 "$("$Q" -i "$tmp/yr" --facet year -f tsv 'ewing OR ewes' 2>&1)"
+fi
