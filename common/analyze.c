@@ -626,6 +626,30 @@ struct run {
 	struct qterm q[QMAX];
 };
 
+/* Words whose Porter2 stem is also the stem of an unrelated common word,
+ * given a stem of their own: "Ewing" stems to "ewe", so a search for
+ * Ewing sarcoma found papers about sheep; "Letterer" (Letterer-Siwe
+ * disease) stems to "letter".  Lucene's KeywordMarkerFilter and Xapian's
+ * stopper-free stem exclusions serve the same end.  Sorted by word. */
+static const struct {
+	const char *word, *stem;
+} stem_keep[] = {
+	{"ewing", "ewing"},
+	{"ewings", "ewing"},
+	{"letterer", "letterer"},
+};
+
+/* The kept stem of text[0..len) (its length in *n), or NULL. */
+static const unsigned char *stem_kept(const unsigned char *text, size_t len, size_t *n)
+{
+	for (size_t i = 0; i < sizeof stem_keep / sizeof stem_keep[0]; i++)
+		if (strlen(stem_keep[i].word) == len && memcmp(stem_keep[i].word, text, len) == 0) {
+			*n = strlen(stem_keep[i].stem);
+			return (const unsigned char *)stem_keep[i].stem;
+		}
+	return NULL;
+}
+
 /* Applies stopwords and stemming to a term and emits it.  For AN_JOINED,
  * a stopword is dropped silently and a term equal to the first part's
  * (at the same position) is not repeated.  save != 0 copies the final text
@@ -672,10 +696,14 @@ put_now(struct run *r, const unsigned char *text, size_t len, int alpha, enum an
 				goto stemmed;
 			}
 		}
-		const sb_symbol *st = sb_stemmer_stem(a->stemmer, text, (int)len);
-		if (!st)
-			return ERR_NOMEM;
-		size_t sl_len = (size_t)sb_stemmer_length(a->stemmer), keep = 0;
+		size_t sl_len;
+		const sb_symbol *st = stem_kept(text, len, &sl_len);
+		if (st == NULL) {
+			if ((st = sb_stemmer_stem(a->stemmer, text, (int)len)) == NULL)
+				return ERR_NOMEM;
+			sl_len = (size_t)sb_stemmer_length(a->stemmer);
+		}
+		size_t keep = 0;
 		while (keep < sl_len && keep < len && st[keep] == text[keep])
 			keep++;
 		if (set && sl_len - keep <= STEM_TAIL) {

@@ -23,7 +23,7 @@
 
 /* Bumped whenever the terms produced for any input change; stored in the
  * index and checked when a query opens it. */
-#define AN_VERSION 1
+#define AN_VERSION 2
 
 /* A word, part or joined form longer than this many bytes (folded, before
  * stemming) is not emitted; a word or part still consumes its position. */

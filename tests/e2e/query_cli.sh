@@ -524,7 +524,8 @@ PY
 	then ok export_order; else fail export_order "rows out of rank order or not the records --show gives"; fi
 fi
 
-# ---- a year past 4095 has its own facet value (it was counted as unknown) ----
+# ---- a year past 4095 has its own facet value (it was counted as unknown);
+# "Ewing" does not stem to "ewe" (a search for Ewing sarcoma found ewes) ----
 printf '%s\n' '<PubmedArticleSet>' \
 	'<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><Journal><JournalIssue><PubDate><Year>5000</Year></PubDate></JournalIssue></Journal><ArticleTitle>Ewing sarcoma of bone</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
 	'<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><Journal><JournalIssue><PubDate><Year>2001</Year></PubDate></JournalIssue></Journal><ArticleTitle>Shearing of ewes</ArticleTitle></Article></MedlineCitation></PubmedArticle>' \
@@ -534,4 +535,10 @@ if [ "$("$Q" -i "$tmp/yr" --facet year -f tsv 'ewing OR ewes' | tr '\t\n' ' ')" 
 	ok facet_year_5000
 else
 	fail facet_year_5000 "$("$Q" -i "$tmp/yr" --facet year -f tsv 'ewing OR ewes' 2>&1)"
+fi
+if [ "$("$Q" -i "$tmp/yr" --ids ewing)" = 1 ] && [ "$("$Q" -i "$tmp/yr" --ids "Ewing's")" = 1 ] &&
+	[ "$("$Q" -i "$tmp/yr" --ids ewes)" = 2 ]; then
+	ok ewing_not_ewes
+else
+	fail ewing_not_ewes "ewing: $("$Q" -i "$tmp/yr" --ids ewing | tr '\n' ' '); ewes: $("$Q" -i "$tmp/yr" --ids ewes | tr '\n' ' ')"
 fi

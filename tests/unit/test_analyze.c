@@ -241,11 +241,11 @@ static const struct {
 	{1, "2 μM", "2@0 mum@1"},
 	{1, "ά έ ή ί ό ύ ώ", "alpha@0 epsilon@1 eta@2 iota@3 omicron@4 upsilon@5 omega@6"},
 	{1, "𝛽-blocker", "beta~0 betablock=0 blocker~1"},
-	{1, "Ewing's sarcoma", "ewe@0 sarcoma@1"},
-	{1, "Ewing’s sarcoma", "ewe@0 sarcoma@1"},
-	{1, "Ewing sarcoma", "ewe@0 sarcoma@1"},
-	{1, "Ewings sarcoma", "ewe@0 sarcoma@1"},
-	{1, "Ewing´s sarcoma", "ewe@0 sarcoma@1"},
+	{1, "Ewing's sarcoma", "ewing@0 sarcoma@1"},
+	{1, "Ewing’s sarcoma", "ewing@0 sarcoma@1"},
+	{1, "Ewing sarcoma", "ewing@0 sarcoma@1"},
+	{1, "Ewings sarcoma", "ewing@0 sarcoma@1"},
+	{1, "Ewing´s sarcoma", "ewing@0 sarcoma@1"},
 	{1, "patients' outcomes", "patient@0 outcom@1"},
 	{1, "patients’ outcomes", "patient@0 outcom@1"},
 	{1, "Kaposi's", "kaposi@0"},
@@ -346,7 +346,7 @@ static const struct {
 	{1, "soft\xe2\x80\xaftissue", "soft@0 tissu@1"},
 	{1, "soft\xe2\x80\x8btissue", "soft@0 tissu@1"},
 	{1, "sar\xc2\xad" "coma", "sarcoma@0"},
-	{1, "Ewing<sup>1</sup>", "ewe~0 ewing1=0 1~1"},
+	{1, "Ewing<sup>1</sup>", "ewing~0 ewing1=0 1~1"},
 	{1, "m<sup>2</sup>", "m~0 m2=0 2~1"},
 	{1, "<i>EWSR1</i>-<i>FLI1</i>", "ewsr1~0 ewsr1fli1=0 fli1~1"},
 	{1, "<b>Background</b>: sarcoma", "background@0 sarcoma@1"},
@@ -435,7 +435,7 @@ static const struct {
 	{1, "Patients received doxorubicin 75 mg/m² every 3 weeks.", "patient@0 receiv@1 doxorubicin@2 75@3 mg~4 mgm2=4 m~5 2~6 everi@7 3@8 week@9"},
 	{1, "Trabectedin (ET-743) in L-sarcomas.", "trabectedin@0 et~1 et743=1 743~2 l~4 lsarcoma=4 sarcoma~5"},
 	{1, "Eribulin vs. dacarbazine in liposarcoma.", "eribulin@0 vs@1 dacarbazin@2 liposarcoma@4"},
-	{1, "EWSR1\xe2\x80\x93" "FLI1-positive Ewing’s sarcoma family tumours (ESFT)", "ewsr1~0 ewsr1fli1positive=0 fli1~1 posit~2 ewe@3 sarcoma@4 famili@5 tumour@6 esft@7"},
+	{1, "EWSR1\xe2\x80\x93" "FLI1-positive Ewing’s sarcoma family tumours (ESFT)", "ewsr1~0 ewsr1fli1positive=0 fli1~1 posit~2 ewing@3 sarcoma@4 famili@5 tumour@6 esft@7"},
 	{1, "Ki-67 index ≥ 20%", "ki~0 ki67=0 67~1 index@2 20@3"},
 	{1, "Nuclear β-catenin; CTNNB1 S45F", "nuclear@0 beta~1 betacatenin=1 catenin~2 ctnnb1@3 s45f@4"},
 	{1, "MDM2 amplification (FISH) in 12q13\xe2\x80\x93" "15", "mdm2@0 amplif@1 fish@2 12q13~4 12q1315=4 15~5"},
@@ -447,7 +447,7 @@ static const struct {
 	{1, "IDH1/2-mutant chondrosarcomas", "idh1~0 idh12mutant=0 2~1 mutant~2 chondrosarcoma@3"},
 	{1, "O6-methylguanine", "o6~0 o6methylguanine=0 methylguanin~1"},
 	{1, "the patient’s tumor’s margins", "patient@1 tumor@2 margin@3"},
-	{1, "Ewing sarcoma’s", "ewe@0 sarcoma@1"},
+	{1, "Ewing sarcoma’s", "ewing@0 sarcoma@1"},
 	{1, "IL-6/STAT3", "il~0 il6stat3=0 6~1 stat3~2"},
 	{1, "PI3K/AKT/mTOR", "pi3k~0 pi3kaktmtor=0 akt~1 mtor~2"},
 	{1, "PD-L1 (22C3) TPS ≥ 1%", "pd~0 pdl1=0 l1~1 22c3@2 tps@3 1@4"},
@@ -473,7 +473,7 @@ static const struct {
 	{1, "٣", "3@0"},
 	{1, "Ǆ ﬃ", "dz@0 ffi@1"},
 	{1, "ẞ đ þ ħ ŋ ſ ı", "ss@0 d@1 th@2 h@3 n@4 s@5 i@6"},
-	{1, "Ewing¹", "ewe~0 ewing1=0 1~1"},
+	{1, "Ewing¹", "ewing~0 ewing1=0 1~1"},
 	{1, "1.2–3.4", "1.2~0 1.23.4=0 3.4~1"},
 	{1, "ϐ ϑ ϕ ϖ ϰ ϱ ϵ ϲ", "beta@0 theta@1 phi@2 pi@3 kappa@4 rho@5 epsilon@6 sigma@7"},
 	{1, "ἀ Ά ΐ", "alpha@0 alpha@1 iota@2"},
@@ -659,7 +659,7 @@ static void test_positions_and_offsets(void)
 	const char *t = "(EWS-FLI1) in Ewing's sarcoma of.";
 	analyze(a, t, strlen(t), &c, &pos, &nstop);
 	render(&c, got, sizeof got);
-	CHECKF(strcmp(got, "ews~100 ewsfli1=100 fli1~101 ewe@103 sarcoma@104") == 0, "got \"%s\"", got);
+	CHECKF(strcmp(got, "ews~100 ewsfli1=100 fli1~101 ewing@103 sarcoma@104") == 0, "got \"%s\"", got);
 	CHECKF(pos == 106 && nstop == 2, "pos %u nstop %zu", (unsigned)pos, nstop);
 	if (c.n == 5) {
 		CHECK(c.v[0].start == 1 && c.v[0].end == 4);  /* EWS */
