@@ -22,7 +22,7 @@
 #include "stblock.h"
 #include "stored.h"
 
-#define SARC_FORMAT_VERSION 5
+#define SARC_FORMAT_VERSION 6
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */

@@ -562,3 +562,10 @@ int st_vocab_build(const uint8_t *sample, size_t n, struct fmt_buf *out)
 	fmt_buf_free(&c.bytes);
 	return rc;
 }
+
+const char *st_list_item(const char *s, size_t *len)
+{
+	const char *e = strchr(s, ST_LIST_SEP);
+	*len = e ? (size_t)(e - s) : strlen(s);
+	return e ? e + 1 : NULL;
+}

@@ -15,17 +15,27 @@
 enum st_field {
 	ST_TITLE,
 	ST_ABSTRACT,    /* sections joined by "\n", "LABEL: " prefixes */
-	ST_AUTHORS,     /* "Last Fore" joined by "; " */
+	ST_AUTHORS,     /* "Last Fore", a list (ST_LIST_SEP) */
 	ST_JOURNAL,
 	ST_JOURNAL_ISO,
-	ST_MESH,        /* "Descriptor/Qualifier/..." joined by "; ", major topics end in "*" */
-	ST_KEYWORDS,    /* joined by "; " */
-	ST_PUBTYPES,    /* joined by "; " */
-	ST_LANGUAGES,   /* joined by "; " */
+	ST_MESH,        /* "Descriptor/Qualifier/...", a list, major topics end in "*" */
+	ST_KEYWORDS,    /* a list */
+	ST_PUBTYPES,    /* a list */
+	ST_LANGUAGES,   /* a list */
 	ST_DOI,
 	ST_PMC,
 	ST_NSTR
 };
+
+/* Lists hold one item per line (FORMAT.md §7.1): the reader normalizes
+ * whitespace in every item, so no item holds a newline, where "; " does
+ * occur (a collective author naming several groups, keywords typed as one).
+ * Version 5 joined items with "; " and split such items apart. */
+#define ST_LIST_SEP '\n'
+
+/* The item of a list that starts at s: sets *len to its length and
+ * returns where the next item starts, NULL after the last. */
+const char *st_list_item(const char *s, size_t *len);
 
 struct st_record {
 	uint32_t pmid;

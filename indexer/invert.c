@@ -504,14 +504,14 @@ static int post_doc(inv *v, uint32_t doc)
 	return 0;
 }
 
-/* Joins strings with "; " into the scratch buffer (NUL-terminated);
- * returns its offset in v->scratch. */
+/* Joins strings as a stored list (ST_LIST_SEP) into the scratch buffer
+ * (NUL-terminated); returns its offset in v->scratch. */
 static size_t join(inv *v, const char *const *s, size_t n)
 {
 	size_t off = v->scratch.len;
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			fmt_buf_put(&v->scratch, "; ", 2);
+			fmt_buf_u8(&v->scratch, ST_LIST_SEP);
 		fmt_buf_put(&v->scratch, s[i], strlen(s[i]));
 	}
 	fmt_buf_u8(&v->scratch, 0);
@@ -524,7 +524,7 @@ static size_t join_authors(inv *v, const struct pm_record *r)
 	for (size_t i = 0; i < r->nauthors; i++) {
 		const struct pm_author *a = &r->authors[i];
 		if (i)
-			fmt_buf_put(&v->scratch, "; ", 2);
+			fmt_buf_u8(&v->scratch, ST_LIST_SEP);
 		fmt_buf_put(&v->scratch, a->last, strlen(a->last));
 		const char *f = a->fore[0] ? a->fore : a->initials;
 		if (!a->collective && f[0]) {
@@ -542,7 +542,7 @@ static size_t join_mesh(inv *v, const struct pm_record *r)
 	for (size_t i = 0; i < r->nmesh; i++) {
 		const struct pm_mesh *m = &r->mesh[i];
 		if (i)
-			fmt_buf_put(&v->scratch, "; ", 2);
+			fmt_buf_u8(&v->scratch, ST_LIST_SEP);
 		fmt_buf_put(&v->scratch, m->descriptor, strlen(m->descriptor));
 		for (size_t q = 0; q < m->qualifiers.n; q++) {
 			fmt_buf_u8(&v->scratch, '/');

@@ -501,9 +501,9 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 		facet_add(c, j, strlen(j), 1);
 	} else {
 		const char *s = c->kind == 2 ? d.mesh : d.pubtypes;
-		while (*s) {
-			const char *e = strstr(s, "; ");
-			size_t n = e ? (size_t)(e - s) : strlen(s);
+		while (s && *s) {
+			size_t n;
+			const char *next = st_list_item(s, &n);
 			size_t m = n;
 			if (c->kind == 2) {
 				const char *slash = memchr(s, '/', n);
@@ -511,9 +511,7 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 					m = (size_t)(slash - s);
 			}
 			facet_add(c, s, m, 1);
-			s += n;
-			if (*s)
-				s += 2;
+			s = next;
 		}
 	}
 	sarc_doc_free(&d);

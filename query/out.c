@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "snippet.h"
+#include "stored.h"
 
 /* SGR sequences: grep's bold red for matches, so highlights look the same
  * as in the tool people already know. */
@@ -178,17 +179,17 @@ static void json_cstr(FILE *f, const char *s)
 	out_json_str(f, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* A "; "-joined stored list as a JSON array of strings. */
+/* A stored list (ST_LIST_SEP) as a JSON array of strings. */
 static void json_list(FILE *f, const char *s)
 {
 	putc('[', f);
 	for (int first = 1; s && *s; first = 0) {
-		const char *e = strstr(s, "; ");
-		size_t len = e ? (size_t)(e - s) : strlen(s);
+		size_t len;
+		const char *next = st_list_item(s, &len);
 		if (!first)
 			putc(',', f);
 		out_json_str(f, s, len);
-		s = e ? e + 2 : s + len;
+		s = next;
 	}
 	putc(']', f);
 }
@@ -210,6 +211,20 @@ static void tsv_cstr(FILE *f, const char *s)
 {
 	if (s)
 		out_tsv_str(f, s, strlen(s));
+}
+
+/* A stored list in a TSV cell: its items joined by "; ", as people and
+ * spreadsheets read a list (JSON keeps the items apart). */
+static void tsv_list(FILE *f, const char *s)
+{
+	for (int first = 1; s && *s; first = 0) {
+		size_t len;
+		const char *next = st_list_item(s, &len);
+		if (!first)
+			fputs("; ", f);
+		out_tsv_str(f, s, len);
+		s = next;
+	}
 }
 
 /* ---- wrapping for the human format ---- */
@@ -390,7 +405,7 @@ static const char *journal_short(const struct sarc_doc *d)
 	return d->journal_iso && *d->journal_iso ? d->journal_iso : d->journal;
 }
 
-/* "A, B, C, et al." from a "; "-joined author list, in a malloc'd string. */
+/* "A, B, C, et al." from a stored author list, in a malloc'd string. */
 static char *first_authors(const char *s, int max)
 {
 	size_t n = strlen(s);
@@ -399,9 +414,9 @@ static char *first_authors(const char *s, int max)
 		return NULL;
 	size_t o = 0;
 	int k = 0;
-	while (*s) {
-		const char *e = strstr(s, "; ");
-		size_t len = e ? (size_t)(e - s) : strlen(s);
+	while (s && *s) {
+		size_t len;
+		const char *next = st_list_item(s, &len);
 		if (k == max) {
 			memcpy(out + o, ", et al.", sizeof ", et al." - 1);
 			o += sizeof ", et al." - 1;
@@ -414,7 +429,7 @@ static char *first_authors(const char *s, int max)
 		memcpy(out + o, s, len);
 		o += len;
 		k++;
-		s = e ? e + 2 : s + len;
+		s = next;
 	}
 	out[o] = '\0';
 	return out;
@@ -599,10 +614,10 @@ static void tsv_row(const struct out_opts *o, FILE *f, const struct out_row *r)
 			break;
 		case OF_TITLE: if (d) tsv_cstr(f, d->title); break;
 		case OF_JOURNAL: if (d) tsv_cstr(f, journal_short(d)); break;
-		case OF_AUTHORS: if (d) tsv_cstr(f, d->authors); break;
+		case OF_AUTHORS: if (d) tsv_list(f, d->authors); break;
 		case OF_DOI: if (d) tsv_cstr(f, d->doi); break;
 		case OF_PMC: if (d) tsv_cstr(f, d->pmc); break;
-		case OF_MESH: if (d) tsv_cstr(f, d->mesh); break;
+		case OF_MESH: if (d) tsv_list(f, d->mesh); break;
 		case OF_ABSTRACT: if (d) tsv_cstr(f, d->abstract); break;
 		case OF_CITED: fprintf(f, "%u", r->cited); break;
 		case OF_NFIELDS: break;
@@ -699,14 +714,14 @@ static int show_field(const struct out_opts *o, FILE *f, const char *label, cons
 	return rc;
 }
 
-/* A "; "-joined list one entry per line (MeSH headings are long and hold
+/* A stored list one entry per line (MeSH headings are long and hold
  * spaces and commas, so a wrapped run of them is hard to read). */
 static int show_list(const struct out_opts *o, FILE *f, const char *label, const char *list)
 {
 	int rc = 0;
 	for (const char *s = list; s && *s && rc == 0;) {
-		const char *e = strstr(s, "; ");
-		size_t len = e ? (size_t)(e - s) : strlen(s);
+		size_t len;
+		const char *next = st_list_item(s, &len);
 		struct wr w;
 		if (s == list)
 			fprintf(f, "%s%-*s%s", sgr(o, SGR_BOLD), LABEL_COLS, label, sgr(o, SGR_RESET));
@@ -719,8 +734,32 @@ static int show_list(const struct out_opts *o, FILE *f, const char *label, const
 		w.col = LABEL_COLS;
 		rc = wr_plain(&w, s, len, "");
 		wr_end(&w);
-		s = e ? e + 2 : s + len;
+		s = next;
 	}
+	return rc;
+}
+
+/* A stored list as one field, its items joined by "; ". */
+static int show_joined(const struct out_opts *o, FILE *f, const char *label, const char *list)
+{
+	size_t n = list ? strlen(list) : 0, k = 0;
+	char *v = malloc(2 * n + 1);
+	if (v == NULL)
+		return ENOMEM;
+	for (const char *s = list; s && *s;) {
+		size_t len;
+		const char *next = st_list_item(s, &len);
+		if (k) {
+			memcpy(v + k, "; ", 2);
+			k += 2;
+		}
+		memcpy(v + k, s, len);
+		k += len;
+		s = next;
+	}
+	v[k] = '\0';
+	int rc = show_field(o, f, label, v);
+	free(v);
 	return rc;
 }
 
@@ -791,7 +830,7 @@ static int human_record(const struct out_opts *o, FILE *f, size_t pos,
 		goto out;
 	wr_end(&w);
 	putc('\n', f);
-	rc = show_field(o, f, "Authors", d->authors);
+	rc = show_joined(o, f, "Authors", d->authors);
 	if (rc == 0 && *d->journal_iso && strcmp(d->journal_iso, d->journal) != 0) {
 		size_t n = strlen(d->journal) + strlen(d->journal_iso) + 4;
 		if ((journal = malloc(n)) == NULL) {
@@ -816,13 +855,13 @@ static int human_record(const struct out_opts *o, FILE *f, size_t pos,
 	if (rc == 0)
 		rc = show_field(o, f, "PMC", d->pmc);
 	if (rc == 0)
-		rc = show_field(o, f, "Type", d->pubtypes);
+		rc = show_joined(o, f, "Type", d->pubtypes);
 	if (rc == 0)
-		rc = show_field(o, f, "Language", d->languages);
+		rc = show_joined(o, f, "Language", d->languages);
 	if (rc == 0)
 		rc = show_list(o, f, "MeSH", d->mesh);
 	if (rc == 0)
-		rc = show_field(o, f, "Keywords", d->keywords);
+		rc = show_joined(o, f, "Keywords", d->keywords);
 	snprintf(buf, sizeof buf, "%zu (%zu in the index)", d->nrefs, nrefs_indexed);
 	if (rc == 0)
 		rc = show_field(o, f, "References", buf);

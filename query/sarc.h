@@ -118,7 +118,8 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 void sarc_facets_free(struct sarc_facet *f, size_t n);
 
 /* A stored record.  Strings are NUL-terminated UTF-8, "" when absent; lists
- * (authors, mesh, keywords, pubtypes, languages) are joined with "; ";
+ * (authors, mesh, keywords, pubtypes, languages) hold one item per line,
+ * joined with "\n" (no item holds a newline; "; " may occur in one);
  * a MeSH entry is "Descriptor/Qualifier/..." with "*" marking a major topic;
  * the abstract's sections are separated by "\n". */
 struct sarc_doc {

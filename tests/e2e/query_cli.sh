@@ -542,3 +542,23 @@ if [ "$("$Q" -i "$tmp/yr" --ids ewing)" = 1 ] && [ "$("$Q" -i "$tmp/yr" --ids "E
 else
 	fail ewing_not_ewes "ewing: $("$Q" -i "$tmp/yr" --ids ewing | tr '\n' ' '); ewes: $("$Q" -i "$tmp/yr" --ids ewes | tr '\n' ' ')"
 fi
+
+# ---- an author or keyword holding "; " stays one item (format 5 joined
+# stored lists with "; " and split them apart) ----
+printf '%s\n' '<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID><Article><ArticleTitle>Consensus on sarcoma care</ArticleTitle>' \
+	'<AuthorList><Author><CollectiveName>Alpha Group; Beta Group</CollectiveName></Author><Author><LastName>Smith</LastName><ForeName>Jane</ForeName></Author></AuthorList></Article>' \
+	'<KeywordList><Keyword>MLK4; KRAS; MSI</Keyword><Keyword>Prognosis</Keyword></KeywordList></MedlineCitation></PubmedArticle></PubmedArticleSet>' >"$tmp/semi.xml"
+"$X" -q -o "$tmp/semi" "$tmp/semi.xml"
+if [ $HAVE_PY = 0 ]; then
+	skip list_items "no python3"
+elif "$Q" -i "$tmp/semi" --show -f json 7 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readline())
+assert d["authors"] == ["Alpha Group; Beta Group", "Smith Jane"], d["authors"]
+assert d["keywords"] == ["MLK4; KRAS; MSI", "Prognosis"], d["keywords"]' &&
+	[ "$("$Q" -i "$tmp/semi" -f tsv --fields authors sarcoma | tail -1)" = "Alpha Group; Beta Group; Smith Jane" ] &&
+	"$Q" -i "$tmp/semi" --show -w 0 7 | grep -q '^Keywords *MLK4; KRAS; MSI; Prognosis$'; then
+	ok list_items
+else
+	fail list_items "$("$Q" -i "$tmp/semi" --show -f json 7)"
+fi
