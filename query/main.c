@@ -428,6 +428,8 @@ bad_value:
 #undef USAGE
 	c->out.explain = explain;
 	c->out.batch = c->batch;
+	/* trec_eval orders a run by its scores, not its ranks */
+	c->out.rank_score = c->so.sort != SARC_SORT_RELEVANCE || (c->mode == MODE_REFS && c->nargs == 0);
 	return PARSED_RUN;
 }
 

@@ -197,6 +197,18 @@ static void json_list(FILE *f, const char *s)
 void out_tsv_str(FILE *f, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* NEL, LS and PS end lines for Python's splitlines() and others */
+		const unsigned char *u = (const unsigned char *)s + i;
+		if (u[0] == 0xC2 && i + 1 < n && u[1] == 0x85) {
+			fputs("\\u0085", f);
+			i++;
+			continue;
+		}
+		if (u[0] == 0xE2 && i + 2 < n && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+			fputs(u[2] == 0xA8 ? "\\u2028" : "\\u2029", f);
+			i += 2;
+			continue;
+		}
 		switch (s[i]) {
 		case '\t': fputs("\\t", f); break;
 		case '\n': fputs("\\n", f); break;
@@ -658,7 +670,7 @@ int out_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_query *q,
 		return 0;
 	case OUT_TREC:
 		fprintf(f, "%s Q0 %u %zu %.6f %s\n", r->qid ? r->qid : "1", r->pmid, r->rank,
-			r->hit ? r->hit->score : 0.0, o->run);
+			o->rank_score ? -(double)r->rank : r->hit ? r->hit->score : 0.0, o->run);
 		return 0;
 	case OUT_IDS:
 		if (r->qid)
@@ -769,15 +781,16 @@ static int show_joined(const struct out_opts *o, FILE *f, const char *label, con
  * unlabelled section that merely contains a colon from being split. */
 static size_t section_label(const char *s, size_t n)
 {
-	if (n == 0 || !(s[0] >= 'A' && s[0] <= 'Z'))
+	/* a capital or a non-ASCII letter ("RÉSUMÉ" of a French abstract) */
+	if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (unsigned char)s[0] >= 0xC0))
 		return 0;
 	for (size_t i = 1; i < n && i < 60; i++) {
-		char c = s[i];
+		unsigned char c = (unsigned char)s[i];
 		if (c == ':')
 			return (i + 1 == n || s[i + 1] == ' ') ? i : 0;
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == ' ' || c == '&' || c == '/' || c == '-' || c == ',' || c == '(' ||
-		      c == ')'))
+		      c >= 0x80 || c == ' ' || c == '&' || c == '/' || c == '-' || c == ',' ||
+		      c == '(' || c == ')'))
 			return 0;
 	}
 	return 0;
@@ -794,6 +807,8 @@ static int show_abstract(const struct out_opts *o, FILE *f, const char *a)
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		size_t lab = section_label(p, len);
+		if (!lab && p != a)
+			putc('\n', f); /* a section of its own, not the heading's above */
 		if (lab) {
 			fputs(sgr(o, SGR_BOLD), f);
 			struct snippet c;

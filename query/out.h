@@ -44,6 +44,9 @@ struct out_opts {
 	int explain;               /* print sarc_explain text with each hit */
 	int cited;                 /* --sort cited: show citation counts */
 	const char *run;           /* trec run name */
+	int rank_score;            /* trec: the hits are in another order than
+				    * their scores (--sort, a reference list):
+				    * print minus the rank as the score */
 	enum out_field fields[OUT_MAX_FIELDS];
 	size_t nfields;
 };

@@ -15,16 +15,18 @@
 #include <string.h>
 
 /* Bytes of blank at t[i..n): ASCII whitespace and control characters, DEL,
- * and the C1 controls U+0080..U+009F (some terminals act on them), all of
- * which display as one space.  0 when t[i] starts visible text. */
+ * the C1 controls U+0080..U+009F (some terminals act on them) and the line
+ * and paragraph separators U+2028, U+2029, all of which display as one
+ * space.  0 when t[i] starts visible text. */
 static size_t blank_len(const char *t, size_t n, size_t i)
 {
-	unsigned char c = (unsigned char)t[i];
-	if (c < 0x20 || c == 0x20 || c == 0x7f)
+	const unsigned char *u = (const unsigned char *)t + i;
+	if (u[0] < 0x20 || u[0] == 0x20 || u[0] == 0x7f)
 		return 1;
-	if (c == 0xc2 && i + 1 < n && (unsigned char)t[i + 1] >= 0x80 &&
-	    (unsigned char)t[i + 1] <= 0x9f)
+	if (u[0] == 0xc2 && i + 1 < n && u[1] >= 0x80 && u[1] <= 0x9f)
 		return 2;
+	if (u[0] == 0xe2 && i + 2 < n && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+		return 3;
 	return 0;
 }
 

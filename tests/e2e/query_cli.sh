@@ -562,3 +562,36 @@ assert d["keywords"] == ["MLK4; KRAS; MSI", "Prognosis"], d["keywords"]' &&
 else
 	fail list_items "$("$Q" -i "$tmp/semi" --show -f json 7)"
 fi
+
+# ---- trec_eval orders by score: under --sort the score column falls with the rank ----
+if q --sort date -f trec -k 5 sarcoma | awk '$5 != -$4 { bad = 1 } END { exit bad || NR != 5 }' &&
+	q -f trec -k 5 sarcoma | awk 'NR > 1 && $5 > prev { bad = 1 } { prev = $5 } END { exit bad || NR != 5 }'; then
+	ok trec_score_follows_rank
+else
+	fail trec_score_follows_rank "$(q --sort date -f trec -k 5 sarcoma)"
+fi
+
+# ---- TSV rows stay rows for every line splitter (U+0085, U+2028 and U+2029
+# were written raw); --show sets an unlabelled section apart from the
+# labelled one above it and takes a non-ASCII label as a heading ----
+printf '%s\n' '<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>8</PMID><Article><ArticleTitle>nel&#x85;x ls&#x2028;y ps&#x2029;z sarcoma</ArticleTitle>' \
+	'<Abstract><AbstractText Label="BACKGROUND">First.</AbstractText><AbstractText>Unlabelled second.</AbstractText></Abstract></Article>' \
+	'<OtherAbstract Language="fre"><AbstractText Label="RÉSUMÉ">Texte.</AbstractText></OtherAbstract></MedlineCitation></PubmedArticle></PubmedArticleSet>' >"$tmp/nel.xml"
+"$X" -q -o "$tmp/nel" "$tmp/nel.xml"
+if [ $HAVE_PY = 0 ]; then
+	skip tsv_line_separators "no python3"
+elif "$Q" -i "$tmp/nel" -f tsv --fields pmid,title sarcoma | python3 -c '
+import sys
+rows = sys.stdin.buffer.read().decode().splitlines()
+assert len(rows) == 2 and rows[1] == "8\tnel\\u0085x ls\\u2028y ps\\u2029z sarcoma", rows'; then
+	ok tsv_line_separators
+else
+	fail tsv_line_separators "$("$Q" -i "$tmp/nel" -f tsv --fields pmid,title sarcoma)"
+fi
+"$Q" -i "$tmp/nel" --show -w 0 8 | sed -n '/^Abstract/,$p' >"$tmp/nel.out"
+printf 'Abstract\nBACKGROUND\n    First.\n\n    Unlabelled second.\nRÉSUMÉ\n    Texte.\n' >"$tmp/nel.want"
+if cmp -s "$tmp/nel.out" "$tmp/nel.want"; then
+	ok show_sections
+else
+	fail show_sections "$(cat "$tmp/nel.out")"
+fi
