@@ -909,14 +909,32 @@ static void nul_to_space(char *s, size_t n)
  * would shift every column after it: such an id is refused, not rewritten,
  * since a changed id would silently match no topic of the qrels.  An empty
  * query is an error as it is on the command line, not a skipped topic. */
+/* Bytes of the C1 control or Unicode space (what Python's str.split()
+ * splits on) that p starts, or 0. */
+static size_t unicode_blank(const unsigned char *p)
+{
+	if (p[0] == 0xC2 && ((p[1] >= 0x80 && p[1] <= 0x9F) || p[1] == 0xA0))
+		return 2; /* C1 controls, NEL, no-break space */
+	if ((p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) || /* ogham space mark */
+	    (p[0] == 0xE2 && p[1] == 0x80 &&
+	     ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF)) ||
+	    (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) || /* medium mathematical space */
+	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80))   /* ideographic space */
+		return 3;
+	return 0;
+}
+
 static int batch_line_ok(unsigned long long lineno, char *qid, const char *text)
 {
 	int one_word = 1;
 	for (unsigned char *p = (unsigned char *)qid; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7f)
+		size_t u = unicode_blank(p);
+		if (*p <= 0x20 || *p == 0x7f || u)
 			one_word = 0;
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?'; /* no control bytes to the terminal */
+		for (size_t k = 0; k < u; k++)
+			p[k] = '?';
 	}
 	if (*qid && one_word && has_text(text))
 		return 1;
@@ -1056,6 +1074,18 @@ static char *join_args(char **args, int n)
 	return s;
 }
 
+/* Flushes standard output: 1, or 0 after saying why it could not be
+ * written (a write may have failed before, and the flush of what is left
+ * then succeeds). */
+static int stdout_ok(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 1;
+	fprintf(stderr, "sarc-query: cannot write the results: %s\n",
+		strerror(errno ? errno : EIO));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -1076,10 +1106,10 @@ int main(int argc, char **argv)
 	switch (parse_args(argc, argv, &c, &color_when, &width, err, sizeof err)) {
 	case PARSED_HELP:
 		usage(stdout);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return stdout_ok() ? 0 : EXIT_ERROR;
 	case PARSED_VERSION:
 		printf("sarc-query %s (index format %d)\n", SARC_VERSION, SARC_FORMAT_VERSION);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return stdout_ok() ? 0 : EXIT_ERROR;
 	case PARSED_USAGE:
 		fprintf(stderr, "sarc-query: %s (try 'sarc-query --help')\n", err);
 		return EXIT_ERROR;
@@ -1114,10 +1144,8 @@ int main(int argc, char **argv)
 	}
 	free(text);
 	sarc_close(ix);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "sarc-query: cannot write the results: %s\n", strerror(errno));
+	if (!stdout_ok())
 		return EXIT_ERROR;
-	}
 	if (st == EXIT_ERROR && err[0])
 		fprintf(stderr, "sarc-query: %s\n", err);
 	return st;

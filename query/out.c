@@ -475,10 +475,11 @@ static int human_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_que
 	w.f = f;
 	w.o = o;
 	w.width = o->width;
-	w.indent = HIT_INDENT;
 	w.col = fprintf(f, "%2zu. ", r->rank);
+	w.indent = w.col; /* "100. PMID" as " 99. PMID", no separator */
 	snprintf(part, sizeof part, "PMID %u", r->pmid);
 	wr_part(&w, part, SGR_PMID);
+	w.indent = HIT_INDENT;
 	if (d == NULL) {
 		if (r->refs)
 			wr_part(&w, "(not indexed)", "");
@@ -509,9 +510,11 @@ static int human_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_que
 		goto out;
 	if ((rc = snip_make(d->title, strlen(d->title), sp, nsp, 0, &title)) != 0)
 		goto nomem;
-	wr_start(&w, f, o, HIT_INDENT);
-	wr_text(&w, title.text, title.len, title.spans, title.nspans, SGR_BOLD, SGR_MATCH);
-	wr_end(&w);
+	if (title.len) { /* no line of blanks for a record without a title */
+		wr_start(&w, f, o, HIT_INDENT);
+		wr_text(&w, title.text, title.len, title.spans, title.nspans, SGR_BOLD, SGR_MATCH);
+		wr_end(&w);
+	}
 
 	if (*d->authors) {
 		if ((authors = first_authors(d->authors, 3)) == NULL) {

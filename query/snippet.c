@@ -107,9 +107,9 @@ static size_t snap_end(const char *t, size_t n, size_t we, size_t stop)
 	size_t p = we;
 	while (p > stop && !is_blank(t, n, p))
 		p--;
-	if (p <= stop) {
-		while (we < n && ((unsigned char)t[we] & 0xc0) == 0x80)
-			we++;
+	if (p <= stop) { /* no word break: cut at a character, inside the window */
+		while (we > stop && ((unsigned char)t[we] & 0xc0) == 0x80)
+			we--;
 		return we;
 	}
 	return p;
@@ -176,6 +176,52 @@ static void choose_window(const char *t, size_t n, const struct sarc_span *sp, s
 	}
 	*ws_out = ws;
 	*we_out = we;
+}
+
+/* Combining marks: they follow the letter they accent. */
+static int is_combining(uint32_t u)
+{
+	return (u >= 0x0300 && u <= 0x036F) || (u >= 0x1AB0 && u <= 0x1AFF) ||
+	       (u >= 0x1DC0 && u <= 0x1DFF) || (u >= 0x20D0 && u <= 0x20FF) ||
+	       (u >= 0xFE20 && u <= 0xFE2F);
+}
+
+/* Columns of code point u on a terminal: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide and fullwidth ones
+ * (Unicode's EastAsianWidth W and F, in the blocks PubMed text meets),
+ * else 1.  wcwidth() would need a UTF-8 locale, which the output's
+ * columns should not depend on. */
+static int cp_columns(uint32_t u)
+{
+	if (is_combining(u) || (u >= 0x200B && u <= 0x200F) || (u >= 0xFE00 && u <= 0xFE0F) ||
+	    u == 0xFEFF)
+		return 0;
+	if ((u >= 0x1100 && u <= 0x115F) || (u >= 0x2E80 && u <= 0x303E) ||
+	    (u >= 0x3041 && u <= 0x33FF) || (u >= 0x3400 && u <= 0x4DBF) ||
+	    (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0xA000 && u <= 0xA4CF) ||
+	    (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xF900 && u <= 0xFAFF) ||
+	    (u >= 0xFE30 && u <= 0xFE4F) || (u >= 0xFF00 && u <= 0xFF60) ||
+	    (u >= 0xFFE0 && u <= 0xFFE6) || (u >= 0x1F300 && u <= 0x1F64F) ||
+	    (u >= 0x1F900 && u <= 0x1F9FF) || (u >= 0x20000 && u <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+/* The code point at s[i] of UTF-8 text s[0..n), its bytes in *len. */
+static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+	const unsigned char *t = (const unsigned char *)s + i;
+	uint32_t u = t[0];
+	size_t l = u < 0x80 ? 1 : u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : u >= 0xC0 ? 2 : 1;
+	if (i + l > n)
+		l = 1;
+	if (l > 1) {
+		u &= 0x3Fu >> (l - 1);
+		for (size_t k = 1; k < l; k++)
+			u = u << 6 | (t[k] & 0x3Fu);
+	}
+	*len = l;
+	return u;
 }
 
 int snip_make(const char *text, size_t n, const struct sarc_span *spans, size_t nspans,
@@ -252,6 +298,10 @@ int snip_make(const char *text, size_t n, const struct sarc_span *spans, size_t 
 				s = ws;
 			if (e > we)
 				e = we;
+			/* a decomposed accent belongs to the letter before it: the
+			 * analyzer ends a word at its last letter ("résumé") */
+			for (size_t len; e < we && is_combining(cp_at(text, n, e, &len)) && e + len <= we;)
+				e += len;
 			size_t os = map[s - ws], oe = map[e - ws];
 			if (oe > os) {
 				out->spans[out->nspans].start = (uint32_t)os;
@@ -277,7 +327,7 @@ void snip_free(struct snippet *s)
 size_t snip_columns(const char *s, size_t n)
 {
 	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	for (size_t i = 0, len; i < n; i += len)
+		c += (size_t)cp_columns(cp_at(s, n, i, &len));
 	return c;
 }

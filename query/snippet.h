@@ -42,8 +42,9 @@ int snip_make(const char *text, size_t n, const struct sarc_span *spans, size_t 
 
 void snip_free(struct snippet *s);
 
-/* Columns that s[0..n) takes on a terminal: one per UTF-8 character (wide
- * CJK characters are rare in PubMed and are counted as one). */
+/* Columns that s[0..n) takes on a terminal: one per UTF-8 character, two
+ * for a wide (CJK, fullwidth) one, none for a combining mark.  The text is
+ * valid UTF-8 (snip_make cleaned it). */
 size_t snip_columns(const char *s, size_t n);
 
 #endif

@@ -595,3 +595,64 @@ if cmp -s "$tmp/nel.out" "$tmp/nel.want"; then
 else
 	fail show_sections "$(cat "$tmp/nel.out")"
 fi
+
+# ---- a batch id with a Unicode space or C1 control is not one word (Python's
+# split() would shift the trec columns); --help and --version report a
+# failed write (they exited 0, or 2 without a word) ----
+printf 'q\302\205x\tsarcoma\nq\342\200\250y\tsarcoma\nq\302\240z\tsarcoma\nq\303\251\tsarcoma\n' |
+	q --batch -f trec -k 1 >"$tmp/uid.out" 2>"$tmp/uid.err"
+st=$?
+if [ $st = 2 ] && [ "$(grep -c 'is not one word' "$tmp/uid.err")" = 3 ] && [ "$(wc -l <"$tmp/uid.out")" = 1 ]; then
+	ok batch_id_unicode_space
+else
+	fail batch_id_unicode_space "exit $st: $(cat "$tmp/uid.out" "$tmp/uid.err")"
+fi
+if [ -w /dev/full ]; then
+	bad=
+	for opt in --help --version; do
+		"$Q" $opt >/dev/full 2>"$tmp/full.err"
+		st=$?
+		[ $st = 2 ] && grep -q '^sarc-query: cannot write' "$tmp/full.err" || bad="$bad $opt:$st"
+	done
+	if [ -z "$bad" ]; then ok help_version_write_error; else fail help_version_write_error "$bad"; fi
+else
+	skip help_version_write_error "no /dev/full"
+fi
+
+# ---- -w counts a wide character as two columns (CJK lines ran past the
+# width); a highlight takes in the combining accent that ends its word ----
+printf '%s\n' '<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>9</PMID><Article><ArticleTitle>Sarcoma 中文字 中文字 中文字 中文字 中文字 中文字 中文字 中文字 中文字 中文字</ArticleTitle>' \
+	'<Abstract><AbstractText>A re&#x301;sume&#x301; of sarcoma care.</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>' >"$tmp/cjk.xml"
+"$X" -q -o "$tmp/cjk" "$tmp/cjk.xml"
+if [ $HAVE_PY = 0 ]; then
+	skip wide_columns "no python3"
+elif "$Q" -i "$tmp/cjk" -w 40 sarcoma | python3 -c '
+import sys, unicodedata
+lines = sys.stdin.buffer.read().decode().splitlines()
+cols = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in l) for l in lines]
+assert max(cols) <= 40 and max(cols) >= 36, cols' &&
+	[ "$("$Q" -i "$tmp/cjk" -f json resume | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readline())["snippet"]
+(s, e), = d["highlights"]
+print(d["text"].encode()[s:e].decode())')" = "$(printf 're\314\201sume\314\201')" ]; then
+	ok wide_columns
+else
+	fail wide_columns "$("$Q" -i "$tmp/cjk" -w 40 sarcoma; "$Q" -i "$tmp/cjk" -f json resume)"
+fi
+
+# ---- a snippet cut inside a run without a word break stays within its 260
+# bytes of abstract (it moved forward to a character boundary) ----
+if [ $HAVE_PY = 0 ]; then
+	skip snippet_cut_in_run "no python3"
+else
+	bad=
+	for i in 0 1 2; do
+		python3 -c "print('<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>10</PMID><Article><ArticleTitle>T</ArticleTitle><Abstract><AbstractText>sarcomazz ' + 'x' * $i + '\u4e2d' * 300 + '</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>')" >"$tmp/sn.xml"
+		rm -rf "$tmp/sn"
+		"$X" -q -o "$tmp/sn" "$tmp/sn.xml"
+		n=$("$Q" -i "$tmp/sn" -f json sarcomazz | python3 -c 'import json, sys; print(len(json.loads(sys.stdin.readline())["snippet"]["text"].replace("\u2026", "").encode()))')
+		[ "$n" -le 260 ] && [ "$n" -ge 250 ] || bad="$bad $i:$n"
+	done
+	if [ -z "$bad" ]; then ok snippet_cut_in_run; else fail snippet_cut_in_run "bytes:$bad"; fi
+fi
