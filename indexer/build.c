@@ -230,8 +230,11 @@ static uint64_t input_bytes(const struct bld_options *o)
 	return total;
 }
 
-/* Reads one file into v.  Returns 0, or an error (filled in e). */
-static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
+/* Reads one file into v.  Returns 0, or an error (filled in e); *fatal
+ * is set when the error is not the file's but the run's (writing a
+ * segment, memory, the inverter's state), which --keep-going must not
+ * take for a bad input. */
+static int read_file(struct build *b, inv *v, size_t fi, int *fatal, struct err *e)
 {
 	const char *path = b->o->files[fi];
 	size_t budget = b->o->memory_bytes / (size_t)b->o->threads;
@@ -245,12 +248,18 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 	while ((rc = pm_next(r, &ev, e)) == 1) {
 		uint64_t seq = (uint64_t)fi << 32 | recno++;
 		if (ev.kind == PM_EV_DELETE) {
-			if ((rc = add_deletes(b, ev.del, ev.ndel, seq)))
+			if ((rc = add_deletes(b, ev.del, ev.ndel, seq))) {
+				*fatal = 1;
 				break;
+			}
 			continue;
 		}
-		if ((rc = inv_add(v, ev.rec, seq, e)))
+		/* a failed inv_add leaves a half-added record: the inverter
+		 * cannot go on */
+		if ((rc = inv_add(v, ev.rec, seq, e))) {
+			*fatal = 1;
 			break;
+		}
 		atomic_fetch_add(&b->read, 1);
 		if ((recno & 63) == 0) {
 			uint64_t nb = pm_bytes(r);
@@ -265,8 +274,10 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 				progress(b, 0);
 			}
 		}
-		if (inv_bytes(v) >= budget && (rc = flush(b, v, e)))
+		if (inv_bytes(v) >= budget && (rc = flush(b, v, e))) {
+			*fatal = 1;
 			break;
+		}
 	}
 	uint64_t nb = pm_bytes(r);
 	atomic_fetch_add(&b->bytes, nb - lastbytes);
@@ -276,7 +287,7 @@ static int read_file(struct build *b, inv *v, size_t fi, struct err *e)
 	pthread_mutex_lock(&b->mu);
 	b->st->skipped_nopmid += pm_skipped(r);
 	pthread_mutex_unlock(&b->mu);
-	int crc = pm_close(r, rc < 0 ? NULL : e);
+	int crc = pm_close(r, rc < 0 || *fatal ? NULL : e);
 	if (rc == 0 && crc)
 		rc = crc;
 	if (rc > 0 && rc != 1)
@@ -298,15 +309,22 @@ static void *worker(void *arg)
 		if (fi >= b->o->nfiles)
 			break;
 		err_clear(&e);
-		rc = read_file(b, v, fi, &e);
+		int fatal = 0;
+		rc = read_file(b, v, fi, &fatal, &e);
 		atomic_fetch_add(&b->files_done, 1);
-		if (rc && b->o->keep_going && rc != ERR_NOMEM) {
+		/* Only the file's own errors skip it: a write error (a full
+		 * disk) is no bad input, and the next file would meet it too. */
+		if (rc && b->o->keep_going && !fatal && rc != ERR_NOMEM) {
 			/* the file is skipped: resolve() drops what it yielded */
 			pthread_mutex_lock(&b->mu);
 			b->skipped[fi / 8] |= (uint8_t)(1u << (fi % 8));
 			b->st->files_failed++;
 			if (b->report) {
 				char msg[sizeof e.msg + 16];
+				/* the progress line is not ended: clear it first, or
+				 * the message is appended to it */
+				if (b->o->progress)
+					fputs("\r\033[K", stderr);
 				snprintf(msg, sizeof msg, "skipped: %s", e.msg);
 				b->report(b->ctx, msg);
 			}
@@ -314,7 +332,12 @@ static void *worker(void *arg)
 			rc = 0;
 		}
 	}
-	if (rc == 0 && v) {
+	pthread_mutex_lock(&b->mu);
+	int failed = b->failed;
+	pthread_mutex_unlock(&b->mu);
+	/* after another worker's error nothing more is written: the run
+	 * fails anyway */
+	if (rc == 0 && v && !failed) {
 		err_clear(&e);
 		rc = flush(b, v, &e);
 	}
@@ -558,6 +581,8 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 			    b->o->threads < 1 ? 1u : (unsigned)b->o->threads, b->o->memory_bytes, &mo, e);
 	if (b->o->progress && rc == 0)
 		fprintf(stderr, " %.1f s\n", now_s() - t0);
+	else if (b->o->progress)
+		fputs(" failed\n", stderr); /* the error line follows */
 	else if (b->o->progress)
 		fputc('\n', stderr);
 	if (rc == 0) {
