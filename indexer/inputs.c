@@ -11,8 +11,19 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* Takes standard input for one use: a second reader would get what the
+ * first left, or share it with it (two threads). */
+static int take_stdin(struct inputs *in, struct err *e)
+{
+	if (in->stdin_used++)
+		return err_set(e, ERR_USAGE, "standard input ('-') given more than once");
+	return 0;
+}
+
 static int push(struct inputs *in, const char *p, struct err *e)
 {
+	if (strcmp(p, "-") == 0 && take_stdin(in, e))
+		return e->code;
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 64;
 		char **v = realloc(in->v, sizeof *v * cap);
@@ -60,6 +71,16 @@ static int walk(struct inputs *in, const char *dir, struct visit *stack, int dep
 	stack[depth].dev = st.st_dev;
 	stack[depth].ino = st.st_ino;
 	DIR *d = opendir(dir);
+	if (d == NULL && in->keep_going && depth > 0 && in->skip) {
+		/* --keep-going: a subdirectory is skipped like an unreadable
+		 * file (the directory named on the command line is not) */
+		char msg[4400];
+		snprintf(msg, sizeof msg, "skipped: cannot read directory '%s': %s", dir,
+			 strerror(errno));
+		in->skip(in->skip_ctx, msg);
+		in->nskipped++;
+		return 0;
+	}
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read directory '%s'", dir);
 	char **names = NULL;
@@ -126,14 +147,24 @@ int inputs_add(struct inputs *in, const char *path, struct err *e)
 
 int inputs_add_list(struct inputs *in, const char *listfile, struct err *e)
 {
-	FILE *f = strcmp(listfile, "-") == 0 ? stdin : fopen(listfile, "r");
+	int is_stdin = strcmp(listfile, "-") == 0;
+	if (is_stdin && take_stdin(in, e))
+		return e->code;
+	FILE *f = is_stdin ? stdin : fopen(listfile, "r");
 	if (f == NULL)
 		return err_errno(e, errno, "cannot open '%s'", listfile);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int rc = 0;
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+	while (rc == 0) {
+		errno = 0;
+		if ((len = getline(&line, &cap, f)) < 0) {
+			/* fopen() opens a directory; reading it fails (EISDIR) */
+			if (ferror(f))
+				rc = err_errno(e, errno ? errno : EIO, "cannot read '%s'", listfile);
+			break;
+		}
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		if (len > 0)

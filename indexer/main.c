@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +42,11 @@ static void usage(FILE *f)
 "  -T, --files-from FILE  read input paths from FILE, one per line ('-': stdin)\n"
 "  -j, --threads N        parse N files in parallel (default: all cores)\n"
 "  -m, --memory SIZE      memory budget for buffered postings (default 1G;\n"
-"                         suffixes K, M, G); the process needs about 30M\n"
-"                         per thread more\n"
+"                         suffixes K, M, G; 1M to 1024G); the process needs\n"
+"                         about 30M per thread more\n"
 "      --no-stem          do not stem (new index only)\n"
 "      --stopwords LIST   space-separated stopwords (new index only)\n"
-"  -k, --keep-going       skip a bad file, report it, index the rest\n"
+"  -k, --keep-going       skip a bad input file, report it, index the rest\n"
 "      --final-merge      merge the segments this run writes into one\n"
 "      --merge INDEX      compact all segments of INDEX into one\n"
 "      --stats INDEX      documents, terms, postings and bytes per part\n"
@@ -85,12 +86,25 @@ static int die_usage(const char *fmt, ...)
 	return 2;
 }
 
+/* The largest --memory: far above any machine's memory today, and with
+ * it the budget arithmetic (a share per thread, a merge's) stays far
+ * from overflowing size_t. */
+#define MEMORY_MAX_G 1024
+
+/* Parses --memory: 0, or -1 when s is not a size (a number with an
+ * optional K, M or G), -2 when it is under 1M, -3 when over the maximum. */
 static int parse_size(const char *s, size_t *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || v <= 0)
+	/* strtod takes "nan" and "inf": no size, and casting them (or
+	 * 1e30) to size_t is undefined */
+	if (end == s)
+		return -1;
+	if (errno == ERANGE && v >= 1) /* overflowed to HUGE_VAL */
+		return -3;
+	if (!isfinite(v) || v <= 0)
 		return -1;
 	switch (*end) {
 	case 'k': case 'K': v *= 1024; end++; break;
@@ -101,10 +115,25 @@ static int parse_size(const char *s, size_t *out)
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end || v < 1 << 20)
+	if (*end)
 		return -1;
+	if (v < 1 << 20)
+		return -2;
+	if (v > (double)MEMORY_MAX_G * 1024 * 1024 * 1024 || v > (double)(SIZE_MAX / 2))
+		return -3;
 	*out = (size_t)v;
 	return 0;
+}
+
+/* Flushes standard output; 0, or 2 after one line saying why it failed
+ * (a full disk, a closed pipe), as sarc-query does. */
+static int finish_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "sarc-index: cannot write standard output: %s\n",
+		strerror(errno ? errno : EIO));
+	return 2;
 }
 
 static void report(void *ctx, const char *msg)
@@ -156,7 +185,7 @@ static int do_dump(char **files, int n, int parse_only, int json)
 			       (unsigned long long)records, (unsigned long long)deletes, bytes / 1e6, s,
 			       s > 0 ? bytes / 1e6 / s : 0);
 	}
-	return fflush(stdout) == 0 ? 0 : 2;
+	return finish_stdout();
 }
 
 static int do_stats(const char *dir, int json)
@@ -252,7 +281,7 @@ static int do_stats(const char *dir, int json)
 			       (unsigned long long)fpb[f], (unsigned long long)fpos[f]);
 	}
 	ix_close(&x);
-	return 0;
+	return finish_stdout();
 }
 
 static int do_verify(const char *dir, int json)
@@ -281,7 +310,7 @@ static int do_verify(const char *dir, int json)
 		fprintf(stderr, "sarc-index: %s: %s\n", dir, e.msg);
 		return 2;
 	}
-	return 0;
+	return finish_stdout();
 }
 
 /* getopt takes the word after --stats, --verify or --merge as the index
@@ -332,7 +361,8 @@ static void print_summary(const struct bld_stats *s, int json)
 		(unsigned long long)s->index_docs, s->seconds);
 }
 
-int main(int argc, char **argv)
+/* The command line; lists has room for every -T of argv. */
+static int cli(int argc, char **argv, const char **lists)
 {
 	enum { O_NOSTEM = 256, O_STOP, O_MERGE, O_STATS, O_VERIFY, O_DUMP, O_PARSE, O_JSON,
 	       O_NOFINAL };
@@ -365,6 +395,7 @@ int main(int argc, char **argv)
 	 * in their own mappings, given back on free. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	const char *stats = NULL, *verify = NULL, *merge = NULL;
+	size_t nlists = 0;
 	int dump = 0, parse_only = 0, json = 0, quiet = 0, c, rc = 0;
 	char why[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -377,12 +408,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:T:j:m:kqhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.index = optarg; break;
-		case 'T':
-			if (inputs_add_list(&in, optarg, &e)) {
-				fprintf(stderr, "sarc-index: %s\n", e.msg);
-				return 2;
-			}
-			break;
+		case 'T': lists[nlists++] = optarg; break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -392,8 +418,16 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'm':
-			if (parse_size(optarg, &o.memory_bytes))
-				return die_usage("bad value for --memory (at least 1M): '%s'", optarg);
+			switch (parse_size(optarg, &o.memory_bytes)) {
+			case 0: break;
+			case -2: return die_usage("--memory too small: '%s' (at least 1M)", optarg);
+			case -3:
+				return die_usage("--memory too large: '%s' (at most %dG)", optarg,
+						 MEMORY_MAX_G);
+			default:
+				return die_usage("bad value for --memory: '%s' (a size such as "
+						 "512M or 2G: suffixes K, M, G)", optarg);
+			}
 			break;
 		case O_NOSTEM: o.stem = 0; break;
 		case O_STOP: o.stopwords = optarg; break;
@@ -424,9 +458,30 @@ int main(int argc, char **argv)
 			return die_usage("no index given");
 		*later = argv[optind++];
 	}
+	/* One thing at a time: a mode given with another would be ignored
+	 * without a word (--merge with --stats was not done). */
+	const char *modes[6];
+	int nmodes = 0;
+	if (o.index && !(merge && strcmp(o.index, merge) == 0))
+		modes[nmodes++] = "-o";
+	if (merge)
+		modes[nmodes++] = "--merge";
+	if (stats)
+		modes[nmodes++] = "--stats";
+	if (verify)
+		modes[nmodes++] = "--verify";
+	if (dump)
+		modes[nmodes++] = "--dump";
+	if (parse_only)
+		modes[nmodes++] = "--parse-only";
+	if (nmodes > 1)
+		return die_usage("%s and %s cannot be used together", modes[0], modes[1]);
 	if ((stats || verify) && optind < argc)
 		return die_usage("--stats and --verify take one index; extra argument '%s'",
 				 argv[optind]);
+	if (merge && (optind < argc || nlists > 0))
+		return die_usage("--merge takes no input files; extra argument '%s'",
+				 optind < argc ? argv[optind] : lists[0]);
 	if (stats)
 		return do_stats(stats, json);
 	if (verify)
@@ -434,8 +489,21 @@ int main(int argc, char **argv)
 	if (dump || parse_only) {
 		if (optind >= argc)
 			return die_usage("--dump and --parse-only need files");
+		int nstdin = 0;
+		for (int i = optind; i < argc; i++)
+			nstdin += strcmp(argv[i], "-") == 0;
+		if (nstdin > 1)
+			return die_usage("standard input ('-') given more than once");
 		return do_dump(argv + optind, argc - optind, parse_only, json);
 	}
+	in.keep_going = o.keep_going;
+	in.skip = report;
+	for (size_t i = 0; i < nlists; i++)
+		if (inputs_add_list(&in, lists[i], &e)) {
+			fprintf(stderr, "sarc-index: %s\n", e.msg);
+			inputs_free(&in);
+			return 2;
+		}
 	for (int i = optind; i < argc; i++)
 		if (inputs_add(&in, argv[i], &e)) {
 			fprintf(stderr, "sarc-index: %s\n", e.msg);
@@ -463,14 +531,31 @@ int main(int argc, char **argv)
 	o.progress = !quiet && isatty(2);
 	struct bld_stats st;
 	rc = bld_run(&o, &st, report, NULL, &e);
-	inputs_free(&in);
+	inputs_free(&in); /* (keeps nskipped) */
 	if (rc) {
 		fprintf(stderr, "sarc-index: %s\n", e.msg);
 		return 2;
 	}
+	st.files_failed += in.nskipped; /* directories --keep-going skipped */
 	if (json)
 		print_summary(&st, 1);
 	else if (!quiet)
 		print_summary(&st, 0);
+	/* the run is committed, but a script reading --json got nothing */
+	if (json && finish_stdout())
+		return 2;
 	return st.files_failed || st.skipped_nopmid || st.merge_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* -T lists are read once all options are known (--keep-going) */
+	const char **lists = calloc((size_t)argc + 1, sizeof *lists);
+	if (lists == NULL) {
+		fputs("sarc-index: out of memory\n", stderr);
+		return 2;
+	}
+	int rc = cli(argc, argv, lists);
+	free(lists);
+	return rc;
 }

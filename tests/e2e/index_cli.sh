@@ -462,3 +462,117 @@ if [ -n "$shim" ]; then
 else
 	skip keep_going_write_error "cannot build the failwrite.c shim or gen-pubmed"
 fi
+
+# --- the command line: one thing at a time, sizes, standard input ---
+# Two modes together are a usage error, not one of them done in silence
+# (--merge with --stats printed the stats and merged nothing).
+cp -R "$tmp/idx" "$tmp/modes"
+before=$(ls "$tmp/modes")
+res=""
+for args in "--merge $tmp/modes --stats $tmp/modes" "--verify $tmp/modes --merge $tmp/modes" \
+	"--merge $tmp/modes --dump $demo" "--stats $tmp/modes --verify $tmp/modes" \
+	"-o $tmp/modes --stats $tmp/modes" "--dump --parse-only $demo" "--merge $tmp/modes $demo"; do
+	# shellcheck disable=SC2086
+	"$IDX" $args >"$tmp/modes.out" 2>"$tmp/modes.err"
+	st=$?
+	if [ $st != 2 ] || [ -s "$tmp/modes.out" ] || [ "$(wc -l <"$tmp/modes.err")" != 1 ] ||
+		! grep -Eq "(cannot be used together|takes no input files).*try 'sarc-index --help'" "$tmp/modes.err"; then
+		res="$res [$args: exit $st, $(cat "$tmp/modes.err")]"
+	fi
+done
+if [ -z "$res" ] && [ "$(ls "$tmp/modes")" = "$before" ]; then ok modes_conflict; else fail modes_conflict "$res"; fi
+
+# --memory: no "nan", "inf" or 1e30 taken for a budget of nothing, and the
+# reason given is the right one (T is no suffix of ours)
+res=""
+for m in "nan:bad value" "inf:bad value" "1e30:too large" "1025G:too large" "1T:bad value" \
+	"0.5M:too small" "-5M:bad value" "1e400:too large"; do
+	"$IDX" -q --memory "${m%%:*}" -o "$tmp/mem" "$demo" 2>"$tmp/mem.err"
+	st=$?
+	if [ $st != 2 ] || [ "$(wc -l <"$tmp/mem.err")" != 1 ] || ! grep -q "${m#*:}" "$tmp/mem.err" ||
+		[ -e "$tmp/mem" ]; then
+		res="$res [${m%%:*}: exit $st, $(cat "$tmp/mem.err")]"
+	fi
+done
+"$IDX" -q --memory 1024G -j1 -o "$tmp/mem" "$demo" || res="$res [1024G refused]"
+if [ -z "$res" ]; then ok memory_values; else fail memory_values "$res"; fi
+
+# standard input read twice: refused before anything is read
+res=""
+for args in "- -" "-T - -" "-T - -T -"; do
+	# shellcheck disable=SC2086
+	"$IDX" -q -o "$tmp/stdin2" $args <"$demo" 2>"$tmp/stdin2.err"
+	st=$?
+	if [ $st != 2 ] || [ "$(wc -l <"$tmp/stdin2.err")" != 1 ] ||
+		! grep -q "standard input ('-') given more than once" "$tmp/stdin2.err" || [ -e "$tmp/stdin2" ]; then
+		res="$res [$args: exit $st, $(cat "$tmp/stdin2.err")]"
+	fi
+done
+"$IDX" --dump - - <"$demo" >/dev/null 2>"$tmp/stdin2.err" && res="$res [--dump - -: exit 0]"
+if [ -z "$res" ]; then ok stdin_twice; else fail stdin_twice "$res"; fi
+
+# -T DIR is no empty list: the list cannot be read, an error naming it
+mkdir -p "$tmp/listdir"
+"$IDX" -q -o "$tmp/tl" -T "$tmp/listdir" "$demo" 2>"$tmp/tl.err"
+st=$?
+if [ $st = 2 ] && [ "$(cat "$tmp/tl.err")" = "sarc-index: cannot read '$tmp/listdir': Is a directory" ] &&
+	[ ! -e "$tmp/tl" ]; then
+	ok files_from_unreadable
+else
+	fail files_from_unreadable "exit $st: $(cat "$tmp/tl.err")"
+fi
+
+# errors writing standard output: one line and exit 2, as sarc-query's
+if [ -w /dev/full ]; then
+	res=""
+	for args in "--stats $tmp/idx" "--stats --json $tmp/idx" "--verify $tmp/idx" \
+		"--verify --json $tmp/idx" "--json -q -o $tmp/full $demo" "--dump $demo"; do
+		# shellcheck disable=SC2086
+		"$IDX" $args >/dev/full 2>"$tmp/full.err"
+		st=$?
+		if [ $st != 2 ] || [ "$(cat "$tmp/full.err")" != "sarc-index: cannot write standard output: No space left on device" ]; then
+			res="$res [$args: exit $st, $(cat "$tmp/full.err")]"
+		fi
+	done
+	if [ -z "$res" ]; then ok stdout_errors; else fail stdout_errors "$res"; fi
+else
+	skip stdout_errors "no /dev/full"
+fi
+
+# --keep-going skips an unreadable subdirectory as it skips an unreadable
+# file: one "skipped:" line, the rest indexed, exit 1 (as root, run as
+# nobody: root reads any directory)
+mkdir -p "$tmp/kgd/in/a" "$tmp/kgd/in/b" "$tmp/kgd/out"
+cp "$demo" "$tmp/kgd/in/a/x.xml"
+cp "$demo" "$tmp/kgd/in/b/y.xml"
+chmod -R a+rX "$tmp/kgd" && chmod 777 "$tmp/kgd/out" && chmod 000 "$tmp/kgd/in/b"
+cat >"$tmp/kgd/run.sh" <<EOF
+'$IDX' -q --keep-going -o '$tmp/kgd/out/ix' '$tmp/kgd/in' 2>'$tmp/kgd/out/err'
+echo \$? >'$tmp/kgd/out/rc'
+'$IDX' -q -o '$tmp/kgd/out/ix2' '$tmp/kgd/in' 2>'$tmp/kgd/out/err2'
+echo \$? >'$tmp/kgd/out/rc2'
+EOF
+asuser=""
+if [ "$(id -u)" = 0 ]; then
+	if command -v setpriv >/dev/null 2>&1 && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+		asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	else
+		asuser=none
+	fi
+fi
+if [ "$asuser" = none ]; then
+	skip keep_going_subdir "root, and setpriv cannot switch to nobody here"
+else
+	chmod 755 "$tmp"
+	$asuser sh "$tmp/kgd/run.sh"
+	chmod 700 "$tmp"
+	chmod 755 "$tmp/kgd/in/b"
+	if [ "$(cat "$tmp/kgd/out/rc")" = 1 ] &&
+		[ "$(cat "$tmp/kgd/out/err")" = "sarc-index: skipped: cannot read directory '$tmp/kgd/in/b': Permission denied" ] &&
+		[ "$(docs_of "$tmp/kgd/out/ix")" = "$want" ] && [ "$(cat "$tmp/kgd/out/rc2")" = 2 ] &&
+		grep -q "cannot read directory" "$tmp/kgd/out/err2"; then
+		ok keep_going_subdir
+	else
+		fail keep_going_subdir "exit $(cat "$tmp/kgd/out/rc"): $(cat "$tmp/kgd/out/err"); without -k: $(cat "$tmp/kgd/out/rc2")"
+	fi
+fi
