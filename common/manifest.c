@@ -138,7 +138,7 @@ out:
 	return rc;
 }
 
-int mf_write(const char *dir, const struct manifest *m, struct err *e)
+int mf_write(const char *dir, const struct manifest *m, struct err *unsynced, struct err *e)
 {
 	char tmp[4096], path[4096];
 	struct fmt_buf b;
@@ -198,8 +198,10 @@ int mf_write(const char *dir, const struct manifest *m, struct err *e)
 	/* the rename is durable only once the directory is synced */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
+		/* committed all the same: readers see m from now on, and
+		 * failing would claim the previous index is the index */
 		if (fsync(dfd) != 0)
-			rc = err_errno(e, errno, "cannot sync directory '%s'", dir);
+			err_errno(unsynced, errno, "cannot sync directory '%s'", dir);
 		close(dfd);
 	}
 out:

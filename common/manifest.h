@@ -35,8 +35,12 @@ struct manifest {
  * no index; ERR_CORRUPT on a bad checksum or layout. */
 int mf_read(const char *dir, struct manifest *m, struct err *e);
 
-/* Atomically replaces dir/MANIFEST with m. */
-int mf_write(const char *dir, const struct manifest *m, struct err *e);
+/* Atomically replaces dir/MANIFEST with m: write MANIFEST.tmp, fsync,
+ * rename, fsync the directory.  Returns 0 once the rename is done (m is
+ * the index now), an error (in e) if it is not (the index is as before).
+ * When only the last step fails, m is the index but may not survive a
+ * crash: 0 is returned and the reason goes to *unsynced. */
+int mf_write(const char *dir, const struct manifest *m, struct err *unsynced, struct err *e);
 
 void mf_free(struct manifest *m);
 

@@ -69,6 +69,9 @@ struct build {
 	size_t next_file;
 	int failed;          /* a worker hit a fatal error */
 	struct err e;        /* that error */
+	/* a manifest was committed but its directory not synced: the
+	 * previous one may come back after a crash (see bld_run) */
+	struct err unsynced;
 	struct newseg *segs; /* flushed segments of this run */
 	size_t nsegs, segcap;
 	struct delev *dels;
@@ -715,7 +718,7 @@ static int commit(struct build *b, struct err *e)
 	nm.nsegs = nout;
 	nm.generation = b->mf.generation + 1;
 	nm.next_id = b->mf.next_id;
-	if ((rc = mf_write(b->o->index, &nm, e)))
+	if ((rc = mf_write(b->o->index, &nm, &b->unsynced, e)))
 		goto out;
 	b->st->index_docs = 0;
 	for (size_t i = 0; i < nout; i++)
@@ -787,7 +790,7 @@ static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t
 /* The merge policy (see MERGE_FACTOR); --merge compacts everything.
  * Every round merges two or more segments into one, or rewrites a
  * half-deleted one without its deletions, so the rounds end. */
-static int merge_policy(struct build *b, int all, struct err *e)
+static int merge_policy(struct build *b, int all, int *rounds, struct err *e)
 {
 	for (;;) {
 		size_t n = b->mf.nsegs;
@@ -852,8 +855,12 @@ static int merge_policy(struct build *b, int all, struct err *e)
 				nm.segs = segs;
 				nm.nsegs = k;
 				nm.generation = b->mf.generation + 1;
-				rc = mf_write(b->o->index, &nm, e);
+				rc = mf_write(b->o->index, &nm, &b->unsynced, e);
 				if (rc == 0) {
+					(*rounds)++;
+					/* a disk that fails to sync: write no more */
+					if (b->unsynced.code)
+						nidx = 0;
 					free(b->mf.segs);
 					b->mf.segs = segs;
 					b->mf.nsegs = k;
@@ -1040,12 +1047,15 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		if ((rc = commit(&b, e)))
 			goto out;
 	}
-	if ((rc = merge_policy(&b, o->merge_all, e))) {
-		if (o->nfiles == 0)
+	int rounds = 0;
+	if (!b.unsynced.code && (rc = merge_policy(&b, o->merge_all, &rounds, e))) {
+		/* --merge whose first round failed: the index is as before */
+		if (o->nfiles == 0 && rounds == 0)
 			goto out;
-		/* The run's citations are committed: a merge that fails
-		 * after that (a full disk, say) leaves a whole index with
-		 * more segments, which is a warning, not a failed run. */
+		/* The run's citations, or some rounds of --merge, are
+		 * committed: a merge that fails after that (a full disk, say)
+		 * leaves a whole index with more segments, which is a
+		 * warning, not a failed run. */
 		struct manifest cur;
 		struct err ig;
 		err_clear(&ig);
@@ -1056,10 +1066,16 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		}
 		st->merge_failed = 1;
 		if (report) {
-			char msg[sizeof e->msg + 128];
-			snprintf(msg, sizeof msg,
-				 "warning: the citations are indexed, but merging segments failed: %s "
-				 "(run 'sarc-index --merge' later)", e->msg);
+			char msg[sizeof e->msg + 160];
+			if (o->nfiles > 0)
+				snprintf(msg, sizeof msg,
+					 "warning: the citations are indexed, but merging segments failed: "
+					 "%s (run 'sarc-index --merge' later)", e->msg);
+			else
+				snprintf(msg, sizeof msg,
+					 "warning: the merge failed after %d of its rounds were committed: "
+					 "%s (the index is whole, with more segments; run 'sarc-index "
+					 "--merge' again)", rounds, e->msg);
 			report(ctx, msg);
 		}
 		err_clear(e);
@@ -1067,6 +1083,20 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 		/* which manifest is on disk is unknown: remove nothing */
 		if (!known)
 			goto stats;
+	}
+	if (b.unsynced.code) {
+		/* The new manifest is the index, but a crash may bring back
+		 * the previous one: keep every file that one names (the next
+		 * writer removes them), and say so rather than fail. */
+		st->unsynced = 1;
+		if (report) {
+			char msg[sizeof b.unsynced.msg + 160];
+			snprintf(msg, sizeof msg,
+				 "warning: the index is updated, but it may not survive a crash: %s",
+				 b.unsynced.msg);
+			report(ctx, msg);
+		}
+		goto stats;
 	}
 	collect_garbage(o->index, &b.mf);
 stats:

@@ -38,14 +38,17 @@ struct bld_stats {
 	uint64_t stored_blocks_copied; /* merges: compressed blocks copied as they were */
 	uint64_t stored_blocks_packed; /* merges: blocks whose records were packed again */
 	uint64_t index_docs;    /* live documents in the index after the run */
-	int merge_failed;       /* the run committed, then a merge failed (reported) */
+	int merge_failed;       /* the run (or a round of --merge) committed, then a
+				 * merge failed (reported) */
+	int unsynced;           /* committed, but the directory sync failed (reported) */
 	uint64_t postings;
 	double seconds;
 };
 
 /* Reports one warning to the user: "skipped: FILE:LINE: reason" (a bad
  * file under --keep-going), or "warning: ..." (a merge that failed after
- * the run's citations were committed). */
+ * the run's citations or a round of --merge were committed, or a commit
+ * whose directory could not be synced). */
 typedef void (*bld_report_fn)(void *ctx, const char *msg);
 
 /* Runs the build.  On error the previous index is untouched and e holds one

@@ -64,8 +64,8 @@ static void usage(FILE *f)
 "  sarc-index --stats --json sarcoma.idx\n"
 "\n"
 "Exit status: 0 success, 1 finished with a warning (input skipped under\n"
-"--keep-going, or segments left unmerged), 2 error (one line on standard\n"
-"error; the previous index is untouched).\n");
+"--keep-going, segments left unmerged, or the commit not synced to disk),\n"
+"2 error (one line on standard error; the previous index is untouched).\n");
 }
 
 /* A usage error: one line, as every error of ours (and as sarc-query's),
@@ -544,7 +544,7 @@ static int cli(int argc, char **argv, const char **lists)
 	/* the run is committed, but a script reading --json got nothing */
 	if (json && finish_stdout())
 		return 2;
-	return st.files_failed || st.skipped_nopmid || st.merge_failed ? 1 : 0;
+	return st.files_failed || st.skipped_nopmid || st.merge_failed || st.unsynced ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,8 @@
  *   SARC_FAIL_ONCE=1       ... only the first time (space freed at once
  *                          by another process); otherwise every time
  *   SARC_FAIL_DIRSYNC=1    fsync() of a directory fails with EIO
+ *   SARC_FAIL_COUNT=FILE   (without SARC_FAIL_AFTER) write into FILE how
+ *                          many bytes went there, at exit
  *
  * Built by index_cli.sh with the system's cc; faults.sh has its own
  * (byte-counting) variant.
@@ -43,8 +45,12 @@ static int watched(int fd)
 static int fails(int fd, size_t n)
 {
 	const char *a = getenv("SARC_FAIL_AFTER");
-	if (n == 0 || a == NULL || !watched(fd))
+	if (n == 0 || !watched(fd))
 		return 0;
+	if (a == NULL) {
+		__atomic_add_fetch(&done, (long long)n, __ATOMIC_SEQ_CST);
+		return 0;
+	}
 	int once = getenv("SARC_FAIL_ONCE") != NULL;
 	if (__atomic_load_n(&failed, __ATOMIC_SEQ_CST) && once) {
 		__atomic_add_fetch(&done, (long long)n, __ATOMIC_SEQ_CST);
@@ -94,4 +100,14 @@ int fsync(int fd)
 		return -1;
 	}
 	return real(fd);
+}
+
+__attribute__((destructor)) static void count(void)
+{
+	const char *f = getenv("SARC_FAIL_COUNT");
+	FILE *o = f ? fopen(f, "w") : NULL;
+	if (o) {
+		fprintf(o, "%lld\n", done);
+		fclose(o);
+	}
 }
