@@ -627,3 +627,24 @@ else
 	skip merge_partial_commit "cannot build the failwrite.c shim or gen-pubmed"
 	skip dirsync_after_commit "cannot build the failwrite.c shim or gen-pubmed"
 fi
+
+# On a terminal a "skipped:" line clears the progress line first, rather
+# than being appended to it
+if [ -x "$gen" ] && command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+	SHELL=/bin/sh script -qec "'$IDX' -j1 --keep-going -o '$tmp/pskip' '$tmp/mr1.xml' '$tmp/nosuch.xml' '$demo'" \
+		/dev/null </dev/null >"$tmp/ptty" 2>&1
+	n=$(grep -c "sarc-index: skipped: $tmp/nosuch.xml" "$tmp/ptty")
+	bad=$(python3 -c '
+import sys
+t = open(sys.argv[1], "rb").read()
+key = b"sarc-index: skipped:"
+i = t.find(key)
+print(0 if i >= 0 and (t[:i].endswith(b"\r\033[K") or t[:i].endswith(b"\n") or i == 0) else 1)' "$tmp/ptty")
+	if [ "$n" = 1 ] && [ "$bad" = 0 ] && tr '\r' '\n' <"$tmp/ptty" | grep -q '^sarc-index: files '; then
+		ok progress_skipped_line
+	else
+		fail progress_skipped_line "$(tr '\r\033' '|E' <"$tmp/ptty" | head -c 300)"
+	fi
+else
+	skip progress_skipped_line "script(1) cannot give a pseudo-terminal here, or no gen-pubmed"
+fi
