@@ -277,9 +277,17 @@ static int read_file(struct build *b, inv *v, size_t fi, int *fatal, struct err 
 				progress(b, 0);
 			}
 		}
-		if (inv_bytes(v) >= budget && (rc = flush(b, v, e))) {
-			*fatal = 1;
-			break;
+		if (inv_bytes(v) >= budget) {
+			/* another worker's write error fails the run: write no
+			 * more (that error is the one reported) */
+			pthread_mutex_lock(&b->mu);
+			int failed = b->failed;
+			pthread_mutex_unlock(&b->mu);
+			if (failed || (rc = flush(b, v, e))) {
+				rc = rc ? rc : ERR_IO;
+				*fatal = 1;
+				break;
+			}
 		}
 	}
 	uint64_t nb = pm_bytes(r);
