@@ -657,6 +657,12 @@ static int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_
 	struct kv k = {0};
 	int rc;
 	*out = NULL;
+	if (v->n == 1) {
+		/* before flattening, which would move a marked child's kids
+		 * into a new node without its mark: +(a AND b) */
+		*out = v->v[0];
+		return 0;
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		struct q_node *c = v->v[i];
 		int flat = 0;

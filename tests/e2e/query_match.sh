@@ -170,7 +170,8 @@ fi
 # no year; a phrase or NEAR finds its match after thousands of positions
 # of the same word (it once looked at the first 4096 and 1024); a compound
 # in a longer phrase matches either spelling (it once matched only the
-# hyphenated one). ---
+# hyphenated one); a required group that is an AND stays required (it
+# once matched like the group's words unmarked). ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
@@ -191,7 +192,10 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
      rec(400, 'nonmetastatic tumour', year=2001), rec(401, 'non-metastatic tumour', year=2001),
      rec(402, 'metastatic tumour', year=2001), rec(403, 'stateoftheart tumour assay', year=2001),
      rec(404, 'dropin centre', year=2001), rec(405, 'drop-in centre', year=2001),
-     rec(406, 'non-metastatic tumour growth', year=2001)])
+     rec(406, 'non-metastatic tumour growth', year=2001),
+     rec(500, 'cancer breast mice', year=2001), rec(501, 'cancer breast', year=2001),
+     rec(502, 'cancer mice', year=2015), rec(503, 'breast mice', year=2015),
+     rec(504, 'breast', year=2015)])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -220,6 +224,10 @@ edge "400 401 406" '"non-metastatic tumour"'
 edge "403" '"state-of-the-art tumour"'
 edge "404 405" '"drop-in centre"'
 edge "406" '"non-metastatic tumour" NEAR/2 growth'
+edge "500 503" "cancer +(breast AND mice)"
+edge "503 504" "cancer +(breast year:2015)"
+edge "501 502" "cancer -(breast AND mice)"
+edge "500 503" --syntax pubmed "mice AND (cancer OR +(breast AND mice))"
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

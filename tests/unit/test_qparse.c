@@ -319,6 +319,47 @@ static void test_plus_minus(struct ctx *c)
 	/* A group with +/- kids keeps them inside (not flattened outward). */
 	EXPECT(c, &OPT_D, "bone (+lung liver)",
 	       "(or " T("bone") " (or +" T("lung") " " T("liver") "))");
+	/* A marked group keeps its mark whatever it becomes: an AND group
+	 * (it once lost its '+' when flattened into the one-operand AND level),
+	 * words and a filter, an OR, a NOT, a NEAR; in both syntaxes. */
+#define G(t) "(terms " DF " \"" t "\")"
+	EXPECT(c, &OPT_D, "cancer +(breast AND mice)",
+	       "(or " G("cancer") " +(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer -(breast AND mice)",
+	       "(or " G("cancer") " -(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer +(lung year:2015)",
+	       "(or " G("cancer") " +(and " G("lung") " (year 2015 2015)))");
+	EXPECT(c, &OPT_D, "cancer +(x OR y year:2017..2021)",
+	       "(or " G("cancer") " +(and (or " G("x") " " G("y") ") (year 2017 2021)))");
+	EXPECT(c, &OPT_D, "cancer +(breast OR mice)",
+	       "(or " G("cancer") " +(or " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer -(breast OR mice)",
+	       "(or " G("cancer") " -(or " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer +(breast NOT mice)",
+	       "(or " G("cancer") " +(not " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer +(breast NEAR/3 mice)",
+	       "(or " G("cancer") " +(near/3 " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer OR +(breast AND mice)",
+	       "(or " G("cancer") " +(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer +((breast AND mice))",
+	       "(or " G("cancer") " +(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_D, "cancer (+(breast AND mice) lung)",
+	       "(or " G("cancer") " (or +(and " G("breast") " " G("mice") ") " G("lung") "))");
+	EXPECT(c, &OPT_ALL, "cancer +(breast AND mice)",
+	       "(and " G("cancer") " " G("breast") " " G("mice") ")");
+	EXPECT(c, &OPT_ALL, "cancer -(breast AND mice)",
+	       "(and " G("cancer") " -(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_P, "cancer OR +(breast AND mice)",
+	       "(or " G("cancer") " +(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_P, "cancer OR +(breast mice)",
+	       "(or " G("cancer") " +(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_P, "cancer OR -(breast mice)",
+	       "(or " G("cancer") " -(and " G("breast") " " G("mice") "))");
+	EXPECT(c, &OPT_P, "cancer OR +(lung 2015[dp])",
+	       "(or " G("cancer") " +(and " G("lung") " (year 2015 2015)))");
+	EXPECT(c, &OPT_P, "cancer OR +(breast OR mice)",
+	       "(or " G("cancer") " +(or " G("breast") " " G("mice") "))");
+#undef G
 	/* "-" inside a word or followed by a space is text. */
 	CHECK(parse(c, &OPT_D, "anti-VEGF - therapy", &q) == 0 && q->type == Q_OR &&
 	      !q->kids[0]->prohibited);
