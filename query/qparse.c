@@ -279,6 +279,16 @@ static size_t quote_at(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* Does a word go on at i: a letter, a digit or a non-ASCII character
+ * that is not a space or a quote? */
+static int word_char_at(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c >= 0x80)
+		return !space_at(s, n, i) && !quote_at(s, n, i);
+	return is_alpha(c) || is_digit(c);
+}
+
 /* Can an operand start with the byte at i (after a '+' or '-')? */
 static int operand_start(const char *s, size_t n, size_t i)
 {
@@ -400,6 +410,23 @@ static size_t inword_paren_end(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* Is the '(' at i the start of a word, as the analyzer reads it: a
+ * parenthesized part without spaces that runs straight on into a word,
+ * directly or after '-' or '+' ("(LH)-releasing", "(A-a)O2")?  Then its
+ * end, else 0.  An operator after it ("(bone)OR(lung)") still groups. */
+static size_t word_paren_end(const char *s, size_t n, size_t i)
+{
+	size_t e = inword_paren_end(s, n, i), k;
+	if (e == 0 || e >= n)
+		return 0;
+	if (word_char_at(s, n, e)) {
+		for (k = e; k < n && (is_alpha((unsigned char)s[k]) || is_digit((unsigned char)s[k])); k++)
+			;
+		return k > e && op_kind(s + e, k - e) != TK_WORD ? 0 : e;
+	}
+	return (s[e] == '-' || s[e] == '+') && e + 1 < n && word_char_at(s, n, e + 1) ? e : 0;
+}
+
 /* Lexes the token at p->lx.off into t. */
 static int lex(struct parser *p, struct tok *t)
 {
@@ -420,7 +447,8 @@ static int lex(struct parser *p, struct tok *t)
 		goto done;
 	}
 	unsigned char c = (unsigned char)s[i];
-	if (c == '(' || c == ')') {
+	size_t wp = c == '(' ? word_paren_end(s, n, i) : 0;
+	if ((c == '(' && wp == 0) || c == ')') {
 		t->kind = c == '(' ? TK_LPAREN : TK_RPAREN;
 		t->end = t->vend = i + 1;
 		goto done;
@@ -455,7 +483,10 @@ static int lex(struct parser *p, struct tok *t)
 			break;
 		}
 	}
-	if ((c == '+' || c == '-') && i + 1 < n && operand_start(s, n, i + 1)) {
+	/* After a ')' with no space, "-word" is text, as the analyzer reads
+	 * "(luteinizing hormone)-releasing" (docs/QUERY.md). */
+	if ((c == '+' || c == '-') && i + 1 < n && operand_start(s, n, i + 1) &&
+	    !(attached && p->lx.prev_kind == TK_RPAREN && word_char_at(s, n, i + 1))) {
 		t->kind = c == '+' ? TK_PLUS : TK_MINUS;
 		t->end = t->vend = i + 1;
 		goto done;
@@ -478,7 +509,7 @@ static int lex(struct parser *p, struct tok *t)
 	}
 
 	/* A word: up to a space, quote or parenthesis, or a '[' that is a tag. */
-	j = i;
+	j = wp ? wp : i;
 	while (j < n) {
 		if (space_at(s, n, j) || quote_at(s, n, j) || s[j] == ')')
 			break;

@@ -171,7 +171,9 @@ fi
 # of the same word (it once looked at the first 4096 and 1024); a compound
 # in a longer phrase matches either spelling (it once matched only the
 # hyphenated one); a required group that is an AND stays required (it
-# once matched like the group's words unmarked). ---
+# once matched like the group's words unmarked); a title with "(LH)-releasing"
+# or "(A-a)O2", pasted, finds its record (the ')-' once excluded the word
+# after it, and "(A-a)" was a group of other terms than the text's). ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
@@ -195,7 +197,11 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
      rec(406, 'non-metastatic tumour growth', year=2001),
      rec(500, 'cancer breast mice', year=2001), rec(501, 'cancer breast', year=2001),
      rec(502, 'cancer mice', year=2015), rec(503, 'breast mice', year=2015),
-     rec(504, 'breast', year=2015)])
+     rec(504, 'breast', year=2015),
+     rec(600, 'Neuropeptide-Y enhances luteinizing hormone (LH)-releasing hormone-induced LH release',
+         year=2001),
+     rec(601, 'The alveolar-arterial (A-a)O2 gradient at rest', year=2001),
+     rec(602, 'releasing factor', year=2001)])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -228,6 +234,10 @@ edge "500 503" "cancer +(breast AND mice)"
 edge "503 504" "cancer +(breast year:2015)"
 edge "501 502" "cancer -(breast AND mice)"
 edge "500 503" --syntax pubmed "mice AND (cancer OR +(breast AND mice))"
+edge "600" --all 'Neuropeptide-Y enhances luteinizing hormone (LH)-releasing hormone-induced LH release'
+edge "600 602" '(LH)-releasing'
+edge "601" --all '(A-a)O2 gradient'
+edge "601" '(lh OR gradient) -releasing'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

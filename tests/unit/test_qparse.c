@@ -360,6 +360,32 @@ static void test_plus_minus(struct ctx *c)
 	EXPECT(c, &OPT_P, "cancer OR +(breast OR mice)",
 	       "(or " G("cancer") " +(or " G("breast") " " G("mice") "))");
 #undef G
+	/* A parenthesized part running on into a word is that word, as the
+	 * analyzer reads it ("(LH)-releasing" was lh minus releasing), and a
+	 * '-' or '+' right after ')' and before a letter is text; with a space
+	 * it still marks, and an operator after ')' still groups. */
+	CHECK(parse(c, &OPT_D, "(EWS)-FLI1", &q) == 0 && q->type == Q_TERMS && q->nterms == 3 &&
+	      has_term(q, "ews", 0) && has_term(q, "ewsfli1", 0) && has_term(q, "fli1", 1));
+	CHECK(parse(c, &OPT_D, "(A-a)O2", &q) == 0 && q->type == Q_TERMS && q->nterms == 2 &&
+	      has_term(q, "aao2", 0) && has_term(q, "o2", 2));
+	CHECK(parse(c, &OPT_D, "hormone (EWS)-FLI1 gene", &q) == 0 && q->type == Q_OR &&
+	      q->nkids == 3 && !q->kids[1]->prohibited && !q->kids[1]->required);
+	CHECK(parse(c, &OPT_D, "(EWS)+FLI1", &q) == 0 && q->type == Q_TERMS &&
+	      has_term(q, "ews", 0) && has_term(q, "fli1", 1));
+	CHECK(parse(c, &OPT_P, "(EWS)-FLI1 gene", &q) == 0 && q->type == Q_AND && q->nkids == 2 &&
+	      !q->kids[0]->prohibited && has_term(q->kids[0], "ewsfli1", 0));
+	EXPECT(c, &OPT_D, "(bone lung)-kaposi",
+	       "(or " T("bone") " " T("lung") " " T("kaposi") ")");
+	EXPECT(c, &OPT_D, "(bone lung)+kaposi",
+	       "(or " T("bone") " " T("lung") " " T("kaposi") ")");
+	EXPECT(c, &OPT_D, "(bone OR lung) -kaposi",
+	       "(or " T("bone") " " T("lung") " -" T("kaposi") ")");
+	EXPECT(c, &OPT_D, "(bone)-(kaposi) lung", "(or " T("bone") " -" T("kaposi") " " T("lung") ")");
+	EXPECT(c, &OPT_D, "(bone)OR(lung)", "(or " T("bone") " " T("lung") ")");
+	EXPECT(c, &OPT_D, "(bone)[ti]", "(terms title \"bone\")");
+	EXPECT(c, &OPT_P, "(EWS)-FLI1 fusion[tiab]",
+	       "(or (phrase title|abstract \"ews\" \"fli1\"@1 \"fusion\"@2) "
+	       "(phrase title|abstract \"ewsfli1\" \"fusion\"@1))");
 	/* "-" inside a word or followed by a space is text. */
 	CHECK(parse(c, &OPT_D, "anti-VEGF - therapy", &q) == 0 && q->type == Q_OR &&
 	      !q->kids[0]->prohibited);
