@@ -594,6 +594,7 @@ struct run {
 	void *ctx;
 	uint32_t pos;     /* position of the next token */
 	size_t nstop;
+	int keep_stop;    /* AN_KEEP_STOPWORDS */
 
 	/* collect mode (an_fold_prefix): word pieces go to out, nothing is emitted */
 	unsigned char *out;
@@ -666,7 +667,7 @@ put_now(struct run *r, const unsigned char *text, size_t len, int alpha, enum an
 		a->first_len = NO_FIRST;
 	if (len > MAXT)
 		return 0;
-	if (maybe_stop(a, len) &&
+	if (!r->keep_stop && maybe_stop(a, len) &&
 	    is_stop(a, text, len, hashed ? h : (h = term_hash(text, len), hashed = 1, h))) {
 		if (kind != AN_JOINED)
 			r->nstop++;
@@ -1189,12 +1190,19 @@ static int scan(struct run *r)
 int an_run(an_analyzer *a, const char *text, size_t n, uint32_t *pos, size_t *nstop,
 	   an_emit_fn emit, void *ctx)
 {
+	return an_run_flags(a, text, n, 0, pos, nstop, emit, ctx);
+}
+
+int an_run_flags(an_analyzer *a, const char *text, size_t n, unsigned flags, uint32_t *pos,
+		 size_t *nstop, an_emit_fn emit, void *ctx)
+{
 	struct run r;
 	int rc;
 	if (n > UINT32_MAX)
 		return ERR_LIMIT; /* term offsets are 32-bit */
 	memset(&r, 0, offsetof(struct run, parts));
 	r.a = a;
+	r.keep_stop = (flags & AN_KEEP_STOPWORDS) != 0;
 	r.s = (const unsigned char *)text;
 	r.n = n;
 	r.emit = emit;

@@ -88,6 +88,16 @@ const char *an_default_stopwords(void);
 int an_run(an_analyzer *a, const char *text, size_t n, uint32_t *pos, size_t *nstop,
 	   an_emit_fn emit, void *ctx);
 
+/* Flags of an_run_flags(). */
+#define AN_KEEP_STOPWORDS 1u /* stopwords are terms like other words: for author
+				names ("An", "To", the initial "A"), to which
+				PubMed applies no stopwords either */
+
+/* an_run with flags: 0 (an_run itself) or AN_KEEP_STOPWORDS, which emits
+ * the words and parts the stopword list would drop (*nstop is then 0). */
+int an_run_flags(an_analyzer *a, const char *text, size_t n, unsigned flags, uint32_t *pos,
+		 size_t *nstop, an_emit_fn emit, void *ctx);
+
 /* Folds (case, diacritics, Greek) a query prefix such as "sarcom" without
  * stemming or stopwords, into out (cap bytes, NUL-terminated): the
  * concatenation of the parts of every token, i.e. what the unstemmed

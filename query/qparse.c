@@ -745,6 +745,17 @@ static int nothing(struct parser *p, size_t start, size_t end, int stopped)
 {
 	char b[SHOWBUF];
 	int one = 1;
+	if (end > p->n)
+		end = p->n;
+	/* quote the words, not the spaces after them ("'an ' is only ...") */
+	for (;;) {
+		if (end > start && space_at(p->s, p->n, end - 1) == 1)
+			end--;
+		else if (end >= start + 2 && space_at(p->s, p->n, end - 2) == 2)
+			end -= 2;
+		else
+			break;
+	}
 	for (size_t i = start; i < end && i < p->n; i++)
 		if (space_at(p->s, p->n, i) || quote_at(p->s, p->n, i) || p->s[i] == '(')
 			one = 0;
@@ -826,13 +837,15 @@ static int collect_emit(void *ctx, const struct an_term *t)
 	return 0;
 }
 
-/* Runs the analyzer over s[start..end) into p->tv. */
-static int analyze(struct parser *p, size_t start, size_t end)
+/* Runs the analyzer over s[start..end) into p->tv, as the indexer does
+ * for fields: in author names stopwords are words (invert.c add_text). */
+static int analyze(struct parser *p, size_t start, size_t end, uint32_t fields)
 {
 	uint32_t pos = 0;
 	size_t ns = 0;
 	p->ntv = 0;
-	int rc = an_run(p->an, p->s + start, end - start, &pos, &ns, collect_emit, p);
+	int rc = an_run_flags(p->an, p->s + start, end - start,
+			      fields == FB(AUTHOR) ? AN_KEEP_STOPWORDS : 0, &pos, &ns, collect_emit, p);
 	if (rc == ERR_NOMEM)
 		return nomem(p);
 	if (rc)
@@ -1007,7 +1020,7 @@ static int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, ui
 {
 	int rc;
 	*out = NULL;
-	if ((rc = analyze(p, start, end)) != 0)
+	if ((rc = analyze(p, start, end, fields)) != 0)
 		return rc;
 	if (p->ntv == 0)
 		return 0;
@@ -1046,7 +1059,7 @@ static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, s
 	 * "patients" (patient), "ewing*" "Ewing's" (ewe).  The prefix read
 	 * as a whole word gives that stem. */
 	size_t nstop = p->nstop;
-	int rc = analyze(p, t->vstart, t->vend);
+	int rc = analyze(p, t->vstart, t->vend, fields);
 	p->nstop = nstop;
 	if (rc)
 		return rc;
@@ -1169,7 +1182,7 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		*out = q;
 		return 0;
 	}
-	if ((rc = analyze(p, start, end)) != 0)
+	if ((rc = analyze(p, start, end, fields)) != 0)
 		return rc;
 	if (p->ntv == 0)
 		return nothing(p, start, end, p->nstop > nstop0);

@@ -173,13 +173,19 @@ fi
 # hyphenated one); a required group that is an AND stays required (it
 # once matched like the group's words unmarked); a title with "(LH)-releasing"
 # or "(A-a)O2", pasted, finds its record (the ')-' once excluded the word
-# after it, and "(A-a)" was a group of other terms than the text's). ---
+# after it, and "(A-a)" was a group of other terms than the text's); an
+# author whose name or initials are stopwords ("An", "To", "A", "BY") is
+# found (such names were dropped from the index and the query). ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
-def rec(p, title, abstract='', year=None):
+def rec(p, title, abstract='', year=None, authors=()):
     date = '<PubDate><Year>%d</Year></PubDate>' % year if year else '<PubDate></PubDate>'
     ab = '<Abstract><AbstractText>%s</AbstractText></Abstract>' % abstract if abstract else ''
+    if authors:  # (last, fore, initials)
+        ab += '<AuthorList>%s</AuthorList>' % ''.join(
+            '<Author><LastName>%s</LastName>%s<Initials>%s</Initials></Author>'
+            % (l, '<ForeName>%s</ForeName>' % f if f else '', i) for l, f, i in authors)
     return ('<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue>'
             '%s</JournalIssue><Title>J</Title></Journal><ArticleTitle>%s</ArticleTitle>%s</Article>'
             '</MedlineCitation></PubmedArticle>\n' % (p, date, title, ab))
@@ -201,7 +207,13 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
      rec(600, 'Neuropeptide-Y enhances luteinizing hormone (LH)-releasing hormone-induced LH release',
          year=2001),
      rec(601, 'The alveolar-arterial (A-a)O2 gradient at rest', year=2001),
-     rec(602, 'releasing factor', year=2001)])
+     rec(602, 'releasing factor', year=2001),
+     rec(700, 'authors', year=2001, authors=[('Mukerji', '', 'A')]),
+     rec(701, 'authors', year=2001, authors=[('An', 'Jae-Hyun', 'JH'), ('Nguyen', 'An', 'A'),
+                                             ('To', 'Kenneth', 'K'), ('Tran', '', 'A')]),
+     rec(702, 'authors', year=2001, authors=[('Hovnanian', 'A', 'A'), ('Miller', 'Brian E', 'BE'),
+                                             ('Yeap', 'Beow Y', 'BY'), ('Ruby', 'Jeannine A', 'JA')]),
+     rec(703, 'authors', year=2001, authors=[('Anderson', 'Nora', 'N'), ('Tosh', 'Kenneth', 'K')])])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -238,6 +250,17 @@ edge "600" --all 'Neuropeptide-Y enhances luteinizing hormone (LH)-releasing hor
 edge "600 602" '(LH)-releasing'
 edge "601" --all '(A-a)O2 gradient'
 edge "601" '(lh OR gradient) -releasing'
+edge "700" 'author:"mukerji a"'
+edge "701" 'author:"an jh"'
+edge "701" --syntax pubmed 'an jh[au]'
+edge "701" 'author:"nguyen an"'
+edge "701" 'author:"to k"'
+edge "701" 'author:"tran a"'
+edge "701" 'author:an'
+edge "702" 'author:"Hovnanian A"'
+edge "702" 'author:"Ruby Jeannine A"'
+edge "702" 'author:"Miller BE"'
+edge "702" --syntax pubmed 'Yeap BY[au]'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

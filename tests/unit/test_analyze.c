@@ -118,9 +118,9 @@ static int collect(void *ctx, const struct an_term *t)
 	return 0;
 }
 
-/* Analyzes text into c (reset first); returns an_run's result. */
-static int analyze(an_analyzer *a, const char *text, size_t n, struct coll *c, uint32_t *pos,
-		   size_t *nstop)
+/* Analyzes text into c (reset first) with an_run_flags; returns its result. */
+static int analyze_flags(an_analyzer *a, const char *text, size_t n, unsigned flags,
+			 struct coll *c, uint32_t *pos, size_t *nstop)
 {
 	uint32_t p = pos ? *pos : 0;
 	c->n = 0;
@@ -130,10 +130,18 @@ static int analyze(an_analyzer *a, const char *text, size_t n, struct coll *c, u
 	c->last_pos = p;
 	c->bad = 0;
 	c->why = "";
-	int rc = an_run(a, text, n, &p, nstop, collect, c);
+	int rc = flags ? an_run_flags(a, text, n, flags, &p, nstop, collect, c)
+		       : an_run(a, text, n, &p, nstop, collect, c);
 	if (pos)
 		*pos = p;
 	return rc;
+}
+
+/* Analyzes text into c (reset first); returns an_run's result. */
+static int analyze(an_analyzer *a, const char *text, size_t n, struct coll *c, uint32_t *pos,
+		   size_t *nstop)
+{
+	return analyze_flags(a, text, n, 0, c, pos, nstop);
 }
 
 /* "ews~0 ewsfli1=0 fli1~1" */
@@ -610,6 +618,19 @@ static void test_stopwords(void)
 	CHECKF(nstop == 2 && pos == 4, "nstop %zu pos %u", nstop, (unsigned)pos);
 	/* nstop may be NULL */
 	CHECK(analyze(a, "the", 3, &c, NULL, NULL) == 0 && c.n == 0);
+	/* AN_KEEP_STOPWORDS (author names): the same terms and positions,
+	 * stopwords included, none counted */
+	pos = 0;
+	nstop = 99;
+	analyze_flags(a, "An Ning; To Kenneth A and/or a-t", 32, AN_KEEP_STOPWORDS, &c, &pos, &nstop);
+	render(&c, got, sizeof got);
+	CHECKF(strcmp(got, "an@0 ning@1 to@2 kenneth@3 a@4 and~5 andor=5 or~6 a~7 at=7 t~8") == 0,
+	       "got \"%s\"", got);
+	CHECKF(nstop == 0 && pos == 9, "nstop %zu pos %u", nstop, (unsigned)pos);
+	/* ... and an_run after it drops them again */
+	analyze(a, "An Ning", 7, &c, NULL, &nstop);
+	render(&c, got, sizeof got);
+	CHECKF(strcmp(got, "ning@1") == 0 && nstop == 1, "got \"%s\"", got);
 	an_free(a);
 
 	/* a custom list, folded like text; the default words are then kept */

@@ -588,6 +588,22 @@ static void test_fields(struct ctx *c)
 	EXPECT(c, &OPT_P, "gist AND bone tumor[tiab] OR lung",
 	       "(or (and " T("gist") " (phrase title|abstract \"bone\" \"tumor\"@1)) " T("lung") ")");
 	EXPECT(c, &OPT_D, "smith j[au]", "(or " T("smith") " (terms author \"j\"))");
+	/* Author names keep their stopwords, as the indexer stores them: the
+	 * initial "A", the surnames An, To, In (they once matched nothing). */
+	EXPECT(c, &OPT_D, "author:\"mukerji a\"",
+	       "(near/4 (terms author \"mukerji\") (prefix author \"a\"))");
+	EXPECT(c, &OPT_D, "author:\"An N\"", "(near/4 (terms author \"an\") (prefix author \"n\"))");
+	EXPECT(c, &OPT_P, "an jh[au]", "(near/4 (terms author \"an\") (prefix author \"jh\"))");
+	EXPECT(c, &OPT_D, "author:\"yeap by\"",
+	       "(near/4 (terms author \"yeap\") (prefix author \"by\"))");
+	EXPECT(c, &OPT_D, "author:an", "(terms author \"an\")");
+	EXPECT(c, &OPT_D, "to[au]", "(terms author \"to\")");
+	EXPECT(c, &OPT_D, "author:(in OR the)", "(or (terms author \"in\") (terms author \"the\"))");
+	EXPECT(c, &OPT_D, "author:\"the a\"", "(near/4 (terms author \"the\") (prefix author \"a\"))");
+	EXPECT_ERR(c, &OPT_D, "title:an", 1, "'title:an' is a stopword");
+	/* a message quotes the words, not the spaces after them */
+	EXPECT_ERR(c, &OPT_D, "\"of the \" bone", 2, "'of the' is only stopwords");
+	EXPECT_ERR(c, &OPT_D, "title:\"the \xc2\xa0\"", 8, "'the' is a stopword");
 	/* Only name: immediately followed by a non-space is a field. */
 	EXPECT(c, &OPT_D, "bone: lung", "(or " T("bone") " " T("lung") ")");
 	CHECK(parse(c, &OPT_D, "title: bone", &q) == 0 && q->type == Q_OR && q->nkids == 2 &&
