@@ -1087,7 +1087,10 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		       uint32_t prox, struct q_node **out);
 
 /* The author form above for s[start..end), or 0 with *out NULL when the
- * text is not in that form. */
+ * text is not in that form.  The last name is a phrase as written, never
+ * itself read as name and initials ("Dei Tos AP", "Hui Ong E"); a
+ * compound last name ("Maheu-Giroux M", "O'Brien MJ") is either of its
+ * spellings, so the result is an OR of one NEAR per spelling. */
 static int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
 		       struct q_node **out)
 {
@@ -1103,26 +1106,39 @@ static int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		return 0;
 	struct q_node *name;
 	int rc = phrase_leaf(p, start, ws, qpos, fields, 0, &name);
-	if (rc || name == NULL || (name->type != Q_TERMS && name->type != Q_PHRASE))
+	if (rc || name == NULL)
 		return rc;
+	struct q_node **sp = &name; /* the spellings of the last name */
+	size_t nsp = 1;
+	if (name->type == Q_OR) {
+		sp = name->kids;
+		nsp = name->nkids;
+	}
+	for (size_t i = 0; i < nsp; i++)
+		if (!is_leaf(sp[i]))
+			return 0;
 	char *t = arena_alloc(p->a, end - ws + 1);
 	if (t == NULL)
 		return nomem(p);
 	for (size_t i = ws; i < end; i++)
 		t[i - ws] = (char)((unsigned char)s[i] | 0x20);
 	t[end - ws] = '\0';
-	struct q_node *ini = one_term_leaf(p, Q_PREFIX, ws, t, end - ws, fields, 1);
-	struct q_node *q = ini ? newnode(p, Q_NEAR, qpos) : NULL;
-	struct q_node **kids = q ? arena_alloc(p->a, 2 * sizeof *kids) : NULL;
-	if (kids == NULL)
-		return ini && q ? nomem(p) : ERR_NOMEM;
-	kids[0] = name;
-	kids[1] = ini;
-	q->kids = kids;
-	q->nkids = 2;
-	q->dist = AUTHOR_NEAR;
-	*out = q;
-	return 0;
+	struct kv k = {0};
+	for (size_t i = 0; i < nsp; i++) {
+		struct q_node *ini = one_term_leaf(p, Q_PREFIX, ws, t, end - ws, fields, 1);
+		struct q_node *q = ini ? newnode(p, Q_NEAR, qpos) : NULL;
+		struct q_node **kids = q ? arena_alloc(p->a, 2 * sizeof *kids) : NULL;
+		if (kids == NULL)
+			return ini && q ? nomem(p) : ERR_NOMEM;
+		kids[0] = sp[i];
+		kids[1] = ini;
+		q->kids = kids;
+		q->nkids = 2;
+		q->dist = AUTHOR_NEAR;
+		if ((rc = kv_push(p, &k, q)) != 0)
+			return rc;
+	}
+	return mkgroup(p, Q_OR, &k, qpos, out);
 }
 
 /* A phrase over s[start..end) (the text inside the quotes, or a PubMed run
@@ -1142,10 +1158,6 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		b++;
 	if (b == end)
 		return perr(p, qpos, "empty phrase matches nothing");
-	if (fields == FB(AUTHOR) && !prox) {
-		if ((rc = author_leaf(p, start, end, qpos, fields, out)) != 0 || *out)
-			return rc;
-	}
 	for (b = start + 1; b < end; b++)
 		if (s[b] == '*' && !space_at(s, n, b - 1) && (b + 1 == end || space_at(s, n, b + 1)))
 			return perr(p, b, "truncation '*' is not supported inside a phrase");
@@ -1440,8 +1452,21 @@ static int pubmed_run(struct parser *p, const struct tok *t, int *found, size_t 
 	return 0;
 }
 
-/* primary := field? (word | "phrase" | '(' query ')') [tag]? */
-static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct q_node **out)
+/* Is the next token a NEAR?  Lexing errors are left for when the parser
+ * gets there. */
+static int near_follows(struct parser *p)
+{
+	struct tok *pk;
+	p->quiet++;
+	int rc = peek(p, &pk);
+	p->quiet--;
+	return rc == 0 && pk->kind == TK_NEAR;
+}
+
+/* primary := field? (word | "phrase" | '(' query ')') [tag]?
+ * fielded: a field prefix precedes; near: the right operand of a NEAR. */
+static int parse_primary(struct parser *p, uint32_t fields, int fielded, int near,
+			 struct q_node **out)
 {
 	struct tok t, *pk;
 	char b[SHOWBUF];
@@ -1475,7 +1500,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct 
 		    pk->kind != TK_FIELD)
 			return perr(p, t.start, "'%s' must be followed by a word, a \"phrase\" or a (group)",
 				    show(p, t.start, t.end, b, sizeof b));
-		if ((rc = parse_primary(p, fd->mask, 1, out)) != 0)
+		if ((rc = parse_primary(p, fd->mask, 1, near, out)) != 0)
 			return rc;
 		if (*out) /* messages point at "title:", not the word after it */
 			(*out)->qpos = (uint32_t)(t.start > UINT32_MAX ? UINT32_MAX : t.start);
@@ -1513,9 +1538,14 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, struct 
 			if (prox && t.kind == TK_WORD && !run)
 				return perr(p, tag.start, "'%s' needs a \"quoted phrase\"", tn);
 		}
-		if (t.kind == TK_PHRASE || run)
-			rc = phrase_leaf(p, vs, ve, t.start, f, prox, out);
-		else if (t.prefix)
+		if (t.kind == TK_PHRASE || run) {
+			/* PubMed's author form, unless NEAR takes the phrase
+			 * as written: author:("hui ong" NEAR/3 eugene) */
+			if (f == FB(AUTHOR) && !prox && !near && !near_follows(p))
+				rc = author_leaf(p, vs, ve, t.start, f, out);
+			if (rc == 0 && *out == NULL)
+				rc = phrase_leaf(p, vs, ve, t.start, f, prox, out);
+		} else if (t.prefix)
 			rc = prefix_leaf(p, &t, f, out);
 		else {
 			if (f == FB(LANG))
@@ -1573,7 +1603,7 @@ static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
 	if ((rc = peek(p, &pk)) != 0)
 		return rc;
 	start = pk->start;
-	if ((rc = parse_primary(p, fields, 0, out)) != 0)
+	if ((rc = parse_primary(p, fields, 0, 0, out)) != 0)
 		return rc;
 	for (;;) {
 		struct q_node *r;
@@ -1596,7 +1626,7 @@ static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
 		if (k.n == 0 && (rc = kv_push(p, &k, *out)) != 0)
 			return rc;
 		size_t rs = pk->start, rstop = p->nstop;
-		if ((rc = parse_primary(p, fields, 0, &r)) != 0)
+		if ((rc = parse_primary(p, fields, 0, 1, &r)) != 0)
 			return rc;
 		if (r == NULL)
 			return nothing(p, rs, p->lx.last_end, p->nstop > rstop);

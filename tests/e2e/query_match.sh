@@ -175,7 +175,10 @@ fi
 # or "(A-a)O2", pasted, finds its record (the ')-' once excluded the word
 # after it, and "(A-a)" was a group of other terms than the text's); an
 # author whose name or initials are stopwords ("An", "To", "A", "BY") is
-# found (such names were dropped from the index and the query). ---
+# found (such names were dropped from the index and the query); so is a
+# last name with a hyphen or apostrophe, or ending in a short word, before
+# initials ("Maheu-Giroux M", "O'Brien MJ", "Dei Tos AP": they matched
+# nothing), and an author phrase is a NEAR operand. ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
@@ -213,7 +216,13 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
                                              ('To', 'Kenneth', 'K'), ('Tran', '', 'A')]),
      rec(702, 'authors', year=2001, authors=[('Hovnanian', 'A', 'A'), ('Miller', 'Brian E', 'BE'),
                                              ('Yeap', 'Beow Y', 'BY'), ('Ruby', 'Jeannine A', 'JA')]),
-     rec(703, 'authors', year=2001, authors=[('Anderson', 'Nora', 'N'), ('Tosh', 'Kenneth', 'K')])])
+     rec(703, 'authors', year=2001, authors=[('Anderson', 'Nora', 'N'), ('Tosh', 'Kenneth', 'K')]),
+     rec(704, 'authors', year=2001, authors=[('Maheu-Giroux', 'Mathieu', 'M'),
+                                             ("O'Brien", 'Michael J', 'MJ')]),
+     rec(705, 'authors', year=2001, authors=[('Dei Tos', 'Angelo Paolo', 'AP'),
+                                             ('Hui Ong', 'Eugene Liat', 'EL')]),
+     rec(706, 'authors', year=2001, authors=[('Giroux', 'Maheu', 'M'), ('Brien', 'O', 'MJ'),
+                                             ('Tos', 'Dei', 'AP'), ('Ong', 'Hui', 'E')])])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -261,6 +270,14 @@ edge "702" 'author:"Hovnanian A"'
 edge "702" 'author:"Ruby Jeannine A"'
 edge "702" 'author:"Miller BE"'
 edge "702" --syntax pubmed 'Yeap BY[au]'
+edge "704" 'author:"Maheu-Giroux M"'
+edge "704" --syntax pubmed 'Maheu-Giroux M[au]'
+edge "704" "author:\"O'Brien MJ\""
+edge "705" 'author:"Dei Tos AP"'
+edge "705" --syntax pubmed 'Dei Tos AP[au]'
+edge "705" 'author:"Hui Ong E"'
+edge "705" 'author:"Hui Ong EL"'
+edge "705" 'author:("hui ong" NEAR/3 eugene)'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

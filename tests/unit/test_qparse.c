@@ -460,6 +460,32 @@ static void test_phrase_prefix_near(struct ctx *c)
 	EXPECT(c, &OPT_P, "van der berg ja[au]",
 	       "(near/4 (phrase author \"van\" \"der\"@1 \"berg\"@2) (prefix author \"ja\"))");
 	EXPECT(c, &OPT_P, "smith john[au]", "(phrase author \"smith\" \"john\"@1)");
+	/* A last name ending in a short word is a phrase, not itself name and
+	 * initials; a compound last name is either spelling (both once fell
+	 * back to a phrase with the initials that matched nothing). */
+#define DEITOS "(near/4 (phrase author \"dei\" \"tos\"@1) (prefix author \"ap\"))"
+	EXPECT(c, &OPT_D, "author:\"Dei Tos AP\"", DEITOS);
+	EXPECT(c, &OPT_P, "Dei Tos AP[au]", DEITOS);
+#undef DEITOS
+	EXPECT(c, &OPT_D, "author:\"Hui Ong E\"",
+	       "(near/4 (phrase author \"hui\" \"ong\"@1) (prefix author \"e\"))");
+#define MAHEU "(or (near/4 (terms author \"maheugiroux\") (prefix author \"m\")) " \
+	      "(near/4 (phrase author \"maheu\" \"giroux\"@1) (prefix author \"m\")))"
+	EXPECT(c, &OPT_D, "author:\"Maheu-Giroux M\"", MAHEU);
+	EXPECT(c, &OPT_P, "Maheu-Giroux M[au]", MAHEU);
+#undef MAHEU
+	EXPECT(c, &OPT_D, "author:\"O'Brien MJ\"",
+	       "(or (near/4 (terms author \"obrien\") (prefix author \"mj\")) "
+	       "(near/4 (phrase author \"o\" \"brien\"@1) (prefix author \"mj\")))");
+	/* As an operand of NEAR an author phrase is the phrase as written. */
+	EXPECT(c, &OPT_D, "author:(\"hui ong\" NEAR/3 yeap)",
+	       "(near/3 (phrase author \"hui\" \"ong\"@1) (terms author \"yeap\"))");
+	EXPECT(c, &OPT_D, "author:(yeap NEAR/3 \"hui ong\")",
+	       "(near/3 (terms author \"yeap\") (phrase author \"hui\" \"ong\"@1))");
+	EXPECT(c, &OPT_D, "\"hui ong\"[au] NEAR/3 yeap[au]",
+	       "(near/3 (phrase author \"hui\" \"ong\"@1) (terms author \"yeap\"))");
+	EXPECT(c, &OPT_P, "hui ong[au] NEAR/3 yeap[au]",
+	       "(near/3 (phrase author \"hui\" \"ong\"@1) (terms author \"yeap\"))");
 	/* Language names are MEDLINE's codes. */
 	EXPECT(c, &OPT_P, "english[la]", "(terms lang \"eng\")");
 	EXPECT(c, &OPT_P, "French[lang]", "(terms lang \"fre\")");
