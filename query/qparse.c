@@ -1226,9 +1226,10 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 	}
 	if (oneword && njoined == 1 && nk > 1) {
 		/* One quoted compound ("non-metastatic", "TNF-α") is that
-		 * compound exactly: its joined term, or its parts as a phrase
+		 * compound exactly: its parts as a phrase or its joined term
 		 * (docs/ANALYSIS.md §5), never one part alone, as the bare
-		 * word may match. */
+		 * word may match.  Spellings, the parts first, as for a
+		 * longer phrase: NEAR takes that one. */
 		struct q_node *joined, *parts;
 		unsigned char *only = arena_alloc(p->a, p->ntv);
 		if (only == NULL)
@@ -1239,9 +1240,11 @@ static int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, 
 		    (rc = mkleaf(p, Q_PHRASE, keep, qpos, fields, &parts)) != 0)
 			return rc;
 		struct kv k = {0};
-		if ((rc = kv_push(p, &k, joined)) != 0 || (rc = kv_push(p, &k, parts)) != 0)
+		if ((rc = kv_push(p, &k, parts)) != 0 || (rc = kv_push(p, &k, joined)) != 0 ||
+		    (rc = mkgroup(p, Q_OR, &k, qpos, out)) != 0)
 			return rc;
-		return mkgroup(p, Q_OR, &k, qpos, out);
+		(*out)->spellings = 1;
+		return 0;
 	}
 	/* Quoted words, even without a space between them ("CD34+/CD117+"),
 	 * are a phrase when they take more than one position. */

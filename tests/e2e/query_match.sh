@@ -178,7 +178,7 @@ fi
 # found (such names were dropped from the index and the query); so is a
 # last name with a hyphen or apostrophe, or ending in a short word, before
 # initials ("Maheu-Giroux M", "O'Brien MJ", "Dei Tos AP": they matched
-# nothing), and an author phrase is a NEAR operand. ---
+# nothing), and an author phrase or a quoted compound is a NEAR operand. ---
 python3 - "$tmp" <<'PYEOF'
 import sys
 out = sys.argv[1]
@@ -222,7 +222,9 @@ put('edge1.xml', [rec(100 + i, 'alphaword ' + 'cell ' * i + 'omegaword', year=20
      rec(705, 'authors', year=2001, authors=[('Dei Tos', 'Angelo Paolo', 'AP'),
                                              ('Hui Ong', 'Eugene Liat', 'EL')]),
      rec(706, 'authors', year=2001, authors=[('Giroux', 'Maheu', 'M'), ('Brien', 'O', 'MJ'),
-                                             ('Tos', 'Dei', 'AP'), ('Ong', 'Hui', 'E')])])
+                                             ('Tos', 'Dei', 'AP'), ('Ong', 'Hui', 'E')]),
+     rec(800, 'EWS-FLI1 fusion assay', year=2001), rec(801, 'EWS FLI1 transcript fusion', year=2001),
+     rec(802, 'EWS fusion with FLI1', year=2001)])
 put('edge2.xml', [rec(8002, 'Osteosarcoma in children', year=2001), rec(8003, 'Ewing sarcoma', year=2001)])
 PYEOF
 "$IDX" -q -o "$tmp/edge" "$tmp/edge1.xml" && "$IDX" -q -o "$tmp/edge" "$tmp/edge2.xml" ||
@@ -278,6 +280,7 @@ edge "705" --syntax pubmed 'Dei Tos AP[au]'
 edge "705" 'author:"Hui Ong E"'
 edge "705" 'author:"Hui Ong EL"'
 edge "705" 'author:("hui ong" NEAR/3 eugene)'
+edge "800 801" '"EWS-FLI1" NEAR/3 fusion'
 [ "$("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")" = 1 ] ||
 	ebad="$ebad [--count leiomyosarcoma -children: $("$Q" -i "$tmp/edge" --count "leiomyosarcoma -children")]"
 # --references of a PMID not in the index is the same error with a query

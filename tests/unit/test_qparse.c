@@ -410,15 +410,15 @@ static void test_phrase_prefix_near(struct ctx *c)
 	/* One word in quotes is Q_TERMS, analyzed as usual. */
 	EXPECT(c, &OPT_D, "\"Sarcomas\"", T("sarcoma"));
 	EXPECT(c, &OPT_D, "\"the sarcoma\"", T("sarcoma"));
-	/* One quoted compound is the compound: its joined term, or its parts
-	 * as a phrase, never one part alone. */
+	/* One quoted compound is the compound: its parts as a phrase, or its
+	 * joined term, never one part alone. */
 	CHECK(parse(c, &OPT_D, "\"EWS-FLI1\"", &q) == 0 && q->type == Q_OR && q->nkids == 2 &&
-	      q->kids[0]->type == Q_TERMS && q->kids[0]->nterms == 1 &&
-	      has_term(q->kids[0], "ewsfli1", 0) && q->kids[1]->type == Q_PHRASE &&
-	      q->kids[1]->nterms == 2 && has_term(q->kids[1], "ews", 0) &&
-	      has_term(q->kids[1], "fli1", 1));
+	      q->spellings && q->kids[1]->type == Q_TERMS && q->kids[1]->nterms == 1 &&
+	      has_term(q->kids[1], "ewsfli1", 0) && q->kids[0]->type == Q_PHRASE &&
+	      q->kids[0]->nterms == 2 && has_term(q->kids[0], "ews", 0) &&
+	      has_term(q->kids[0], "fli1", 1));
 	EXPECT(c, &OPT_D, "\"TNF-\xce\xb1\"",
-	       "(or (terms " DF " \"tnfalpha\") (phrase " DF " \"tnf\" \"alpha\"@1))");
+	       "(or (phrase " DF " \"tnf\" \"alpha\"@1) (terms " DF " \"tnfalpha\"))");
 	/* Quoted words without a space between them are a phrase too. */
 	EXPECT(c, &OPT_D, "\"CD34+/CD117+\"", "(phrase " DF " \"cd34\" \"cd117\"@1)");
 	/* In a longer phrase a compound is either spelling too: its parts
@@ -438,6 +438,12 @@ static void test_phrase_prefix_near(struct ctx *c)
 	/* as a NEAR operand: the spelling with the parts, as before */
 	EXPECT(c, &OPT_D, "\"EWS-FLI1 fusion\" NEAR/3 assay",
 	       "(near/3 (phrase " DF " \"ews\" \"fli1\"@1 \"fusion\"@2) (terms " DF " \"assay\"))");
+	/* one quoted compound as a NEAR operand: its parts, as a compound
+	 * in a longer phrase (it was refused as a group) */
+	EXPECT(c, &OPT_D, "\"EWS-FLI1\" NEAR/3 assay",
+	       "(near/3 (phrase " DF " \"ews\" \"fli1\"@1) (terms " DF " \"assay\"))");
+	EXPECT(c, &OPT_D, "assay NEAR/3 \"EWS-FLI1\"",
+	       "(near/3 (terms " DF " \"assay\") (phrase " DF " \"ews\" \"fli1\"@1))");
 	/* two compounds: four spellings */
 	CHECK(parse(c, &OPT_D, "\"c-KIT and PDGFR-A\"", &q) == 0 && q->type == Q_OR && q->nkids == 4);
 	/* Curly quotes from word processors. */
@@ -469,14 +475,14 @@ static void test_phrase_prefix_near(struct ctx *c)
 #undef DEITOS
 	EXPECT(c, &OPT_D, "author:\"Hui Ong E\"",
 	       "(near/4 (phrase author \"hui\" \"ong\"@1) (prefix author \"e\"))");
-#define MAHEU "(or (near/4 (terms author \"maheugiroux\") (prefix author \"m\")) " \
-	      "(near/4 (phrase author \"maheu\" \"giroux\"@1) (prefix author \"m\")))"
+#define MAHEU "(or (near/4 (phrase author \"maheu\" \"giroux\"@1) (prefix author \"m\")) " \
+	      "(near/4 (terms author \"maheugiroux\") (prefix author \"m\")))"
 	EXPECT(c, &OPT_D, "author:\"Maheu-Giroux M\"", MAHEU);
 	EXPECT(c, &OPT_P, "Maheu-Giroux M[au]", MAHEU);
 #undef MAHEU
 	EXPECT(c, &OPT_D, "author:\"O'Brien MJ\"",
-	       "(or (near/4 (terms author \"obrien\") (prefix author \"mj\")) "
-	       "(near/4 (phrase author \"o\" \"brien\"@1) (prefix author \"mj\")))");
+	       "(or (near/4 (phrase author \"o\" \"brien\"@1) (prefix author \"mj\")) "
+	       "(near/4 (terms author \"obrien\") (prefix author \"mj\")))");
 	/* As an operand of NEAR an author phrase is the phrase as written. */
 	EXPECT(c, &OPT_D, "author:(\"hui ong\" NEAR/3 yeap)",
 	       "(near/3 (phrase author \"hui\" \"ong\"@1) (terms author \"yeap\"))");
