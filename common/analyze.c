@@ -595,6 +595,7 @@ struct run {
 	uint32_t pos;     /* position of the next token */
 	size_t nstop;
 	int keep_stop;    /* AN_KEEP_STOPWORDS */
+	int no_stem;      /* AN_NO_STEM */
 
 	/* collect mode (an_fold_prefix): word pieces go to out, nothing is emitted */
 	unsigned char *out;
@@ -673,7 +674,7 @@ put_now(struct run *r, const unsigned char *text, size_t len, int alpha, enum an
 			r->nstop++;
 		return 0;
 	}
-	if (a->stemmer && alpha && len >= STEM_MIN) {
+	if (a->stemmer && alpha && len >= STEM_MIN && !r->no_stem) {
 		struct stem_set *set = NULL;
 		if (len <= STEM_WORD_MAX) {
 			if (!hashed)
@@ -1203,6 +1204,7 @@ int an_run_flags(an_analyzer *a, const char *text, size_t n, unsigned flags, uin
 	memset(&r, 0, offsetof(struct run, parts));
 	r.a = a;
 	r.keep_stop = (flags & AN_KEEP_STOPWORDS) != 0;
+	r.no_stem = (flags & AN_NO_STEM) != 0;
 	r.s = (const unsigned char *)text;
 	r.n = n;
 	r.emit = emit;

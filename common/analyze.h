@@ -89,12 +89,15 @@ int an_run(an_analyzer *a, const char *text, size_t n, uint32_t *pos, size_t *ns
 	   an_emit_fn emit, void *ctx);
 
 /* Flags of an_run_flags(). */
-#define AN_KEEP_STOPWORDS 1u /* stopwords are terms like other words: for author
-				names ("An", "To", the initial "A"), to which
-				PubMed applies no stopwords either */
+#define AN_KEEP_STOPWORDS 1u /* stopwords are terms like other words */
+#define AN_NO_STEM 2u        /* no stemming */
+/* Author names: PubMed applies neither stopwords nor stemming to them
+ * ("An", "To" and the initial "A" are names; "Browning" is not "Brown"). */
+#define AN_NAMES (AN_KEEP_STOPWORDS | AN_NO_STEM)
 
-/* an_run with flags: 0 (an_run itself) or AN_KEEP_STOPWORDS, which emits
- * the words and parts the stopword list would drop (*nstop is then 0). */
+/* an_run with flags: 0 (an_run itself), AN_KEEP_STOPWORDS, which emits
+ * the words and parts the stopword list would drop (*nstop is then 0), and
+ * AN_NO_STEM, which emits them unstemmed. */
 int an_run_flags(an_analyzer *a, const char *text, size_t n, unsigned flags, uint32_t *pos,
 		 size_t *nstop, an_emit_fn emit, void *ctx);
 

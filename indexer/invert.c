@@ -396,15 +396,16 @@ static int emit(void *ctx, const struct an_term *t)
 }
 
 /* Analyzes one value of a field; *pos carries positions across values,
- * with a gap so that a phrase never spans two values.  Author names keep
- * their stopwords: "An", "To" and the initial "A" are names there
- * (docs/ANALYSIS.md), and the query side analyzes author words alike. */
+ * with a gap so that a phrase never spans two values.  Author names are
+ * neither stopped nor stemmed: "An", "To" and the initial "A" are names
+ * there, and "Browning" is not "Brown" (docs/ANALYSIS.md); the query side
+ * analyzes author words alike. */
 static int add_text(inv *v, unsigned field, const char *s, uint32_t *pos)
 {
 	if (s == NULL || *s == '\0')
 		return 0;
 	v->cur_field = field;
-	int rc = an_run_flags(v->an, s, strlen(s), field == F_AUTHOR ? AN_KEEP_STOPWORDS : 0, pos,
+	int rc = an_run_flags(v->an, s, strlen(s), field == F_AUTHOR ? AN_NAMES : 0, pos,
 			      NULL, emit, v);
 	*pos += 8;
 	return rc;

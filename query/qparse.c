@@ -838,14 +838,15 @@ static int collect_emit(void *ctx, const struct an_term *t)
 }
 
 /* Runs the analyzer over s[start..end) into p->tv, as the indexer does
- * for fields: in author names stopwords are words (invert.c add_text). */
+ * for fields: author names are neither stopped nor stemmed (invert.c
+ * add_text). */
 static int analyze(struct parser *p, size_t start, size_t end, uint32_t fields)
 {
 	uint32_t pos = 0;
 	size_t ns = 0;
 	p->ntv = 0;
 	int rc = an_run_flags(p->an, p->s + start, end - start,
-			      fields == FB(AUTHOR) ? AN_KEEP_STOPWORDS : 0, &pos, &ns, collect_emit, p);
+			      fields == FB(AUTHOR) ? AN_NAMES : 0, &pos, &ns, collect_emit, p);
 	if (rc == ERR_NOMEM)
 		return nomem(p);
 	if (rc)

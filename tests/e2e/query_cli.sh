@@ -656,3 +656,17 @@ else
 	done
 	if [ -z "$bad" ]; then ok snippet_cut_in_run; else fail snippet_cut_in_run "bytes:$bad"; fi
 fi
+
+# ---- author names are not stemmed (author:brown found Browning, author:man Manning) ----
+printf '%s\n' '<PubmedArticleSet>' \
+	'<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>A</ArticleTitle><AuthorList><Author><LastName>Manning</LastName><ForeName>Peter</ForeName></Author></AuthorList></Article></MedlineCitation></PubmedArticle>' \
+	'<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>B</ArticleTitle><AuthorList><Author><LastName>Man</LastName><ForeName>Peter</ForeName></Author></AuthorList></Article></MedlineCitation></PubmedArticle>' \
+	'<PubmedArticle><MedlineCitation><PMID>3</PMID><Article><ArticleTitle>C</ArticleTitle><AuthorList><Author><LastName>Browning</LastName><ForeName>Anne</ForeName></Author></AuthorList></Article></MedlineCitation></PubmedArticle>' \
+	'<PubmedArticle><MedlineCitation><PMID>4</PMID><Article><ArticleTitle>D</ArticleTitle><AuthorList><Author><LastName>Brown</LastName><ForeName>Anne</ForeName></Author></AuthorList></Article></MedlineCitation></PubmedArticle>' \
+	'</PubmedArticleSet>' >"$tmp/au.xml"
+"$X" -q -o "$tmp/au" "$tmp/au.xml"
+got=
+for a in 'author:manning' 'author:"man p"' 'author:browning' 'author:"brown a"'; do
+	got="$got$("$Q" -i "$tmp/au" --ids "$a" | tr '\n' ' ')| "
+done
+[ "$got" = "1 | 2 | 3 | 4 | " ] && ok authors_not_stemmed || fail authors_not_stemmed "$got"

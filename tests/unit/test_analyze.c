@@ -631,6 +631,14 @@ static void test_stopwords(void)
 	analyze(a, "An Ning", 7, &c, NULL, &nstop);
 	render(&c, got, sizeof got);
 	CHECKF(strcmp(got, "ning@1") == 0 && nstop == 1, "got \"%s\"", got);
+	/* AN_NAMES: nor stemmed (Browning is not Brown), and an_run after it
+	 * stems again (the stem memo holds no unstemmed word) */
+	analyze_flags(a, "Browning Manning A", 18, AN_NAMES, &c, NULL, &nstop);
+	render(&c, got, sizeof got);
+	CHECKF(strcmp(got, "browning@0 manning@1 a@2") == 0, "got \"%s\"", got);
+	analyze(a, "Browning Manning", 16, &c, NULL, &nstop);
+	render(&c, got, sizeof got);
+	CHECKF(strcmp(got, "brown@0 man@1") == 0, "got \"%s\"", got);
 	an_free(a);
 
 	/* a custom list, folded like text; the default words are then kept */
