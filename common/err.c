@@ -3,6 +3,7 @@
  */
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,4 +61,13 @@ const char *err_str(int code)
 	case ERR_NOTFOUND: return "not found";
 	default: return code > 0 ? strerror(code) : "unknown error";
 	}
+}
+
+int err_stdout_ok(const char *prog)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 1;
+	fprintf(stderr, "%s: cannot write standard output: %s\n", prog,
+		strerror(errno ? errno : EIO));
+	return 0;
 }

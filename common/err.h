@@ -51,4 +51,9 @@ int err_errno(struct err *e, int errnum, const char *fmt, ...)
 /* Static description of a return code (ours or an errno). */
 const char *err_str(int code);
 
+/* Flushes standard output: 1, or 0 after "PROG: cannot write standard
+ * output: reason" on stderr.  A write may have failed before while the
+ * flush of what is left succeeds, so the stream's error flag counts too. */
+int err_stdout_ok(const char *prog);
+
 #endif

@@ -594,8 +594,6 @@ static int merge_into(struct build *b, struct segstate *ss, const size_t *idx, s
 		fprintf(stderr, " %.1f s\n", now_s() - t0);
 	else if (b->o->progress)
 		fputs(" failed\n", stderr); /* the error line follows */
-	else if (b->o->progress)
-		fputc('\n', stderr);
 	if (rc == 0) {
 		out->ndocs = mo.ndocs;
 		b->st->merges++;

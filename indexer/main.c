@@ -125,17 +125,6 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-/* Flushes standard output; 0, or 2 after one line saying why it failed
- * (a full disk, a closed pipe), as sarc-query does. */
-static int finish_stdout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	fprintf(stderr, "sarc-index: cannot write standard output: %s\n",
-		strerror(errno ? errno : EIO));
-	return 2;
-}
-
 static void report(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -185,7 +174,7 @@ static int do_dump(char **files, int n, int parse_only, int json)
 			       (unsigned long long)records, (unsigned long long)deletes, bytes / 1e6, s,
 			       s > 0 ? bytes / 1e6 / s : 0);
 	}
-	return finish_stdout();
+	return err_stdout_ok("sarc-index") ? 0 : 2;
 }
 
 static int do_stats(const char *dir, int json)
@@ -281,7 +270,7 @@ static int do_stats(const char *dir, int json)
 			       (unsigned long long)fpb[f], (unsigned long long)fpos[f]);
 	}
 	ix_close(&x);
-	return finish_stdout();
+	return err_stdout_ok("sarc-index") ? 0 : 2;
 }
 
 static int do_verify(const char *dir, int json)
@@ -310,7 +299,7 @@ static int do_verify(const char *dir, int json)
 		fprintf(stderr, "sarc-index: %s: %s\n", dir, e.msg);
 		return 2;
 	}
-	return finish_stdout();
+	return err_stdout_ok("sarc-index") ? 0 : 2;
 }
 
 /* getopt takes the word after --stats, --verify or --merge as the index
@@ -476,9 +465,11 @@ static int cli(int argc, char **argv, const char **lists)
 		modes[nmodes++] = "--parse-only";
 	if (nmodes > 1)
 		return die_usage("%s and %s cannot be used together", modes[0], modes[1]);
-	if ((stats || verify) && optind < argc)
+	if ((stats || verify) && (optind < argc || nlists > 0))
 		return die_usage("--stats and --verify take one index; extra argument '%s'",
-				 argv[optind]);
+				 optind < argc ? argv[optind] : lists[0]);
+	if ((dump || parse_only) && nlists > 0)
+		return die_usage("--dump and --parse-only read the files named as arguments, not -T");
 	if (merge && (optind < argc || nlists > 0))
 		return die_usage("--merge takes no input files; extra argument '%s'",
 				 optind < argc ? argv[optind] : lists[0]);
@@ -542,7 +533,7 @@ static int cli(int argc, char **argv, const char **lists)
 	else if (!quiet)
 		print_summary(&st, 0);
 	/* the run is committed, but a script reading --json got nothing */
-	if (json && finish_stdout())
+	if (json && !err_stdout_ok("sarc-index"))
 		return 2;
 	return st.files_failed || st.skipped_nopmid || st.merge_failed || st.unsynced ? 1 : 0;
 }

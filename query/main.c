@@ -216,6 +216,19 @@ static int pmid_list_ok(const char *s)
 
 enum parsed { PARSED_RUN, PARSED_HELP, PARSED_VERSION, PARSED_USAGE };
 
+/* Whether s holds more than what the query language reads as spaces:
+ * control bytes and U+00A0 separate words like a space (qparse.c). */
+static int has_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (p[0] == 0xc2 && p[1] == 0xa0)
+			p++;
+		else if (*p > 0x20 && *p != 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 /* Fills c from argv.  On PARSED_USAGE, err holds the one-line reason. */
 static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_when,
 			      long *width, char *err, size_t errcap)
@@ -429,7 +442,10 @@ bad_value:
 	c->out.explain = explain;
 	c->out.batch = c->batch;
 	/* trec_eval orders a run by its scores, not its ranks */
-	c->out.rank_score = c->so.sort != SARC_SORT_RELEVANCE || (c->mode == MODE_REFS && c->nargs == 0);
+	int query_text = 0;
+	for (int a = 0; a < c->nargs; a++)
+		query_text |= has_text(c->args[a]);
+	c->out.rank_score = c->so.sort != SARC_SORT_RELEVANCE || (c->mode == MODE_REFS && !query_text);
 	return PARSED_RUN;
 }
 
@@ -476,18 +492,6 @@ static void resolve_terminal(struct cli *c, int color_when, long width)
 
 /* ---- running queries ---- */
 
-/* Whether s holds more than what the query language reads as spaces:
- * control bytes and U+00A0 separate words like a space (qparse.c). */
-static int has_text(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (p[0] == 0xc2 && p[1] == 0xa0)
-			p++;
-		else if (*p > 0x20 && *p != 0x7f)
-			return 1;
-	}
-	return 0;
-}
 
 /* The query the mode describes: text alone, or PMID's similar documents,
  * references or citers, restricted by text when there is some. */
@@ -654,6 +658,7 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 	}
 	struct row_buf *rows = NULL;
 	size_t cap = 0, chunk = ROW_FIRST, bytes = 0;
+	char rowerr[ERRCAP];
 	for (size_t start = 0, m; start < n && rc == 0; start += m) {
 		m = n - start < chunk ? n - start : chunk;
 		if (m > cap) {
@@ -670,22 +675,30 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 			rows[i] = (struct row_buf){start + i, hits[start + i].seg, hits[start + i].doc,
 						   NULL, 0};
 		qsort(rows, m, sizeof *rows, cmp_row_doc);
-		for (size_t i = 0; i < m && rc == 0; i++) {
+		/* A row that fails (a damaged record) ends the output, as it did
+		 * when rows were printed one by one: the rows ranked above the
+		 * first failing one in rank order are printed, then its error. */
+		size_t fail = SIZE_MAX;
+		for (size_t i = 0; i < m; i++) {
+			if (rows[i].hit > fail)
+				continue;
+			int r = ERR_NOMEM;
 			FILE *f = open_memstream(&rows[i].text, &rows[i].len);
-			if (f == NULL) {
-				snprintf(err, errcap, "out of memory");
-				rc = ERR_NOMEM;
-				break;
+			snprintf(rowerr, sizeof rowerr, "out of memory");
+			if (f != NULL) {
+				r = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, want_cited, f,
+					       rowerr, sizeof rowerr);
+				if (fclose(f) != 0 && r == 0) {
+					snprintf(rowerr, sizeof rowerr, "out of memory");
+					r = ERR_NOMEM;
+				}
 			}
-			rc = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, want_cited, f,
-					err, errcap);
-			if (fclose(f) != 0 && rc == 0) {
-				snprintf(err, errcap, "out of memory");
-				rc = ERR_NOMEM;
-			}
-			if (rc) { /* the rows before the failing one are printed */
+			if (r) {
 				free(rows[i].text);
 				rows[i].text = NULL;
+				fail = rows[i].hit;
+				rc = r;
+				snprintf(err, errcap, "%s", rowerr);
 			}
 		}
 		qsort(rows, m, sizeof *rows, cmp_row_hit);
@@ -1074,18 +1087,6 @@ static char *join_args(char **args, int n)
 	return s;
 }
 
-/* Flushes standard output: 1, or 0 after saying why it could not be
- * written (a write may have failed before, and the flush of what is left
- * then succeeds). */
-static int stdout_ok(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 1;
-	fprintf(stderr, "sarc-query: cannot write the results: %s\n",
-		strerror(errno ? errno : EIO));
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -1106,10 +1107,10 @@ int main(int argc, char **argv)
 	switch (parse_args(argc, argv, &c, &color_when, &width, err, sizeof err)) {
 	case PARSED_HELP:
 		usage(stdout);
-		return stdout_ok() ? 0 : EXIT_ERROR;
+		return err_stdout_ok("sarc-query") ? 0 : EXIT_ERROR;
 	case PARSED_VERSION:
 		printf("sarc-query %s (index format %d)\n", SARC_VERSION, SARC_FORMAT_VERSION);
-		return stdout_ok() ? 0 : EXIT_ERROR;
+		return err_stdout_ok("sarc-query") ? 0 : EXIT_ERROR;
 	case PARSED_USAGE:
 		fprintf(stderr, "sarc-query: %s (try 'sarc-query --help')\n", err);
 		return EXIT_ERROR;
@@ -1129,6 +1130,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 
+
 	out_tsv_header(&c.out, stdout, c.action == ACT_COUNT ? OUT_TABLE_COUNT
 				       : c.action == ACT_FACET ? OUT_TABLE_FACET : OUT_TABLE_HITS);
 	if (c.mode == MODE_SHOW) {
@@ -1144,7 +1146,7 @@ int main(int argc, char **argv)
 	}
 	free(text);
 	sarc_close(ix);
-	if (!stdout_ok())
+	if (!err_stdout_ok("sarc-query"))
 		return EXIT_ERROR;
 	if (st == EXIT_ERROR && err[0])
 		fprintf(stderr, "sarc-query: %s\n", err);

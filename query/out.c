@@ -673,7 +673,9 @@ int out_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_query *q,
 		return 0;
 	case OUT_TREC:
 		fprintf(f, "%s Q0 %u %zu %.6f %s\n", r->qid ? r->qid : "1", r->pmid, r->rank,
-			o->rank_score ? -(double)r->rank : r->hit ? r->hit->score : 0.0, o->run);
+			o->rank_score || !r->hit || r->hit->score == 0.0 ? -(double)r->rank
+									  : r->hit->score,
+			o->run);
 		return 0;
 	case OUT_IDS:
 		if (r->qid)

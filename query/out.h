@@ -46,7 +46,8 @@ struct out_opts {
 	const char *run;           /* trec run name */
 	int rank_score;            /* trec: the hits are in another order than
 				    * their scores (--sort, a reference list):
-				    * print minus the rank as the score */
+				    * print minus the rank as the score (as for
+				    * hits that score 0: filters alone) */
 	enum out_field fields[OUT_MAX_FIELDS];
 	size_t nfields;
 };

@@ -1057,7 +1057,7 @@ static int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, s
 		return ERR_NOMEM;
 	/* Words are indexed by their stems, and a stem may end before the
 	 * prefix does or spell it otherwise: "patients*" must find
-	 * "patients" (patient), "ewing*" "Ewing's" (ewe).  The prefix read
+	 * "patients" (patient), "studies*" "studies" (studi).  The prefix read
 	 * as a whole word gives that stem. */
 	size_t nstop = p->nstop;
 	int rc = analyze(p, t->vstart, t->vend, fields);

@@ -471,12 +471,14 @@ before=$(ls "$tmp/modes")
 res=""
 for args in "--merge $tmp/modes --stats $tmp/modes" "--verify $tmp/modes --merge $tmp/modes" \
 	"--merge $tmp/modes --dump $demo" "--stats $tmp/modes --verify $tmp/modes" \
-	"-o $tmp/modes --stats $tmp/modes" "--dump --parse-only $demo" "--merge $tmp/modes $demo"; do
+	"-o $tmp/modes --stats $tmp/modes" "--dump --parse-only $demo" "--merge $tmp/modes $demo" \
+	"--stats $tmp/modes -T /nonexistent" "--verify $tmp/modes -T /nonexistent" \
+	"--dump $demo -T /nonexistent"; do
 	# shellcheck disable=SC2086
 	"$IDX" $args >"$tmp/modes.out" 2>"$tmp/modes.err"
 	st=$?
 	if [ $st != 2 ] || [ -s "$tmp/modes.out" ] || [ "$(wc -l <"$tmp/modes.err")" != 1 ] ||
-		! grep -Eq "(cannot be used together|takes no input files).*try 'sarc-index --help'" "$tmp/modes.err"; then
+		! grep -Eq "(cannot be used together|takes no input files|take one index|not -T).*try 'sarc-index --help'" "$tmp/modes.err"; then
 		res="$res [$args: exit $st, $(cat "$tmp/modes.err")]"
 	fi
 done

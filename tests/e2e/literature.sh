@@ -181,6 +181,8 @@ q() { "$Q" -i "$tmp/fx" "$@"; }
 # (the list's own order: trec_eval orders by score, so the score is minus the rank)
 same literature/fixtures/references_trec "$(q --references 95000008 -f trec | lines)" \
 	"1 Q0 95000005 1 -1.000000 sarc 1 Q0 95000001 2 -2.000000 sarc"
+same literature/fixtures/references_trec_blank_query "$(q --references 95000008 -f trec ' ' | lines)" \
+	"1 Q0 95000005 1 -1.000000 sarc 1 Q0 95000001 2 -2.000000 sarc"
 same literature/fixtures/references_tsv "$(q --references 95000008 -f tsv --fields pmid,rank,year,title | lines)" \
 	"pmid${TAB}rank${TAB}year${TAB}title 95000005${TAB}1${TAB}${TAB} 95000001${TAB}2${TAB}2010${TAB}Trabectedin in metastatic uterine leiomyosarcoma: a phase II study."
 q --references 95000008 -f json >"$tmp/refs.json"

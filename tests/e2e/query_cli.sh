@@ -565,6 +565,7 @@ fi
 
 # ---- trec_eval orders by score: under --sort the score column falls with the rank ----
 if q --sort date -f trec -k 5 sarcoma | awk '$5 != -$4 { bad = 1 } END { exit bad || NR != 5 }' &&
+	q -f trec -k 2 year:2014 | awk '$5 != -$4 { bad = 1 } END { exit bad || NR != 2 }' &&
 	q -f trec -k 5 sarcoma | awk 'NR > 1 && $5 > prev { bad = 1 } { prev = $5 } END { exit bad || NR != 5 }'; then
 	ok trec_score_follows_rank
 else
@@ -670,3 +671,28 @@ for a in 'author:manning' 'author:"man p"' 'author:browning' 'author:"brown a"';
 	got="$got$("$Q" -i "$tmp/au" --ids "$a" | tr '\n' ' ')| "
 done
 [ "$got" = "1 | 2 | 3 | 4 | " ] && ok authors_not_stemmed || fail authors_not_stemmed "$got"
+
+# ---- an export meeting a damaged record prints every row ranked above it,
+# then the error (rows read in document order once stopped at the first
+# failure in that order) ----
+if [ -d "$tmp/gidx" ] && [ $HAVE_PY = 1 ]; then
+	cp -r "$tmp/gidx" "$tmp/gdmg"
+	python3 -c "
+import glob
+p = glob.glob('$tmp/gdmg/*.ssto')[0]
+b = bytearray(open(p, 'rb').read()); b[len(b) // 2] ^= 0x55; open(p, 'wb').write(b)"
+	"$Q" -i "$tmp/gidx" -k 3000 -f tsv --fields pmid,title sarcoma >"$tmp/gok.tsv"
+	"$Q" -i "$tmp/gdmg" -k 3000 -f tsv --fields pmid,title sarcoma >"$tmp/gbad.tsv" 2>"$tmp/gbad.err"
+	st=$?
+	n=$(($(wc -l <"$tmp/gbad.tsv") - 1))
+	"$Q" -i "$tmp/gdmg" -k 1 --offset $n -f tsv --fields pmid,title sarcoma >/dev/null 2>&1
+	st1=$?
+	if [ $st = 2 ] && [ $st1 = 2 ] && [ $n -gt 0 ] && [ "$(wc -l <"$tmp/gbad.err")" = 1 ] &&
+		head -n $((n + 1)) "$tmp/gok.tsv" | cmp -s - "$tmp/gbad.tsv"; then
+		ok export_damaged_record
+	else
+		fail export_damaged_record "exit $st, $n rows, the next alone: exit $st1"
+	fi
+else
+	skip export_damaged_record "no generated index or no python3"
+fi
