@@ -7,12 +7,12 @@
  *                          bytes went there ...
  *   SARC_FAIL_ONCE=1       ... only the first time (space freed at once
  *                          by another process); otherwise every time
+ *   SARC_FAIL_PARTIAL=1    the write that crosses N writes what fits first
  *   SARC_FAIL_DIRSYNC=1    fsync() of a directory fails with EIO
  *   SARC_FAIL_COUNT=FILE   (without SARC_FAIL_AFTER) write into FILE how
  *                          many bytes went there, at exit
  *
- * Built by index_cli.sh with the system's cc; faults.sh has its own
- * (byte-counting) variant.
+ * Built by index_cli.sh and faults.sh with the system's cc.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -41,27 +41,25 @@ static int watched(int fd)
 	return strncmp(path, dir, strlen(dir)) == 0;
 }
 
-/* Whether this write of n bytes to fd fails (errno set). */
-static int fails(int fd, size_t n)
+/* How many of the n bytes for fd go through: n, fewer (the short write
+ * that reaches the limit, with SARC_FAIL_PARTIAL, as a filling disk
+ * gives), or -1 with errno ENOSPC. */
+static ssize_t allow(int fd, size_t n)
 {
 	const char *a = getenv("SARC_FAIL_AFTER");
 	if (n == 0 || !watched(fd))
-		return 0;
-	if (a == NULL) {
-		__atomic_add_fetch(&done, (long long)n, __ATOMIC_SEQ_CST);
-		return 0;
-	}
-	int once = getenv("SARC_FAIL_ONCE") != NULL;
-	if (__atomic_load_n(&failed, __ATOMIC_SEQ_CST) && once) {
-		__atomic_add_fetch(&done, (long long)n, __ATOMIC_SEQ_CST);
-		return 0;
-	}
-	if (__atomic_add_fetch(&done, (long long)n, __ATOMIC_SEQ_CST) > atoll(a)) {
-		__atomic_store_n(&failed, 1, __ATOMIC_SEQ_CST);
-		errno = ENOSPC;
-		return 1;
-	}
-	return 0;
+		return (ssize_t)n;
+	long long before = __atomic_fetch_add(&done, (long long)n, __ATOMIC_SEQ_CST);
+	if (a == NULL || (getenv("SARC_FAIL_ONCE") && __atomic_load_n(&failed, __ATOMIC_SEQ_CST)))
+		return (ssize_t)n;
+	long long limit = atoll(a);
+	if (before + (long long)n <= limit)
+		return (ssize_t)n;
+	__atomic_store_n(&failed, 1, __ATOMIC_SEQ_CST);
+	if (getenv("SARC_FAIL_PARTIAL") && before < limit)
+		return (ssize_t)(limit - before);
+	errno = ENOSPC;
+	return -1;
 }
 
 ssize_t write(int fd, const void *p, size_t n)
@@ -69,9 +67,8 @@ ssize_t write(int fd, const void *p, size_t n)
 	static ssize_t (*real)(int, const void *, size_t);
 	if (real == NULL)
 		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	if (fails(fd, n))
-		return -1;
-	return real(fd, p, n);
+	ssize_t k = allow(fd, n);
+	return k < 0 ? -1 : real(fd, p, (size_t)k);
 }
 
 ssize_t pwrite(int fd, const void *p, size_t n, off_t off)
@@ -79,9 +76,8 @@ ssize_t pwrite(int fd, const void *p, size_t n, off_t off)
 	static ssize_t (*real)(int, const void *, size_t, off_t);
 	if (real == NULL)
 		real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite");
-	if (fails(fd, n))
-		return -1;
-	return real(fd, p, n, off);
+	ssize_t k = allow(fd, n);
+	return k < 0 ? -1 : real(fd, p, (size_t)k, off);
 }
 
 ssize_t pwrite64(int fd, const void *p, size_t n, off_t off)

@@ -241,96 +241,13 @@ else
 	skip enospc_tmpfs "cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the shim below still runs"
 fi
 
-# an LD_PRELOAD shim: write() and pwrite() on files under SARC_ENOSPC_DIR
-# fail with ENOSPC once SARC_ENOSPC_AFTER bytes went there; with
-# SARC_ENOSPC_COUNT=FILE it only counts them into FILE
+# an LD_PRELOAD shim (failwrite.c): write() and pwrite() on files under
+# SARC_FAIL_DIR fail with ENOSPC once SARC_FAIL_AFTER bytes went there (the
+# write crossing it writes what fits); with SARC_FAIL_COUNT=FILE it only
+# counts them into FILE
 cc=${CC:-cc}
-cat >"$tmp/enospc.c" <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
-
-static long long done;
-
-static int watched(int fd)
-{
-	const char *dir = getenv("SARC_ENOSPC_DIR");
-	char link[64], path[4096];
-	if (dir == NULL)
-		return 0;
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, path, sizeof path - 1);
-	if (n <= 0)
-		return 0;
-	path[n] = '\0';
-	return strncmp(path, dir, strlen(dir)) == 0;
-}
-
-/* How many of n bytes may go to fd (0 and errno = ENOSPC when none). */
-static size_t allow(int fd, size_t n)
-{
-	if (!watched(fd))
-		return n;
-	const char *a = getenv("SARC_ENOSPC_AFTER");
-	if (a == NULL) {
-		done += (long long)n;
-		return n;
-	}
-	long long limit = atoll(a);
-	if (done >= limit) {
-		errno = ENOSPC;
-		return 0;
-	}
-	if ((long long)n > limit - done)
-		n = (size_t)(limit - done);
-	done += (long long)n;
-	return n;
-}
-
-ssize_t write(int fd, const void *p, size_t n)
-{
-	static ssize_t (*real)(int, const void *, size_t);
-	if (real == NULL)
-		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	size_t k = n ? allow(fd, n) : 0;
-	if (n && k == 0)
-		return -1;
-	return real(fd, p, k);
-}
-
-ssize_t pwrite(int fd, const void *p, size_t n, off_t off)
-{
-	static ssize_t (*real)(int, const void *, size_t, off_t);
-	if (real == NULL)
-		real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite");
-	size_t k = n ? allow(fd, n) : 0;
-	if (n && k == 0)
-		return -1;
-	return real(fd, p, k, off);
-}
-
-ssize_t pwrite64(int fd, const void *p, size_t n, off_t off)
-{
-	return pwrite(fd, p, n, off);
-}
-
-__attribute__((destructor)) static void report(void)
-{
-	const char *f = getenv("SARC_ENOSPC_COUNT");
-	FILE *o = f ? fopen(f, "w") : NULL;
-	if (o) {
-		fprintf(o, "%lld\n", done);
-		fclose(o);
-	}
-}
-EOF
 if command -v "$cc" >/dev/null 2>&1 &&
-	"$cc" -shared -fPIC -O1 -o "$tmp/enospc.so" "$tmp/enospc.c" -ldl 2>"$tmp/cc.err"; then
+	"$cc" -shared -fPIC -O1 -o "$tmp/enospc.so" "$ROOT/tests/e2e/failwrite.c" -ldl 2>"$tmp/cc.err"; then
 	d=$tmp/shim
 	"$IDX" -q -o "$d" "$tmp/in1.xml" && "$IDX" -q -o "$d" "$tmp/in2.xml"
 	snapshot "$d" >"$tmp/before"
@@ -340,9 +257,9 @@ if command -v "$cc" >/dev/null 2>&1 &&
 	# bytes an indexing run and a merge write, measured on copies
 	cp -R "$d" "$tmp/count"
 	cp -R "$d" "$tmp/count2"
-	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$tmp/count/" SARC_ENOSPC_COUNT="$tmp/n.index" \
+	env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$tmp/count/" SARC_FAIL_COUNT="$tmp/n.index" \
 		ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$tmp/count" "$tmp/in3.xml"
-	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$tmp/count2/" SARC_ENOSPC_COUNT="$tmp/n.merge" \
+	env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$tmp/count2/" SARC_FAIL_COUNT="$tmp/n.merge" \
 		ASAN_OPTIONS="$asan_opts" "$IDX" -q --merge "$tmp/count2"
 	nindex=$(cat "$tmp/n.index" 2>/dev/null || echo 0)
 	nmerge=$(cat "$tmp/n.merge" 2>/dev/null || echo 0)
@@ -357,10 +274,10 @@ if command -v "$cc" >/dev/null 2>&1 &&
 			for after in $afters; do
 				cases=$((cases + 1))
 				if [ $what = index ]; then
-					env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$d/" SARC_ENOSPC_AFTER=$after \
+					env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$d/" SARC_FAIL_PARTIAL=1 SARC_FAIL_AFTER=$after \
 						ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$d" "$tmp/in3.xml" 2>"$tmp/err"
 				else
-					env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$d/" SARC_ENOSPC_AFTER=$after \
+					env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$d/" SARC_FAIL_PARTIAL=1 SARC_FAIL_AFTER=$after \
 						ASAN_OPTIONS="$asan_opts" "$IDX" -q --merge "$d" 2>"$tmp/err"
 				fi
 				rc=$?
@@ -384,10 +301,10 @@ if command -v "$cc" >/dev/null 2>&1 &&
 	# bytes of the run without a merge: the same run on 8 segments
 	i=1
 	while [ $i -le 8 ]; do "$IDX" -q -o "$tmp/count3" "$tmp/in$i.xml"; i=$((i + 1)); done
-	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$tmp/count3/" SARC_ENOSPC_COUNT="$tmp/n.commit" \
+	env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$tmp/count3/" SARC_FAIL_COUNT="$tmp/n.commit" \
 		ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$tmp/count3" "$tmp/in10.xml"
 	ncommit=$(cat "$tmp/n.commit" 2>/dev/null || echo 0)
-	env LD_PRELOAD="$tmp/enospc.so" SARC_ENOSPC_DIR="$d/" SARC_ENOSPC_AFTER=$((ncommit + 2000)) \
+	env LD_PRELOAD="$tmp/enospc.so" SARC_FAIL_DIR="$d/" SARC_FAIL_PARTIAL=1 SARC_FAIL_AFTER=$((ncommit + 2000)) \
 		ASAN_OPTIONS="$asan_opts" "$IDX" -q -o "$d" "$tmp/in10.xml" 2>"$tmp/err"
 	rc=$?
 	"$IDX" -q -o "$tmp/shim2ref" $(i=1; while [ $i -le 10 ]; do echo "$tmp/in$i.xml"; i=$((i + 1)); done)
