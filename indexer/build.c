@@ -62,6 +62,7 @@ struct delev {
 
 struct build {
 	const struct bld_options *o;
+	int created_dir; /* this run made the index directory */
 	struct manifest mf;
 	struct an_settings an;
 	uint32_t flags;
@@ -945,7 +946,9 @@ static int open_index(struct build *b, int *lockfd, struct err *e)
 	if (o->merge_all && o->nfiles == 0 && stat(lp, &st) != 0 && errno == ENOENT)
 		return err_set(e, ERR_NOTFOUND, "'%s' is not a sarc index (no %s): nothing to merge",
 			       o->index, MF_NAME);
-	if (mkdir(o->index, 0777) != 0 && errno != EEXIST)
+	if (mkdir(o->index, 0777) == 0)
+		b->created_dir = 1;
+	else if (errno != EEXIST)
 		return err_errno(e, errno, "cannot create index directory '%s'", o->index);
 	if (stat(lp, &st) != 0 && errno == ENOENT && has_foreign_files(o->index))
 		return err_set(e, ERR_USAGE,
@@ -1123,6 +1126,14 @@ out:
 			struct manifest none;
 			memset(&none, 0, sizeof none);
 			collect_garbage(o->index, &none);
+			/* a new index that never got a manifest: leave no
+			 * directory holding only LOCK behind */
+			if (b.created_dir) {
+				char lp[4200];
+				snprintf(lp, sizeof lp, "%s/LOCK", o->index);
+				unlink(lp);
+				rmdir(o->index); /* fails, harmlessly, unless empty */
+			}
 		}
 	}
 	for (size_t i = 0; i < b.nsegs; i++)

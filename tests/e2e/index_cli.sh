@@ -650,3 +650,14 @@ print(0 if i >= 0 and (t[:i].endswith(b"\r\033[K") or t[:i].endswith(b"\n") or i
 else
 	skip progress_skipped_line "script(1) cannot give a pseudo-terminal here, or no gen-pubmed"
 fi
+
+# a failed first run into a new directory leaves no directory behind (it
+# left one holding only LOCK); an existing index is kept as it was
+printf '<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>\n' >"$tmp/trunc.xml"
+"$IDX" -q -o "$tmp/newfail" "$tmp/trunc.xml" 2>"$tmp/newfail.err"
+st=$?
+if [ $st = 2 ] && [ ! -e "$tmp/newfail" ] && [ "$(wc -l <"$tmp/newfail.err")" = 1 ]; then
+	ok failed_first_run_leaves_nothing
+else
+	fail failed_first_run_leaves_nothing "exit $st, $(ls -A "$tmp/newfail" 2>&1 | tr '\n' ' ')"
+fi
