@@ -411,6 +411,7 @@ struct facet_ctx {
 	uint32_t *slot; /* open addressing: index + 1 into v, 0 empty */
 	size_t nslots;  /* a power of two, at least twice n */
 	uint64_t years[FACET_YEARS];
+	uint64_t ndocs; /* documents visited */
 	int err;
 };
 
@@ -486,6 +487,7 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t cou
 static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 {
 	struct facet_ctx *c = ctx;
+	c->ndocs++;
 	if (c->kind == 0) {
 		uint16_t y = seg_doc_year(&ix->x.segs[segno], doc);
 		c->years[y < FACET_YEARS ? y : 0]++;
@@ -526,7 +528,7 @@ static int cmp_fcount(const void *a, const void *b)
 }
 
 int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_facet **out,
-	       size_t *n, char *err, size_t errcap)
+	       size_t *n, uint64_t *ndocs, char *err, size_t errcap)
 {
 	static const char *const kinds[] = {"year", "journal", "mesh", "pt"};
 	struct facet_ctx *c = calloc(1, sizeof *c);
@@ -579,6 +581,8 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 	}
 	*out = f;
 	*n = c->n;
+	if (ndocs)
+		*ndocs = c->ndocs;
 	free(c->v);
 	free(c->slot);
 	free(c);

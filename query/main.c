@@ -862,8 +862,8 @@ static int run_one(const struct cli *c, sarc_index *ix, const char *qid, const c
 		found = total > 0;
 		break;
 	case ACT_FACET:
-		if ((rc = sarc_count(ix, q, &total, err, errcap)) != 0 ||
-		    (rc = sarc_facet(ix, q, c->facet, &fv, &nfv, err, errcap)) != 0)
+		/* one pass: the facet counts its documents too */
+		if ((rc = sarc_facet(ix, q, c->facet, &fv, &nfv, &total, err, errcap)) != 0)
 			break;
 		if (qid)
 			out_note(&c->out, stdout, qid, text);

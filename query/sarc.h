@@ -108,13 +108,14 @@ int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t
 
 /* Facet counts over every document matching q: field is "year", "journal",
  * "mesh" or "pt".  Sorted by count descending (year: by year ascending;
- * documents without a year count under the value "0", which comes first). */
+ * documents without a year count under the value "0", which comes first).
+ * *ndocs (unless NULL): the documents matching q, as sarc_count gives. */
 struct sarc_facet {
 	char *value;
 	uint64_t count;
 };
 int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_facet **out,
-	       size_t *n, char *err, size_t errcap);
+	       size_t *n, uint64_t *ndocs, char *err, size_t errcap);
 void sarc_facets_free(struct sarc_facet *f, size_t n);
 
 /* A stored record.  Strings are NUL-terminated UTF-8, "" when absent; lists

@@ -71,8 +71,53 @@ static double term_score(struct sc *c)
 	return sc_term_score_tf(c, c->doc, seg_postings_tf(c->pc));
 }
 
+/* Restores the heap order (by doc) of kids[0..n) below i. */
+static void kid_sift(struct sc **k, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && k[l]->doc < k[m]->doc)
+			m = l;
+		if (l + 1 < n && k[l + 1]->doc < k[m]->doc)
+			m = l + 1;
+		if (m == i)
+			return;
+		struct sc *t = k[i];
+		k[i] = k[m];
+		k[m] = t;
+		i = m;
+	}
+}
+
+/* or_advance of a disjunction of many kids in a run that scores nothing:
+ * its kids as a min-heap by doc, so that a step costs a logarithm of the
+ * kids rather than a scan of them all (a prefix expands to thousands of
+ * term lists, and counting its matches scanned them for every document).
+ * Scores sum the kids in their order, which the heap changes: only for
+ * runs without scores. */
+static uint32_t or_advance_heap(struct sc *c, uint32_t target)
+{
+	struct sc **k = c->kids;
+	size_t n = c->nkids;
+	if (!c->heaped) {
+		for (size_t i = 0; i < n; i++)
+			if (!(k[i]->started && k[i]->doc >= target))
+				sc_advance(k[i], target);
+		for (size_t i = n / 2; i-- > 0;)
+			kid_sift(k, n, i);
+		c->heaped = 1;
+	}
+	while (k[0]->doc < target) {
+		sc_advance(k[0], target);
+		kid_sift(k, n, 0);
+	}
+	return c->doc = k[0]->doc;
+}
+
 static uint32_t or_advance(struct sc *c, uint32_t target)
 {
+	if (c->env->unscored && c->nkids >= 16)
+		return or_advance_heap(c, target);
 	uint32_t m = SEG_END;
 	for (size_t i = 0; i < c->nkids; i++) {
 		struct sc *k = c->kids[i];

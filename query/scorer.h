@@ -45,6 +45,8 @@ struct sc_env {
 	double avglen[F_NFIELDS];
 	double N;            /* documents in the index (all segments) */
 	struct sc_scratch *scratch; /* set by the engine for a run */
+	int unscored;        /* a run that scores nothing (counts, facets):
+				disjunctions may reorder their kids */
 };
 
 struct sc {
@@ -62,6 +64,7 @@ struct sc {
 	/* composites */
 	struct sc **kids;
 	size_t nkids;
+	int heaped;          /* SC_OR, unscored: kids form a min-heap by doc */
 	/* SC_PHRASE: relative positions of kids; SC_NEAR: distance */
 	uint32_t *relpos;
 	uint32_t span;       /* SC_PHRASE: last relpos (its extent) */

@@ -696,3 +696,19 @@ b = bytearray(open(p, 'rb').read()); b[len(b) // 2] ^= 0x55; open(p, 'wb').write
 else
 	skip export_damaged_record "no generated index or no python3"
 fi
+
+# ---- counts and facets of disjunctions of many lists (prefixes): they walk
+# their lists as a heap, without scores; the count must be what the ranked
+# list holds ----
+if [ -d "$tmp/gidx" ]; then
+	bad=
+	for qq in 'pro* con* dis* tra*' '(pro* OR con*) -dis*' 'pro* AND sar*' '"soft tissue" OR pro*'; do
+		n=$("$Q" -i "$tmp/gidx" --count "$qq")
+		m=$("$Q" -i "$tmp/gidx" -k 100000 --ids --exhaustive "$qq" | wc -l)
+		y=$("$Q" -i "$tmp/gidx" --facet year -f tsv "$qq" | awk 'NR > 1 { s += $2 } END { print s + 0 }')
+		[ "$n" = "$m" ] && [ "$n" = "$y" ] && [ "$n" -gt 0 ] || bad="$bad [$qq: $n $m $y]"
+	done
+	if [ -z "$bad" ]; then ok count_many_lists; else fail count_many_lists "$bad"; fi
+else
+	skip count_many_lists "no generated index"
+fi

@@ -477,7 +477,7 @@ static void ixf_query(sarc_index *ix, const char *text, int pubmed, int level, i
 		for (int i = 0; i < (level > 1 && count <= IXF_FACET_MAX ? 4 : 1); i++) {
 			struct sarc_facet *fv = NULL;
 			size_t nf = 0;
-			if (sarc_facet(ix, q, facets[i], &fv, &nf, err, sizeof err) == 0)
+			if (sarc_facet(ix, q, facets[i], &fv, &nf, NULL, err, sizeof err) == 0)
 				sarc_facets_free(fv, nf);
 			else if (intact)
 				FUZZ_FAIL("'%s': facet %s: %s", text, facets[i], err);
