@@ -517,6 +517,8 @@ show = {l.split("\t")[0]: l for l in open(t + "/gs.out").read().splitlines()[1:]
 js = [json.loads(l) for l in open(t + "/gj.out")]
 assert len(ids) == 3000, len(ids)
 assert [l.split("\t")[0] for l in tsv] == ids, "tsv order"
+shown = open(t + "/gs.out").read().splitlines()[1:]
+assert [l.split("\t")[0] for l in shown] == ids, "--show order (read in document order)"
 assert all(show[l.split("\t")[0]] == l for l in tsv), "tsv rows differ from --show"
 assert [str(j["pmid"]) for j in js] == ids, "json order"
 assert [j["rank"] for j in js] == list(range(1, 3001)), "json ranks"
