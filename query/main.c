@@ -575,8 +575,19 @@ static int status_of(int rc, int found)
 }
 
 /* Formats hit i as a row on f. */
+/* The citation count of hit h for a row (0 unless want), and whether
+ * counting met damage (sarc_check: the index's damage is sticky, so the
+ * caller checks in the order rows are printed). */
+static uint32_t hit_cited(const struct cli *c, sarc_index *ix, const struct sarc_hit *h, int want)
+{
+	if (!want)
+		return 0;
+	return c->so.sort == SARC_SORT_CITED ? h->cited : sarc_cited_count(ix, h->pmid);
+}
+
+/* Formats hit i, cited by cited documents, as a row on f. */
 static int format_hit(const struct cli *c, sarc_index *ix, sarc_query *q, const char *qid,
-		      const struct sarc_hit *hits, size_t i, int need_doc, int want_cited, FILE *f,
+		      const struct sarc_hit *hits, size_t i, int need_doc, uint32_t cited, FILE *f,
 		      char *err, size_t errcap)
 {
 	struct sarc_doc d;
@@ -587,11 +598,9 @@ static int format_hit(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 	r.rank = c->so.offset + i + 1;
 	r.pmid = hits[i].pmid;
 	r.hit = &hits[i];
-	if (want_cited)
-		r.cited = c->so.sort == SARC_SORT_CITED ? hits[i].cited
-							: sarc_cited_count(ix, hits[i].pmid);
-	int rc = sarc_check(ix, err, errcap); /* damage met counting */
-	if (rc == 0 && need_doc) {
+	r.cited = cited;
+	int rc = 0;
+	if (need_doc) {
 		if ((rc = sarc_doc_get(ix, &hits[i], &d, err, errcap)) != 0)
 			return rc;
 		r.doc = &d;
@@ -617,6 +626,7 @@ static int format_hit(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 struct row_buf {
 	size_t hit; /* index into hits */
 	uint32_t seg, doc;
+	uint32_t cited;
 	char *text; /* the formatted row; NULL: not formatted */
 	size_t len;
 };
@@ -651,9 +661,12 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 	for (size_t i = 0; i < c->out.nfields && c->out.format == OUT_TSV; i++)
 		want_cited |= c->out.fields[i] == OF_CITED;
 	if (!need_doc || n < 2) {
-		for (size_t i = 0; i < n && rc == 0; i++)
-			rc = format_hit(c, ix, q, qid, hits, i, need_doc, want_cited, stdout, err,
-					errcap);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			uint32_t cited = hit_cited(c, ix, &hits[i], want_cited);
+			if ((rc = sarc_check(ix, err, errcap)) == 0) /* damage met counting */
+				rc = format_hit(c, ix, q, qid, hits, i, need_doc, cited, stdout, err,
+						errcap);
+		}
 		return rc;
 	}
 	struct row_buf *rows = NULL;
@@ -671,28 +684,35 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 			rows = r;
 			cap = m;
 		}
-		for (size_t i = 0; i < m; i++)
-			rows[i] = (struct row_buf){start + i, hits[start + i].seg, hits[start + i].doc,
-						   NULL, 0};
-		qsort(rows, m, sizeof *rows, cmp_row_doc);
 		/* A row that fails (a damaged record) ends the output, as it did
 		 * when rows were printed one by one: the rows ranked above the
-		 * first failing one in rank order are printed, then its error. */
+		 * first failing one in rank order are printed, then its error.
+		 * Damage met counting citations is the index's, not a row's, and
+		 * stays (sarc_check): the counts are taken in rank order first. */
 		size_t fail = SIZE_MAX;
 		for (size_t i = 0; i < m; i++) {
-			if (rows[i].hit > fail)
+			rows[i] = (struct row_buf){start + i, hits[start + i].seg, hits[start + i].doc,
+						   hit_cited(c, ix, &hits[start + i], want_cited), NULL, 0};
+			if (fail == SIZE_MAX && (rc = sarc_check(ix, err, errcap)) != 0)
+				fail = start + i;
+		}
+		qsort(rows, m, sizeof *rows, cmp_row_doc);
+		for (size_t i = 0; i < m; i++) {
+			if (rows[i].hit >= fail)
 				continue;
-			int r = ERR_NOMEM;
+			int r = ERR_NOMEM, before = sarc_check(ix, NULL, 0) != 0;
 			FILE *f = open_memstream(&rows[i].text, &rows[i].len);
 			snprintf(rowerr, sizeof rowerr, "out of memory");
 			if (f != NULL) {
-				r = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, want_cited, f,
-					       rowerr, sizeof rowerr);
+				r = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, rows[i].cited,
+					       f, rowerr, sizeof rowerr);
 				if (fclose(f) != 0 && r == 0) {
 					snprintf(rowerr, sizeof rowerr, "out of memory");
 					r = ERR_NOMEM;
 				}
 			}
+			if (r == 0 && !before)
+				r = sarc_check(ix, rowerr, sizeof rowerr); /* met by this row */
 			if (r) {
 				free(rows[i].text);
 				rows[i].text = NULL;
@@ -1019,6 +1039,7 @@ struct show_item {
 	int found;          /* live in the index */
 	struct sarc_hit h;  /* where, when found */
 	size_t pos;         /* its place among the records shown */
+	uint32_t cited;     /* documents citing it */
 	char *text;         /* the record formatted; NULL: not formatted */
 	size_t len;
 };
@@ -1047,11 +1068,8 @@ static int show_one(const struct cli *c, sarc_index *ix, const struct show_item 
 		if (rc == 1)
 			rc = 0;
 	}
-	uint32_t cited = rc == 0 ? sarc_cited_count(ix, it->pmid) : 0;
 	if (rc == 0)
-		rc = sarc_check(ix, err, errcap); /* damage met counting */
-	if (rc == 0)
-		rc = out_record(&c->out, f, it->pos, &d, indexed, cited, err, errcap);
+		rc = out_record(&c->out, f, it->pos, &d, indexed, it->cited, err, errcap);
 	sarc_doc_free(&d);
 	return rc;
 }
@@ -1115,7 +1133,12 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 				it->found = 1;
 				it->pos = ++found;
 				order[no++] = it;
-			} else if (r != 1) {
+				/* counted in argument order: damage met counting is
+				 * the index's and stays (see print_hits) */
+				it->cited = sarc_cited_count(ix, it->pmid);
+				r = sarc_check(ix, err, errcap);
+			}
+			if (r != 0 && r != 1) {
 				rc = r;
 				stop = i;
 			}
@@ -1126,7 +1149,7 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 			size_t at = (size_t)(order[i] - items);
 			if (at >= stop)
 				continue;
-			int r = ERR_NOMEM;
+			int r = ERR_NOMEM, before = sarc_check(ix, NULL, 0) != 0;
 			FILE *f = open_memstream(&order[i]->text, &order[i]->len);
 			snprintf(rowerr, sizeof rowerr, "out of memory");
 			if (f != NULL) {
@@ -1136,6 +1159,8 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 					r = ERR_NOMEM;
 				}
 			}
+			if (r == 0 && !before)
+				r = sarc_check(ix, rowerr, sizeof rowerr); /* met by this record */
 			if (r) {
 				stop = at;
 				rc = r;

@@ -714,3 +714,52 @@ if [ -d "$tmp/gidx" ]; then
 else
 	skip count_many_lists "no generated index"
 fi
+
+# ---- damage met counting citations is the index's and stays: --show and
+# exports count in the order they print, so the records before the one
+# whose count meets it are printed (read in document order, they were
+# lost) ----
+if [ $HAVE_PY = 1 ]; then
+	python3 - "$tmp/cd.xml" <<'PY'
+import sys
+def rec(pmid, title, refs=()):
+    r = ''.join('<Reference><Citation>x</Citation><ArticleIdList><ArticleId IdType="pubmed">%d</ArticleId></ArticleIdList></Reference>' % x for x in refs)
+    return ('<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue><Title>J</Title></Journal>'
+            '<ArticleTitle>%s</ArticleTitle></Article></MedlineCitation><PubmedData>%s</PubmedData></PubmedArticle>\n'
+            % (pmid, title, ('<ReferenceList>%s</ReferenceList>' % r) if r else ''))
+out = [rec(200, 'beta record'), rec(100, 'alpha record')]
+out += [rec(i, 'citer %d' % i, [200] if i % 3 else [200, 100]) for i in range(1000, 1400)]
+open(sys.argv[1], 'w').write('<PubmedArticleSet>\n%s</PubmedArticleSet>\n' % ''.join(out))
+PY
+	"$X" -q -o "$tmp/cd" "$tmp/cd.xml"
+	spst=$(ls "$tmp"/cd/*.spst)
+	size=$(wc -c <"$spst")
+	# a byte of the list of documents citing 200 (most of the file), such
+	# that --show 200 fails and --show 100 does not
+	off=$((size / 2)) found=
+	while [ $off -lt $((size - 64)) ] && [ -z "$found" ]; do
+		rm -rf "$tmp/cdd"
+		cp -r "$tmp/cd" "$tmp/cdd"
+		python3 -c "
+import glob
+p = glob.glob('$tmp/cdd/*.spst')[0]
+b = bytearray(open(p, 'rb').read()); b[$off] ^= 0xff; open(p, 'wb').write(b)"
+		if ! "$Q" -i "$tmp/cdd" --show 200 >/dev/null 2>&1 && "$Q" -i "$tmp/cdd" --show 100 >/dev/null 2>&1; then
+			found=$off
+		fi
+		off=$((off + 7))
+	done
+	if [ -z "$found" ]; then
+		fail cited_damage_order "no byte of the .spst damages the citing list alone"
+	else
+		show=$("$Q" -i "$tmp/cdd" -f tsv --fields pmid --show 100 200 2>/dev/null | tr '\n' ' ')
+		exp=$("$Q" -i "$tmp/cdd" -f tsv --fields pmid,cited,title 'alpha OR beta' 2>/dev/null | cut -f1 | tr '\n' ' ')
+		if [ "$show" = "pmid 100 " ] && [ "$exp" = "pmid 100 " ]; then
+			ok cited_damage_order
+		else
+			fail cited_damage_order "byte $found: --show printed '$show', the export '$exp'"
+		fi
+	fi
+else
+	skip cited_damage_order "no python3"
+fi
