@@ -1,6 +1,6 @@
 /*
- * failwrite.c - an LD_PRELOAD shim for tests/e2e/index_cli.sh: a disk that
- * fails under the indexer at a chosen moment.
+ * failwrite.c - an LD_PRELOAD shim for tests/e2e/index_cli.sh and faults.sh:
+ * a disk that fails under the indexer at a chosen moment.
  *
  *   SARC_FAIL_DIR=PREFIX   only files whose path starts with PREFIX count
  *   SARC_FAIL_AFTER=N      write() and pwrite() fail with ENOSPC once N
