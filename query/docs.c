@@ -415,14 +415,6 @@ struct facet_ctx {
 	int err;
 };
 
-static uint32_t facet_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u; /* FNV-1a: values are short, facets not hot */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
-
 /* Doubles the table and places every value again. */
 static int facet_rehash(struct facet_ctx *c)
 {
@@ -431,7 +423,7 @@ static int facet_rehash(struct facet_ctx *c)
 	if (t == NULL)
 		return ERR_NOMEM;
 	for (size_t i = 0; i < c->n; i++) {
-		size_t h = facet_hash(c->v[i].value, c->v[i].len) & (ns - 1);
+		size_t h = eng_hash(c->v[i].value, c->v[i].len) & (ns - 1);
 		while (t[h])
 			h = (h + 1) & (ns - 1);
 		t[h] = (uint32_t)i + 1;
@@ -457,7 +449,7 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t cou
 		c->err = 1;
 		return;
 	}
-	size_t h = facet_hash(s, n) & (c->nslots - 1);
+	size_t h = eng_hash(s, n) & (c->nslots - 1);
 	for (; c->slot[h]; h = (h + 1) & (c->nslots - 1)) {
 		struct fcount *f = &c->v[c->slot[h] - 1];
 		if (f->len == n && memcmp(f->value, s, n) == 0) {

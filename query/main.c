@@ -617,6 +617,53 @@ static int format_hit(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 	return rc;
 }
 
+/* Formats one row apart from the others (print_hits, run_show, which
+ * read in document order and print in another): fn writes the row on a
+ * memory stream into *text.  The row fails if fn fails or if the index met
+ * damage while fn ran (that damage is sticky, sarc_check: met before, it
+ * belongs to another row); then rowerr says why and *text is NULL. */
+typedef int row_fn(void *ctx, FILE *f, char *err, size_t errcap);
+static int format_row(sarc_index *ix, row_fn *fn, void *ctx, char **text, size_t *len,
+		      char *rowerr, size_t cap)
+{
+	int r = ERR_NOMEM, before = sarc_check(ix, NULL, 0) != 0;
+	FILE *f = open_memstream(text, len);
+	snprintf(rowerr, cap, "out of memory");
+	if (f != NULL) {
+		r = fn(ctx, f, rowerr, cap);
+		if (fclose(f) != 0 && r == 0) {
+			snprintf(rowerr, cap, "out of memory");
+			r = ERR_NOMEM;
+		}
+	}
+	if (r == 0 && !before)
+		r = sarc_check(ix, rowerr, cap);
+	if (r) {
+		free(*text);
+		*text = NULL;
+	}
+	return r;
+}
+
+/* A row of print_hits for format_row. */
+struct hit_row {
+	const struct cli *c;
+	sarc_index *ix;
+	sarc_query *q;
+	const char *qid;
+	const struct sarc_hit *hits;
+	size_t i;
+	int need_doc;
+	uint32_t cited;
+};
+
+static int hit_row_fn(void *ctx, FILE *f, char *err, size_t errcap)
+{
+	const struct hit_row *h = ctx;
+	return format_hit(h->c, h->ix, h->q, h->qid, h->hits, h->i, h->need_doc, h->cited, f, err,
+			  errcap);
+}
+
 /* Rows formatted in document order before they are printed (see
  * print_hits): the first chunk's count, then as many as fill the budget
  * at the mean length of the rows so far. */
@@ -700,22 +747,10 @@ static int print_hits(const struct cli *c, sarc_index *ix, sarc_query *q, const 
 		for (size_t i = 0; i < m; i++) {
 			if (rows[i].hit >= fail)
 				continue;
-			int r = ERR_NOMEM, before = sarc_check(ix, NULL, 0) != 0;
-			FILE *f = open_memstream(&rows[i].text, &rows[i].len);
-			snprintf(rowerr, sizeof rowerr, "out of memory");
-			if (f != NULL) {
-				r = format_hit(c, ix, q, qid, hits, rows[i].hit, need_doc, rows[i].cited,
-					       f, rowerr, sizeof rowerr);
-				if (fclose(f) != 0 && r == 0) {
-					snprintf(rowerr, sizeof rowerr, "out of memory");
-					r = ERR_NOMEM;
-				}
-			}
-			if (r == 0 && !before)
-				r = sarc_check(ix, rowerr, sizeof rowerr); /* met by this row */
+			struct hit_row h = {c, ix, q, qid, hits, rows[i].hit, need_doc, rows[i].cited};
+			int r = format_row(ix, hit_row_fn, &h, &rows[i].text, &rows[i].len, rowerr,
+					   sizeof rowerr);
 			if (r) {
-				free(rows[i].text);
-				rows[i].text = NULL;
 				fail = rows[i].hit;
 				rc = r;
 				snprintf(err, errcap, "%s", rowerr);
@@ -1074,6 +1109,19 @@ static int show_one(const struct cli *c, sarc_index *ix, const struct show_item 
 	return rc;
 }
 
+/* A record of run_show for format_row. */
+struct show_row {
+	const struct cli *c;
+	sarc_index *ix;
+	const struct show_item *it;
+};
+
+static int show_row_fn(void *ctx, FILE *f, char *err, size_t errcap)
+{
+	const struct show_row *sr = ctx;
+	return show_one(sr->c, sr->ix, sr->it, f, err, errcap);
+}
+
 /* Rows of --show formatted before they are printed (see print_hits). */
 #define SHOW_CHUNK 4096
 
@@ -1149,18 +1197,9 @@ static int run_show(const struct cli *c, sarc_index *ix, char *err, size_t errca
 			size_t at = (size_t)(order[i] - items);
 			if (at >= stop)
 				continue;
-			int r = ERR_NOMEM, before = sarc_check(ix, NULL, 0) != 0;
-			FILE *f = open_memstream(&order[i]->text, &order[i]->len);
-			snprintf(rowerr, sizeof rowerr, "out of memory");
-			if (f != NULL) {
-				r = show_one(c, ix, order[i], f, rowerr, sizeof rowerr);
-				if (fclose(f) != 0 && r == 0) {
-					snprintf(rowerr, sizeof rowerr, "out of memory");
-					r = ERR_NOMEM;
-				}
-			}
-			if (r == 0 && !before)
-				r = sarc_check(ix, rowerr, sizeof rowerr); /* met by this record */
+			struct show_row sr = {c, ix, order[i]};
+			int r = format_row(ix, show_row_fn, &sr, &order[i]->text, &order[i]->len,
+					   rowerr, sizeof rowerr);
 			if (r) {
 				stop = at;
 				rc = r;
