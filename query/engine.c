@@ -999,25 +999,44 @@ static void run_all(struct run *r, size_t segno, struct sc *root)
 	}
 }
 
-static int cmp_ub(const void *a, const void *b)
+struct kid_rank {
+	double ub;
+	size_t j; /* the kid's place in the query */
+};
+
+static int cmp_rank(const void *a, const void *b)
 {
-	const struct sc *x = *(struct sc *const *)a, *y = *(struct sc *const *)b;
-	return x->ub < y->ub ? -1 : x->ub > y->ub;
+	const struct kid_rank *x = a, *y = b;
+	if (x->ub != y->ub)
+		return x->ub < y->ub ? -1 : 1;
+	return x->j < y->j ? -1 : x->j > y->j;
 }
 
-/* k = the kids of root by increasing bound, cum[i] = the sum of the
- * bounds of k[0 .. i]; every kid moved to its first document. */
-static void order_kids(struct sc *root, struct sc **k, double *cum)
+/* k = the kids of root by increasing bound (ties in query order), cum[i]
+ * = the sum of the bounds of k[0 .. i], ord[j] (unless NULL) = the place
+ * in k of the query's kid j; every kid moved to its first document.
+ * Sorting places rather than pointers gives ord without a search, which
+ * was quadratic in the kids (a prefix brings thousands). */
+static int order_kids(struct sc *root, struct sc **k, double *cum, size_t *ord)
 {
 	size_t n = root->nkids;
-	memcpy(k, root->kids, sizeof *k * n);
-	qsort(k, n, sizeof *k, cmp_ub);
+	struct kid_rank *rk = malloc(sizeof *rk * (n ? n : 1));
+	if (rk == NULL)
+		return -1;
+	for (size_t j = 0; j < n; j++)
+		rk[j] = (struct kid_rank){root->kids[j]->ub, j};
+	qsort(rk, n, sizeof *rk, cmp_rank);
 	double acc = 0;
 	for (size_t i = 0; i < n; i++) {
+		k[i] = root->kids[rk[i].j];
+		if (ord)
+			ord[rk[i].j] = i;
 		acc += k[i]->ub;
 		cum[i] = acc;
 		sc_advance(k[i], 0);
 	}
+	free(rk);
+	return 0;
 }
 
 /* The first document of the essential kids k[ne .. n). */
@@ -1043,7 +1062,12 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 		err_set(&r->e, ERR_NOMEM, "out of memory");
 		return;
 	}
-	order_kids(root, k, cum);
+	if (order_kids(root, k, cum, NULL) != 0) {
+		free(k);
+		free(cum);
+		err_set(&r->e, ERR_NOMEM, "out of memory");
+		return;
+	}
 	size_t ne = 0; /* kids [0, ne) are non-essential */
 	double tot_bound = 0;       /* sum of the kids' block bounds ... */
 	uint32_t tot_lo = 1, tot_hi = 0; /* ... valid for documents [tot_lo, tot_hi] */
@@ -1142,16 +1166,48 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 #define WIN_BITS 11
 #define WIN (1u << WIN_BITS)
 #define WIN_WORDS (WIN / 64)
-#define WIN_MAXKIDS 64 /* a matched-kids mask per document is one uint64_t */
+#define WIN_MASKKIDS 64 /* a matched-kids mask per document is one uint64_t */
+
+/* A posting read into a window of more than WIN_MASKKIDS kids. */
+struct win_hit {
+	uint32_t off; /* its document minus the window's base */
+	uint32_t kid; /* sorted kid number; the query's place once gathered */
+	uint32_t tf;
+};
 
 struct win {
 	uint32_t base;            /* the window holds documents [base, base + WIN) */
 	double acc[WIN];          /* quick partial scores of the kids read so far */
-	uint64_t mask[WIN];       /* which (sorted) kids matched the document */
 	uint64_t seen[WIN_WORDS]; /* documents some essential kid matched */
 	uint64_t live[WIN_WORDS]; /* candidates still able to enter the top k */
-	uint32_t *tf;             /* tf[kid * WIN + doc - base], valid where mask says */
+	/* Up to WIN_MASKKIDS kids, which (sorted) kids matched each document
+	 * and their frequencies, valid where the mask says: */
+	uint64_t mask[WIN];
+	uint32_t *tf;             /* tf[kid * WIN + doc - base]; NULL for more kids */
+	/* More kids (a prefix, a pasted abstract): a table per kid would take
+	 * WIN words a kid, so the postings read are logged instead, and the
+	 * survivors' are gathered by document at the end of the window. */
+	struct win_hit *hits, *byoff;
+	size_t nhits, cap;
+	uint32_t at[WIN + 1];     /* byoff[at[off] .. at[off + 1]): the document's */
+	int oom;
 };
+
+static int win_grow(struct win *w)
+{
+	size_t cap = w->cap ? 2 * w->cap : 4096;
+	struct win_hit *h = realloc(w->hits, sizeof *h * cap);
+	if (h)
+		w->hits = h;
+	struct win_hit *b = h ? realloc(w->byoff, sizeof *b * cap) : NULL;
+	if (b == NULL) {
+		w->oom = 1;
+		return 0;
+	}
+	w->byoff = b;
+	w->cap = cap;
+	return 1;
+}
 
 /* Adds the current posting of kid c (number kid) at offset off. */
 static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32_t off,
@@ -1159,8 +1215,12 @@ static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32
 {
 	double len = seg_doc_len(c->s, w->base + off, c->field);
 	w->acc[off] += c->fa * tf / (tf + c->fb + c->fc * len);
-	w->mask[off] |= (uint64_t)1 << kid;
-	w->tf[kid * WIN + off] = tf;
+	if (w->tf) {
+		w->mask[off] |= (uint64_t)1 << kid;
+		w->tf[kid * WIN + off] = tf;
+	} else if (w->nhits < w->cap || win_grow(w)) {
+		w->hits[w->nhits++] = (struct win_hit){off, (uint32_t)kid, tf};
+	}
 }
 
 /* Reads the postings of c with documents < upto into w: every one when
@@ -1248,35 +1308,84 @@ static size_t win_prune(struct win *w, double bound, double theta)
 	return n;
 }
 
-/* MaxScore (Turtle & Flood 1995) over a disjunction of at most
- * WIN_MAXKIDS terms, WIN documents at a time.  Kids sorted by bound; those
- * whose bounds together stay below the threshold are non-essential.  The
- * essential kids fill the window; then each non-essential kid, largest
- * bound first, is read for the candidates that the bounds of the kids not
- * yet read (block maxima over the window) still keep alive: probed one by
- * one when few remain, merged in one pass over its window of postings
- * otherwise.  Survivors are scored exactly, kids in query order, from the
- * frequencies kept.  The partition changes only between windows, so a kid
- * never counts both as essential and as non-essential on one document. */
+/* Sorts the logged postings of the live documents by document into byoff,
+ * at[] delimiting each document's, with kid numbers turned into places in
+ * the query (qof[i]: the place of sorted kid i). */
+static void win_gather(struct win *w, const size_t *qof)
+{
+	memset(w->at, 0, sizeof w->at);
+	for (size_t h = 0; h < w->nhits; h++) {
+		uint32_t off = w->hits[h].off;
+		w->at[off] += (uint32_t)(w->live[off >> 6] >> (off & 63) & 1);
+	}
+	for (uint32_t i = 1; i < WIN; i++)
+		w->at[i] += w->at[i - 1];
+	w->at[WIN] = w->at[WIN - 1];
+	/* at[off] is now the end of the document's run; filling backwards
+	 * leaves it at the start */
+	for (size_t h = w->nhits; h-- > 0;) {
+		struct win_hit e = w->hits[h];
+		if (w->live[e.off >> 6] >> (e.off & 63) & 1) {
+			e.kid = (uint32_t)qof[e.kid];
+			w->byoff[--w->at[e.off]] = e;
+		}
+	}
+}
+
+/* The exact score of document base + off: its kids' scores added in
+ * query order, as or_score adds them, so that it is the exhaustive
+ * path's score to the bit.  ord: the sorted number of each query kid. */
+static double win_score(struct win *w, const struct sc *root, const size_t *ord, uint32_t off)
+{
+	uint32_t d = w->base + off;
+	double sc = 0;
+	if (w->tf) {
+		for (size_t j = 0; j < root->nkids; j++)
+			if (w->mask[off] >> ord[j] & 1)
+				sc += sc_term_score_tf(root->kids[j], d, w->tf[ord[j] * WIN + off]);
+		return sc;
+	}
+	struct win_hit *v = w->byoff + w->at[off];
+	uint32_t n = w->at[off + 1] - w->at[off];
+	for (uint32_t i = 1; i < n; i++) /* runs are short: insertion sort */
+		for (uint32_t j = i; j > 0 && v[j - 1].kid > v[j].kid; j--) {
+			struct win_hit t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		sc += sc_term_score_tf(root->kids[v[i].kid], d, v[i].tf);
+	return sc;
+}
+
+/* MaxScore (Turtle & Flood 1995) over a disjunction of terms, WIN
+ * documents at a time.  Kids sorted by bound; those whose bounds together
+ * stay below the threshold are non-essential.  The essential kids fill
+ * the window; then each non-essential kid, largest bound first, is read
+ * for the candidates that the bounds of the kids not yet read (block
+ * maxima over the window) still keep alive: probed one by one when few
+ * remain, merged in one pass over its window of postings otherwise.
+ * Survivors are scored exactly, kids in query order, from the frequencies
+ * kept.  The partition changes only between windows, so a kid never
+ * counts both as essential and as non-essential on one document. */
 static void run_window(struct run *r, size_t segno, struct sc *root)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
 	size_t n = root->nkids;
+	int masked = n <= WIN_MASKKIDS;
 	struct sc **k = malloc(sizeof *k * n);
 	double *cum = malloc(sizeof *cum * n), *pre = malloc(sizeof *pre * n);
-	size_t *ord = malloc(sizeof *ord * n);
-	struct win *w = malloc(sizeof *w);
-	uint32_t *tf = malloc(sizeof *tf * WIN * n);
-	if (!k || !cum || !pre || !ord || !w || !tf) {
+	size_t *ord = malloc(sizeof *ord * n), *qof = malloc(sizeof *qof * n);
+	struct win *w = calloc(1, sizeof *w);
+	uint32_t *tf = masked ? malloc(sizeof *tf * WIN * n) : NULL;
+	if (!k || !cum || !pre || !ord || !qof || !w || (masked && !tf) ||
+	    order_kids(root, k, cum, ord) != 0) {
 		err_set(&r->e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	w->tf = tf;
-	order_kids(root, k, cum);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < n; j++)
-			if (root->kids[j] == k[i])
-				ord[j] = i;
+	for (size_t j = 0; j < n; j++)
+		qof[ord[j]] = j;
 	double theta = threshold(&r->hp);
 	size_t ne = 0; /* kids [0, ne) are non-essential */
 	for (;;) {
@@ -1289,9 +1398,11 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 			break;
 		uint32_t upto = s->ndocs - base > WIN ? base + WIN : s->ndocs;
 		w->base = base;
+		w->nhits = 0;
 		memset(w->seen, 0, sizeof w->seen);
 		for (size_t i = ne; i < n; i++)
-			win_read(w, k[i], i, upto, NULL);
+			if (k[i]->doc < upto)
+				win_read(w, k[i], i, upto, NULL);
 		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
 			w->live[wi] = w->seen[wi];
 			if (s->delbits)
@@ -1308,29 +1419,28 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 			size_t nlive = win_prune(w, pre[i], theta);
 			if (nlive == 0)
 				break;
+			struct sc *c = k[i];
 			/* a probe costs a skip and often a block; merging costs
 			 * about the kid's postings in the window */
-			struct sc *c = k[i];
 			uint64_t inwin = (uint64_t)c->pc->df * (upto - base) / s->ndocs;
 			if (4 * (uint64_t)nlive < inwin)
 				win_probe(w, c, i);
 			else
 				win_read(w, c, i, upto, w->live);
 		}
+		if (w->oom) {
+			err_set(&r->e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (!masked)
+			win_gather(w, qof);
 		for (uint32_t wi = 0; wi < WIN_WORDS; wi++) {
 			for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
 				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
 				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
 				if (w->acc[off] + slack < theta)
 					continue;
-				/* exact score: the kids in query order, as or_score sums them */
-				uint32_t d = base + off;
-				double sc = 0;
-				for (size_t j = 0; j < n; j++)
-					if (w->mask[off] >> ord[j] & 1)
-						sc += sc_term_score_tf(root->kids[j], d,
-								       w->tf[ord[j] * WIN + off]);
-				offer(r, segno, d, sc);
+				offer(r, segno, base + off, win_score(w, root, ord, off));
 				double t = threshold(&r->hp);
 				if (t > theta)
 					theta = t;
@@ -1338,19 +1448,22 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 		}
 	}
 out:
+	if (w) {
+		free(w->hits);
+		free(w->byoff);
+	}
 	free(k);
 	free(cum);
 	free(pre);
 	free(ord);
+	free(qof);
 	free(w);
 	free(tf);
 }
 
-/* run_window takes disjunctions of plain terms, few enough for its masks. */
+/* run_window takes disjunctions of plain terms. */
 static int window_ok(const struct sc *root)
 {
-	if (root->nkids > WIN_MAXKIDS)
-		return 0;
 	for (size_t i = 0; i < root->nkids; i++)
 		if (root->kids[i]->kind != SC_TERM)
 			return 0;

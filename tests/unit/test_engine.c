@@ -326,8 +326,10 @@ static void check_ranking(const char *dir, int nqueries, int conj)
 	struct scored *ref = malloc(sizeof *ref * NDOCS);
 	int bad = 0, badex = 0, badcount = 0;
 	for (int qi = 0; qi < nqueries; qi++) {
-		int nw = 1 + (int)(rnd() % 4), ws[4];
-		char qtext[256] = "";
+		/* every fifth query pasted-text long: over 64 (word, field)
+		 * lists, which the pruned path logs rather than masks */
+		int nw = qi % 5 == 4 ? 20 + (int)(rnd() % 30) : 1 + (int)(rnd() % 4), ws[50];
+		char qtext[1024] = "";
 		for (int k = 0; k < nw; k++) {
 			ws[k] = (int)(rnd() % VOCAB);
 			strcat(qtext, words[ws[k]]);
@@ -480,7 +482,8 @@ static void check_boolean(const char *dir)
  * thousand documents, some deleted: the pruned path works through the
  * documents a window of a few thousand at a time, so a corpus this size
  * has it move kids between essential and not, and carry cursors, across
- * windows.  Short citations keep the build quick. */
+ * windows, with few lists and with many.  Short citations keep the build
+ * quick. */
 #define WDOCS 7000
 static void check_windows(const char *tmp)
 {
@@ -528,8 +531,10 @@ static void check_windows(const char *tmp)
 	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
 	int bad = 0, nq = 150;
 	for (int qi = 0; qi < nq; qi++) {
-		char qtext[512] = "";
-		for (int k = 0, n = 1 + (int)(rnd() % 8); k < n; k++) {
+		char qtext[1024] = "";
+		/* some long enough for more than 64 (word, field) lists */
+		for (int k = 0, n = qi % 4 == 3 ? 20 + (int)(rnd() % 40) : 1 + (int)(rnd() % 8);
+		     k < n; k++) {
 			/* rare words too, so that bounds differ widely */
 			strcat(qtext, words[rnd() % 2 ? zipf_word() : (int)(rnd() % VOCAB)]);
 			strcat(qtext, " ");
