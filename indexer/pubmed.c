@@ -709,7 +709,15 @@ static int finish_record(pm_reader *r, struct pm_record **out)
 	if (rec->abstract == NULL)
 		return -1;
 
-	rec->journal = or_empty(r->jtitle);
+	/* A chapter is published in its book, as a paper in its journal:
+	 * PubMed gives the book as a chapter's source ("StatPearls
+	 * [Internet]"), and without it a chapter showed and exported no source
+	 * at all and was missing from journal: and the journal facet.  A whole
+	 * book's title is already its title. */
+	if (rec->kind == PM_BOOK && !(r->jtitle && r->jtitle[0]) && t == r->title)
+		rec->journal = or_empty(r->btitle);
+	else
+		rec->journal = or_empty(r->jtitle);
 	rec->journal_iso = r->iso && r->iso[0] ? r->iso : or_empty(r->mta);
 	rec->medline_ta = or_empty(r->mta);
 	rec->doi = r->doi && r->doi[0] ? r->doi : or_empty(r->eloc_doi);

@@ -429,6 +429,9 @@ static void test_dtd_fidelity(void)
 	CHECK(has(&r, "\"title\":\"Axonal Transport in ALS\"") &&
 	      has(&r, "\"authors\":[\"Araki Toshiyuki\",\"Ito Ken\"]"));
 	CHECK(has(&r, "\"title\":\"Whole Book\",\"abstract\":\"\",\"authors\":[\"Adam Margaret P\"]"));
+	/* a chapter's source is its book; a whole book is its own title */
+	CHECK(has(&r, "\"journal\":\"Amyotrophic Lateral Sclerosis\",\"journal_iso\":\"\""));
+	CHECK(has(&r, "\"title\":\"Whole Book\"") && !has(&r, "\"journal\":\"Whole Book\""));
 	run_free(&r);
 
 	/* PubmedArticle under MedlineCitationSet breaks the DTD; its records
