@@ -15,9 +15,10 @@
  * the remaining block bounds falls below the threshold.  Every surviving
  * candidate is scored in full, summing the kids in query order, so scores
  * are bit-identical to exhaustive evaluation and the ranked list is the same.
- * A disjunction of plain terms, the common query, does this a window of
- * documents at a time and list by list (run_window); one with phrases or
- * groups among its kids, a document at a time (run_maxscore).
+ * It does this a window of documents at a time and list by list
+ * (run_window): terms from their postings, phrases and groups among the
+ * kids a document at a time.  Other ranked queries (conjunctions, required
+ * words) score every match (run_all).
  */
 #include "engine.h"
 
@@ -1049,115 +1050,7 @@ static uint32_t min_doc(struct sc *const *k, size_t ne, size_t n)
 	return d;
 }
 
-/* MaxScore over the kids of a disjunction (see the top of the file). */
-static void run_maxscore(struct run *r, size_t segno, struct sc *root)
-{
-	const struct seg *s = &r->ix->x.segs[segno];
-	size_t n = root->nkids;
-	struct sc **k = malloc(sizeof *k * n);
-	double *cum = malloc(sizeof *cum * n);
-	if (!k || !cum) {
-		free(k);
-		free(cum);
-		err_set(&r->e, ERR_NOMEM, "out of memory");
-		return;
-	}
-	if (order_kids(root, k, cum, NULL) != 0) {
-		free(k);
-		free(cum);
-		err_set(&r->e, ERR_NOMEM, "out of memory");
-		return;
-	}
-	size_t ne = 0; /* kids [0, ne) are non-essential */
-	double tot_bound = 0;       /* sum of the kids' block bounds ... */
-	uint32_t tot_lo = 1, tot_hi = 0; /* ... valid for documents [tot_lo, tot_hi] */
-	double theta = threshold(&r->hp);
-	while (ne < n && cum[ne] < theta)
-		ne++;
-	for (;;) {
-		if (ne >= n)
-			break;
-		uint32_t d = min_doc(k, ne, n);
-		if (d == SEG_END)
-			break;
-		/* partial sums add in another order than the exact score:
-		 * allow for rounding so that a tie is never pruned */
-		double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
-		if (isfinite(theta)) {
-			/* block-max skip: if the blocks around d cannot reach the
-			 * threshold together, no document up to the first block end
-			 * can.  The sum holds for every d up to that end: reuse it. */
-			if (d < tot_lo || d > tot_hi) {
-				uint32_t upto;
-				tot_bound = 0;
-				tot_hi = SEG_END;
-				for (size_t i = 0; i < n; i++) {
-					tot_bound += sc_block_ub(k[i], d, &upto);
-					if (upto < tot_hi)
-						tot_hi = upto;
-				}
-				tot_lo = d;
-			}
-			if (tot_bound + slack < theta) {
-				if (tot_hi == SEG_END)
-					break;
-				uint32_t next = tot_hi + 1;
-				for (size_t i = ne; i < n; i++)
-					if (k[i]->doc < next)
-						sc_advance(k[i], next);
-				continue;
-			}
-		}
-		if (!seg_deleted(s, d)) {
-			double part = 0;
-			for (size_t i = ne; i < n; i++)
-				if (k[i]->doc == d)
-					part += sc_quick(k[i]);
-			/* non-essential kids, largest bound first, while they can still matter */
-			int alive = 1;
-			if (ne > 0) {
-				double rest = 0;
-				uint32_t upto;
-				for (size_t i = 0; i < ne; i++)
-					rest += sc_block_ub(k[i], d, &upto);
-				if (part + rest + slack < theta)
-					alive = 0;
-				for (size_t i = ne; alive && i-- > 0;) {
-					if (part + cum[i] + slack < theta) {
-						alive = 0;
-						break;
-					}
-					uint32_t kd = k[i]->doc >= d && k[i]->started ? k[i]->doc : sc_advance(k[i], d);
-					if (kd == d)
-						part += sc_quick(k[i]);
-				}
-			}
-			if (alive && part + slack >= theta) {
-				/* exact score in query order, as the exhaustive path sums it */
-				for (size_t i = 0; i < root->nkids; i++) {
-					struct sc *c = root->kids[i];
-					if (c->doc < d)
-						sc_advance(c, d);
-				}
-				root->doc = d;
-				offer(r, segno, d, sc_score(root));
-				double t = threshold(&r->hp);
-				if (t > theta) {
-					theta = t;
-					while (ne < n && cum[ne] < theta)
-						ne++;
-				}
-			}
-		}
-		for (size_t i = ne; i < n; i++)
-			if (k[i]->doc == d)
-				sc_advance(k[i], d + 1);
-	}
-	free(k);
-	free(cum);
-}
-
-/* ---- windowed MaxScore for disjunctions of terms ---- */
+/* ---- windowed MaxScore for disjunctions ---- */
 
 /* Documents scored together by run_window.  A window is filled list by
  * list rather than document by document (as Lucene's BooleanScorer and
@@ -1168,11 +1061,14 @@ static void run_maxscore(struct run *r, size_t segno, struct sc *root)
 #define WIN_WORDS (WIN / 64)
 #define WIN_MASKKIDS 64 /* a matched-kids mask per document is one uint64_t */
 
-/* A posting read into a window of more than WIN_MASKKIDS kids. */
+/* A match read into a window that logs them (see struct win). */
 struct win_hit {
 	uint32_t off; /* its document minus the window's base */
 	uint32_t kid; /* sorted kid number; the query's place once gathered */
-	uint32_t tf;
+	union {
+		uint32_t tf;  /* a term's frequency */
+		double score; /* any other kid's score (a phrase, a group) */
+	} v;
 };
 
 struct win {
@@ -1184,9 +1080,10 @@ struct win {
 	 * and their frequencies, valid where the mask says: */
 	uint64_t mask[WIN];
 	uint32_t *tf;             /* tf[kid * WIN + doc - base]; NULL for more kids */
-	/* More kids (a prefix, a pasted abstract): a table per kid would take
-	 * WIN words a kid, so the postings read are logged instead, and the
-	 * survivors' are gathered by document at the end of the window. */
+	/* More kids (a prefix, a pasted abstract), or kids other than terms
+	 * (phrases, groups): a table per kid would take WIN words a kid, so
+	 * the matches read are logged instead, and the survivors' gathered by
+	 * document at the end of the window. */
 	struct win_hit *hits, *byoff;
 	size_t nhits, cap;
 	uint32_t at[WIN + 1];     /* byoff[at[off] .. at[off + 1]): the document's */
@@ -1219,7 +1116,45 @@ static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32
 		w->mask[off] |= (uint64_t)1 << kid;
 		w->tf[kid * WIN + off] = tf;
 	} else if (w->nhits < w->cap || win_grow(w)) {
-		w->hits[w->nhits++] = (struct win_hit){off, (uint32_t)kid, tf};
+		w->hits[w->nhits++] = (struct win_hit){off, (uint32_t)kid, {.tf = tf}};
+	}
+}
+
+/* Adds the current match of kid c, not a term, at offset off. */
+static void win_put_other(struct win *w, struct sc *c, size_t kid, uint32_t off)
+{
+	double sc = sc_score(c);
+	w->acc[off] += sc;
+	if (w->nhits < w->cap || win_grow(w)) {
+		w->hits[w->nhits] = (struct win_hit){off, (uint32_t)kid, {.tf = 0}};
+		w->hits[w->nhits++].v.score = sc;
+	}
+}
+
+/* c on its first document >= target (c's own if it is there already:
+ * a composite may not expect to be asked for an earlier one). */
+static uint32_t kid_at(struct sc *c, uint32_t target)
+{
+	return c->started && c->doc >= target ? c->doc : sc_advance(c, target);
+}
+
+/* win_read() for a kid that is not a term: a document at a time. */
+static void win_read_other(struct win *w, struct sc *c, size_t kid, uint32_t upto,
+			   const uint64_t *live)
+{
+	for (uint32_t d = kid_at(c, w->base); d < upto; d = sc_advance(c, d + 1)) {
+		uint32_t off = d - w->base;
+		uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
+		if (live) {
+			if (live[off >> 6] & sb)
+				win_put_other(w, c, kid, off);
+			continue;
+		}
+		if (!(*sw & sb)) {
+			*sw |= sb;
+			w->acc[off] = 0;
+		}
+		win_put_other(w, c, kid, off);
 	}
 }
 
@@ -1228,6 +1163,10 @@ static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32
 static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
 		     const uint64_t *live)
 {
+	if (c->kind != SC_TERM) {
+		win_read_other(w, c, kid, upto, live);
+		return;
+	}
 	struct seg_postings *pc = c->pc;
 	seg_postings_advance(pc, w->base);
 	while (pc->doc < upto) {
@@ -1261,6 +1200,15 @@ static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
 /* Looks c up on each live document of w, skipping between them. */
 static void win_probe(struct win *w, struct sc *c, size_t kid)
 {
+	if (c->kind != SC_TERM) {
+		for (uint32_t wi = 0; wi < WIN_WORDS && c->doc != SEG_END; wi++)
+			for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+				if (kid_at(c, w->base + off) == w->base + off)
+					win_put_other(w, c, kid, off);
+			}
+		return;
+	}
 	struct seg_postings *pc = c->pc;
 	for (uint32_t wi = 0; wi < WIN_WORDS && pc->doc != SEG_END; wi++)
 		for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
@@ -1353,13 +1301,15 @@ static double win_score(struct win *w, const struct sc *root, const size_t *ord,
 			v[j] = v[j - 1];
 			v[j - 1] = t;
 		}
-	for (uint32_t i = 0; i < n; i++)
-		sc += sc_term_score_tf(root->kids[v[i].kid], d, v[i].tf);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct sc *c = root->kids[v[i].kid];
+		sc += c->kind == SC_TERM ? sc_term_score_tf(c, d, v[i].v.tf) : v[i].v.score;
+	}
 	return sc;
 }
 
-/* MaxScore (Turtle & Flood 1995) over a disjunction of terms, WIN
- * documents at a time.  Kids sorted by bound; those whose bounds together
+/* MaxScore (Turtle & Flood 1995) over a disjunction, WIN documents at a
+ * time.  Kids sorted by bound; those whose bounds together
  * stay below the threshold are non-essential.  The essential kids fill
  * the window; then each non-essential kid, largest bound first, is read
  * for the candidates that the bounds of the kids not yet read (block
@@ -1373,6 +1323,8 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 	const struct seg *s = &r->ix->x.segs[segno];
 	size_t n = root->nkids;
 	int masked = n <= WIN_MASKKIDS;
+	for (size_t i = 0; i < n; i++)
+		masked &= root->kids[i]->kind == SC_TERM;
 	struct sc **k = malloc(sizeof *k * n);
 	double *cum = malloc(sizeof *cum * n), *pre = malloc(sizeof *pre * n);
 	size_t *ord = malloc(sizeof *ord * n), *qof = malloc(sizeof *qof * n);
@@ -1422,7 +1374,8 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 			struct sc *c = k[i];
 			/* a probe costs a skip and often a block; merging costs
 			 * about the kid's postings in the window */
-			uint64_t inwin = (uint64_t)c->pc->df * (upto - base) / s->ndocs;
+			uint64_t inwin = c->kind == SC_TERM
+				? (uint64_t)c->pc->df * (upto - base) / s->ndocs : UINT64_MAX;
 			if (4 * (uint64_t)nlive < inwin)
 				win_probe(w, c, i);
 			else
@@ -1459,15 +1412,6 @@ out:
 	free(qof);
 	free(w);
 	free(tf);
-}
-
-/* run_window takes disjunctions of plain terms. */
-static int window_ok(const struct sc *root)
-{
-	for (size_t i = 0; i < root->nkids; i++)
-		if (root->kids[i]->kind != SC_TERM)
-			return 0;
-	return 1;
 }
 
 /* Builds the scorer tree of q (and its filter) for one segment. */
@@ -1568,10 +1512,8 @@ int eng_run(struct run *r)
 			}
 			if (root->kind == SC_OR)
 				flatten_or(root, &a);
-			if (!r->exhaustive && !r->visit && root->kind == SC_OR && window_ok(root))
+			if (!r->exhaustive && !r->visit && root->kind == SC_OR)
 				run_window(r, i, root);
-			else if (!r->exhaustive && !r->visit && root->kind == SC_OR)
-				run_maxscore(r, i, root);
 			else
 				run_all(r, i, root);
 			const struct seg_postings *bad = damaged_cursor(root, 0);

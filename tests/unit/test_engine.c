@@ -482,8 +482,8 @@ static void check_boolean(const char *dir)
  * thousand documents, some deleted: the pruned path works through the
  * documents a window of a few thousand at a time, so a corpus this size
  * has it move kids between essential and not, and carry cursors, across
- * windows, with few lists and with many.  Short citations keep the build
- * quick. */
+ * windows, with few lists and with many, with phrases and groups among
+ * them.  Short citations keep the build quick. */
 #define WDOCS 7000
 static void check_windows(const char *tmp)
 {
@@ -531,7 +531,7 @@ static void check_windows(const char *tmp)
 	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
 	int bad = 0, nq = 150;
 	for (int qi = 0; qi < nq; qi++) {
-		char qtext[1024] = "";
+		char qtext[1200] = "";
 		/* some long enough for more than 64 (word, field) lists */
 		for (int k = 0, n = qi % 4 == 3 ? 20 + (int)(rnd() % 40) : 1 + (int)(rnd() % 8);
 		     k < n; k++) {
@@ -539,6 +539,16 @@ static void check_windows(const char *tmp)
 			strcat(qtext, words[rnd() % 2 ? zipf_word() : (int)(rnd() % VOCAB)]);
 			strcat(qtext, " ");
 		}
+		/* kids that are not terms: read a document at a time */
+		const char *a = words[zipf_word()], *b = words[zipf_word()];
+		char extra[128] = "";
+		if (qi % 3 == 1)
+			snprintf(extra, sizeof extra, "\"%s %s\"", a, b);
+		else if (qi % 5 == 2)
+			snprintf(extra, sizeof extra, "(%s AND %s)", a, b);
+		else if (qi % 7 == 3)
+			snprintf(extra, sizeof extra, "%s NEAR/4 %s", a, b);
+		strcat(qtext, extra);
 		sarc_query *q;
 		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
 			CHECKF(0, "parse '%s': %s", qtext, err);
