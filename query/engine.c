@@ -1308,6 +1308,30 @@ static double win_score(struct win *w, const struct sc *root, const size_t *ord,
 	return sc;
 }
 
+/* A condition that a ranked disjunction's matches must meet, or must not,
+ * and that adds nothing to their scores: a year range, pmid:, cites:, an
+ * exclusion, the query that restricts --similar. */
+#define WIN_MAXCONDS 8
+struct win_cond {
+	struct sc *c;
+	int must; /* 1: a match must match c too; 0: it must not */
+};
+
+/* Drops from w's live documents those that fail a condition. */
+static void win_conds(struct win *w, const struct win_cond *cond, size_t ncond)
+{
+	for (size_t i = 0; i < ncond; i++) {
+		struct sc *c = cond[i].c;
+		for (uint32_t wi = 0; wi < WIN_WORDS; wi++)
+			for (uint64_t bits = w->live[wi]; bits; bits &= bits - 1) {
+				unsigned b = (unsigned)__builtin_ctzll(bits);
+				uint32_t d = w->base + wi * 64 + b;
+				if ((kid_at(c, d) == d) != cond[i].must)
+					w->live[wi] &= ~((uint64_t)1 << b);
+			}
+	}
+}
+
 /* MaxScore (Turtle & Flood 1995) over a disjunction, WIN documents at a
  * time.  Kids sorted by bound; those whose bounds together
  * stay below the threshold are non-essential.  The essential kids fill
@@ -1318,7 +1342,8 @@ static double win_score(struct win *w, const struct sc *root, const size_t *ord,
  * Survivors are scored exactly, kids in query order, from the frequencies
  * kept.  The partition changes only between windows, so a kid never
  * counts both as essential and as non-essential on one document. */
-static void run_window(struct run *r, size_t segno, struct sc *root)
+static void run_window(struct run *r, size_t segno, struct sc *root,
+		       const struct win_cond *cond, size_t ncond)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
 	size_t n = root->nkids;
@@ -1364,6 +1389,7 @@ static void run_window(struct run *r, size_t segno, struct sc *root)
 						w->live[wi] &= ~((uint64_t)1 << b);
 				}
 		}
+		win_conds(w, cond, ncond);
 		double sum = 0;
 		for (size_t i = 0; i < ne; i++)
 			pre[i] = sum += range_ub(k[i], base, upto - 1);
@@ -1412,6 +1438,48 @@ out:
 	free(qof);
 	free(w);
 	free(tf);
+}
+
+/* A kid of a conjunction that only restricts it: it scores nothing. */
+static int restricts_only(const struct sc *c)
+{
+	return c->kind == SC_YEAR || c->kind == SC_DOCS || (c->kind == SC_TERM && c->w == 0);
+}
+
+/* The disjunction (or lone term) that ranks the matches of root, with the
+ * conditions around it in cond[0 .. *ncond): root's score is its score to
+ * the bit (an exclusion or filter scores its first kid; a conjunction adds
+ * zeros to it).  NULL when root is of another shape (a conjunction of
+ * scored parts, required words). */
+static struct sc *ranked_core(struct sc *root, struct win_cond *cond, size_t *ncond)
+{
+	*ncond = 0;
+	for (;;) {
+		if (root->kind == SC_FILTER || root->kind == SC_EXCL) {
+			if (*ncond == WIN_MAXCONDS)
+				return NULL;
+			cond[(*ncond)++] = (struct win_cond){root->kids[1], root->kind == SC_FILTER};
+			root = root->kids[0];
+		} else if (root->kind == SC_AND) {
+			struct sc *core = NULL;
+			for (size_t i = 0; i < root->nkids; i++) {
+				struct sc *k = root->kids[i];
+				if (!restricts_only(k) && core)
+					return NULL;
+				if (!restricts_only(k))
+					core = k;
+				else if (*ncond == WIN_MAXCONDS)
+					return NULL;
+				else
+					cond[(*ncond)++] = (struct win_cond){k, 1};
+			}
+			if (core == NULL)
+				return NULL;
+			root = core;
+		} else {
+			return root->kind == SC_OR || root->kind == SC_TERM ? root : NULL;
+		}
+	}
 }
 
 /* Builds the scorer tree of q (and its filter) for one segment. */
@@ -1494,26 +1562,35 @@ int eng_run(struct run *r)
 		if (r->e.code) {
 			rc = r->e.code;
 		} else if (root) {
-			if (root->kind == SC_TERM) {
-				/* a lone term: wrap it so MaxScore applies */
+			struct win_cond cond[WIN_MAXCONDS];
+			size_t ncond;
+			struct sc *core = ranked_core(root, cond, &ncond);
+			if (core && core->kind == SC_TERM) {
+				/* a lone term: wrap it so MaxScore applies (adding
+				 * it to 0 leaves its score as it was) */
 				struct sc *one = arena_alloc(&a, sizeof *one);
 				struct sc **kid = arena_alloc(&a, sizeof *kid);
 				if (one && kid) {
 					memset(one, 0, sizeof *one);
 					one->kind = SC_OR;
-					kid[0] = root;
+					kid[0] = core;
 					one->kids = kid;
 					one->nkids = 1;
-					one->ub = root->ub;
-					one->s = root->s;
-					one->env = root->env;
-					root = one;
+					one->ub = core->ub;
+					one->s = core->s;
+					one->env = core->env;
+					if (root == core)
+						root = one;
+					core = one;
+				} else {
+					core = NULL;
 				}
 			}
-			if (root->kind == SC_OR)
-				flatten_or(root, &a);
-			if (!r->exhaustive && !r->visit && root->kind == SC_OR)
-				run_window(r, i, root);
+			/* in place, so that exhaustive runs add the same way */
+			if (core)
+				flatten_or(core, &a);
+			if (!r->exhaustive && !r->visit && core)
+				run_window(r, i, core, cond, ncond);
 			else
 				run_all(r, i, root);
 			const struct seg_postings *bad = damaged_cursor(root, 0);

@@ -483,7 +483,8 @@ static void check_boolean(const char *dir)
  * documents a window of a few thousand at a time, so a corpus this size
  * has it move kids between essential and not, and carry cursors, across
  * windows, with few lists and with many, with phrases and groups among
- * them.  Short citations keep the build quick. */
+ * them, within a year range or excluding a word.  Short citations keep the
+ * build quick. */
 #define WDOCS 7000
 static void check_windows(const char *tmp)
 {
@@ -498,8 +499,9 @@ static void check_windows(const char *tmp)
 	fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n");
 	for (int i = 0; i < WDOCS; i++) {
 		fprintf(f, "<PubmedArticle><MedlineCitation><PMID Version=\"1\">%d</PMID><Article>"
-			   "<Journal><Title>J</Title></Journal><ArticleTitle>",
-			500000 + i);
+			   "<Journal><JournalIssue><PubDate><Year>%d</Year></PubDate></JournalIssue>"
+			   "<Title>J</Title></Journal><ArticleTitle>",
+			500000 + i, 1990 + (int)(rnd() % 30));
 		for (int k = 0, n = 1 + (int)(rnd() % 5); k < n; k++)
 			fprintf(f, "%s%s", k ? " " : "", words[zipf_word()]);
 		fprintf(f, "</ArticleTitle><Abstract><AbstractText>");
@@ -549,6 +551,13 @@ static void check_windows(const char *tmp)
 		else if (qi % 7 == 3)
 			snprintf(extra, sizeof extra, "%s NEAR/4 %s", a, b);
 		strcat(qtext, extra);
+		/* conditions around the disjunction, which add no score */
+		if (qi % 4 == 1)
+			strcat(qtext, " year:2000..2012");
+		if (qi % 6 == 5) {
+			strcat(qtext, " -");
+			strcat(qtext, words[zipf_word()]);
+		}
 		sarc_query *q;
 		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
 			CHECKF(0, "parse '%s': %s", qtext, err);
