@@ -17,8 +17,10 @@
  * are bit-identical to exhaustive evaluation and the ranked list is the same.
  * It does this a window of documents at a time and list by list
  * (run_window): terms from their postings, phrases and groups among the
- * kids a document at a time.  Other ranked queries (conjunctions, required
- * words) score every match (run_all).
+ * kids a document at a time, year ranges, exclusions and other conditions
+ * that add no score checked on the candidates.  Other ranked queries
+ * (conjunctions of scored parts, required words) score every match
+ * (run_all).
  */
 #include "engine.h"
 
