@@ -208,7 +208,11 @@ fi
 # ------------------------------------------------------------ fetch-pubmed
 
 # A stand-in curl: records each call and answers like E-utilities, so that
-# nothing here reaches the network.  FAKE_FAIL_AT=N answers HTTP 503 to call N.
+# nothing here reaches the network.  FAKE_FAIL_AT=N answers HTTP
+# ${FAKE_FAIL_CODE:-503} to call N.  An ESearch without dates counts
+# FAKE_COUNT records; one limited to publication years FROM:TO counts those
+# that FAKE_YEARS ("YEAR:N YEAR:N ...") puts in that range, and an empty
+# one has no WebEnv.  A stand-in sleep logs its argument and returns at once.
 mkdir -p "$tmp/bin"
 cat >"$tmp/bin/curl" <<'EOF'
 #!/bin/sh
@@ -225,10 +229,21 @@ while [ $# -gt 0 ]; do
 done
 echo "$url" >>"$FAKE_LOG"
 n=$(wc -l <"$FAKE_LOG")
-if [ "$n" -eq "${FAKE_FAIL_AT:-0}" ]; then echo busy >"$out"; printf 503; exit 0; fi
+if [ "$n" -eq "${FAKE_FAIL_AT:-0}" ]; then echo busy >"$out"; printf '%s' "${FAKE_FAIL_CODE:-503}"; exit 0; fi
 case $url in
 *esearch.fcgi*)
-	printf '<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%s</Count><RetMax>0</RetMax><RetStart>0</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_test</WebEnv><IdList></IdList><TranslationStack><TermSet><Count>7</Count></TermSet></TranslationStack></eSearchResult>\n' "$FAKE_COUNT" >"$out" ;;
+	count=$FAKE_COUNT
+	case $url in *'&mindate='*)
+		from=${url#*&mindate=}; from=${from%%[!0-9]*}
+		to=${url#*&maxdate=}; to=${to%%[!0-9]*}
+		count=0
+		for yn in $FAKE_YEARS; do
+			[ "${yn%:*}" -lt "$from" ] || [ "${yn%:*}" -gt "$to" ] || count=$((count + ${yn#*:}))
+		done ;;
+	esac
+	env='<QueryKey>1</QueryKey><WebEnv>MCID_test</WebEnv>'
+	[ "$count" != 0 ] || env=
+	printf '<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%s</Count><RetMax>0</RetMax><RetStart>0</RetStart>%s<IdList></IdList><TranslationStack><TermSet><Count>7</Count></TermSet></TranslationStack></eSearchResult>\n' "$count" "$env" >"$out" ;;
 *efetch.fcgi*)
 	rs=${url#*retstart=}; rs=${rs%%&*}
 	rm=${url#*retmax=}; rm=${rm%%&*}
@@ -239,7 +254,11 @@ case $url in
 esac
 printf 200
 EOF
-chmod +x "$tmp/bin/curl"
+cat >"$tmp/bin/sleep" <<'EOF'
+#!/bin/sh
+echo "$1" >>"$FAKE_LOG.sleep"
+EOF
+chmod +x "$tmp/bin/curl" "$tmp/bin/sleep"
 export FAKE_LOG="$tmp/curl.log"
 : >"$FAKE_LOG"
 # Belt and braces: a proxy that does not exist, should anything bypass PATH.
@@ -310,4 +329,38 @@ if command -v gzip >/dev/null 2>&1; then
 	else
 		fail fetch-offline-retry-resume "exit $rc/$rc2, $got records, $calls and $calls2 requests, extra files:$extra; $(tail -n 1 "$tmp/err")"
 	fi
+
+	# Requests keep to NCBI's rate: a pause before every request but the
+	# first, just over 1/3 s without an API key and 1/10 s with one.
+	: >"$FAKE_LOG"
+	: >"$FAKE_LOG.sleep"
+	fetch_env FAKE_COUNT=1234 sh "$fetch" -Q -o "$tmp/rate" >/dev/null 2>&1
+	r1=$(sort -u "$FAKE_LOG.sleep" | tr '\n' ' ')
+	n1=$(wc -l <"$FAKE_LOG.sleep")
+	: >"$FAKE_LOG.sleep"
+	fetch_env FAKE_COUNT=1234 sh "$fetch" -Q -k KEY -o "$tmp/rate-key" >/dev/null 2>&1
+	r2=$(sort -u "$FAKE_LOG.sleep" | tr '\n' ' ')
+	if [ "$r1" = "0.34 " ] && [ "$n1" = 3 ] && [ "$r2" = "0.11 " ]; then
+		ok fetch-rate-limit
+	else
+		fail fetch-rate-limit "pauses without a key: $n1 of $r1; with one: $r2"
+	fi
+
+	# HTTP 429 is retried after a backoff; a 400 is not retried at all.
+	: >"$FAKE_LOG"
+	: >"$FAKE_LOG.sleep"
+	fetch_env FAKE_COUNT=3 FAKE_FAIL_AT=2 FAKE_FAIL_CODE=429 sh "$fetch" -Q -o "$tmp/r429" >/dev/null 2>&1
+	rc=$?
+	c429=$(wc -l <"$FAKE_LOG")
+	: >"$FAKE_LOG"
+	fetch_env FAKE_COUNT=3 FAKE_FAIL_AT=2 FAKE_FAIL_CODE=400 sh "$fetch" -Q -o "$tmp/r400" >/dev/null 2>"$tmp/err"
+	rc2=$?
+	c400=$(wc -l <"$FAKE_LOG")
+	if [ $rc = 0 ] && [ "$c429" = 3 ] && grep -qx 2 "$FAKE_LOG.sleep" && [ $rc2 = 2 ] && [ "$c400" = 2 ] &&
+		grep -q 'HTTP 400' "$tmp/err" && [ ! -e "$tmp/r400/pubmed-sarcoma-00001.xml.gz" ]; then
+		ok fetch-retry-429-not-400
+	else
+		fail fetch-retry-429-not-400 "429: exit $rc, $c429 requests; 400: exit $rc2, $c400 requests"
+	fi
+
 fi
