@@ -203,9 +203,13 @@ get() {
 # The text of the first element NAME in file $2.
 xml_first() { tr '<' '\n' <"$2" | sed -n "s/^$1>//p" | head -n 1; }
 
+# An answer with a Count; with a WebEnv too unless Count is 0: the history
+# server is not promised to keep an empty result (the date slices of a split
+# search are often empty), and there is then nothing to fetch.
 check_esearch() {
 	grep -q '<eSearchResult' "$1" && ! grep -q '<ERROR>' "$1" &&
-		[ -n "$(xml_first Count "$1")" ] && [ -n "$(xml_first WebEnv "$1")" ]
+		[ -n "$(xml_first Count "$1")" ] &&
+		{ [ "$(xml_first Count "$1")" = 0 ] || [ -n "$(xml_first WebEnv "$1")" ]; }
 }
 
 check_efetch() {

@@ -363,4 +363,19 @@ if command -v gzip >/dev/null 2>&1; then
 		fail fetch-retry-429-not-400 "429: exit $rc, $c429 requests; 400: exit $rc2, $c400 requests"
 	fi
 
+	# A date slice of a split search can be empty, and an empty ESearch
+	# answer need not carry a WebEnv: the run goes on to the other slices.
+	: >"$FAKE_LOG"
+	fetch_env FAKE_COUNT=10500 FAKE_YEARS="2000:6000 2001:4500" sh "$fetch" -Q -b 10000 -o "$tmp/split" \
+		>/dev/null 2>"$tmp/err"
+	rc=$?
+	# (the slices' names depend on the current year)
+	nf=$(ls "$tmp/split" | grep -c '^pubmed-sarcoma-.*\.xml\.gz$')
+	nrec=$(gunzip -c "$tmp"/split/pubmed-sarcoma-*.xml.gz 2>/dev/null | grep -c '<PubmedArticle>')
+	if [ $rc = 0 ] && [ "$nf" = 2 ] && [ "$nrec" = 10500 ]; then
+		ok fetch-split-empty-slice
+	else
+		fail fetch-split-empty-slice "exit $rc, $nrec records in $nf files: $(tail -n 1 "$tmp/err")"
+	fi
+
 fi
