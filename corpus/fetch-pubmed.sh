@@ -58,7 +58,14 @@ die() { echo "$prog: $*" >&2; exit 2; }
 usage_error() { echo "$prog: $* (try '$prog --help')" >&2; exit 2; }
 say() { [ "$quiet" = 1 ] || echo "$prog: $*" >&2; }
 
-is_uint() { case $1 in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+# to_uint VALUE: prints VALUE without its leading zeros when it is a decimal
+# number of at most 9 digits, else nothing.  The shell's arithmetic reads 010
+# as octal (8) and 08 as an error, and wraps past 2^63.
+to_uint() {
+	case $1 in '' | *[!0-9]*) return 0 ;; esac
+	set -- "$(printf '%s' "$1" | sed 's/^0*//')"
+	[ "${#1}" -gt 9 ] || echo "${1:-0}"
+}
 
 # Percent-encodes $1 for a URL query (RFC 3986 unreserved characters stay).
 urlencode() {
@@ -132,10 +139,22 @@ if [ $# -gt 0 ]; then
 fi
 
 [ -n "$query" ] || usage_error "empty query"
-is_uint "$batch" && [ "$batch" -ge 1 ] && [ "$batch" -le 10000 ] || usage_error "invalid --batch '$batch' (1-10000)"
-[ -z "$max" ] || is_uint "$max" || usage_error "invalid --max '$max'"
-is_uint "$retries" && [ "$retries" -ge 1 ] || usage_error "invalid --retries '$retries'"
-[ -z "$count_sim" ] || is_uint "$count_sim" || usage_error "invalid --count '$count_sim'"
+v=$(to_uint "$batch")
+[ -n "$v" ] && [ "$v" -ge 1 ] && [ "$v" -le 10000 ] || usage_error "invalid --batch '$batch' (1-10000)"
+batch=$v
+if [ -n "$max" ]; then
+	v=$(to_uint "$max")
+	[ -n "$v" ] || usage_error "invalid --max '$max'"
+	max=$v
+fi
+v=$(to_uint "$retries")
+[ -n "$v" ] && [ "$v" -ge 1 ] || usage_error "invalid --retries '$retries'"
+retries=$v
+if [ -n "$count_sim" ]; then
+	v=$(to_uint "$count_sim")
+	[ -n "$v" ] || usage_error "invalid --count '$count_sim'"
+	count_sim=$v
+fi
 [ -z "$count_sim" ] || [ "$dry_run" = 1 ] || usage_error "--count only makes sense with --dry-run"
 
 slug=$(slugify "$query")

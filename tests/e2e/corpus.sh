@@ -379,3 +379,14 @@ if command -v gzip >/dev/null 2>&1; then
 	fi
 
 fi
+
+# Numbers are decimal: 010 is ten and 08 eight (the shell's arithmetic read
+# them as octal: eight records, and an error).
+fetch_env sh "$fetch" -n -c 30 --max 010 --batch 08 >"$tmp/urls" 2>/dev/null
+rc=$?
+starts=$(sed -n 's/.*efetch.fcgi?.*retstart=\([0-9]*\)&retmax=\([0-9]*\).*/\1:\2/p' "$tmp/urls" | tr '\n' ' ')
+if [ $rc = 0 ] && [ "$starts" = "0:8 8:2 " ]; then
+	ok fetch-decimal-numbers
+else
+	fail fetch-decimal-numbers "exit $rc, retstart:retmax $starts (want 0:8 8:2)"
+fi
