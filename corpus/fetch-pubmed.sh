@@ -15,7 +15,8 @@
 # named OUT/pubmed-SLUG-FROM-TO-00001.xml.gz.
 #
 # Resumable: a batch is written to NAME.part and renamed when complete, and a
-# batch file that already exists is skipped.  A resumed run repeats the
+# batch file that already holds its batch's records is skipped (a short or
+# damaged one is fetched again).  A resumed run repeats the
 # ESearch; if PubMed gained records in between, batch boundaries move and a
 # few records may land in two files (sarc-index keeps the last copy of a PMID).
 #
@@ -235,7 +236,15 @@ check_efetch() {
 	grep -q '</PubmedArticleSet>' "$1" && ! grep -q '<ERROR>' "$1"
 }
 
-count_records() { tr '<' '\n' <"$1" | grep -c -e '^PubmedArticle>' -e '^PubmedBookArticle>'; }
+# The records in the XML on standard input.
+count_records() { tr '<' '\n' | grep -c -e '^PubmedArticle>' -e '^PubmedBookArticle>'; }
+
+# batch_done FILE N: FILE is an intact batch of N records.  A file that
+# exists is not enough: a run with --max ends on a short batch, and the batch
+# of that name in a later run without --max is a whole one.
+batch_done() {
+	[ -f "$1" ] && gzip -t "$1" 2>/dev/null && [ "$(gzip -dc "$1" | count_records)" -eq "$2" ]
+}
 
 # esearch RANGE: sets n_found, webenv, qkey.  RANGE is "" or "FROM:TO" with
 # FROM and TO as YYYY or YYYY/MM (publication date).
@@ -273,11 +282,12 @@ fetch_all() {
 		url="$EUTILS/efetch.fcgi?db=pubmed&query_key=$qkey&WebEnv=$(urlencode "$webenv")&retstart=$start&retmax=$n&retmode=xml&$common"
 		if [ "$dry_run" = 1 ]; then
 			echo "$url"
-		elif [ -f "$file" ]; then
+		elif batch_done "$file" "$n"; then
 			say "$file exists, skipped"
 		else
+			[ ! -f "$file" ] || say "$file does not hold the $n records of this batch: fetching it again"
 			get "$url" check_efetch || exit 2
-			got=$(count_records "$tmp")
+			got=$(count_records <"$tmp")
 			[ "$got" -eq "$n" ] || say "warning: $file: $got records instead of $n (records deleted since the search?)"
 			gzip -c "$tmp" >"$file.part" && mv "$file.part" "$file" || die "cannot write '$file'"
 			say "$file: $got records (retstart $start)"

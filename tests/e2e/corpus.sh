@@ -378,6 +378,23 @@ if command -v gzip >/dev/null 2>&1; then
 		fail fetch-split-empty-slice "exit $rc, $nrec records in $nf files: $(tail -n 1 "$tmp/err")"
 	fi
 
+	# A run cut short by --max ends on a short batch; a later run without
+	# --max must fetch that batch whole, not skip it.  A damaged batch file
+	# (a truncated copy) is fetched again too.
+	fetch_env FAKE_COUNT=1234 sh "$fetch" -Q --max 700 -o "$tmp/grow" >/dev/null 2>&1
+	head -c 100 "$tmp/grow/pubmed-sarcoma-00001.xml.gz" >"$tmp/trunc" && mv "$tmp/trunc" "$tmp/grow/pubmed-sarcoma-00001.xml.gz"
+	fetch_env FAKE_COUNT=1234 sh "$fetch" -Q -o "$tmp/grow" >/dev/null 2>&1
+	rc=$?
+	counts=
+	for i in 1 2 3; do
+		counts="$counts $(gunzip -c "$tmp/grow/pubmed-sarcoma-0000$i.xml.gz" 2>/dev/null | grep -c '<PubmedArticle>')"
+	done
+	if [ $rc = 0 ] && [ "$counts" = " 500 500 234" ]; then
+		ok fetch-resume-short-batch
+	else
+		fail fetch-resume-short-batch "exit $rc, records per file:$counts (want 500 500 234)"
+	fi
+
 fi
 
 # Numbers are decimal: 010 is ten and 08 eight (the shell's arithmetic read
