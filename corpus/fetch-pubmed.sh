@@ -16,7 +16,9 @@
 #
 # Resumable: a batch is written to NAME.part and renamed when complete, and a
 # batch file that already holds its batch's records is skipped (a short or
-# damaged one is fetched again).  A resumed run repeats the
+# damaged one is fetched again).  OUT/pubmed-SLUG.query notes the search and
+# --batch, and a run of another one with the same file names is refused
+# rather than taking those files for its own.  A resumed run repeats the
 # ESearch; if PubMed gained records in between, batch boundaries move and a
 # few records may land in two files (sarc-index keeps the last copy of a PMID).
 #
@@ -175,6 +177,18 @@ if [ "$dry_run" = 0 ]; then
 	tmp=$(mktemp) || die "cannot create a temporary file"
 	trap 'rm -f "$tmp"' EXIT
 	trap 'exit 2' HUP INT TERM
+	# Batch files are named after the slug and their number only, and a
+	# resumed run keeps those it finds: they must come from the same search
+	# cut into the same batches.  Two searches can share a slug ('"soft
+	# tissue"' and 'soft tissue'), so the first run notes both here.
+	stamp="$out_dir/pubmed-$slug.query"
+	want=$(printf 'query %s\nbatch %s' "$query" "$batch")
+	if [ -f "$stamp" ]; then
+		[ "$(cat "$stamp")" = "$want" ] ||
+			die "'$out_dir' holds the pubmed-$slug files of another search or --batch ($stamp: $(tr '\n' ' ' <"$stamp" | sed 's/ $//')): give another --out-dir"
+	else
+		printf '%s\n' "$want" >"$stamp" || die "cannot write '$stamp'"
+	fi
 fi
 
 # ---------------------------------------------------------------- requests

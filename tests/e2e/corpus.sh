@@ -308,7 +308,7 @@ else
 fi
 
 # A run against the stand-in: a 503 is retried, files are gzipped, and a
-# second run skips every complete batch.
+# second run skips every complete batch (the .query file notes the search).
 if command -v gzip >/dev/null 2>&1; then
 	: >"$FAKE_LOG"
 	fetch_env FAKE_COUNT=1234 FAKE_FAIL_AT=3 sh "$fetch" -o "$tmp/fetched" --email test@example.org >/dev/null 2>"$tmp/err"
@@ -321,7 +321,7 @@ if command -v gzip >/dev/null 2>&1; then
 	calls2=$(wc -l <"$FAKE_LOG")
 	extra=
 	for f in "$tmp"/fetched/*; do
-		case ${f##*/} in pubmed-sarcoma-0000[123].xml.gz) ;; *) extra="$extra ${f##*/}" ;; esac
+		case ${f##*/} in pubmed-sarcoma-0000[123].xml.gz | pubmed-sarcoma.query) ;; *) extra="$extra ${f##*/}" ;; esac
 	done
 	if [ $rc -eq 0 ] && [ "$got" = 1234 ] && [ "$calls" = 5 ] && [ $rc2 -eq 0 ] && [ "$calls2" = 1 ] &&
 		[ -z "$extra" ]; then
@@ -395,6 +395,21 @@ if command -v gzip >/dev/null 2>&1; then
 		fail fetch-resume-short-batch "exit $rc, records per file:$counts (want 500 500 234)"
 	fi
 
+	# Another search with the same file names ('"soft tissue"' and 'soft
+	# tissue' share the slug), or the same one cut into other batches, must
+	# not pass off the files already there as its own.
+	fetch_env FAKE_COUNT=5 sh "$fetch" -Q -o "$tmp/two" '"soft tissue"' >/dev/null 2>&1
+	: >"$FAKE_LOG"
+	fetch_env FAKE_COUNT=7 sh "$fetch" -Q -o "$tmp/two" soft tissue >/dev/null 2>"$tmp/err"
+	rc=$?
+	fetch_env FAKE_COUNT=5 sh "$fetch" -Q -o "$tmp/two" -b 2 '"soft tissue"' >/dev/null 2>"$tmp/err2"
+	rc2=$?
+	if [ $rc = 2 ] && [ $rc2 = 2 ] && [ ! -s "$FAKE_LOG" ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+		grep -q 'another --out-dir' "$tmp/err" && grep -q 'another --out-dir' "$tmp/err2"; then
+		ok fetch-other-search-refused
+	else
+		fail fetch-other-search-refused "exit $rc and $rc2, $(wc -l <"$FAKE_LOG") requests: $(cat "$tmp/err")"
+	fi
 fi
 
 # Numbers are decimal: 010 is ten and 08 eight (the shell's arithmetic read
