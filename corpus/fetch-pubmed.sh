@@ -32,9 +32,10 @@ prog=fetch-pubmed
 
 usage() {
 	cat <<'EOF'
-usage: fetch-pubmed.sh [options] [QUERY]
+usage: fetch-pubmed.sh [options] [QUERY...]
 
-Downloads the PubMed records matching QUERY (default: sarcoma) as
+Downloads the PubMed records matching QUERY (its words joined with spaces;
+default: sarcoma) as
 OUT/pubmed-SLUG-00001.xml.gz, ... through NCBI E-utilities.
 
   -q, --query Q      PubMed search (same syntax as the web site)
@@ -104,6 +105,7 @@ dry_run=0
 count_sim=
 quiet=0
 query_set=0
+words=
 
 need_arg() { [ $# -ge 2 ] || usage_error "option '$1' needs a value"; }
 
@@ -132,13 +134,16 @@ while [ $# -gt 0 ]; do
 	-h | --help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) usage_error "unknown option '$1'" ;;
-	*) break ;;
+	# Options may follow the query, as with sarc-index and sarc-query:
+	# 'sarcoma --max 100' is a search for sarcoma, not for "sarcoma --max 100".
+	*) words="${words:+$words }$1" ;;
 	esac
 	shift
 done
-if [ $# -gt 0 ]; then
+[ $# -eq 0 ] || words="${words:+$words }$*"
+if [ -n "$words" ]; then
 	[ "$query_set" = 0 ] || usage_error "query given twice"
-	query=$*
+	query=$words
 fi
 
 [ -n "$query" ] || usage_error "empty query"

@@ -422,3 +422,15 @@ if [ $rc = 0 ] && [ "$starts" = "0:8 8:2 " ]; then
 else
 	fail fetch-decimal-numbers "exit $rc, retstart:retmax $starts (want 0:8 8:2)"
 fi
+
+# Options after the query words are options: 'sarcoma --max 100' is not a
+# search for "sarcoma --max 100" (of every record).
+fetch_env sh "$fetch" -n -c 300 soft tissue --max 100 >"$tmp/urls" 2>/dev/null
+rc=$?
+term=$(sed -n 's/.*esearch.fcgi?.*term=\([^&]*\)&.*/\1/p' "$tmp/urls")
+starts=$(sed -n 's/.*efetch.fcgi?.*retstart=\([0-9]*\)&retmax=\([0-9]*\).*/\1:\2/p' "$tmp/urls" | tr '\n' ' ')
+if [ $rc = 0 ] && [ "$term" = soft%20tissue ] && [ "$starts" = "0:100 " ]; then
+	ok fetch-options-after-query
+else
+	fail fetch-options-after-query "exit $rc, term $term, retstart:retmax $starts"
+fi
