@@ -10,6 +10,19 @@
 # cword are filled in by bash-completion's _init_completion (SC2034).
 # shellcheck shell=bash disable=SC2207,SC2034
 
+# _sarc_names COMPGEN-ARGS...: COMPREPLY is compgen's output, one candidate a
+# line.  COMPREPLY=($(compgen ...)) splits "my dir" into "my" and "dir".
+# -o filenames has readline quote the names and end a directory with '/'.
+_sarc_names()
+{
+	local line
+	COMPREPLY=()
+	while IFS= read -r line; do
+		COMPREPLY+=("$line")
+	done < <(compgen "$@")
+	compopt -o filenames 2>/dev/null
+}
+
 _sarc_query()
 {
 	local cur prev words cword split
@@ -36,7 +49,7 @@ _sarc_query()
 
 	case $prev in
 	-i|--index)
-		COMPREPLY=($(compgen -d -- "$cur"))
+		_sarc_names -d -- "$cur"
 		return ;;
 	-f|--format)
 		COMPREPLY=($(compgen -W 'human tsv json trec ids' -- "$cur"))
@@ -102,10 +115,10 @@ _sarc_index()
 
 	case $prev in
 	-o|--output|--merge|--stats|--verify)
-		COMPREPLY=($(compgen -d -- "$cur"))
+		_sarc_names -d -- "$cur"
 		return ;;
 	-T|--files-from)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		_sarc_names -f -- "$cur"
 		return ;;
 	-j|--threads|-m|--memory|--stopwords)
 		return ;;
@@ -119,13 +132,12 @@ _sarc_index()
 	fi
 	# Inputs: PubMed XML files, gzipped or not, and directories.
 	local f
-	COMPREPLY=($(compgen -d -- "$cur"))
+	_sarc_names -d -- "$cur"
 	while IFS= read -r f; do
 		case $f in
 		*.xml|*.xml.gz|*.XML|*.XML.GZ) COMPREPLY+=("$f") ;;
 		esac
 	done < <(compgen -f -- "$cur")
-	compopt -o filenames 2>/dev/null
 }
 
 complete -F _sarc_query sarc-query
