@@ -493,6 +493,20 @@ for tool in sarc-query sarc-index; do
 	done
 	if [ -z "$missing" ]; then ok "options_documented/$tool"; else fail "options_documented/$tool" "$missing"; fi
 done
+# The man pages render without a warning, on an ASCII terminal too (where
+# groff dropped the histogram's block and the snippet's ellipsis).
+if command -v groff >/dev/null 2>&1; then
+	warn=
+	for page in sarc-query sarc-index; do
+		for dev in ascii utf8; do
+			groff -man -ww -z -T$dev "$ROOT/man/$page.1" >"$tmp/groff.err" 2>&1
+			[ ! -s "$tmp/groff.err" ] || warn="$warn $page/$dev: $(head -n 1 "$tmp/groff.err")"
+		done
+	done
+	if [ -z "$warn" ]; then ok man_renders; else fail man_renders "$warn"; fi
+else
+	skip man_renders "no groff"
+fi
 
 # ---- exports: records are read in document order, printed in rank order ----
 # print_hits formats rows that show records a chunk at a time (512 first)
