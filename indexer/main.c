@@ -53,7 +53,8 @@ static void usage(FILE *f)
 "      --verify INDEX     check every checksum and invariant\n"
 "      --dump FILE...     print the records extracted from FILE as JSON lines\n"
 "      --parse-only FILE... read and extract, index nothing (for benchmarks)\n"
-"      --json             print counts (--stats, the run summary) as JSON\n"
+"      --json             print counts (--stats, --verify, --parse-only, the\n"
+"                         run summary) as JSON\n"
 "  -q, --quiet            no progress line and no summary\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version and the index format version\n"
@@ -64,8 +65,9 @@ static void usage(FILE *f)
 "  sarc-index --stats --json sarcoma.idx\n"
 "\n"
 "Exit status: 0 success, 1 finished with a warning (input skipped under\n"
-"--keep-going, segments left unmerged, or the commit not synced to disk),\n"
-"2 error (one line on standard error; the previous index is untouched).\n");
+"--keep-going, records without a PMID skipped, segments left unmerged, or\n"
+"the commit not synced to disk), 2 error (one line on standard error; the\n"
+"previous index is untouched).\n");
 }
 
 /* A usage error: one line, as every error of ours (and as sarc-query's),

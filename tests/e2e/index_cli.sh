@@ -661,3 +661,26 @@ if [ $st = 2 ] && [ ! -e "$tmp/newfail" ] && [ "$(wc -l <"$tmp/newfail.err")" = 
 else
 	fail failed_first_run_leaves_nothing "exit $st, $(ls -A "$tmp/newfail" 2>&1 | tr '\n' ' ')"
 fi
+
+# --help says what the man page says: a record without a PMID is skipped
+# and makes the exit status 1, and --json applies to --verify and
+# --parse-only too (both print JSON).
+printf '<PubmedArticleSet><PubmedArticle><MedlineCitation><Article><ArticleTitle>x</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>\n' >"$tmp/nopmid.xml"
+"$IDX" -q -o "$tmp/nopmid" "$tmp/nopmid.xml" 2>/dev/null
+st=$?
+help=$("$IDX" --help | tr '\n' ' ' | tr -s ' ')
+jv=$("$IDX" --verify --json "$tmp/idx" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])' 2>&1)
+jp=$("$IDX" --parse-only --json "$demo" | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])' 2>&1)
+case $help in
+*'1 finished with a warning ('*'without a PMID'*'2 error'*) h1=1 ;;
+*) h1=0 ;;
+esac
+case $help in
+*'--json print counts (--stats, --verify, --parse-only, the run summary)'*) h2=1 ;;
+*) h2=0 ;;
+esac
+if [ $st = 1 ] && [ "$jv" = True ] && [ "$jp" = 81 ] && [ $h1 = 1 ] && [ $h2 = 1 ]; then
+	ok help_exit_status_and_json
+else
+	fail help_exit_status_and_json "exit $st for a record without PMID, --verify --json $jv, --parse-only --json $jp; --help names them: $h1 $h2"
+fi
