@@ -52,7 +52,7 @@ LIBOBJ      := $(INDEXER_OBJ) $(QUERY_OBJ) $(COMMON_OBJ)
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN    := $(patsubst corpus/%.c,$(BUILD)/corpus/%,$(TOOL_SRC))
 
-.PHONY: all deps check check-plain check-san demo bench fuzz install clean tests
+.PHONY: all deps deps-build check check-plain check-san demo bench fuzz install clean tests
 all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(TOOL_BIN)
 
 # One line naming the Debian package when a header is missing.
@@ -66,6 +66,10 @@ deps-check:
 
 deps:
 	@sh .ci/deps.sh
+
+# The demo needs what building needs, not the tests' xmllint and python3.
+deps-build:
+	@sh .ci/deps.sh build
 
 $(BIN)/sarc-index: $(BUILD)/indexer/main.o $(INDEXER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -96,7 +100,7 @@ check: deps
 	@$(MAKE) --no-print-directory SAN=1 tests
 	@sh tests/run.sh
 
-demo: deps all
+demo: deps-build all
 	@sh corpus/demo.sh
 
 bench: deps all

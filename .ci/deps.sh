@@ -1,8 +1,12 @@
 #!/bin/sh
 # deps.sh - install the Debian packages sarc needs, when they are missing
-# and we are root.  Called by `make deps` (and so by `make demo`/`make check`).
+# and we are root.  Called by `make deps` (and so by `make check`) and, as
+# `deps.sh build`, by `make demo`: building and the demo need only the
+# compiler and libraries, the tests also xmllint and python3, and a user
+# who cannot install those should still get the demo.
 set -e
-need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libdeflate-dev libxml2-utils python3"
+need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libdeflate-dev"
+[ "${1:-}" = build ] || need="$need libxml2-utils python3"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
