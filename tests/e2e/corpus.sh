@@ -434,3 +434,13 @@ if [ $rc = 0 ] && [ "$term" = soft%20tissue ] && [ "$starts" = "0:100 " ]; then
 else
 	fail fetch-options-after-query "exit $rc, term $term, retstart:retmax $starts"
 fi
+
+# The query reaches ESearch percent-encoded as UTF-8, PubMed's syntax intact:
+# brackets, quotes, spaces, '#' and '&' (which would end the parameter).
+fetch_env sh "$fetch" -n -c 1 'sarcoma[mh] AND "soft tissue" Sjögren #1 & β' >"$tmp/urls" 2>/dev/null
+term=$(sed -n 's/.*esearch.fcgi?.*term=\([^&]*\)&.*/\1/p' "$tmp/urls")
+if [ "$term" = 'sarcoma%5Bmh%5D%20AND%20%22soft%20tissue%22%20Sj%C3%B6gren%20%231%20%26%20%CE%B2' ]; then
+	ok fetch-query-encoding
+else
+	fail fetch-query-encoding "term=$term"
+fi
