@@ -1,12 +1,16 @@
-# sarc - top-level Makefile.  `make` builds bin/sarc-index and bin/sarc-query;
-# `make check` runs every test plainly and under ASan+UBSan; `make demo`
-# indexes the bundled corpus and runs example queries; `make bench` measures.
+# sarc - top-level Makefile.  `make` builds bin/sarc-index, bin/sarc-query
+# and lib/libsarc.a; `make check` runs every test plainly and under
+# ASan+UBSan; `make demo` indexes the bundled corpus and runs example
+# queries; `make bench` measures.
 
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN    ?= -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
 CSTD    ?= -std=c11
+OBJCOPY ?= objcopy
 ifneq ($(CI),)
 WARN    += -Werror
 endif
@@ -32,6 +36,7 @@ BUILD   ?= build
 SANFLAGS :=
 endif
 BIN     ?= $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+LIBOUT  ?= $(if $(filter 1,$(SAN)),$(BUILD)/lib,lib)
 
 CPPFLAGS += -D_GNU_SOURCE -Icommon -Iindexer -Iquery $(PKG_CFLAGS)
 CFLAGS  ?= $(CSTD) $(OPT) $(WARN)
@@ -49,11 +54,15 @@ COMMON_OBJ  := $(call obj,$(COMMON_SRC))
 INDEXER_OBJ := $(call obj,$(INDEXER_SRC))
 QUERY_OBJ   := $(call obj,$(QUERY_SRC))
 LIBOBJ      := $(INDEXER_OBJ) $(QUERY_OBJ) $(COMMON_OBJ)
+# The library is the engine behind query/sarc.h and what it needs, without
+# sarc-query's front end (its printers, snippets and option messages).
+LIBSARC_OBJ := $(call obj,$(filter-out query/out.c query/snippet.c common/cliopt.c,$(QUERY_SRC) $(COMMON_SRC)))
+LIBSARC     := $(LIBOUT)/libsarc.a
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN    := $(patsubst corpus/%.c,$(BUILD)/corpus/%,$(TOOL_SRC))
 
-.PHONY: all deps deps-build check check-plain check-san demo bench fuzz install clean tests
-all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(TOOL_BIN)
+.PHONY: all deps deps-build check check-plain check-san demo bench fuzz install uninstall clean tests
+all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(LIBSARC) $(TOOL_BIN)
 
 # One line naming the Debian package when a header is missing.
 .PHONY: deps-check
@@ -78,6 +87,20 @@ $(BIN)/sarc-index: $(BUILD)/indexer/main.o $(INDEXER_OBJ) $(COMMON_OBJ)
 $(BIN)/sarc-query: $(BUILD)/query/main.o $(QUERY_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(QUERY_LDFLAGS) -o $@ $^ $(QUERY_LIBS)
+
+# libsarc.a holds one object in which every global symbol but sarc_* is
+# made local: the engine's internal names (seg_*, err_*, fmt_*, arena_*,
+# an_*, ...) are short and common, and left global they would clash with a
+# program's own or another library's.  The objects are linked into one
+# first (ld -r) because a name that one file defines and another uses can
+# only become local once both are in the same object.  sarc-query still
+# links the objects themselves, as above.
+$(LIBSARC): $(LIBSARC_OBJ)
+	@mkdir -p $(dir $@)
+	$(LD) -r -o $(BUILD)/libsarc.o $^
+	$(OBJCOPY) --wildcard --keep-global-symbol='sarc_*' $(BUILD)/libsarc.o
+	rm -f $@
+	$(AR) rcs $@ $(BUILD)/libsarc.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBOBJ)
 	@mkdir -p $(dir $@)
@@ -109,15 +132,34 @@ bench: deps all
 fuzz: deps
 	@sh tests/fuzz/run.sh
 
+# The version the pkg-config file states: the programs' own.
+VERSION := $(shell sed -n 's/^.define SARC_VERSION "\(.*\)"/\1/p' query/main.c)
+
+# install also installs the library, its header and sarc.pc, whose prefix
+# is PREFIX (DESTDIR only stages the files).  SAN=1 installs the sanitized
+# build (tests/e2e/library.sh), whose programs and library need ASan.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 bin/sarc-index bin/sarc-query $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/sarc-index $(BIN)/sarc-query $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/sarc-index.1 man/sarc-query.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 man/sarc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-query
 	install -m 644 man/sarc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-index
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 query/sarc.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(LIBSARC) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	  query/sarc.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sarc-index $(DESTDIR)$(PREFIX)/bin/sarc-query
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/sarc-index.1 $(DESTDIR)$(PREFIX)/share/man/man1/sarc-query.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-query
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-index
+	rm -f $(DESTDIR)$(INCLUDEDIR)/sarc.h $(DESTDIR)$(LIBDIR)/libsarc.a $(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san bin lib
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
