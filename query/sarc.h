@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sarc_index sarc_index;
 typedef struct sarc_query sarc_query;
 
@@ -173,5 +177,9 @@ uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid);
  * (sarc_cited_count; the engine's internal lookups report through the
  * search that made them). */
 int sarc_check(sarc_index *ix, char *err, size_t errcap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
