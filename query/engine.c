@@ -1705,8 +1705,13 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 	eng_env(ix, &o->params, &r.env);
 	*hits = NULL;
 	*nhits = 0;
-	size_t want = o->k + o->offset;
 	if (o->sort == SARC_SORT_RELEVANCE) {
+		/* No more hits than live documents: a heap that size is enough
+		 * whatever k and offset say, and a k of SIZE_MAX for "every
+		 * hit" neither wraps k + offset nor overflows the heap's size. */
+		uint64_t live = ix->live;
+		size_t want = o->k >= live || o->offset >= live - o->k ? (size_t)live
+									: o->k + o->offset;
 		r.hp.k = want;
 		r.hp.h = malloc(sizeof *r.hp.h * (want ? want : 1));
 		if (r.hp.h == NULL) {

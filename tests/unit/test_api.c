@@ -1,0 +1,143 @@
+/*
+ * test_api.c - the edges of the public interface (sarc.h) as a C program
+ * embedding the engine meets them, on an index of the demo corpus: what
+ * sarc-query's option checks never let through (k of SIZE_MAX, an offset
+ * past the end) and NULL or short error buffers.  Every case must answer
+ * as sarc.h says, and neither crash nor touch memory it should not.
+ *
+ * Run from the repository root (tests/run.sh does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "err.h"
+#include "sarc.h"
+#include "testutil.h"
+
+#define DEMO "corpus/demo/sarcoma-demo.xml"
+
+/* The hits of a search of q with k, offset and sort; NULL on failure. */
+static struct sarc_hit *search(sarc_index *ix, sarc_query *q, size_t k, size_t offset,
+			       enum sarc_sort sort, size_t *n)
+{
+	struct sarc_search_opts o;
+	struct sarc_hit *h;
+	char err[256];
+	sarc_search_opts_default(&o);
+	o.k = k;
+	o.offset = offset;
+	o.sort = sort;
+	if (sarc_search(ix, q, &o, &h, n, err, sizeof err) != 0) {
+		printf("# search k=%zu offset=%zu: %s\n", k, offset, err);
+		return NULL;
+	}
+	return h;
+}
+
+/* h[0 .. n) is ref[0 .. n): the same documents with the same scores. */
+static int same_hits(const struct sarc_hit *h, const struct sarc_hit *ref, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].pmid != ref[i].pmid || h[i].score != ref[i].score)
+			return 0;
+	return 1;
+}
+
+/* k and offset at and past their ends, against the whole ranked list. */
+static void check_k_offset(sarc_index *ix, sarc_query *q, uint64_t count)
+{
+	size_t nref, n;
+	struct sarc_hit *ref = search(ix, q, (size_t)count, 0, SARC_SORT_RELEVANCE, &nref);
+	CHECK(ref != NULL && nref == count && count > 10);
+	if (ref == NULL || nref != count || count <= 10)
+		return;
+
+	struct sarc_hit *h;
+	/* k = SIZE_MAX: every hit (k + offset wrapped, or sized the heap:
+	 * out of memory, no hit, or a heap 32 bytes long for 2^59 hits) */
+	size_t ks[] = {SIZE_MAX, SIZE_MAX / 2, (size_t)1 << 59, (size_t)1 << 40};
+	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
+		h = search(ix, q, ks[i], 0, SARC_SORT_RELEVANCE, &n);
+		CHECKF(h != NULL && n == count && same_hits(h, ref, n), "k=%zu: %zu hits of %zu",
+		       ks[i], h ? n : 0, nref);
+		free(h);
+		h = search(ix, q, ks[i], 1, SARC_SORT_RELEVANCE, &n);
+		CHECKF(h != NULL && n == count - 1 && same_hits(h, ref + 1, n),
+		       "k=%zu offset 1: %zu hits of %zu", ks[i], h ? n : 0, nref - 1);
+		free(h);
+		h = search(ix, q, ks[i], 3, SARC_SORT_DATE, &n);
+		CHECKF(h != NULL && n == count - 3, "k=%zu offset 3 by date: %zu hits", ks[i],
+		       h ? n : 0);
+		free(h);
+	}
+	h = search(ix, q, 5, SIZE_MAX, SARC_SORT_RELEVANCE, &n);
+	CHECK(h != NULL && n == 0);
+	free(h);
+
+	/* a page past the end is empty, not an error */
+	h = search(ix, q, 10, (size_t)count, SARC_SORT_RELEVANCE, &n);
+	CHECK(h != NULL && n == 0);
+	free(h);
+	h = search(ix, q, 10, (size_t)count + 5, SARC_SORT_DATE, &n);
+	CHECK(n == 0);
+	free(h);
+	h = search(ix, q, 10, (size_t)count - 4, SARC_SORT_RELEVANCE, &n);
+	CHECK(h != NULL && n == 4 && same_hits(h, ref + count - 4, 4));
+	free(h);
+	free(ref);
+}
+
+/* NULL err, errcap 0 and 1: the return code alone, no write past them. */
+static void check_err_buffers(sarc_index *ix)
+{
+	sarc_index *none = NULL;
+	sarc_query *q = NULL;
+	char err[4] = "xyz";
+	CHECK(sarc_open("/nonexistent/sarc.idx", &none, NULL, 0) != 0 && none == NULL);
+	CHECK(sarc_open("/nonexistent/sarc.idx", &none, err, 0) != 0 && strcmp(err, "xyz") == 0);
+	CHECK(sarc_open("/nonexistent/sarc.idx", &none, err, 1) != 0 && err[0] == '\0');
+	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, NULL, 0) == ERR_PARSE && q == NULL);
+	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, err, sizeof err) == ERR_PARSE);
+	CHECK(strcmp(err, "que") == 0); /* "query: position 1: ...", cut */
+	struct sarc_facet *f = NULL;
+	size_t nf = 0;
+	CHECK(sarc_query_parse(ix, "sarcoma", NULL, &q, NULL, 0) == 0);
+	CHECK(sarc_facet(ix, q, "colour", &f, &nf, NULL, NULL, 0) == ERR_USAGE && f == NULL);
+	sarc_query_free(q);
+}
+
+int main(void)
+{
+	if (access(DEMO, R_OK) != 0) {
+		printf("ok api # skip no %s (run from the repository root)\n", DEMO);
+		return 0;
+	}
+	char tmp[] = "/tmp/sarc-test-api-XXXXXX";
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/idx", tmp);
+	const char *files[] = {DEMO};
+	CHECK(test_build(dir, files, 1, 1, 1 << 24, 0, 0) == 0);
+
+	sarc_index *ix;
+	sarc_query *q;
+	uint64_t count = 0;
+	char err[256];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	CHECK(sarc_query_parse(ix, "sarcoma", NULL, &q, err, sizeof err) == 0);
+	CHECK(sarc_count(ix, q, &count, err, sizeof err) == 0);
+	check_k_offset(ix, q, count);
+	check_err_buffers(ix);
+	sarc_query_free(q);
+	sarc_close(ix);
+
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmp);
+	return check_done("api");
+}
