@@ -948,9 +948,12 @@ static void heap_push(struct heap *hp, const struct sarc_hit *x)
 	}
 }
 
-/* Candidates scoring below this cannot enter (ties may: strict compare). */
+/* Candidates scoring below this cannot enter (ties may: strict compare).
+ * A heap of none (k = 0) has no worst hit to read: nothing enters it. */
 static double threshold(const struct heap *hp)
 {
+	if (hp->k == 0)
+		return INFINITY;
 	return hp->n < hp->k ? -INFINITY : hp->h[0].score;
 }
 

@@ -2,9 +2,10 @@
 # valgrind.sh - both tools under valgrind's memcheck (--leak-check=full):
 # sarc-index on the demo corpus and on a small generated corpus with -j2
 # (threads), an update with a DeleteCitation, --merge, --verify, --stats;
-# sarc-query in its main modes.  Any memcheck error or leak fails the run
-# (exit status 99).  The plain build only: under ASan (build-san) valgrind
-# cannot run, and ASan checks the same things there.
+# sarc-query in its main modes; the library's edges (test_api).  Any
+# memcheck error or leak fails the run (exit status 99).  The plain build
+# only: under ASan (build-san) valgrind cannot run, and ASan checks the
+# same things there.
 . "$(dirname "$0")/lib.sh"
 
 case $SARC_BUILD in
@@ -89,3 +90,11 @@ fi
 vgrun query_no_match 1 "$Q" -i "$tmp/idx" --sort date zzzqqqnomatch
 vgrun query_bad 2 "$Q" -i "$tmp/idx" '"unbalanced'
 vgrun query_no_index 2 "$Q" -i "$tmp/nonexistent" sarcoma
+# the library's edges (tests/unit/test_api.c): what sarc-query never asks
+# of it, k = 0 among them, whose pruning read a heap slot never written;
+# it finds the demo corpus from the repository root
+if [ -x "$SARC_BUILD/tests/test_api" ]; then
+	(cd "$ROOT" && vgrun api 0 "$SARC_BUILD/tests/test_api")
+else
+	skip valgrind_api "tests/unit/test_api not built (make tests)"
+fi

@@ -2,8 +2,9 @@
  * test_api.c - the edges of the public interface (sarc.h) as a C program
  * embedding the engine meets them, on an index of the demo corpus: what
  * sarc-query's option checks never let through (k of SIZE_MAX, an offset
- * past the end) and NULL or short error buffers.  Every case must answer
- * as sarc.h says, and neither crash nor touch memory it should not.
+ * past the end, k = 0) and NULL or short error buffers.  Every case must
+ * answer as sarc.h says, and neither crash nor touch memory it should not:
+ * tests/e2e/valgrind.sh runs this program under memcheck too.
  *
  * Run from the repository root (tests/run.sh does).
  */
@@ -55,7 +56,12 @@ static void check_k_offset(sarc_index *ix, sarc_query *q, uint64_t count)
 	if (ref == NULL || nref != count || count <= 10)
 		return;
 
-	struct sarc_hit *h;
+	/* k = 0 asks for nothing; the pruning threshold of an empty top-0
+	 * list was read from a heap slot never written (valgrind) */
+	struct sarc_hit *h = search(ix, q, 0, 0, SARC_SORT_RELEVANCE, &n);
+	CHECK(h != NULL && n == 0);
+	free(h);
+
 	/* k = SIZE_MAX: every hit (k + offset wrapped, or sized the heap:
 	 * out of memory, no hit, or a heap 32 bytes long for 2^59 hits) */
 	size_t ks[] = {SIZE_MAX, SIZE_MAX / 2, (size_t)1 << 59, (size_t)1 << 40};
