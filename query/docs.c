@@ -84,10 +84,20 @@ int sarc_check(sarc_index *ix, char *err, size_t errcap)
 	return ix->damage.code;
 }
 
+/* Does h address a document of ix?  A hit from another index, or kept
+ * from before the index changed, need not. */
+static int hit_ok(const sarc_index *ix, const struct sarc_hit *h)
+{
+	return h->seg < ix->x.nsegs && h->doc < ix->x.segs[h->seg].ndocs;
+}
+
 int sarc_doc_get(sarc_index *ix, const struct sarc_hit *h, struct sarc_doc *d, char *err,
 		 size_t errcap)
 {
-	if (h->seg >= ix->x.nsegs || h->doc >= ix->x.segs[h->seg].ndocs) {
+	/* d is always safe to pass to sarc_doc_free afterwards, as after
+	 * any other failure (fill_doc) */
+	memset(d, 0, sizeof *d);
+	if (!hit_ok(ix, h)) {
 		eng_err(err, errcap, "no such document");
 		return ERR_NOTFOUND;
 	}
@@ -385,6 +395,8 @@ int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
 {
 	struct sc_env env;
 	struct strbuf b = {0};
+	if (!hit_ok(ix, h))
+		return ERR_NOTFOUND;
 	eng_env(ix, &o->params, &env);
 	sb_printf(&b, "  score %.6f = sum of: (N=%g k1=%g b=%g)\n", h->score, env.N, env.k1, env.b);
 	explain_node(ix, &env, h, q->root, &b);

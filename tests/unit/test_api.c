@@ -2,9 +2,10 @@
  * test_api.c - the edges of the public interface (sarc.h) as a C program
  * embedding the engine meets them, on an index of the demo corpus: what
  * sarc-query's option checks never let through (k of SIZE_MAX, an offset
- * past the end, k = 0) and NULL or short error buffers.  Every case must
- * answer as sarc.h says, and neither crash nor touch memory it should not:
- * tests/e2e/valgrind.sh runs this program under memcheck too.
+ * past the end, k = 0, a hit that is no document) and NULL or short error
+ * buffers.  Every case must answer as sarc.h says, and neither crash nor
+ * touch memory it should not: tests/e2e/valgrind.sh runs this program
+ * under memcheck too.
  *
  * Run from the repository root (tests/run.sh does).
  */
@@ -96,6 +97,30 @@ static void check_k_offset(sarc_index *ix, sarc_query *q, uint64_t count)
 	free(ref);
 }
 
+/* A hit that names no document: an error, and d safe to free. */
+static void check_bad_hit(sarc_index *ix, sarc_query *q)
+{
+	struct sarc_hit bad[2];
+	memset(bad, 0, sizeof bad);
+	bad[0].seg = 7;                  /* no such segment */
+	bad[1].doc = UINT32_MAX;         /* no such document */
+	for (int i = 0; i < 2; i++) {
+		struct sarc_doc d;
+		char err[256] = "";
+		memset(&d, 0xab, sizeof d); /* as on a stack that was used */
+		CHECK(sarc_doc_get(ix, &bad[i], &d, err, sizeof err) == ERR_NOTFOUND);
+		CHECKF(d.priv_ == NULL && d.title == NULL, "hit %d: d left as it was", i);
+		if (d.priv_ == NULL)
+			sarc_doc_free(&d);
+		CHECK(strcmp(err, "no such document") == 0);
+
+		struct sarc_search_opts o;
+		char *text = NULL;
+		sarc_search_opts_default(&o);
+		CHECK(sarc_explain(ix, q, &bad[i], &o, &text) == ERR_NOTFOUND && text == NULL);
+	}
+}
+
 /* NULL err, errcap 0 and 1: the return code alone, no write past them. */
 static void check_err_buffers(sarc_index *ix)
 {
@@ -137,6 +162,7 @@ int main(void)
 	CHECK(sarc_query_parse(ix, "sarcoma", NULL, &q, err, sizeof err) == 0);
 	CHECK(sarc_count(ix, q, &count, err, sizeof err) == 0);
 	check_k_offset(ix, q, count);
+	check_bad_hit(ix, q);
 	check_err_buffers(ix);
 	sarc_query_free(q);
 	sarc_close(ix);
