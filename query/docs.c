@@ -267,6 +267,10 @@ static int hl_emit(void *ctx, const struct an_term *t)
 int sarc_highlight(sarc_index *ix, sarc_query *q, int field, const char *text, size_t n,
 		   struct sarc_span **spans, size_t *nspans)
 {
+	/* a field is a bit of a leaf's field set (FIELD_BIT): out of range,
+	 * the shift is undefined */
+	if (field < 0 || field >= SARC_NFIELDS)
+		return ERR_USAGE;
 	struct hl_ctx h = {.root = q->root, .field = (unsigned)field};
 	uint32_t pos = 0;
 	an_run(ix->an, text, n, &pos, NULL, hl_emit, &h);

@@ -2,10 +2,10 @@
  * test_api.c - the edges of the public interface (sarc.h) as a C program
  * embedding the engine meets them, on an index of the demo corpus: what
  * sarc-query's option checks never let through (k of SIZE_MAX, an offset
- * past the end, k = 0, a hit that is no document) and NULL or short error
- * buffers.  Every case must answer as sarc.h says, and neither crash nor
- * touch memory it should not: tests/e2e/valgrind.sh runs this program
- * under memcheck too.
+ * past the end, k = 0, a hit that is no document, a field number out of
+ * range) and NULL or short error buffers.  Every case must answer as
+ * sarc.h says, and neither crash nor touch memory it should not:
+ * tests/e2e/valgrind.sh runs this program under memcheck too.
  *
  * Run from the repository root (tests/run.sh does).
  */
@@ -121,6 +121,26 @@ static void check_bad_hit(sarc_index *ix, sarc_query *q)
 	}
 }
 
+/* Highlights: a field number sarc.h does not define is refused. */
+static void check_highlight(sarc_index *ix, sarc_query *q)
+{
+	static const char text[] = "Uterine sarcoma: a review";
+	struct sarc_span *sp = NULL;
+	size_t n = 0;
+	CHECK(sarc_highlight(ix, q, SARC_FIELD_TITLE, text, strlen(text), &sp, &n) == 0);
+	CHECK(n == 1 && sp != NULL && sp[0].start == 8 && sp[0].end == 15);
+	free(sp);
+	int fields[] = {-1, SARC_NFIELDS, 40, 1 << 20};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		sp = NULL;
+		CHECKF(sarc_highlight(ix, q, fields[i], text, strlen(text), &sp, &n) == ERR_USAGE,
+		       "field %d", fields[i]);
+		CHECK(sp == NULL);
+	}
+	CHECK(strcmp(sarc_field_name(SARC_NFIELDS), "?") == 0);
+	CHECK(strcmp(sarc_field_name(-1), "?") == 0);
+}
+
 /* NULL err, errcap 0 and 1: the return code alone, no write past them. */
 static void check_err_buffers(sarc_index *ix)
 {
@@ -163,6 +183,7 @@ int main(void)
 	CHECK(sarc_count(ix, q, &count, err, sizeof err) == 0);
 	check_k_offset(ix, q, count);
 	check_bad_hit(ix, q);
+	check_highlight(ix, q);
 	check_err_buffers(ix);
 	sarc_query_free(q);
 	sarc_close(ix);
