@@ -428,8 +428,17 @@ struct facet_ctx {
 	size_t nslots;  /* a power of two, at least twice n */
 	uint64_t years[FACET_YEARS];
 	uint64_t ndocs; /* documents visited */
-	int err;
+	int err;        /* the first failure's code, which ends the facet */
+	char msg[256];  /* ... and its message */
 };
+
+static void facet_oom(struct facet_ctx *c)
+{
+	if (!c->err) {
+		c->err = ERR_NOMEM;
+		snprintf(c->msg, sizeof c->msg, "out of memory");
+	}
+}
 
 /* Doubles the table and places every value again. */
 static int facet_rehash(struct facet_ctx *c)
@@ -462,7 +471,7 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t cou
 	if (n == 0)
 		return;
 	if ((c->n + 1) * 2 > c->nslots && facet_rehash(c)) {
-		c->err = 1;
+		facet_oom(c);
 		return;
 	}
 	size_t h = eng_hash(s, n) & (c->nslots - 1);
@@ -477,14 +486,14 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t cou
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct fcount *v = realloc(c->v, sizeof *v * cap);
 		if (v == NULL) {
-			c->err = 1;
+			facet_oom(c);
 			return;
 		}
 		c->v = v;
 		c->cap = cap;
 	}
 	if ((c->v[c->n].value = strndup(s, n)) == NULL) {
-		c->err = 1;
+		facet_oom(c);
 		return;
 	}
 	c->v[c->n].len = n;
@@ -496,14 +505,18 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 {
 	struct facet_ctx *c = ctx;
 	c->ndocs++;
+	if (c->err)
+		return;
 	if (c->kind == 0) {
 		uint16_t y = seg_doc_year(&ix->x.segs[segno], doc);
 		c->years[y < FACET_YEARS ? y : 0]++;
 		return;
 	}
+	/* a damaged record is the index's error, as in a search: say which */
 	struct sarc_doc d;
-	if (fill_doc(ix, (uint32_t)segno, doc, &d, NULL, 0) != 0) {
-		c->err = 1;
+	int rc = fill_doc(ix, (uint32_t)segno, doc, &d, c->msg, sizeof c->msg);
+	if (rc) {
+		c->err = rc;
 		return;
 	}
 	if (c->kind == 1) {
@@ -540,8 +553,10 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 {
 	static const char *const kinds[] = {"year", "journal", "mesh", "pt"};
 	struct facet_ctx *c = calloc(1, sizeof *c);
-	if (c == NULL)
+	if (c == NULL) {
+		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
+	}
 	c->kind = -1;
 	for (int i = 0; i < 4; i++)
 		if (strcmp(field, kinds[i]) == 0)
@@ -552,20 +567,19 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 		return ERR_USAGE;
 	}
 	int rc = eng_visit(ix, q, facet_visit, c, err, errcap);
-	if (!rc && c->err) {
-		rc = ERR_NOMEM;
-		eng_err(err, errcap, "cannot compute facet '%s'", field);
-	}
-	if (!rc && c->kind == 0) {
+	if (!rc && c->kind == 0)
 		for (int y = 0; y < FACET_YEARS; y++)
 			if (c->years[y]) {
 				char v[16];
 				snprintf(v, sizeof v, "%d", y);
 				facet_add(c, v, strlen(v), c->years[y]);
 			}
-	} else if (!rc && c->n > 1) {
-		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
+	if (!rc && c->err) {
+		rc = c->err;
+		eng_err(err, errcap, "%s", c->msg);
 	}
+	if (!rc && c->kind != 0 && c->n > 1)
+		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
 	if (rc) {
 		for (size_t i = 0; i < c->n; i++)
 			free(c->v[i].value);
@@ -581,6 +595,7 @@ int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_fac
 		free(c->v);
 		free(c->slot);
 		free(c);
+		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
 	for (size_t i = 0; i < c->n; i++) {

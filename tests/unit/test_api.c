@@ -3,12 +3,14 @@
  * embedding the engine meets them, on an index of the demo corpus: what
  * sarc-query's option checks never let through (k of SIZE_MAX, an offset
  * past the end, k = 0, a hit that is no document, a field number out of
- * range) and NULL or short error buffers.  Every case must answer as
- * sarc.h says, and neither crash nor touch memory it should not:
- * tests/e2e/valgrind.sh runs this program under memcheck too.
+ * range), NULL or short error buffers, and how an error met by a facet is
+ * reported.  Every case must answer as sarc.h says, and neither crash nor
+ * touch memory it should not: tests/e2e/valgrind.sh runs this program
+ * under memcheck too.
  *
  * Run from the repository root (tests/run.sh does).
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +162,50 @@ static void check_err_buffers(sarc_index *ix)
 	sarc_query_free(q);
 }
 
+/* A facet that meets a damaged stored record says so (ERR_CORRUPT and the
+ * file), as a search does: it answered "cannot compute facet", ERR_NOMEM. */
+static void check_facet_damage(const char *dir)
+{
+	char path[1024] = "";
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	while (dp && (de = readdir(dp)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && strcmp(de->d_name + l - 5, ".ssto") == 0)
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+	}
+	if (dp)
+		closedir(dp);
+	CHECK(path[0] != '\0');
+	/* a byte of the compressed vocabulary, the start of the body
+	 * after the 32-byte header (FORMAT.md sections 2 and 7) */
+	FILE *fp = fopen(path, "r+b");
+	CHECK(fp != NULL);
+	if (fp == NULL)
+		return;
+	int c = fseek(fp, 40, SEEK_SET) == 0 ? getc(fp) : EOF;
+	CHECK(c != EOF && fseek(fp, 40, SEEK_SET) == 0 && putc(c ^ 0xff, fp) != EOF);
+	CHECK(fclose(fp) == 0);
+
+	sarc_index *ix;
+	sarc_query *q;
+	char err[256];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	CHECK(sarc_query_parse(ix, "sarcoma", NULL, &q, err, sizeof err) == 0);
+	const char *kinds[] = {"journal", "mesh", "pt"};
+	for (int i = 0; i < 3; i++) {
+		struct sarc_facet *f = NULL;
+		size_t nf = 0;
+		int rc = sarc_facet(ix, q, kinds[i], &f, &nf, NULL, err, sizeof err);
+		CHECKF(rc == ERR_CORRUPT && strstr(err, ".ssto") != NULL, "facet %s: %d %s",
+		       kinds[i], rc, rc ? err : "");
+		if (rc == 0)
+			sarc_facets_free(f, nf);
+	}
+	sarc_query_free(q);
+	sarc_close(ix);
+}
+
 int main(void)
 {
 	if (access(DEMO, R_OK) != 0) {
@@ -187,6 +233,7 @@ int main(void)
 	check_err_buffers(ix);
 	sarc_query_free(q);
 	sarc_close(ix);
+	check_facet_damage(dir);
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
