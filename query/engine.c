@@ -33,6 +33,23 @@
 #include "fmt.h"
 #include "stored.h"
 
+/* sarc.h repeats these numbers for programs, which see neither err.h nor
+ * fields.h: they must stay the same. */
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(SARC_ERR_NOMEM, ERR_NOMEM) && SAME(SARC_ERR_CORRUPT, ERR_CORRUPT) &&
+		       SAME(SARC_ERR_VERSION, ERR_FORMAT_VERSION) && SAME(SARC_ERR_PARSE, ERR_PARSE) &&
+		       SAME(SARC_ERR_USAGE, ERR_USAGE) && SAME(SARC_ERR_LIMIT, ERR_LIMIT) &&
+		       SAME(SARC_ERR_NOTFOUND, ERR_NOTFOUND),
+	       "sarc.h's error codes are err.h's");
+_Static_assert(SAME(SARC_FIELD_TITLE, F_TITLE) && SAME(SARC_FIELD_ABSTRACT, F_ABSTRACT) &&
+		       SAME(SARC_FIELD_MESH, F_MESH) && SAME(SARC_FIELD_MAJR, F_MAJR) &&
+		       SAME(SARC_FIELD_KEYWORD, F_KEYWORD) && SAME(SARC_FIELD_AUTHOR, F_AUTHOR) &&
+		       SAME(SARC_FIELD_JOURNAL, F_JOURNAL) && SAME(SARC_FIELD_PUBTYPE, F_PUBTYPE) &&
+		       SAME(SARC_FIELD_LANG, F_LANG) && SAME(SARC_FIELD_CITES, F_CITES) &&
+		       SAME(SARC_NFIELDS, F_NFIELDS),
+	       "sarc.h's field numbers are fields.h's");
+#undef SAME
+
 /* Prefix queries expand to at most this many terms per field. */
 #define PREFIX_CAP 1024
 

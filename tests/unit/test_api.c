@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "err.h"
 #include "sarc.h"
 #include "testutil.h"
 
@@ -110,7 +109,7 @@ static void check_bad_hit(sarc_index *ix, sarc_query *q)
 		struct sarc_doc d;
 		char err[256] = "";
 		memset(&d, 0xab, sizeof d); /* as on a stack that was used */
-		CHECK(sarc_doc_get(ix, &bad[i], &d, err, sizeof err) == ERR_NOTFOUND);
+		CHECK(sarc_doc_get(ix, &bad[i], &d, err, sizeof err) == SARC_ERR_NOTFOUND);
 		CHECKF(d.priv_ == NULL && d.title == NULL, "hit %d: d left as it was", i);
 		if (d.priv_ == NULL)
 			sarc_doc_free(&d);
@@ -119,7 +118,7 @@ static void check_bad_hit(sarc_index *ix, sarc_query *q)
 		struct sarc_search_opts o;
 		char *text = NULL;
 		sarc_search_opts_default(&o);
-		CHECK(sarc_explain(ix, q, &bad[i], &o, &text) == ERR_NOTFOUND && text == NULL);
+		CHECK(sarc_explain(ix, q, &bad[i], &o, &text) == SARC_ERR_NOTFOUND && text == NULL);
 	}
 }
 
@@ -135,7 +134,7 @@ static void check_highlight(sarc_index *ix, sarc_query *q)
 	int fields[] = {-1, SARC_NFIELDS, 40, 1 << 20};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		sp = NULL;
-		CHECKF(sarc_highlight(ix, q, fields[i], text, strlen(text), &sp, &n) == ERR_USAGE,
+		CHECKF(sarc_highlight(ix, q, fields[i], text, strlen(text), &sp, &n) == SARC_ERR_USAGE,
 		       "field %d", fields[i]);
 		CHECK(sp == NULL);
 	}
@@ -152,18 +151,20 @@ static void check_err_buffers(sarc_index *ix)
 	CHECK(sarc_open("/nonexistent/sarc.idx", &none, NULL, 0) != 0 && none == NULL);
 	CHECK(sarc_open("/nonexistent/sarc.idx", &none, err, 0) != 0 && strcmp(err, "xyz") == 0);
 	CHECK(sarc_open("/nonexistent/sarc.idx", &none, err, 1) != 0 && err[0] == '\0');
-	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, NULL, 0) == ERR_PARSE && q == NULL);
-	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, err, sizeof err) == ERR_PARSE);
+	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, NULL, 0) == SARC_ERR_PARSE);
+	CHECK(q == NULL);
+	CHECK(sarc_query_parse(ix, "\"unbalanced", NULL, &q, err, sizeof err) == SARC_ERR_PARSE);
 	CHECK(strcmp(err, "que") == 0); /* "query: position 1: ...", cut */
 	struct sarc_facet *f = NULL;
 	size_t nf = 0;
 	CHECK(sarc_query_parse(ix, "sarcoma", NULL, &q, NULL, 0) == 0);
-	CHECK(sarc_facet(ix, q, "colour", &f, &nf, NULL, NULL, 0) == ERR_USAGE && f == NULL);
+	CHECK(sarc_facet(ix, q, "colour", &f, &nf, NULL, NULL, 0) == SARC_ERR_USAGE && f == NULL);
 	sarc_query_free(q);
 }
 
-/* A facet that meets a damaged stored record says so (ERR_CORRUPT and the
- * file), as a search does: it answered "cannot compute facet", ERR_NOMEM. */
+/* A facet that meets a damaged stored record says so (SARC_ERR_CORRUPT and
+ * the file), as a search does: it answered "cannot compute facet",
+ * SARC_ERR_NOMEM. */
 static void check_facet_damage(const char *dir)
 {
 	char path[1024] = "";
@@ -197,7 +198,7 @@ static void check_facet_damage(const char *dir)
 		struct sarc_facet *f = NULL;
 		size_t nf = 0;
 		int rc = sarc_facet(ix, q, kinds[i], &f, &nf, NULL, err, sizeof err);
-		CHECKF(rc == ERR_CORRUPT && strstr(err, ".ssto") != NULL, "facet %s: %d %s",
+		CHECKF(rc == SARC_ERR_CORRUPT && strstr(err, ".ssto") != NULL, "facet %s: %d %s",
 		       kinds[i], rc, rc ? err : "");
 		if (rc == 0)
 			sarc_facets_free(f, nf);
