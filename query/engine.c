@@ -108,7 +108,7 @@ int sarc_open(const char *dir, sarc_index **out, char *err, size_t errcap)
 		return rc;
 	}
 	if (ix->x.mf.an_version != AN_VERSION) {
-		eng_err(err, errcap, "index '%s' uses analyzer version %u, this sarc-query has %u: rebuild it",
+		eng_err(err, errcap, "index '%s' uses analyzer version %u, this sarc has %u: rebuild it",
 			dir, ix->x.mf.an_version, AN_VERSION);
 		ix_close(&ix->x);
 		free(ix);
