@@ -35,11 +35,11 @@ if ! command -v nm >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
-root=$tmp/root
+stage=$tmp/stage
 
 # Nothing is rebuilt here when the tree is up to date (tests/run.sh runs
 # after make tests): install only copies.
-if make -C "$ROOT" -s --no-print-directory SAN=$san install DESTDIR="$root" PREFIX=/usr \
+if make -C "$ROOT" -s --no-print-directory SAN=$san install DESTDIR="$stage" PREFIX=/usr \
 	>"$tmp/make.out" 2>&1; then
 	ok library_install
 else
@@ -49,7 +49,7 @@ fi
 missing=
 for f in usr/include/sarc.h usr/lib/libsarc.a usr/lib/pkgconfig/sarc.pc usr/bin/sarc-index \
 	usr/bin/sarc-query; do
-	[ -f "$root/$f" ] || missing="$missing $f"
+	[ -f "$stage/$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ]; then
 	ok library_installed_files
@@ -57,12 +57,13 @@ else
 	fail library_installed_files "not installed:$missing"
 	exit 0
 fi
-Q=$root/usr/bin/sarc-query
-X=$root/usr/bin/sarc-index
+Q=$stage/usr/bin/sarc-query
+X=$stage/usr/bin/sarc-index
 
-# sarc.h alone, nothing included before it
+# sarc.h alone, nothing included before it (flags split into words)
 printf '#include <sarc.h>\n' >"$tmp/h.c"
-if $cc $cflags -I"$root/usr/include" -c -o "$tmp/h.o" "$tmp/h.c" 2>"$tmp/h.err"; then
+# shellcheck disable=SC2086
+if $cc $cflags -I"$stage/usr/include" -c -o "$tmp/h.o" "$tmp/h.c" 2>"$tmp/h.err"; then
 	ok library_header_c11
 else
 	fail library_header_c11 "$(head -3 "$tmp/h.err" | tr '\n' ' ')"
@@ -74,8 +75,9 @@ if command -v c++ >/dev/null 2>&1; then
 #include <cstdio>
 int main() { std::puts(sarc_field_name(SARC_FIELD_TITLE)); }
 EOF
-	if c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror $sanflags -I"$root/usr/include" \
-		-o "$tmp/hxx" "$tmp/hxx.cc" -L"$root/usr/lib" -lsarc -lstemmer -lz -lm 2>"$tmp/hxx.err" &&
+	# shellcheck disable=SC2086
+	if c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror $sanflags -I"$stage/usr/include" \
+		-o "$tmp/hxx" "$tmp/hxx.cc" -L"$stage/usr/lib" -lsarc -lstemmer -lz -lm 2>"$tmp/hxx.err" &&
 		[ "$("$tmp/hxx")" = title ]; then
 		ok library_header_cxx
 	else
@@ -88,8 +90,8 @@ fi
 # The example, from a directory of its own: only the staged tree is seen.
 cp "$ROOT/docs/example.c" "$tmp/example.c"
 if command -v pkg-config >/dev/null 2>&1; then
-	PKG_CONFIG_PATH=$root/usr/lib/pkgconfig
-	PKG_CONFIG_SYSROOT_DIR=$root
+	PKG_CONFIG_PATH=$stage/usr/lib/pkgconfig
+	PKG_CONFIG_SYSROOT_DIR=$stage
 	export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 	version=$("$Q" --version | sed -n 's/^sarc-query \([^ ]*\) .*/\1/p')
 	if flags=$(pkg-config --cflags --libs sarc 2>"$tmp/pc.err") &&
@@ -101,7 +103,7 @@ if command -v pkg-config >/dev/null 2>&1; then
 	fi
 else
 	skip library_pkgconfig "pkg-config not installed (Debian package pkgconf): linking with -I and -L"
-	flags="-I$root/usr/include -L$root/usr/lib -lsarc -lstemmer -lz -lm"
+	flags="-I$stage/usr/include -L$stage/usr/lib -lsarc -lstemmer -lz -lm"
 fi
 # shellcheck disable=SC2086
 if (cd "$tmp" && $cc $cflags $sanflags -o example example.c $flags) 2>"$tmp/cc.err"; then
@@ -112,11 +114,11 @@ else
 fi
 
 # Only the API is global: nm -g lists defined symbols as "VALUE TYPE NAME".
-nm -g --defined-only "$root/usr/lib/libsarc.a" | awk 'NF == 3 { print $3 }' | sort >"$tmp/globals"
+nm -g --defined-only "$stage/usr/lib/libsarc.a" | awk 'NF == 3 { print $3 }' | sort >"$tmp/globals"
 others=$(grep -v '^sarc_' "$tmp/globals" | head -10 | tr '\n' ' ')
 undeclared=
 while read -r s; do
-	grep -q "\\<$s(" "$root/usr/include/sarc.h" || undeclared="$undeclared $s"
+	grep -q "\\<$s(" "$stage/usr/include/sarc.h" || undeclared="$undeclared $s"
 done <"$tmp/globals"
 if [ ! -s "$tmp/globals" ]; then
 	fail library_symbols "libsarc.a defines no global symbol"
@@ -193,9 +195,9 @@ else
 	fi
 fi
 
-if make -C "$ROOT" -s --no-print-directory SAN=$san uninstall DESTDIR="$root" PREFIX=/usr \
-	>"$tmp/make.out" 2>&1 && [ -z "$(find "$root" -type f)" ]; then
+if make -C "$ROOT" -s --no-print-directory SAN=$san uninstall DESTDIR="$stage" PREFIX=/usr \
+	>"$tmp/make.out" 2>&1 && [ -z "$(find "$stage" -type f)" ]; then
 	ok library_uninstall
 else
-	fail library_uninstall "left: $(find "$root" -type f | head -5 | tr '\n' ' ') $(tail -2 "$tmp/make.out")"
+	fail library_uninstall "left: $(find "$stage" -type f | head -5 | tr '\n' ' ') $(tail -2 "$tmp/make.out")"
 fi
