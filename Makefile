@@ -132,8 +132,8 @@ bench: deps all
 fuzz: deps
 	@sh tests/fuzz/run.sh
 
-# The version the pkg-config file states: the programs' own.
-VERSION := $(shell sed -n 's/^.define SARC_VERSION "\(.*\)"/\1/p' query/main.c)
+# The version the pkg-config file states: sarc.h's, which the programs print.
+VERSION := $(shell sed -n 's/^.define SARC_VERSION "\(.*\)"/\1/p' query/sarc.h)
 
 # install also installs the library, its header and sarc.pc, whose prefix
 # is PREFIX (DESTDIR only stages the files).  SAN=1 installs the sanitized

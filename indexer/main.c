@@ -22,10 +22,9 @@
 #include "inputs.h"
 #include "ix.h"
 #include "pubmed.h"
+#include "sarc.h" /* SARC_VERSION */
 #include "fmt.h"
 #include "seg.h"
-
-#define SARC_VERSION "0.1.0"
 
 static void usage(FILE *f)
 {

@@ -23,7 +23,6 @@
 #include "sarc.h"
 #include "seg.h"
 
-#define SARC_VERSION "0.1.0"
 #define DEFAULT_INDEX "./sarc.idx"
 #define DEFAULT_K 10
 #define MAX_K 1000000          /* hits per query: bounds the engine's top-k heap */

@@ -35,6 +35,10 @@
 extern "C" {
 #endif
 
+/* The version of sarc this header belongs to (sarc-index and sarc-query
+ * print the same). */
+#define SARC_VERSION "0.1.0"
+
 typedef struct sarc_index sarc_index;
 typedef struct sarc_query sarc_query;
 
