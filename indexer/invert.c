@@ -132,8 +132,16 @@ static void reset(inv *v)
 	v->tsl = NULL;
 	v->termcap = 0;
 	arena_free(&v->keys);
-	v->docs.len = 0;
-	v->stored.len = 0;
+	/* ... and the documents' too: inv_bytes() counts their capacity,
+	 * so buffers kept at the size the budget filled would leave it full
+	 * after the flush, and every record after would flush a segment of
+	 * its own (records with little text, whose stored form outweighs
+	 * their terms, did: 13,090 segments, then mmap failed) */
+	fmt_buf_free(&v->docs);
+	fmt_buf_free(&v->stored);
+	free(v->runs);
+	v->runs = NULL;
+	v->runcap = 0;
 	v->ndocs = 0;
 	v->nruns = 0;
 	v->npostings = 0;

@@ -499,6 +499,21 @@ done
 "$IDX" -q --memory 1024G -j1 -o "$tmp/mem" "$demo" || res="$res [1024G refused]"
 if [ -z "$res" ]; then ok memory_values; else fail memory_values "$res"; fi
 
+# A flush empties the budget: 12,000 records without text under --memory 1M
+# fill two segments.  The inverter kept its document buffers at the size that
+# had filled the budget, so every record after the first flush flushed a
+# segment of its own: 1,918 segments, 211 merges and 20 s here, and past
+# 13,000 segments a run failed on "cannot map".
+awk 'BEGIN { print "<PubmedArticleSet>"
+	for (i = 1; i <= 12000; i++) print "<PubmedArticle><MedlineCitation><PMID>" i "</PMID></MedlineCitation></PubmedArticle>"
+	print "</PubmedArticleSet>" }' >"$tmp/notext.xml"
+nseg=$("$IDX" --json -j1 --memory 1M -o "$tmp/notext" "$tmp/notext.xml" | json_field segments_written)
+if [ "${nseg:-0}" -ge 1 ] && [ "$nseg" -le 2 ] && [ "$(docs_of "$tmp/notext")" = 12000 ]; then
+	ok flush_empties_budget
+else
+	fail flush_empties_budget "$nseg segments written for 12000 records without text, want 1 or 2"
+fi
+
 # standard input read twice: refused before anything is read
 res=""
 for args in "- -" "-T - -" "-T - -T -"; do
