@@ -29,7 +29,14 @@
  * SAX callbacks that would build a DTD, resolve an entity or load an
  * external subset; an entity declaration stops the parse at once, and a
  * reference to any entity but the five predefined ones is an error, so
- * neither an XXE file nor an expansion bomb can reach a field.
+ * neither an XXE file nor an expansion bomb can reach a field.  What
+ * libxml2 2.9 does in quadratic time is bounded too (pubmed.h): attributes
+ * per element and namespace declarations in scope are counted as elements
+ * start, and a construct libxml2 holds whole before parsing it may not
+ * outgrow PM_MAX_MARKUP, which bounds what one tag can cost before its
+ * attributes are counted.  Any markup declaration in the DOCTYPE stops
+ * the parse (libxml2 files ATTLIST defaults in hash tables that degrade:
+ * 100,000 of them, 3 MB, took 62 s).
  */
 #include "pubmed.h"
 
@@ -259,6 +266,8 @@ struct pm_reader {
 	const xmlChar *slot_key[NSLOT];
 	uint8_t slot_val[NSLOT];
 	uint8_t stack[PM_MAX_DEPTH + 1]; /* element code per depth */
+	uint16_t nsdecl[PM_MAX_DEPTH + 1]; /* namespace declarations per depth */
+	int nsscope;          /* their sum over the open elements */
 	int saw_root;
 
 	/* current event */
@@ -1299,11 +1308,29 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 	(void)ns;
 	(void)ndefaulted;
 	pm_reader *r = ctx;
+	int d = r->depth++;
 	if (r->perr.code)
 		return;
+	/* libxml2 has parsed this tag, but what made it slow stops here:
+	 * the next such tag, or the next lookup among the declarations,
+	 * would cost as much again (see the top of the file) */
+	if (nattrs + nns > PM_MAX_ATTRS) {
+		fail(r, ERR_LIMIT, "element <%s> has more than %d attributes",
+		     (const char *)localname, PM_MAX_ATTRS);
+		return;
+	}
+	if (d <= PM_MAX_DEPTH) {
+		r->nsdecl[d] = (uint16_t)nns;
+		r->nsscope += nns;
+		if (r->nsscope > PM_MAX_NS_SCOPE) {
+			fail(r, ERR_LIMIT, "more than %d namespace declarations in scope",
+			     PM_MAX_NS_SCOPE);
+			return;
+		}
+	}
 	r->attrs = attrs;
 	r->nattrs = nattrs;
-	on_start(r, localname, prefix, r->depth++);
+	on_start(r, localname, prefix, d);
 	r->nattrs = 0;
 }
 
@@ -1315,8 +1342,10 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)uri;
 	pm_reader *r = ctx;
 	int d = --r->depth;
-	if (r->perr.code == 0 && d >= 0 && d < PM_MAX_DEPTH)
+	if (r->perr.code == 0 && d >= 0 && d < PM_MAX_DEPTH) {
+		r->nsscope -= r->nsdecl[d];
 		on_end(r, d);
+	}
 }
 
 /* Text, CDATA and whitespace alike; libxml2 may split one text into
@@ -1355,6 +1384,55 @@ static void sax_entity_decl(void *ctx, const xmlChar *name, int type,
 	(void)public_id;
 	(void)system_id;
 	(void)content;
+	fail(ctx, ERR_PARSE, "entity declarations are not allowed");
+}
+
+/* Element, attribute-list and notation declarations: no PubMed file has
+ * them, and ATTLIST defaults are the costly kind (see the top). */
+static void refuse_decl(void *ctx)
+{
+	fail(ctx, ERR_PARSE, "markup declarations are not allowed");
+}
+
+static void sax_element_decl(void *ctx, const xmlChar *name, int type,
+			     xmlElementContentPtr content)
+{
+	(void)name;
+	(void)type;
+	(void)content;
+	refuse_decl(ctx);
+}
+
+static void sax_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname,
+			       int type, int def, const xmlChar *defaultValue,
+			       xmlEnumerationPtr tree)
+{
+	(void)elem;
+	(void)fullname;
+	(void)type;
+	(void)def;
+	(void)defaultValue;
+	/* libxml2 hands the enumeration over to the callback */
+	xmlFreeEnumeration(tree);
+	refuse_decl(ctx);
+}
+
+static void sax_notation_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+			      const xmlChar *system_id)
+{
+	(void)name;
+	(void)public_id;
+	(void)system_id;
+	refuse_decl(ctx);
+}
+
+static void sax_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+				     const xmlChar *system_id, const xmlChar *notation)
+{
+	(void)name;
+	(void)public_id;
+	(void)system_id;
+	(void)notation;
 	fail(ctx, ERR_PARSE, "entity declarations are not allowed");
 }
 
@@ -1405,6 +1483,10 @@ pm_reader *pm_open(const char *path, unsigned flags, struct err *e)
 	sax.cdataBlock = sax_text;
 	sax.reference = sax_reference;
 	sax.entityDecl = sax_entity_decl;
+	sax.unparsedEntityDecl = sax_unparsed_entity_decl;
+	sax.elementDecl = sax_element_decl;
+	sax.attributeDecl = sax_attribute_decl;
+	sax.notationDecl = sax_notation_decl;
 	sax.serror = on_xml_error;
 
 	struct saved_handler s = catch_generic(r);
@@ -1469,6 +1551,15 @@ static void push(pm_reader *r)
 	}
 	if (xmlParseChunk(r->ctxt, r->chunk, n, 0) != 0 && r->perr.code == 0)
 		fail(r, ERR_PARSE, "malformed XML");
+	/* What libxml2 holds unparsed is one construct waiting for its end
+	 * (text it parses as it comes): a tag that long would be parsed in
+	 * time quadratic in its attributes before sax_start could count
+	 * them (a 3.7 MB tag took 23 s; libxml2 waits up to 10 MB). */
+	const xmlParserInput *in = r->ctxt->input;
+	if (r->perr.code == 0 && in != NULL && in->cur != NULL &&
+	    (size_t)(in->end - in->cur) > PM_MAX_MARKUP)
+		fail(r, ERR_LIMIT, "a tag, comment or declaration longer than %zu KiB",
+		     PM_MAX_MARKUP >> 10);
 }
 
 int pm_next(pm_reader *r, struct pm_event *ev, struct err *e)

@@ -37,6 +37,15 @@
 #define PM_MAX_TEXT_BYTES ((size_t)8 << 20) /* one text field of one record */
 #define PM_MAX_DEPTH 256                    /* element nesting */
 #define PM_MAX_RECORD_BYTES ((size_t)64 << 20) /* all strings of one record */
+/* What libxml2 2.9 does in time quadratic in them: checking an element's
+ * attributes for duplicates, looking a prefix up among the namespace
+ * declarations in scope; and a construct it holds whole before parsing it
+ * (a tag, comment, processing instruction or DOCTYPE).  PubMed's elements
+ * have a few attributes, its files declare a namespace or two, and its
+ * longest tag is a few hundred bytes. */
+#define PM_MAX_ATTRS 256                    /* attributes of one element, xmlns included */
+#define PM_MAX_NS_SCOPE 256                 /* namespace declarations in scope */
+#define PM_MAX_MARKUP ((size_t)64 << 10)    /* one tag, comment, PI or DOCTYPE */
 
 struct pm_strs {
 	const char **v; /* n NUL-terminated UTF-8 strings */
@@ -145,10 +154,14 @@ pm_reader *pm_open(const char *path, unsigned flags, struct err *e);
  * input, or <0 on error with e filled as "path:line: reason":
  *   ERR_PARSE  malformed XML, "not PubMed XML: root element <x>", "invalid
  *              UTF-8", "empty file", "entity references are not allowed",
- *              "entity declarations are not allowed"
+ *              "entity declarations are not allowed", "markup declarations
+ *              are not allowed"
  *   ERR_LIMIT  a text field over PM_MAX_TEXT_BYTES, nesting deeper than
- *              PM_MAX_DEPTH, a record over PM_MAX_RECORD_BYTES, or one of
- *              libxml2's own limits (name lengths, attribute values)
+ *              PM_MAX_DEPTH, a record over PM_MAX_RECORD_BYTES, an element
+ *              over PM_MAX_ATTRS attributes, namespace declarations in
+ *              scope over PM_MAX_NS_SCOPE, a tag, comment or declaration
+ *              over PM_MAX_MARKUP bytes, or one of libxml2's own limits
+ *              (name lengths, attribute values)
  *   ERR_IO     "truncated gzip input", "corrupt gzip input", read errors
  *   ERR_NOMEM
  * Events come in document order; every record that ended before an error

@@ -925,6 +925,102 @@ static void test_generated_bad(void)
 	}
 }
 
+/* Writes xml (n bytes) to a temporary file and expects an error of code
+ * with `want` in it, on line `line`, after `nev` records. */
+static void expect_error_xml(const char *xml, size_t n, int code, const char *want, long line,
+			     size_t nev)
+{
+	char *path = tmp_write(xml, n, ".xml");
+	expect_error(path, code, want);
+	struct run r = run_path(path);
+	char at[96];
+	snprintf(at, sizeof at, "%s:%ld: ", path, line);
+	CHECKF(strncmp(r.e.msg, at, strlen(at)) == 0, "'%s', want line %ld", r.e.msg, line);
+	CHECKF(r.nev == nev, "%zu records before '%s', want %zu", r.nev, want, nev);
+	run_free(&r);
+	unlink(path);
+	free(path);
+}
+
+/* What libxml2 2.9 does in quadratic time is bounded (pubmed.h): before,
+ * a 3.7 MB start tag of 320,000 attributes took 23 s, 3 MB of ATTLIST
+ * declarations 62 s, and 256 namespace declarations on each of 200 nested
+ * elements made every prefixed element below them cost 1.5 us per byte. */
+static void test_libxml2_quadratics(void)
+{
+	size_t cap = 1 << 20, n;
+	char *xml = malloc(cap);
+	const char *head = "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"
+			   ART("<PMID>1</PMID>") "\n";
+	/* PM_MAX_ATTRS + 1 attributes in a short tag */
+	n = (size_t)snprintf(xml, cap, "%s<x", head);
+	for (int i = 0; i <= PM_MAX_ATTRS; i++)
+		n += (size_t)snprintf(xml + n, cap - n, " a%d=\"\"", i);
+	n += (size_t)snprintf(xml + n, cap - n, "/>\n</PubmedArticleSet>\n");
+	expect_error_xml(xml, n, ERR_LIMIT, "element <x> has more than 256 attributes", 4, 1);
+	/* ... and PM_MAX_ATTRS, xmlns included, is fine */
+	n = (size_t)snprintf(xml, cap, "%s<x xmlns:m=\"u\"", head);
+	for (int i = 1; i < PM_MAX_ATTRS; i++)
+		n += (size_t)snprintf(xml + n, cap - n, " a%d=\"\"", i);
+	n += (size_t)snprintf(xml + n, cap - n, "/>\n</PubmedArticleSet>\n");
+	char *path = tmp_write(xml, n, ".xml");
+	struct run r = run_path(path);
+	CHECKF(r.rc == 0 && r.nev == 1, "%d %s", r.rc, r.e.msg);
+	run_free(&r);
+	unlink(path);
+	free(path);
+	/* a tag of 200 KB, refused before libxml2 parses it */
+	n = (size_t)snprintf(xml, cap, "%s<x", head);
+	for (int i = 0; n < 200000; i++)
+		n += (size_t)snprintf(xml + n, cap - n, " a%d=\"\"", i);
+	n += (size_t)snprintf(xml + n, cap - n, "/>\n</PubmedArticleSet>\n");
+	expect_error_xml(xml, n, ERR_LIMIT, "a tag, comment or declaration longer than 64 KiB", 4, 1);
+	/* a comment of 200 KB */
+	n = (size_t)snprintf(xml, cap, "%s<!--", head);
+	memset(xml + n, 'c', 200000);
+	n += 200000;
+	n += (size_t)snprintf(xml + n, cap - n, "-->\n</PubmedArticleSet>\n");
+	expect_error_xml(xml, n, ERR_LIMIT, "longer than 64 KiB", 4, 1);
+	/* namespace declarations: 26 nested elements of 10 each exceed 256
+	 * in scope; 100 siblings of 10 each never have more than 10 */
+	n = (size_t)snprintf(xml, cap, "%s", head);
+	for (int d = 0; d < 100; d++) {
+		n += (size_t)snprintf(xml + n, cap - n, "<x");
+		for (int i = 0; i < 10; i++)
+			n += (size_t)snprintf(xml + n, cap - n, " xmlns:p%d=\"u%d\"", i, d);
+		n += (size_t)snprintf(xml + n, cap - n, "><p1:y/></x>\n");
+	}
+	n += (size_t)snprintf(xml + n, cap - n, "</PubmedArticleSet>\n");
+	path = tmp_write(xml, n, ".xml");
+	r = run_path(path);
+	CHECKF(r.rc == 0 && r.nev == 1, "siblings: %d %s", r.rc, r.e.msg);
+	run_free(&r);
+	unlink(path);
+	free(path);
+	n = (size_t)snprintf(xml, cap, "%s", head);
+	for (int d = 0; d < 26; d++) {
+		n += (size_t)snprintf(xml + n, cap - n, "<x%d", d);
+		for (int i = 0; i < 10; i++)
+			n += (size_t)snprintf(xml + n, cap - n, " xmlns:p%d_%d=\"u\"", d, i);
+		n += (size_t)snprintf(xml + n, cap - n, ">\n");
+	}
+	expect_error_xml(xml, n, ERR_LIMIT, "more than 256 namespace declarations in scope", 29, 1);
+	free(xml);
+	/* markup declarations in the DOCTYPE */
+	static const char *const decls[] = {
+		"<!ATTLIST AbstractText Label CDATA \"injected\">",
+		"<!ATTLIST x t (a|b) \"a\">",
+		"<!ELEMENT x ANY>",
+		"<!NOTATION n SYSTEM \"x\">",
+	};
+	for (size_t i = 0; i < sizeof decls / sizeof *decls; i++) {
+		char doc[512];
+		int k = snprintf(doc, sizeof doc, "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet [\n%s\n]>\n"
+				 "<PubmedArticleSet>" ART("<PMID>1</PMID>") "</PubmedArticleSet>\n", decls[i]);
+		expect_error_xml(doc, (size_t)k, ERR_PARSE, "markup declarations are not allowed", 3, 0);
+	}
+}
+
 static void test_dump_escapes(void)
 {
 	/* Control characters that XML allows (tab, via a reference) and
@@ -968,6 +1064,7 @@ int main(void)
 	test_bad_fixtures();
 	test_entity_in_content_and_attribute();
 	test_generated_bad();
+	test_libxml2_quadratics();
 	test_dump_escapes();
 	return check_done("pubmed");
 }
