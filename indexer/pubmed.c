@@ -489,9 +489,10 @@ static int buf_raw(pm_reader *r, struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
-static int vec_push(pm_reader *r, struct vec *v, const void *x, size_t size)
+/* Appends x, charged to the record as `cost` bytes. */
+static int vec_add(pm_reader *r, struct vec *v, const void *x, size_t size, size_t cost)
 {
-	if (charge(r, size) != 0)
+	if (charge(r, cost) != 0)
 		return -1;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
@@ -506,6 +507,11 @@ static int vec_push(pm_reader *r, struct vec *v, const void *x, size_t size)
 	memcpy((char *)v->p + v->n * size, x, size);
 	v->n++;
 	return 0;
+}
+
+static int vec_push(pm_reader *r, struct vec *v, const void *x, size_t size)
+{
+	return vec_add(r, v, x, size, size);
 }
 
 /* Copies n bytes of s into the arena, charged to the record. */
@@ -932,6 +938,8 @@ static int start_field(pm_reader *r, enum el c, enum el p, enum el g, int d)
 	return rc;
 }
 
+static int flush_dels(pm_reader *r);
+
 /* Stores a finished text field (r->fb) where it belongs. */
 static int end_field(pm_reader *r)
 {
@@ -964,13 +972,19 @@ static int end_field(pm_reader *r)
 		return (r->other_pmc = keep(r, s, m)) == NULL ? -1 : 0;
 	}
 	case F_DELPMID:
+		id = parse_id(s, n);
+		if (id == 0)
+			return 0;
+		/* no record to charge: a batch is an event of its own */
+		if (vec_add(r, &r->dels, &id, sizeof id, 0) != 0)
+			return -1;
+		return r->dels.n < PM_DEL_BATCH ? 0 : flush_dels(r);
 	case F_REF:
 	case F_CITES:
 		id = parse_id(s, n);
 		if (id == 0)
 			return 0;
-		return vec_push(r, f == F_REF ? &r->refs : f == F_CITES ? &r->cites : &r->dels, &id,
-				sizeof id);
+		return vec_add(r, f == F_REF ? &r->refs : &r->cites, &id, sizeof id, PM_REF_BYTES);
 	case F_YEAR_J:
 	case F_YEAR_AD:
 	case F_YEAR_B:
@@ -1060,6 +1074,20 @@ static int enqueue(pm_reader *r, const struct pm_event *ev)
 	return 0;
 }
 
+/* Queues the DeleteCitation PMIDs read so far as an event.  Its copy lives
+ * in the current arena, which pm_next() resets only once the caller has
+ * taken the event (the open DeleteCitation keeps nothing else there). */
+static int flush_dels(pm_reader *r)
+{
+	if (r->dels.n == 0)
+		return 0;
+	int rc = 0;
+	struct pm_event ev = {PM_EV_DELETE, NULL, NULL, r->dels.n};
+	ev.del = keep_vec(r, &r->dels, sizeof(uint32_t), &rc);
+	r->dels.n = 0;
+	return rc != 0 ? -1 : enqueue(r, &ev);
+}
+
 static int is_block(enum el c)
 {
 	return c == E_DispFormula || c == E_p || c == E_br || c == E_AbstractText;
@@ -1120,12 +1148,7 @@ static int on_end(pm_reader *r, int d)
 	}
 	if (d == 1 && r->in_del) {
 		r->in_del = 0;
-		if (r->dels.n == 0)
-			return 0;
-		int rc = 0;
-		struct pm_event ev = {PM_EV_DELETE, NULL, NULL, r->dels.n};
-		ev.del = keep_vec(r, &r->dels, sizeof(uint32_t), &rc);
-		return rc != 0 ? -1 : enqueue(r, &ev);
+		return flush_dels(r);
 	}
 	return 0;
 }

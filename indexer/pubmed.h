@@ -33,10 +33,19 @@
 #include "err.h"
 
 /* Documented limits: input beyond them is an error (ERR_LIMIT), never an
- * allocation of whatever size the input asks for. */
-#define PM_MAX_TEXT_BYTES ((size_t)8 << 20) /* one text field of one record */
+ * allocation of whatever size the input asks for.  A record is indexed
+ * whole in memory, beside the --memory budget, at up to about 24 bytes per
+ * byte of it (a word of its own costs a term; a reference too, so each is
+ * charged as PM_REF_BYTES): the record limit is what keeps that within
+ * the 30 MB per thread the manual promises.  PubMed's largest records,
+ * with 5,000 authors, hold about 300 KB; its longest abstracts a few tens. */
+#define PM_MAX_TEXT_BYTES ((size_t)1 << 20) /* one text field of one record */
 #define PM_MAX_DEPTH 256                    /* element nesting */
-#define PM_MAX_RECORD_BYTES ((size_t)64 << 20) /* all strings of one record */
+#define PM_MAX_RECORD_BYTES ((size_t)1 << 20) /* strings and entries of one record */
+#define PM_REF_BYTES 16                     /* a reference's charge to its record */
+/* The PMIDs of a DeleteCitation come out in events of at most this many,
+ * so that one of any length is read in constant memory. */
+#define PM_DEL_BATCH 16384
 /* What libxml2 2.9 does in time quadratic in them: checking an element's
  * attributes for duplicates, looking a prefix up among the namespace
  * declarations in scope; and a construct it holds whole before parsing it
@@ -133,7 +142,8 @@ enum pm_event_kind { PM_EV_RECORD = 1, PM_EV_DELETE = 2 };
 struct pm_event {
 	enum pm_event_kind kind;
 	const struct pm_record *rec; /* PM_EV_RECORD */
-	const uint32_t *del;         /* PM_EV_DELETE: the PMIDs of one DeleteCitation */
+	const uint32_t *del;         /* PM_EV_DELETE: PMIDs of a DeleteCitation, up to
+				      * PM_DEL_BATCH (a longer one gives several events) */
 	size_t ndel;
 };
 

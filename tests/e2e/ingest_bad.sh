@@ -6,7 +6,7 @@
 #
 # Inputs: the hand-written fixtures in tests/data/xml/bad/, plus inputs
 # generated here because they are binary or large (truncated and corrupt
-# .gz, text fields over the 8 MiB limit, nesting 300 deep, what libxml2
+# .gz, text fields over the 1 MiB limit, nesting 300 deep, what libxml2
 # would parse in quadratic time).
 . "$(dirname "$0")/lib.sh"
 
@@ -106,7 +106,7 @@ check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
 : | gzip -c >"$tmp/empty.xml.gz"
 check empty_gz "$tmp/empty.xml.gz" 'empty file'
 
-# One text field of 9 MiB (over our 8 MiB limit).
+# One text field of 9 MiB (over our 1 MiB limit).
 awk 'BEGIN {
 	print "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>"
 	s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
