@@ -321,6 +321,26 @@ fail:
 	return rc;
 }
 
+int seg_open_docs(struct seg *s, const char *dir, const char *name, const char *delname,
+		  struct err *e)
+{
+	int rc = 0;
+	memset(s, 0, sizeof *s);
+	if (strlen(name) >= sizeof s->name || strlen(delname) >= sizeof s->delname)
+		return err_set(e, ERR_CORRUPT, "segment name '%s' too long", name);
+	strcpy(s->name, name);
+	strcpy(s->delname, delname);
+	char fn[96];
+	snprintf(fn, sizeof fn, "%s%s", name, seg_file_ext[SEGF_DOC]);
+	if ((rc = seg_map_open(&s->f[SEGF_DOC], dir, fn, seg_file_kind[SEGF_DOC], e)) != 0)
+		return rc;
+	s->flags = s->f[SEGF_DOC].h.flags;
+	s->an_version = s->f[SEGF_DOC].h.an_version;
+	if ((rc = open_doc(s, e)) != 0 || (delname[0] && (rc = open_del(s, dir, e)) != 0))
+		seg_close(s);
+	return rc;
+}
+
 void seg_close(struct seg *s)
 {
 	for (int i = 0; i < SEGF_N; i++)

@@ -155,6 +155,12 @@ struct seg {
 /* Opens segment `name` in dir, with deletion file delname ("" for none). */
 int seg_open(struct seg *s, const char *dir, const char *name, const char *delname,
 	     struct err *e);
+/* Opens only the document table and the deletion file: enough for
+ * seg_doc_*, seg_pmid_ranks and seg_deleted, with one or two mappings
+ * rather than six (a run that flushed thousands of segments opens them
+ * all at once to settle replacements). */
+int seg_open_docs(struct seg *s, const char *dir, const char *name, const char *delname,
+		  struct err *e);
 void seg_close(struct seg *s);
 /* Every checksum and structural invariant; names the file and part. */
 int seg_verify(struct seg *s, const char *dir, struct err *e);

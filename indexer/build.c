@@ -664,9 +664,14 @@ static int commit(struct build *b, struct err *e)
 		int isnew = i >= nold;
 		const char *name = isnew ? b->segs[i - nold].name : b->mf.segs[i].name;
 		const char *del = isnew ? "" : b->mf.segs[i].delname;
-		if ((rc = seg_open(&ss[i].seg, b->o->index, name, del, e)))
+		/* Thousands of segments may be open at once (a large corpus
+		 * under a small --memory): settling replacements needs their
+		 * document tables only, and a process may hold some 65,000
+		 * mappings (13,090 whole segments failed "cannot map"). */
+		rc = b->o->final_merge ? seg_open(&ss[i].seg, b->o->index, name, del, e)
+				       : seg_open_docs(&ss[i].seg, b->o->index, name, del, e);
+		if (rc)
 			goto out;
-		/* hundreds of segments may be open at once (--memory 4M) */
 		seg_map_release(ss[i].seg.f, SEGF_N);
 		ss[i].open = 1;
 		ss[i].is_new = isnew;
@@ -749,12 +754,34 @@ out:
 }
 
 /* What a merge keeps mapped of an input while it reads it: up to about
- * 4 MB of its postings and positions (see merge_ranges in merge.c). */
-static uint64_t merge_input_cost(const struct seg *s)
+ * 4 MB of its postings and positions (see merge_ranges in merge.c), told
+ * by their files' sizes: the policy opens no segment but those it merges
+ * (see merge_policy).  A file that cannot be stat'ed counts as the most;
+ * merging it will say what is wrong with it. */
+static uint64_t merge_input_cost(const char *dir, const char *name)
 {
-	uint64_t n = s->f[SEGF_POST].body_len + s->f[SEGF_POS].body_len;
-	return n < ((uint64_t)4 << 20) ? n : (uint64_t)4 << 20;
+	const uint64_t most = (uint64_t)4 << 20;
+	uint64_t n = 0;
+	for (int f = SEGF_POST; f <= SEGF_POS; f++) {
+		char p[4400];
+		struct stat st;
+		snprintf(p, sizeof p, "%s/%s%s", dir, name, seg_file_ext[f]);
+		if (stat(p, &st) != 0)
+			return most;
+		n += (uint64_t)st.st_size;
+	}
+	return n < most ? n : most;
 }
+
+static uint32_t mf_live(const struct mf_seg *m)
+{
+	return m->ndocs - m->ndeleted;
+}
+
+/* At most this many inputs to one merge: each is open, its five files
+ * mapped, while the merge runs, and a process may hold some 65,000
+ * mappings (vm.max_map_count); merging more at once saves little. */
+#define MERGE_MAX_INPUTS 1000
 
 /* Keeps of the nidx inputs idx[] chosen for one merge (in manifest order)
  * as many as half the memory budget holds, at least two, so that a run
@@ -765,29 +792,36 @@ static uint64_t merge_input_cost(const struct seg *s)
  * once per window (merging the first two, then their result with the
  * next, rewrote a class's growing segment nine times).  Returns the
  * inputs kept. */
-static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t *idx, size_t nidx)
+static size_t merge_fit(const struct build *b, size_t *idx, size_t nidx)
 {
 	uint64_t limit = b->o->memory_bytes / 2;
 	size_t best = 0, bestlen = 0;
 	uint64_t bestdocs = UINT64_MAX;
+	uint64_t *cost = malloc(sizeof *cost * (nidx ? nidx : 1));
+	for (size_t k = 0; cost && k < nidx; k++)
+		cost[k] = merge_input_cost(b->o->index, b->mf.segs[idx[k]].name);
 	for (size_t start = 0; start + 1 < nidx; start++) {
-		uint64_t cost = 0, docs = 0;
+		uint64_t sum = 0, docs = 0;
 		size_t k = start;
 		for (; k < nidx; k++) {
-			uint64_t c = merge_input_cost(&ss[idx[k]].seg);
-			if (k - start >= 2 && cost + c > limit)
+			/* (out of memory for the costs: the fewest inputs) */
+			uint64_t c = cost ? cost[k] : limit;
+			if (k - start >= 2 && (sum + c > limit || k - start >= MERGE_MAX_INPUTS))
 				break;
-			cost += c;
-			docs += live_docs(&ss[idx[k]]);
+			sum += c;
+			docs += mf_live(&b->mf.segs[idx[k]]);
 		}
-		if (k == nidx && start == 0)
+		if (k == nidx && start == 0) {
+			free(cost);
 			return nidx; /* all of them fit */
+		}
 		if (docs < bestdocs) {
 			best = start;
 			bestlen = k - start;
 			bestdocs = docs;
 		}
 	}
+	free(cost);
 	if (bestlen == 0)
 		return nidx; /* one input: a half-deleted segment rewritten alone */
 	memmove(idx, idx + best, bestlen * sizeof *idx);
@@ -796,7 +830,11 @@ static size_t merge_fit(const struct build *b, const struct segstate *ss, size_t
 
 /* The merge policy (see MERGE_FACTOR); --merge compacts everything.
  * Every round merges two or more segments into one, or rewrites a
- * half-deleted one without its deletions, so the rounds end. */
+ * half-deleted one without its deletions, so the rounds end.  The choice
+ * is made from the manifest's counts, and only the segments merged are
+ * opened: a run under a small --memory flushes thousands of segments, and
+ * opening every one every round made the rounds quadratic in their number
+ * (1,143 segments took 25 s). */
 static int merge_policy(struct build *b, int all, int *rounds, struct err *e)
 {
 	for (;;) {
@@ -811,38 +849,39 @@ static int merge_policy(struct build *b, int all, int *rounds, struct err *e)
 			free(idx);
 			return err_set(e, ERR_NOMEM, "out of memory");
 		}
-		for (size_t i = 0; i < n && !rc; i++) {
-			rc = seg_open(&ss[i].seg, b->o->index, b->mf.segs[i].name, b->mf.segs[i].delname, e);
-			ss[i].open = rc == 0;
-			if (ss[i].open)
-				seg_map_release(ss[i].seg.f, SEGF_N);
-		}
-		if (!rc) {
-			if (all) {
-				if (n > 1 || b->mf.segs[0].ndeleted)
-					for (size_t i = 0; i < n; i++)
-						idx[nidx++] = i;
-			} else {
-				/* a class with MERGE_FACTOR members, or one half-deleted segment */
-				int cls[64] = {0};
+		const struct mf_seg *ms = b->mf.segs;
+		if (all) {
+			if (n > 1 || ms[0].ndeleted)
 				for (size_t i = 0; i < n; i++)
-					cls[size_class(live_docs(&ss[i]))]++;
-				for (int c = 0; c < 64 && nidx == 0; c++)
-					if (cls[c] >= MERGE_FACTOR)
-						for (size_t i = 0; i < n && nidx < MERGE_FACTOR; i++)
-							if (size_class(live_docs(&ss[i])) == c)
-								idx[nidx++] = i;
-				for (size_t i = 0; i < n && nidx == 0; i++)
-					if (ss[i].seg.ndeleted * 2 > ss[i].seg.ndocs)
-						idx[nidx++] = i;
-			}
+					idx[nidx++] = i;
+		} else {
+			/* a class with MERGE_FACTOR members, or one half-deleted segment */
+			int cls[64] = {0};
+			for (size_t i = 0; i < n; i++)
+				cls[size_class(mf_live(&ms[i]))]++;
+			for (int c = 0; c < 64 && nidx == 0; c++)
+				if (cls[c] >= MERGE_FACTOR)
+					for (size_t i = 0; i < n && nidx < MERGE_FACTOR; i++)
+						if (size_class(mf_live(&ms[i])) == c)
+							idx[nidx++] = i;
+			for (size_t i = 0; i < n && nidx == 0; i++)
+				if ((uint64_t)ms[i].ndeleted * 2 > ms[i].ndocs)
+					idx[nidx++] = i;
 		}
 		struct mf_seg merged;
 		size_t chosen = nidx;
-		if (!rc && nidx > 0) {
-			nidx = merge_fit(b, ss, idx, nidx);
-			rc = merge_into(b, ss, idx, nidx, &merged, e);
+		if (nidx > 0) {
+			nidx = merge_fit(b, idx, nidx);
+			for (size_t k = 0; k < nidx && !rc; k++) {
+				struct segstate *st = &ss[idx[k]];
+				rc = seg_open(&st->seg, b->o->index, ms[idx[k]].name, ms[idx[k]].delname, e);
+				st->open = rc == 0;
+				if (st->open)
+					seg_map_release(st->seg.f, SEGF_N);
+			}
 		}
+		if (!rc && nidx > 0)
+			rc = merge_into(b, ss, idx, nidx, &merged, e);
 		if (!rc && nidx > 0) {
 			/* new list: untouched segments in order, the merged one where the first was */
 			struct mf_seg *segs = calloc(n, sizeof *segs);

@@ -11,15 +11,21 @@
  *   SARC_FAIL_DIRSYNC=1    fsync() of a directory fails with EIO
  *   SARC_FAIL_COUNT=FILE   (without SARC_FAIL_AFTER) write into FILE how
  *                          many bytes went there, at exit
+ *   SARC_MAP_MAX=N         mmap() of such a file fails with ENOMEM while N
+ *                          of them are mapped: the kernel's limit on a
+ *                          process's mappings (vm.max_map_count, 65,530),
+ *                          brought within a test's reach
  *
  * Built by index_cli.sh and faults.sh with the system's cc.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -106,4 +112,49 @@ __attribute__((destructor)) static void count(void)
 		fprintf(o, "%lld\n", done);
 		fclose(o);
 	}
+}
+
+/* The mappings of watched files now live (at most MAPS_CAP are tracked). */
+#define MAPS_CAP 65536
+static void *maps[MAPS_CAP];
+static size_t nmaps;
+static pthread_mutex_t maps_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+	if (real == NULL)
+		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	const char *max = getenv("SARC_MAP_MAX");
+	if (max == NULL || fd < 0 || !watched(fd))
+		return real(addr, len, prot, flags, fd, off);
+	pthread_mutex_lock(&maps_mu);
+	void *p = MAP_FAILED;
+	if (nmaps >= (size_t)atoll(max) || nmaps >= MAPS_CAP) {
+		errno = ENOMEM;
+	} else if ((p = real(addr, len, prot, flags, fd, off)) != MAP_FAILED) {
+		maps[nmaps++] = p;
+	}
+	pthread_mutex_unlock(&maps_mu);
+	return p;
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+int munmap(void *addr, size_t len)
+{
+	static int (*real)(void *, size_t);
+	if (real == NULL)
+		real = (int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
+	pthread_mutex_lock(&maps_mu);
+	for (size_t i = 0; i < nmaps; i++)
+		if (maps[i] == addr) {
+			maps[i] = maps[--nmaps];
+			break;
+		}
+	pthread_mutex_unlock(&maps_mu);
+	return real(addr, len);
 }
