@@ -60,6 +60,22 @@ struct delev {
 	uint64_t seq;
 };
 
+/* Deletions are kept in memory up to a share of --memory (DEL_BUF_*),
+ * then sorted and spilled as a run to a temporary file, which resolve()
+ * reads back through a small buffer per run: a DeleteCitation may list
+ * any number of PMIDs, and 10^7 of them (200 MB of XML) held 240 MB. */
+#define DEL_BUF_MIN ((size_t)1 << 20)
+#define DEL_BUF_MAX ((size_t)16 << 20)
+#define DEL_READ 64 /* deletions read back at a time, per run */
+
+struct delrun {
+	uint64_t off, n;    /* first entry in the file, entries */
+	uint64_t next;      /* entries read so far */
+	struct delev buf[DEL_READ];
+	uint32_t bpos, blen;
+	int err;            /* errno of a failed read */
+};
+
 struct build {
 	const struct bld_options *o;
 	int created_dir; /* this run made the index directory */
@@ -76,7 +92,11 @@ struct build {
 	struct newseg *segs; /* flushed segments of this run */
 	size_t nsegs, segcap;
 	struct delev *dels;
-	size_t ndels, delcap;
+	size_t ndels, delcap, delmax; /* delmax: the buffer's bound, entries */
+	int delfd;            /* the spilled runs (unlinked), -1 until needed */
+	struct delrun *runs;
+	size_t nruns, runcap;
+	uint64_t delfile;     /* entries in the file */
 	bld_report_fn report;
 	void *ctx;
 	struct bld_stats *st;
@@ -167,16 +187,64 @@ static int flush(struct build *b, inv *v, struct err *e)
 	return 0;
 }
 
-static int add_deletes(struct build *b, const uint32_t *pm, size_t n, uint64_t seq)
+static int cmp_delev(const void *a, const void *b);
+
+/* Sorts the buffered deletions and appends them to the file as a run
+ * (under b->mu). */
+static int spill_deletes(struct build *b, struct err *e)
+{
+	if (b->delfd < 0) {
+		char p[4400];
+		/* unlinked at once; named so that collect_garbage() would
+		 * remove it had a crash come first */
+		snprintf(p, sizeof p, "%s/seg-deletions-XXXXXX", b->o->index);
+		if ((b->delfd = mkostemp(p, O_CLOEXEC)) < 0)
+			return err_errno(e, errno, "cannot create a temporary file in '%s'", b->o->index);
+		unlink(p);
+	}
+	if (b->nruns == b->runcap) {
+		size_t cap = b->runcap ? b->runcap * 2 : 16;
+		struct delrun *r = realloc(b->runs, sizeof *r * cap);
+		if (r == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		b->runs = r;
+		b->runcap = cap;
+	}
+	qsort(b->dels, b->ndels, sizeof *b->dels, cmp_delev);
+	const char *p = (const char *)b->dels;
+	size_t left = b->ndels * sizeof *b->dels;
+	off_t at = (off_t)(b->delfile * sizeof *b->dels);
+	while (left > 0) {
+		ssize_t k = pwrite(b->delfd, p, left, at);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return err_errno(e, k < 0 ? errno : ENOSPC,
+					 "cannot write a temporary file in '%s'", b->o->index);
+		p += k;
+		left -= (size_t)k;
+		at += k;
+	}
+	b->runs[b->nruns++] = (struct delrun){.off = b->delfile, .n = b->ndels};
+	b->delfile += b->ndels;
+	b->ndels = 0;
+	return 0;
+}
+
+static int add_deletes(struct build *b, const uint32_t *pm, size_t n, uint64_t seq,
+		       struct err *e)
 {
 	pthread_mutex_lock(&b->mu);
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (b->ndels == b->delmax && (rc = spill_deletes(b, e)) != 0)
+			break;
 		if (b->ndels == b->delcap) {
 			size_t cap = b->delcap ? b->delcap * 2 : 1024;
+			cap = cap < b->delmax ? cap : b->delmax;
 			struct delev *d = realloc(b->dels, sizeof *d * cap);
 			if (d == NULL) {
-				rc = ERR_NOMEM;
+				rc = err_set(e, ERR_NOMEM, "out of memory");
 				break;
 			}
 			b->dels = d;
@@ -252,7 +320,7 @@ static int read_file(struct build *b, inv *v, size_t fi, int *fatal, struct err 
 	while ((rc = pm_next(r, &ev, e)) == 1) {
 		uint64_t seq = (uint64_t)fi << 32 | recno++;
 		if (ev.kind == PM_EV_DELETE) {
-			if ((rc = add_deletes(b, ev.del, ev.ndel, seq))) {
+			if ((rc = add_deletes(b, ev.del, ev.ndel, seq, e))) {
 				*fatal = 1;
 				break;
 			}
@@ -383,7 +451,8 @@ struct segstate {
  * order since a worker adds records in the order it reads them; or the
  * run's deletions, sorted. */
 struct evsrc {
-	int32_t seg;      /* index into states, -1 for the deletions */
+	int32_t seg;      /* index into states, -1 for deletions */
+	struct delrun *run; /* deletions spilled to the file, NULL: in memory */
 	uint32_t next, n; /* the next rank or deletion, how many */
 	uint32_t pmid, doc; /* the current event */
 	uint64_t seq;
@@ -397,9 +466,37 @@ static int cmp_delev(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Makes x's next event current; 0 when it has none left. */
+/* Makes x's next event current; 0 when it has none left (or its file
+ * failed: x->run->err says so). */
 static int src_next(const struct build *b, const struct segstate *ss, struct evsrc *x)
 {
+	struct delrun *r = x->run;
+	if (r != NULL) {
+		if (r->bpos == r->blen) {
+			uint64_t want = r->n - r->next < DEL_READ ? r->n - r->next : DEL_READ;
+			if (want == 0 || r->err)
+				return 0;
+			size_t bytes = (size_t)want * sizeof *r->buf, got = 0;
+			off_t at = (off_t)((r->off + r->next) * sizeof *r->buf);
+			while (got < bytes) {
+				ssize_t k = pread(b->delfd, (char *)r->buf + got, bytes - got, at + (off_t)got);
+				if (k < 0 && errno == EINTR)
+					continue;
+				if (k <= 0) {
+					r->err = k < 0 ? errno : EIO;
+					return 0;
+				}
+				got += (size_t)k;
+			}
+			r->next += want;
+			r->bpos = 0;
+			r->blen = (uint32_t)want;
+		}
+		x->pmid = r->buf[r->bpos].pmid;
+		x->seq = r->buf[r->bpos].seq;
+		r->bpos++;
+		return 1;
+	}
 	while (x->next < x->n) {
 		uint32_t i = x->next++;
 		if (x->seg < 0) {
@@ -497,7 +594,7 @@ static int settle(struct build *b, struct segstate *ss, size_t nold, const struc
 static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nall,
 		   struct err *e)
 {
-	size_t nsrc = nall - nold + 1, nh = 0;
+	size_t nsrc = nall - nold + 1 + b->nruns, nh = 0;
 	struct evsrc *src = calloc(nsrc, sizeof *src);
 	struct evsrc **h = calloc(nsrc, sizeof *h);
 	if (src == NULL || h == NULL) {
@@ -510,6 +607,8 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 	src[0] = (struct evsrc){.seg = -1, .n = (uint32_t)b->ndels};
 	for (size_t i = nold; i < nall; i++)
 		src[i - nold + 1] = (struct evsrc){.seg = (int32_t)i, .n = ss[i].seg.ndocs};
+	for (size_t r = 0; r < b->nruns; r++)
+		src[nall - nold + 1 + r] = (struct evsrc){.seg = -1, .run = &b->runs[r]};
 	for (size_t i = 0; i < nsrc; i++)
 		if (src_next(b, ss, &src[i]))
 			h[nh++] = &src[i];
@@ -554,6 +653,10 @@ static int resolve(struct build *b, struct segstate *ss, size_t nold, size_t nal
 		rc = settle(b, ss, nold, &prev, killed);
 	free(src);
 	free(h);
+	for (size_t r = 0; r < b->nruns && !rc; r++)
+		if (b->runs[r].err)
+			return err_errno(e, b->runs[r].err, "cannot read a temporary file in '%s'",
+					 b->o->index);
 	return rc ? err_set(e, rc, "%s", err_str(rc)) : 0;
 }
 
@@ -1040,6 +1143,10 @@ int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn rep
 	b.st = st;
 	b.report = report;
 	b.ctx = ctx;
+	b.delfd = -1;
+	b.delmax = o->memory_bytes / 16;
+	b.delmax = b.delmax < DEL_BUF_MIN ? DEL_BUF_MIN : b.delmax > DEL_BUF_MAX ? DEL_BUF_MAX : b.delmax;
+	b.delmax /= sizeof(struct delev);
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_mutex_init(&b.vocab.mu, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b.t0);
@@ -1179,6 +1286,9 @@ out:
 		free(b.segs[i].seqs.run);
 	free(b.segs);
 	free(b.dels);
+	free(b.runs);
+	if (b.delfd >= 0)
+		close(b.delfd);
 	free(b.skipped);
 	fmt_buf_free(&b.vocab.v.ser);
 	pthread_mutex_destroy(&b.vocab.mu);

@@ -145,6 +145,61 @@ for lwrun in "-j1" "-j2" "-j2 split"; do
 done
 [ -z "$lwbad" ] && [ "$(wc -l <"$tmp/lw/want")" -gt 300 ] && ok run_last_wins || fail run_last_wins "$lwbad"
 
+# The same with deletions that outgrow their buffer (65,536 under --memory
+# 1M) and are spilled to a temporary file as sorted runs: DeleteCitations
+# of 30,000 PMIDs, most of them absent, some among the files' records.
+mkdir "$tmp/ld"
+python3 - "$tmp/ld" <<'PYEOF'
+import random, sys
+random.seed(8)
+out, final = sys.argv[1], {}
+for f in range(4):
+    with open('%s/f%d.xml' % (out, f), 'w') as fh:
+        fh.write('<?xml version="1.0"?>\n<PubmedArticleSet>\n')
+        for r in range(200):
+            if r % 50 == 25:
+                pm = random.sample(range(1, 301), 40) + random.sample(range(1000, 10 ** 6), 30000)
+                random.shuffle(pm)
+                fh.write('<DeleteCitation>' + ''.join('<PMID>%d</PMID>' % p for p in pm) + '</DeleteCitation>\n')
+                for p in pm: final[p] = None
+                continue
+            p = random.randint(1, 300)
+            t = 'zd%d' % (f * 1000 + r)
+            fh.write('<PubmedArticle><MedlineCitation><PMID>%d</PMID><Article><ArticleTitle>dmarker %s</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n' % (p, t))
+            final[p] = t
+        fh.write('</PubmedArticleSet>\n')
+with open('%s/want' % out, 'w') as fh:
+    for p in sorted(final):
+        if final[p]: fh.write('%d\tdmarker %s\n' % (p, final[p]))
+PYEOF
+ldbad=
+for ldrun in "-j1" "-j2" "-j1 split"; do
+	rm -rf "$tmp/ld/ix"
+	if [ "${ldrun#* }" = split ]; then
+		"$IDX" -q -j1 --memory 1M -o "$tmp/ld/ix" "$tmp/ld/f0.xml" &&
+			"$IDX" -q -j1 --memory 1M -o "$tmp/ld/ix" "$tmp/ld/f1.xml" "$tmp/ld/f2.xml" "$tmp/ld/f3.xml"
+	else
+		"$IDX" -q "$ldrun" --memory 1M -o "$tmp/ld/ix" "$tmp"/ld/f*.xml
+	fi
+	"$SARC_BIN/sarc-query" -i "$tmp/ld/ix" -k 100000 --fields pmid,title dmarker | tail -n +2 | sort -n >"$tmp/ld/got"
+	cmp -s "$tmp/ld/got" "$tmp/ld/want" || ldbad="$ldbad [$ldrun: $(diff "$tmp/ld/want" "$tmp/ld/got" | head -n 3 | tr '\n' ' ')]"
+done
+[ -z "$ldbad" ] && [ "$(wc -l <"$tmp/ld/want")" -gt 100 ] && ok run_last_wins_spilled || fail run_last_wins_spilled "$ldbad"
+
+# ... and a DeleteCitation of 10^6 PMIDs (16 MB of them) stays within
+# --memory 1M and the 30 MB of a thread: it took 30 MB, 10^7 of them 240.
+if ldd "$IDX" 2>/dev/null | grep -q asan; then
+	skip deletions_memory "RSS means nothing under AddressSanitizer"
+else
+	awk 'BEGIN { print "<PubmedArticleSet><DeleteCitation>"
+		for (i = 1; i <= 1000000; i++) print "<PMID>" i "</PMID>"
+		print "</DeleteCitation></PubmedArticleSet>" }' >"$tmp/del1m.xml"
+	rss=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$IDX" -q -j1 --memory 1M -o "$tmp/del1m" "$tmp/del1m.xml")
+	if [ -n "$rss" ] && [ "$rss" -lt 20000 ]; then ok deletions_memory; else fail deletions_memory "max RSS ${rss:-?} KB, want < 20000"; fi
+fi
+
 # --- a PMID with many copies in one segment: one run reads PMID 5 65 times
 # (64 copies die in the run but stay in the segment until a merge), the
 # next replaces it once more.  Every lookup by PMID must see past the dead
