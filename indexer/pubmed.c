@@ -1257,6 +1257,14 @@ static void on_xml_error(void *arg, xmlErrorPtr xe)
 			r->name, xe->line > 0 ? xe->line : 1, el ? (const char *)el : "...");
 		return;
 	}
+	/* ... and at the end of a file with no element at all (whitespace,
+	 * an XML declaration, a comment), "extra content at the end of the
+	 * document", of which there is none. */
+	if (r->ending && !r->saw_root && xe->code == XML_ERR_DOCUMENT_END) {
+		err_set(&r->perr, ERR_PARSE, "%s:%d: no root element", r->name,
+			xe->line > 0 ? xe->line : 1);
+		return;
+	}
 	char msg[600];
 	tidy(msg, sizeof msg, xe->message);
 	int code = ERR_PARSE;

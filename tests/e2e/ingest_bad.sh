@@ -106,6 +106,13 @@ check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
 : | gzip -c >"$tmp/empty.xml.gz"
 check empty_gz "$tmp/empty.xml.gz" 'empty file'
 
+# No element at all: libxml2 says "extra content at the end of the
+# document", of which there is none.
+printf '   \n\n\t  \n' >"$tmp/blank.xml"
+check whitespace_only "$tmp/blank.xml" ':4: no root element$'
+printf '<?xml version="1.0"?>\n<!-- nothing -->\n' >"$tmp/decl_only.xml"
+check declaration_only "$tmp/decl_only.xml" ':3: no root element$'
+
 # One text field of 9 MiB (over our 1 MiB limit).
 awk 'BEGIN {
 	print "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>"
