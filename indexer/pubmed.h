@@ -54,7 +54,9 @@
  * longest tag is a few hundred bytes. */
 #define PM_MAX_ATTRS 256                    /* attributes of one element, xmlns included */
 #define PM_MAX_NS_SCOPE 256                 /* namespace declarations in scope */
-#define PM_MAX_MARKUP ((size_t)64 << 10)    /* one tag, comment, PI or DOCTYPE */
+/* one tag, comment, PI or DOCTYPE: checked between reads of PM_CHUNK (64
+ * KiB), so one that ends in the read after it outgrew this passes */
+#define PM_MAX_MARKUP ((size_t)64 << 10)
 
 struct pm_strs {
 	const char **v; /* n NUL-terminated UTF-8 strings */
