@@ -206,6 +206,11 @@ throttle() {
 	requests=$((requests + 1))
 }
 
+# shown URL: URL for a message, its api_key masked (users paste their logs).
+shown() {
+	printf '%s\n' "$1" | sed 's/api_key=[^&]*/api_key=.../g'
+}
+
 # get URL CHECK: downloads URL into $tmp, retrying on network errors, HTTP
 # 429 and 5xx, and on a body that CHECK (a shell function) rejects.
 get() {
@@ -225,11 +230,11 @@ get() {
 		else
 			case $code in
 			429 | 5??) why="HTTP $code" ;;
-			*) echo "$prog: HTTP $code for $1" >&2; head -c 300 "$tmp" >&2; echo >&2; return 1 ;;
+			*) echo "$prog: HTTP $code for $(shown "$1")" >&2; head -c 300 "$tmp" >&2; echo >&2; return 1 ;;
 			esac
 		fi
 		if [ "$attempt" -ge "$retries" ]; then
-			echo "$prog: giving up after $attempt attempts ($why): $1" >&2
+			echo "$prog: giving up after $attempt attempts ($why): $(shown "$1")" >&2
 			return 1
 		fi
 		say "$why; retrying in ${wait_s}s"

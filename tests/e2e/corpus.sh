@@ -353,7 +353,8 @@ if command -v gzip >/dev/null 2>&1; then
 	rc=$?
 	c429=$(wc -l <"$FAKE_LOG")
 	: >"$FAKE_LOG"
-	fetch_env FAKE_COUNT=3 FAKE_FAIL_AT=2 FAKE_FAIL_CODE=400 sh "$fetch" -Q -o "$tmp/r400" >/dev/null 2>"$tmp/err"
+	fetch_env FAKE_COUNT=3 FAKE_FAIL_AT=2 FAKE_FAIL_CODE=400 sh "$fetch" -Q -k SECRETKEY -o "$tmp/r400" \
+		>/dev/null 2>"$tmp/err"
 	rc2=$?
 	c400=$(wc -l <"$FAKE_LOG")
 	if [ $rc = 0 ] && [ "$c429" = 3 ] && grep -qx 2 "$FAKE_LOG.sleep" && [ $rc2 = 2 ] && [ "$c400" = 2 ] &&
@@ -361,6 +362,12 @@ if command -v gzip >/dev/null 2>&1; then
 		ok fetch-retry-429-not-400
 	else
 		fail fetch-retry-429-not-400 "429: exit $rc, $c429 requests; 400: exit $rc2, $c400 requests"
+	fi
+	# the message names the request, but not the API key (logs get pasted)
+	if grep -q 'api_key=\.\.\.' "$tmp/err" && ! grep -q SECRETKEY "$tmp/err"; then
+		ok fetch-error-hides-key
+	else
+		fail fetch-error-hides-key "$(grep -m1 'HTTP 400' "$tmp/err")"
 	fi
 
 	# A date slice of a split search can be empty, and an empty ESearch
