@@ -279,15 +279,23 @@ static int open_del(struct seg *s, const char *dir, struct err *e)
 	return 0;
 }
 
-int seg_open(struct seg *s, const char *dir, const char *name, const char *delname,
-	     struct err *e)
+/* Starts s afresh, named name with deletion file delname. */
+static int seg_init_names(struct seg *s, const char *name, const char *delname, struct err *e)
 {
-	int rc = 0;
 	memset(s, 0, sizeof *s);
 	if (strlen(name) >= sizeof s->name || strlen(delname) >= sizeof s->delname)
 		return err_set(e, ERR_CORRUPT, "segment name '%s' too long", name);
 	strcpy(s->name, name);
 	strcpy(s->delname, delname);
+	return 0;
+}
+
+int seg_open(struct seg *s, const char *dir, const char *name, const char *delname,
+	     struct err *e)
+{
+	int rc = seg_init_names(s, name, delname, e);
+	if (rc)
+		return rc;
 	for (int i = 0; i < SEGF_N; i++) {
 		char fn[96];
 		snprintf(fn, sizeof fn, "%s%s", name, seg_file_ext[i]);
@@ -324,12 +332,9 @@ fail:
 int seg_open_docs(struct seg *s, const char *dir, const char *name, const char *delname,
 		  struct err *e)
 {
-	int rc = 0;
-	memset(s, 0, sizeof *s);
-	if (strlen(name) >= sizeof s->name || strlen(delname) >= sizeof s->delname)
-		return err_set(e, ERR_CORRUPT, "segment name '%s' too long", name);
-	strcpy(s->name, name);
-	strcpy(s->delname, delname);
+	int rc = seg_init_names(s, name, delname, e);
+	if (rc)
+		return rc;
 	char fn[96];
 	snprintf(fn, sizeof fn, "%s%s", name, seg_file_ext[SEGF_DOC]);
 	if ((rc = seg_map_open(&s->f[SEGF_DOC], dir, fn, seg_file_kind[SEGF_DOC], e)) != 0)
