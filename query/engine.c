@@ -1468,28 +1468,31 @@ static int restricts_only(const struct sc *c)
 	return c->kind == SC_YEAR || c->kind == SC_DOCS || (c->kind == SC_TERM && c->w == 0);
 }
 
-/* The disjunction (or lone term) that ranks the matches of root, with the
- * conditions around it in cond[0 .. *ncond): root's score is its score to
- * the bit (an exclusion or filter scores its first kid; a conjunction adds
- * zeros to it).  NULL when root is of another shape (a conjunction of
- * scored parts, required words). */
-static struct sc *ranked_core(struct sc *root, struct win_cond *cond, size_t *ncond)
+/* The disjunction (or lone term) that ranks the matches of *rootp, with
+ * the conditions around it in cond[0 .. *ncond): root's score is its score
+ * to the bit (an exclusion or filter scores its first kid; a conjunction
+ * adds zeros to it).  Returns where the tree holds it (rootp itself or a
+ * slot of its parent's kids), so that the caller may replace it there;
+ * NULL when root is of another shape (a conjunction of scored parts,
+ * required words). */
+static struct sc **ranked_core(struct sc **rootp, struct win_cond *cond, size_t *ncond)
 {
 	*ncond = 0;
 	for (;;) {
+		struct sc *root = *rootp;
 		if (root->kind == SC_FILTER || root->kind == SC_EXCL) {
 			if (*ncond == WIN_MAXCONDS)
 				return NULL;
 			cond[(*ncond)++] = (struct win_cond){root->kids[1], root->kind == SC_FILTER};
-			root = root->kids[0];
+			rootp = &root->kids[0];
 		} else if (root->kind == SC_AND) {
-			struct sc *core = NULL;
+			struct sc **core = NULL;
 			for (size_t i = 0; i < root->nkids; i++) {
 				struct sc *k = root->kids[i];
 				if (!restricts_only(k) && core)
 					return NULL;
 				if (!restricts_only(k))
-					core = k;
+					core = &root->kids[i];
 				else if (*ncond == WIN_MAXCONDS)
 					return NULL;
 				else
@@ -1497,9 +1500,9 @@ static struct sc *ranked_core(struct sc *root, struct win_cond *cond, size_t *nc
 			}
 			if (core == NULL)
 				return NULL;
-			root = core;
+			rootp = core;
 		} else {
-			return root->kind == SC_OR || root->kind == SC_TERM ? root : NULL;
+			return root->kind == SC_OR || root->kind == SC_TERM ? rootp : NULL;
 		}
 	}
 }
@@ -1586,10 +1589,12 @@ int eng_run(struct run *r)
 		} else if (root) {
 			struct win_cond cond[WIN_MAXCONDS];
 			size_t ncond;
-			struct sc *core = ranked_core(root, cond, &ncond);
+			struct sc **slot = ranked_core(&root, cond, &ncond);
+			struct sc *core = slot ? *slot : NULL;
 			if (core && core->kind == SC_TERM) {
-				/* a lone term: wrap it so MaxScore applies (adding
-				 * it to 0 leaves its score as it was) */
+				/* a lone term: wrap it so MaxScore applies, in the
+				 * tree too, so that exhaustive runs add it to 0 as
+				 * well (which turns a -0 into 0: a weight of -0) */
 				struct sc *one = arena_alloc(&a, sizeof *one);
 				struct sc **kid = arena_alloc(&a, sizeof *kid);
 				if (one && kid) {
@@ -1601,8 +1606,7 @@ int eng_run(struct run *r)
 					one->ub = core->ub;
 					one->s = core->s;
 					one->env = core->env;
-					if (root == core)
-						root = one;
+					*slot = one;
 					core = one;
 				} else {
 					core = NULL;
