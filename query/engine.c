@@ -1717,10 +1717,31 @@ static int check_hits(sarc_index *ix, const struct sarc_hit *h, size_t n, char *
 	return 0;
 }
 
+/* Parameters whose scores stay finite (sarc.h): near DBL_MAX, weights made
+ * infinite scores, and inf - inf made pruned and exhaustive rankings
+ * differ (found by the review of the windowed ranking).  The negated
+ * comparisons refuse NaN too. */
+static int params_ok(const struct sarc_params *p)
+{
+	if (!(p->k1 >= 0 && p->k1 <= 1000) || !(p->b >= 0 && p->b <= 1))
+		return 0;
+	for (int f = 0; f < SARC_NFIELDS; f++)
+		if (!(fabs(p->weight[f]) <= 1000))
+			return 0;
+	return 1;
+}
+
 int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 		struct sarc_hit **hits, size_t *nhits, char *err, size_t errcap)
 {
 	struct run r;
+	*hits = NULL;
+	*nhits = 0;
+	if (!params_ok(&o->params)) {
+		eng_err(err, errcap, "ranking parameters out of range (k1 0..1000, b 0..1, "
+				     "weights -1000..1000)");
+		return ERR_USAGE;
+	}
 	memset(&r, 0, sizeof r);
 	r.ix = ix;
 	r.q = q;

@@ -71,7 +71,9 @@ enum sarc_field_id {
 /* Name of a field ("title", ...); "?" for a number not above.  Static. */
 const char *sarc_field_name(int field);
 
-/* Ranking parameters (README "Ranking"). */
+/* Ranking parameters (README "Ranking").  sarc_search refuses others
+ * (SARC_ERR_USAGE) than k1 in [0, 1000], b in [0, 1] and weights in
+ * [-1000, 1000]: beyond, scores can reach infinity. */
 struct sarc_params {
 	double k1;                     /* default 1.2 */
 	double b;                      /* default 0.75 */

@@ -11,6 +11,7 @@
  * Run from the repository root (tests/run.sh does).
  */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,39 @@ static int same_hits(const struct sarc_hit *h, const struct sarc_hit *ref, size_
 		if (h[i].pmid != ref[i].pmid || h[i].score != ref[i].score)
 			return 0;
 	return 1;
+}
+
+/* Ranking parameters whose scores could overflow are refused; those at
+ * the bounds sarc.h names, and a weight of -0, rank. */
+static void check_params(sarc_index *ix, sarc_query *q)
+{
+	static const struct {
+		double k1, b, w;
+		int ok;
+	} cases[] = {
+		{1.2, 0.75, 1e308, 0}, {1.2, 0.75, -1e308, 0}, {1.2, 0.75, NAN, 0},
+		{1.2, 0.75, INFINITY, 0}, {1001, 0.75, 1, 0}, {-1, 0.75, 1, 0},
+		{1.2, 1.5, 1, 0}, {NAN, 0.75, 1, 0},
+		{1.2, 0.75, 1000, 1}, {1.2, 0.75, -1000, 1}, {1000, 1, -0.0, 1}, {0, 0, 2, 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sarc_search_opts o;
+		struct sarc_hit *h = NULL;
+		size_t n = 0;
+		char err[256] = "";
+		sarc_search_opts_default(&o);
+		o.params.k1 = cases[i].k1;
+		o.params.b = cases[i].b;
+		o.params.weight[SARC_FIELD_TITLE] = cases[i].w;
+		int rc = sarc_search(ix, q, &o, &h, &n, err, sizeof err);
+		if (cases[i].ok)
+			CHECKF(rc == 0 && n > 0, "params case %zu: %d %s", i, rc, err);
+		else
+			CHECKF(rc == SARC_ERR_USAGE && h == NULL && n == 0 &&
+				       strstr(err, "out of range") != NULL,
+			       "params case %zu accepted (%d)", i, rc);
+		free(h);
+	}
 }
 
 /* k and offset at and past their ends, against the whole ranked list. */
@@ -232,6 +266,7 @@ int main(void)
 	check_bad_hit(ix, q);
 	check_highlight(ix, q);
 	check_err_buffers(ix);
+	check_params(ix, q);
 	sarc_query_free(q);
 	sarc_close(ix);
 	check_facet_damage(dir);
