@@ -1142,6 +1142,22 @@ static inline void win_put(struct win *w, const struct sc *c, size_t kid, uint32
 	}
 }
 
+/* Whether a match at offset off goes into w: with live (a non-essential
+ * kid), only on a live document; else always, clearing the document's
+ * sums when no kid has matched it yet in this window. */
+static inline int win_take(struct win *w, uint32_t off, const uint64_t *live)
+{
+	uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
+	if (live)
+		return (live[off >> 6] & sb) != 0;
+	if (!(*sw & sb)) {
+		*sw |= sb;
+		w->acc[off] = 0;
+		w->mask[off] = 0;
+	}
+	return 1;
+}
+
 /* Adds the current match of kid c, not a term, at offset off. */
 static void win_put_other(struct win *w, struct sc *c, size_t kid, uint32_t off)
 {
@@ -1166,17 +1182,8 @@ static void win_read_other(struct win *w, struct sc *c, size_t kid, uint32_t upt
 {
 	for (uint32_t d = kid_at(c, w->base); d < upto; d = sc_advance(c, d + 1)) {
 		uint32_t off = d - w->base;
-		uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
-		if (live) {
-			if (live[off >> 6] & sb)
-				win_put_other(w, c, kid, off);
-			continue;
-		}
-		if (!(*sw & sb)) {
-			*sw |= sb;
-			w->acc[off] = 0;
-		}
-		win_put_other(w, c, kid, off);
+		if (win_take(w, off, live))
+			win_put_other(w, c, kid, off);
 	}
 }
 
@@ -1195,18 +1202,8 @@ static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
 		uint32_t i = pc->i, n = pc->n;
 		for (; i < n && pc->docs[i] < upto; i++) {
 			uint32_t off = pc->docs[i] - w->base;
-			uint64_t *sw = &w->seen[off >> 6], sb = (uint64_t)1 << (off & 63);
-			if (live) {
-				if (live[off >> 6] & sb)
-					win_put(w, c, kid, off, pc->tfs[i]);
-				continue;
-			}
-			if (!(*sw & sb)) {
-				*sw |= sb;
-				w->acc[off] = 0;
-				w->mask[off] = 0;
-			}
-			win_put(w, c, kid, off, pc->tfs[i]);
+			if (win_take(w, off, live))
+				win_put(w, c, kid, off, pc->tfs[i]);
 		}
 		if (i < n) {
 			pc->i = i;
