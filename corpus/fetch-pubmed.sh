@@ -43,7 +43,8 @@ OUT/pubmed-SLUG-00001.xml.gz, ... through NCBI E-utilities.
   -b, --batch N      records per EFetch request, 1-10000 (default: 500)
   -m, --max N        stop after N records (default: all)
   -k, --api-key KEY  NCBI API key (default: $NCBI_API_KEY); allows 10
-                     requests/s instead of 3
+                     requests/s instead of 3.  Prefer the variable: other
+                     users of the machine see a command's arguments
       --tool NAME    tool name sent to NCBI (default: sarc)
       --email ADDR   contact address sent to NCBI (default: $NCBI_EMAIL)
   -r, --retries N    attempts per request (default: 5), backoff 2, 4, 8... s
@@ -218,8 +219,12 @@ get() {
 	wait_s=2
 	while :; do
 		throttle
-		code=$(curl -sS -L --connect-timeout 30 --max-time 900 -A "$tool (sarc fetch-pubmed.sh)" \
-			-o "$tmp" -w '%{http_code}' "$1")
+		# The URL goes to curl on its standard input (-K -), not in its
+		# arguments: ps shows every user a process's arguments, and the
+		# URL holds the API key.
+		code=$(printf 'url = "%s"\n' "$1" |
+			curl -sS -L --connect-timeout 30 --max-time 900 -A "$tool (sarc fetch-pubmed.sh)" \
+			-o "$tmp" -w '%{http_code}' -K -)
 		rc=$?
 		why=
 		if [ $rc -ne 0 ]; then

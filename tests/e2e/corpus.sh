@@ -216,18 +216,21 @@ fi
 mkdir -p "$tmp/bin"
 cat >"$tmp/bin/curl" <<'EOF'
 #!/bin/sh
+argv="$*"
 out=
 url=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) out=$2; shift ;;
 	-w | -A | --connect-timeout | --max-time) shift ;;
+	-K) [ "$2" = - ] && url=$(sed -n 's/^url = "\(.*\)"$/\1/p'); shift ;;
 	-*) ;;
 	*) url=$1 ;;
 	esac
 	shift
 done
 echo "$url" >>"$FAKE_LOG"
+echo "$argv" >>"$FAKE_LOG.argv"
 n=$(wc -l <"$FAKE_LOG")
 if [ "$n" -eq "${FAKE_FAIL_AT:-0}" ]; then echo busy >"$out"; printf '%s' "${FAKE_FAIL_CODE:-503}"; exit 0; fi
 case $url in
@@ -368,6 +371,14 @@ if command -v gzip >/dev/null 2>&1; then
 		ok fetch-error-hides-key
 	else
 		fail fetch-error-hides-key "$(grep -m1 'HTTP 400' "$tmp/err")"
+	fi
+	# ... nor in curl's arguments, which ps shows every user; the key
+	# still reaches NCBI, in the URL curl read from its standard input
+	if [ -s "$FAKE_LOG.argv" ] && ! grep -q SECRETKEY "$FAKE_LOG.argv" &&
+		grep -q 'api_key=SECRETKEY' "$FAKE_LOG"; then
+		ok fetch-key-not-in-argv
+	else
+		fail fetch-key-not-in-argv "curl was called with: $(grep -m1 SECRETKEY "$FAKE_LOG.argv")"
 	fi
 
 	# A date slice of a split search can be empty, and an empty ESearch
