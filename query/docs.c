@@ -197,6 +197,107 @@ uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid)
 	return count;
 }
 
+/* Live citations of the PMIDs in a table, one segment's cites: terms
+ * read in dictionary order.  A slot holds PMID + 1 (0: empty) and its
+ * count side by side: one cache miss a lookup. */
+struct cited_slot {
+	uint32_t key, cnt;
+};
+struct cited_tab {
+	struct cited_slot *slot;
+	unsigned bits; /* 2^bits slots */
+};
+
+static struct cited_slot *cited_slot(const struct cited_tab *t, uint32_t pmid)
+{
+	size_t mask = ((size_t)1 << t->bits) - 1;
+	size_t h = (uint32_t)(pmid * 2654435761u) >> (32 - t->bits);
+	while (t->slot[h].key && t->slot[h].key != pmid + 1)
+		h = (h + 1) & mask;
+	return &t->slot[h];
+}
+
+/* Index of the first dictionary entry at or after key in s (s->nterms at
+ * the end). */
+static uint64_t dict_rank(const struct seg *s, const uint8_t *key, size_t n, struct err *e)
+{
+	struct seg_dict_iter it;
+	if (seg_dict_seek(&it, s, key, n, e))
+		return s->nterms;
+	if (it.started == 2)
+		return s->nterms;
+	return (uint64_t)it.block * SEG_DICT_BLOCK + it.inblock;
+}
+
+static void cited_scan(const struct seg *s, struct cited_tab *t, struct err *e)
+{
+	uint8_t from[1] = {F_CITES};
+	struct seg_dict_iter it;
+	if (seg_dict_seek(&it, s, from, 1, e))
+		return;
+	while (seg_dict_next(&it, e) == 1 && it.t.key[0] == F_CITES) {
+		uint64_t pmid = 0;
+		size_t i = 1;
+		for (; i < it.t.keylen && i < 12 && it.t.key[i] >= '0' && it.t.key[i] <= '9'; i++)
+			pmid = pmid * 10 + (it.t.key[i] - '0');
+		if (i != it.t.keylen || pmid > UINT32_MAX)
+			continue; /* not a PMID this index could hold */
+		struct cited_slot *sl = cited_slot(t, (uint32_t)pmid);
+		if (sl->key == 0)
+			continue;
+		uint32_t *c = &sl->cnt;
+		if (s->ndeleted == 0) {
+			*c += it.t.df;
+			continue;
+		}
+		struct seg_postings pc;
+		if (seg_postings_open(&pc, s, &it.t, e))
+			return;
+		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc))
+			*c += !seg_deleted(s, d);
+		if (pc.corrupt)
+			err_set(e, ERR_CORRUPT, "%s.spst: damaged posting data", s->name);
+	}
+}
+
+int eng_cited_counts(sarc_index *ix, struct sarc_hit *v, size_t n, int how)
+{
+	/* One lookup per hit and segment costs a binary search of the
+	 * dictionary; reading a segment's cites: terms in order costs a
+	 * little per term.  --sort cited on 413,000 matches of 10^6
+	 * citations in 8 segments took 3.9 s by lookups. */
+	struct err e;
+	err_clear(&e);
+	uint64_t nterms = 0;
+	uint8_t lo[1] = {F_CITES}, hi[1] = {F_CITES + 1};
+	for (size_t i = 0; i < ix->x.nsegs; i++) {
+		const struct seg *s = &ix->x.segs[i];
+		uint64_t a = dict_rank(s, lo, 1, &e), b = dict_rank(s, hi, 1, &e);
+		nterms += b > a ? b - a : 0;
+	}
+	if (how == ENG_CITED_LOOKUP || (how == ENG_CITED_AUTO && (uint64_t)n * ix->x.nsegs * 16 < nterms)) {
+		for (size_t i = 0; i < n; i++)
+			v[i].cited = sarc_cited_count(ix, v[i].pmid);
+		eng_damage(ix, &e);
+		return 0;
+	}
+	struct cited_tab t = {NULL, 4};
+	while (((size_t)1 << t.bits) < 2 * n)
+		t.bits++;
+	if ((t.slot = calloc((size_t)1 << t.bits, sizeof *t.slot)) == NULL)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		cited_slot(&t, v[i].pmid)->key = v[i].pmid + 1;
+	for (size_t i = 0; i < ix->x.nsegs && e.code == 0; i++)
+		cited_scan(&ix->x.segs[i], &t, &e);
+	for (size_t i = 0; i < n; i++)
+		v[i].cited = cited_slot(&t, v[i].pmid)->cnt;
+	free(t.slot);
+	/* as sarc_cited_count: the caller's sarc_check reports damage */
+	eng_damage(ix, &e);
+	return 0;
+}
+
 /* ---- highlighting ---- */
 
 struct hl_ctx {

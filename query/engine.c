@@ -1693,6 +1693,49 @@ static int cmp_cited(const void *a, const void *b)
 	return cmp_hits(a, b);
 }
 
+/* Moves v[i] down the heap v[0..n) whose parents sort after their
+ * children. */
+static void hit_sift(struct sarc_hit *v, size_t n, size_t i,
+		     int (*cmp)(const void *, const void *))
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && cmp(&v[l], &v[m]) > 0)
+			m = l;
+		if (l + 1 < n && cmp(&v[l + 1], &v[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		struct sarc_hit t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+/* Sorts the first want of v[0..n) in cmp's order: those that a sort of
+ * all of v would put first.  A heap of want hits instead of a sort of all:
+ * --sort date or cited, 10 hits of 413,000 matches. */
+static void sort_first(struct sarc_hit *v, size_t n, size_t want,
+		       int (*cmp)(const void *, const void *))
+{
+	if (want >= n / 4) {
+		qsort(v, n, sizeof *v, cmp);
+		return;
+	}
+	if (want == 0)
+		return;
+	/* v[0..want) a heap whose root sorts last */
+	for (size_t i = want / 2; i-- > 0;)
+		hit_sift(v, want, i, cmp);
+	for (size_t i = want; i < n; i++)
+		if (cmp(&v[i], &v[0]) < 0) {
+			v[0] = v[i];
+			hit_sift(v, want, 0, cmp);
+		}
+	qsort(v, want, sizeof *v, cmp);
+}
+
 /* The PMIDs printed for hits come from the document table's PMID column;
  * its PMID lookup table holds the same pairs.  A hit whose pair is not in
  * the lookup table means one of them is damaged: a few binary searches per
@@ -1788,9 +1831,9 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 		return rc;
 	}
 	if (o->sort == SARC_SORT_CITED) {
-		for (size_t i = 0; i < all.n; i++)
-			all.v[i].cited = sarc_cited_count(ix, all.v[i].pmid);
-		if ((rc = sarc_check(ix, err, errcap)) != 0) {
+		if ((rc = eng_cited_counts(ix, all.v, all.n, ENG_CITED_AUTO)) != 0)
+			eng_err(err, errcap, "out of memory");
+		if (rc || (rc = sarc_check(ix, err, errcap)) != 0) {
 			free(all.v);
 			return rc;
 		}
@@ -1801,7 +1844,8 @@ int sarc_search(sarc_index *ix, sarc_query *q, const struct sarc_search_opts *o,
 	/* no match leaves all.v NULL, which qsort and memmove must not get
 	 * even for 0 elements (UBSan: nonnull argument; found by fuzz_index) */
 	if (all.n > 0) {
-		qsort(all.v, all.n, sizeof *all.v, o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
+		sort_first(all.v, all.n, o->offset + n,
+			   o->sort == SARC_SORT_DATE ? cmp_date : cmp_cited);
 		memmove(all.v, all.v + (all.n > o->offset ? o->offset : all.n), n * sizeof *all.v);
 	}
 	if ((rc = check_hits(ix, all.v, n, err, errcap)) != 0) {

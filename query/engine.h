@@ -73,6 +73,13 @@ size_t eng_key(uint8_t *key, unsigned field, const char *t, size_t n);
 uint32_t eng_hash(const void *key, size_t n);
 void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env);
 
+/* Sets v[i].cited to sarc_cited_count(ix, v[i].pmid) for n hits,
+ * looking each up (ENG_CITED_LOOKUP) or reading the cites: terms once
+ * (ENG_CITED_SCAN; ENG_CITED_AUTO: whichever reads less).  0, or
+ * ERR_NOMEM; damage goes to eng_damage. */
+enum { ENG_CITED_AUTO, ENG_CITED_LOOKUP, ENG_CITED_SCAN };
+int eng_cited_counts(sarc_index *ix, struct sarc_hit *v, size_t n, int how);
+
 /* Calls fn for every live document matching q. */
 int eng_visit(sarc_index *ix, sarc_query *q,
 	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,

@@ -25,7 +25,11 @@
  *  - restricting the similar query (sarc_query_restrict, as `--similar PMID
  *    QUERY` does) keeps exactly the hits that also match the filter, with
  *    unchanged scores and order; --sort date and cited return the same set;
- *  - a PMID not in the index (never indexed, or deleted) gives status 1.
+ *  - a PMID not in the index (never indexed, or deleted) gives status 1;
+ *  - citation counts (--sort cited), by lookups and by the scan of the
+ *    cites: terms, equal the live records citing each PMID counted here
+ *    from the stored references; --sort date and cited a page at a time
+ *    give the slices of the list sorted whole.
  *
  * Run from the repository root (tests/run.sh does); without the demo corpus
  * its part is skipped with a note.  Seed: argv[1] (printed).
@@ -39,6 +43,7 @@
 #include "analyze.h"
 #include "build.h"
 #include "check.h"
+#include "engine.h"
 #include "fields.h"
 #include "ix.h"
 #include "sarc.h"
@@ -118,7 +123,13 @@ static void synth_record(FILE *f, uint32_t pmid)
 		words(f, 1 + (int)(rnd() % 2));
 		fprintf(f, "</DescriptorName></MeshHeading>");
 	}
-	fprintf(f, "</MeshHeadingList></MedlineCitation></PubmedArticle>\n");
+	fprintf(f, "</MeshHeadingList></MedlineCitation><PubmedData><ReferenceList>");
+	/* references to PMIDs in the corpus and past it, a few twice */
+	for (int k = (int)(rnd() % 6); k > 0; k--)
+		fprintf(f, "<Reference><ArticleIdList><ArticleId IdType=\"pubmed\">%u</ArticleId>"
+			   "</ArticleIdList></Reference>",
+			(unsigned)(1 + rnd() % 7000));
+	fprintf(f, "</ReferenceList></PubmedData></PubmedArticle>\n");
 }
 
 static int write_synth(const char *path, uint32_t from, uint32_t to, const uint32_t *dels,
@@ -640,6 +651,145 @@ static void check_absent(sarc_index *ix, uint32_t pmid)
 		sarc_query_free(q);
 }
 
+/* ---- citation counts ---- */
+
+struct cite {
+	uint32_t cited, citing;
+};
+
+static int cmp_cite(const void *a, const void *b)
+{
+	const struct cite *x = a, *y = b;
+	if (x->cited != y->cited)
+		return x->cited < y->cited ? -1 : 1;
+	return x->citing < y->citing ? -1 : x->citing > y->citing;
+}
+
+static size_t live_pmids(const struct ix *x, uint32_t **out);
+
+/* Citation counts (--sort cited, the cited column), both ways the engine
+ * computes them, against counts made here from every live record's
+ * stored references: the live records that cite a PMID, each once. */
+static void check_cited(sarc_index *ix, const struct ix *x, const char *what)
+{
+	uint32_t *pm;
+	size_t np = live_pmids(x, &pm), nc = 0, cap = 1024;
+	struct cite *c = malloc(sizeof *c * cap);
+	char err[256];
+	for (size_t i = 0; i < np; i++) {
+		uint32_t *refs;
+		size_t nrefs;
+		int rc = sarc_refs_by_pmid(ix, pm[i], &refs, &nrefs, err, sizeof err);
+		CHECKF(rc == 0, "%s: references of %u: %d %s", what, pm[i], rc, err);
+		if (rc)
+			continue;
+		for (size_t j = 0; j < nrefs; j++) {
+			if (nc == cap)
+				c = realloc(c, sizeof *c * (cap *= 2));
+			c[nc++] = (struct cite){refs[j], pm[i]};
+		}
+		free(refs);
+	}
+	qsort(c, nc, sizeof *c, cmp_cite);
+	size_t u = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (u == 0 || c[u - 1].cited != c[i].cited || c[u - 1].citing != c[i].citing)
+			c[u++] = c[i];
+	nc = u;
+	/* asked: every live PMID, every cited one, and one nobody cites */
+	struct sarc_hit *h = calloc(np + nc + 1, sizeof *h), *g = calloc(np + nc + 1, sizeof *g);
+	uint32_t *want = calloc(np + nc + 1, sizeof *want);
+	size_t nh = 0;
+	for (size_t i = 0; i < np; i++)
+		h[nh++].pmid = pm[i];
+	size_t ncited = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (i == 0 || c[i - 1].cited != c[i].cited) {
+			h[nh++].pmid = c[i].cited;
+			ncited++;
+		}
+	h[nh++].pmid = 4000000000u;
+	for (size_t i = 0; i < nh; i++) {
+		struct cite key = {h[i].pmid, 0};
+		size_t lo = 0, hi = nc;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (cmp_cite(&c[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		while (lo < nc && c[lo].cited == h[i].pmid)
+			want[i]++, lo++;
+	}
+	static const int hows[2] = {ENG_CITED_LOOKUP, ENG_CITED_SCAN};
+	for (int k = 0; k < 2; k++) {
+		memcpy(g, h, sizeof *h * nh);
+		int rc = eng_cited_counts(ix, g, nh, hows[k]);
+		size_t bad = 0, first = 0;
+		for (size_t i = 0; i < nh; i++)
+			if (g[i].cited != want[i] && bad++ == 0)
+				first = i;
+		CHECKF(rc == 0 && bad == 0, "%s: %s: %zu of %zu citation counts wrong (PMID %u: %u, want %u)",
+		       what, k ? "scan" : "lookups", bad, nh, h[first].pmid, g[first].cited, want[first]);
+	}
+	for (size_t i = 0; i < nh; i += 7)
+		CHECKF(sarc_cited_count(ix, h[i].pmid) == want[i], "%s: sarc_cited_count(%u)", what,
+		       h[i].pmid);
+	CHECKF(sarc_check(ix, err, sizeof err) == 0, "%s: %s", what, err);
+	/* not vacuous: many cited records, some cited several times */
+	CHECKF(ncited >= 20 && nc > ncited, "%s: %zu citations of %zu PMIDs", what, nc, ncited);
+	printf("# %s: citation counts of %zu PMIDs (%zu cited, %zu citations) as counted\n", what, nh,
+	       ncited, nc);
+	free(c);
+	free(h);
+	free(g);
+	free(want);
+	free(pm);
+}
+
+/* --sort date and cited, a page at a time: each page is the same slice
+ * of the list sorted whole (few hits of many are chosen by a heap). */
+static void check_sort_pages(sarc_index *ix, const char *query, const char *what)
+{
+	sarc_query *q = NULL;
+	char err[256];
+	if (sarc_query_parse(ix, query, NULL, &q, err, sizeof err) != 0) {
+		CHECKF(0, "%s: %s: %s", what, query, err);
+		return;
+	}
+	static const size_t pages[][2] = {{1, 0}, {10, 0}, {10, 7}, {3, 100}, {50, 333}, {5, 0}};
+	for (int s = 0; s < 2; s++) {
+		enum sarc_sort sort = s ? SARC_SORT_CITED : SARC_SORT_DATE;
+		struct sarc_hit *all, *h;
+		size_t n = run(ix, q, (size_t)-1, 0, sort, &all), bad = 0;
+		CHECKF(n >= 1000, "%s: %zu matches of '%s'", what, n, query);
+		for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+			struct sarc_search_opts o;
+			size_t nh = 0;
+			sarc_search_opts_default(&o);
+			o.k = pages[i][0];
+			o.offset = pages[i][1];
+			o.sort = sort;
+			if (sarc_search(ix, q, &o, &h, &nh, err, sizeof err) != 0) {
+				bad++;
+				continue;
+			}
+			size_t want = n > o.offset ? n - o.offset : 0;
+			want = want < o.k ? want : o.k;
+			bad += nh != want;
+			for (size_t j = 0; j < nh && j < want; j++)
+				bad += h[j].pmid != all[o.offset + j].pmid || h[j].cited != all[o.offset + j].cited ||
+				       h[j].year != all[o.offset + j].year;
+			free(h);
+		}
+		CHECKF(bad == 0, "%s: --sort %s: %zu differences between pages and the whole list",
+		       what, s ? "cited" : "date", bad);
+		free(all);
+	}
+	sarc_query_free(q);
+}
+
 static sarc_index *open_both(const char *dir, struct ix *x)
 {
 	sarc_index *ix = NULL;
@@ -757,6 +907,7 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < np; i++)
 				check_one(ix, an, &x, pm[i], 25, filters, i % 8 == 0 ? 3 : 0, 0, &t);
 			report("demo, replaced and deleted", &t);
+			check_cited(ix, &x, "demo, replaced and deleted");
 			for (size_t i = 0; i < 3; i++)
 				check_absent(ix, dels[i]);
 			free(pm);
@@ -794,6 +945,8 @@ int main(int argc, char **argv)
 			check_one(ix, an, &x, p, n, filters, i % 5 == 0 ? 2 : 0, i == 0, &t);
 		}
 		report("synthetic", &t);
+		check_cited(ix, &x, "synthetic");
+		check_sort_pages(ix, "year:1980..2030", "synthetic");
 		for (int i = 0; i < 40; i++)
 			check_absent(ix, dels[i]);
 		check_absent(ix, 6001);
