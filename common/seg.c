@@ -182,6 +182,9 @@ static int open_doc(struct seg *s, struct err *e)
 	const struct seg_map *m = &s->f[SEGF_DOC];
 	struct fmt_cur c = {m->body, m->body + m->body_len, 0};
 	s->ndocs = fmt_cur_u32(&c);
+	if (!c.bad && s->ndocs > SEG_MAX_DOCS)
+		return err_set(e, ERR_CORRUPT, "%s.sdoc: %u documents, more than a segment holds",
+			       s->name, s->ndocs);
 	uint32_t nf = fmt_cur_u32(&c);
 	if (!c.bad && nf != F_NFIELDS)
 		return err_set(e, ERR_CORRUPT, "%s.sdoc: %u fields, expected %u", s->name, nf,
@@ -225,7 +228,7 @@ static int open_dict(struct seg *s, struct err *e)
 	s->ndictblocks = fmt_get_u32le(t + 4);
 	uint64_t idx = fmt_get_u64le(t + 8);
 	if (idx > m->body_len - 16 || (m->body_len - 16 - idx) / 4 < s->ndictblocks ||
-	    s->ndictblocks != (s->nterms + SEG_DICT_BLOCK - 1) / SEG_DICT_BLOCK)
+	    s->ndictblocks != ((uint64_t)s->nterms + SEG_DICT_BLOCK - 1) / SEG_DICT_BLOCK)
 		return err_set(e, ERR_CORRUPT, "%s.sdic: block index out of bounds", s->name);
 	s->dict_index = m->body + idx;
 	return 0;
@@ -248,7 +251,7 @@ static int open_stored(struct seg *s, struct err *e)
 	uint64_t room = m->body_len - SEG_STORED_TRAILER;
 	/* blocks hold 1 to SEG_STORED_BLOCK records each */
 	if (ndocs != s->ndocs || s->nstoredblocks > ndocs ||
-	    s->nstoredblocks < (ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
+	    s->nstoredblocks < ((uint64_t)ndocs + SEG_STORED_BLOCK - 1) / SEG_STORED_BLOCK ||
 	    idx > room || (room - idx) / SEG_STORED_ENTRY < s->nstoredblocks ||
 	    s->vocab_clen > idx || (s->vocab_flags & ~SEG_VOCAB_FULL))
 		return err_set(e, ERR_CORRUPT, "%s.ssto: block index out of bounds", s->name);
@@ -1212,7 +1215,7 @@ int seg_stored_entry(const struct seg *s, uint32_t b, struct seg_stored_blk *out
 	uint32_t next = b + 1 < s->nstoredblocks ? fmt_get_u32le(ix + SEG_STORED_ENTRY + 16) : s->ndocs;
 	if ((b == 0 && out->first != 0) || next <= out->first || next > s->ndocs ||
 	    next - out->first > SEG_STORED_BLOCK || off > m->body_len ||
-	    out->clen > m->body_len - off || out->rlen > (64u << 20))
+	    out->clen > m->body_len - off || out->rlen > SEG_STORED_RAW_MAX)
 		goto bad;
 	out->count = next - out->first;
 	out->comp = m->body + off;

@@ -30,6 +30,13 @@
 #define SEG_STORED_ENTRY 24    /* bytes of one .ssto block index entry (§7) */
 #define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
+/* Most documents in one segment (§3): far below 2^32 so that counts
+ * rounded up to blocks (128, 4096) or bitmap words stay in 32 bits; the
+ * whole of PubMed is about 38 million. */
+#define SEG_MAX_DOCS (UINT32_MAX - 65536)
+/* Largest inflated stored block (§7): 48 records of at most 1 MiB each
+ * (PM_MAX_RECORD_BYTES), their columns' lengths and checks. */
+#define SEG_STORED_RAW_MAX (64u << 20)
 #define SEG_MAX_KEY 256        /* field byte + term bytes */
 #define DICT_ESC 15            /* a 4-bit length of a dictionary entry that a varint completes (§4) */
 /* A skip table (§5.1) is a column of values per block for each of: */

@@ -268,7 +268,7 @@ int mdocs_init(struct mdocs *m, struct seg *const *segs, const uint8_t *const *d
 				goto nomem;
 		}
 		next += nd - ndead;
-		if (next >= SEG_END)
+		if (next > SEG_MAX_DOCS)
 			return err_set(e, ERR_LIMIT, "too many documents for one segment");
 	}
 	m->first[n] = (uint32_t)next;

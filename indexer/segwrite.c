@@ -310,6 +310,9 @@ static int flush_stored_block(sw_writer *w)
 	if (rc)
 		return err_set(&w->e, rc, rc == ERR_NOMEM ? "out of memory" :
 			       "%s: a stored record does not parse", w->name);
+	if (w->scols.len > SEG_STORED_RAW_MAX)
+		return err_set(&w->e, ERR_LIMIT, "%s: a stored block over %u MiB", w->name,
+			       SEG_STORED_RAW_MAX >> 20);
 	size_t bound = libdeflate_zlib_compress_bound(w->deflater, w->scols.len);
 	uint8_t *z = fmt_buf_reserve(&w->zbuf, bound);
 	if (z == NULL)
@@ -476,7 +479,7 @@ int sw_add_doc(sw_writer *w, uint32_t pmid, uint16_t year, const uint16_t lens[F
 {
 	if (w->e.code)
 		return w->e.code;
-	if (w->ndocs == UINT32_MAX - 1)
+	if (w->ndocs >= SEG_MAX_DOCS)
 		return err_set(&w->e, ERR_LIMIT, "%s: too many documents in one segment", w->name);
 	for (unsigned f = 0; f < F_NFIELDS; f++)
 		w->field_len_sum[f] += lens[f];
@@ -513,6 +516,12 @@ static int flush_dict_block(sw_writer *w)
 {
 	if (w->dblock.len == 0)
 		return 0;
+	/* the block index holds u32 offsets (§4): refused, not wrapped into
+	 * a segment that cannot be read (PubMed's whole baseline in one
+	 * segment would take a few hundred MB) */
+	if (w->f[SEGF_DICT].body_len > UINT32_MAX)
+		return err_set(&w->e, ERR_LIMIT, "%s: dictionary over 4 GiB in one segment",
+			       w->name);
 	fmt_buf_u32(&w->dindex, (uint32_t)w->f[SEGF_DICT].body_len);
 	wf_write(w, &w->f[SEGF_DICT], w->dblock.p, w->dblock.len);
 	w->dblock.len = 0;
@@ -661,6 +670,11 @@ static int put_block(sw_writer *w, const uint32_t *bd, const uint32_t *bt, uint3
 		seg_frontier(bt, lens, n,
 			     w->ndocs ? (double)w->field_len_sum[w->tfield] / w->ndocs : 1, cn);
 		uint32_t *row = w->skv + (size_t)b * SEG_SKIP_COLS;
+		/* skip entries hold u32 offsets (§5.1); one term's lists of
+		 * 4 GiB are over a hundred times PubMed's largest */
+		if (w->post.len > UINT32_MAX || w->f[SEGF_POS].body_len - w->tpos_start > UINT32_MAX)
+			return err_set(&w->e, ERR_LIMIT, "%s: one term's postings or positions over 4 GiB",
+				       w->name);
 		row[SK_LAST] = bd[n - 1];
 		row[SK_OFF] = (uint32_t)w->post.len;
 		row[SK_POS] = (uint32_t)(w->f[SEGF_POS].body_len - w->tpos_start);
