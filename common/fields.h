@@ -30,6 +30,17 @@ static inline const char *field_name(unsigned f)
 	return f < F_NFIELDS ? names[f] : "?";
 }
 
+/* Facet keys (FORMAT.md §4.1): a citation's journal, MeSH descriptors and
+ * publication types, each whole as st_facet_values gives it, under key
+ * bytes past the fields.  They are for counting matches by value
+ * (--facet): no lengths, never searched or scored. */
+enum sarc_facet_key {
+	FK_JOURNAL = 10,
+	FK_MESH = 11,
+	FK_PUBTYPE = 12,
+	FK_END = 13
+};
+
 #define FIELD_BIT(f) (1u << (f))
 /* Fields a plain word searches. */
 #define FIELDS_DEFAULT (FIELD_BIT(F_TITLE) | FIELD_BIT(F_ABSTRACT) | FIELD_BIT(F_MESH) | FIELD_BIT(F_KEYWORD))

@@ -69,7 +69,7 @@ int ix_open(struct ix *x, const char *dir, struct err *e)
 				break;
 			}
 			if (x->segs[i].an_version != x->mf.an_version ||
-			    x->segs[i].flags != x->mf.flags) {
+			    (x->segs[i].flags & ~SEG_FLAG_FACETS) != x->mf.flags) {
 				rc = err_set(&le, ERR_CORRUPT,
 					     "%s: analyzer settings (version %u, flags %#x) differ from those of %s (version %u, flags %#x)",
 					     MF_NAME, x->mf.an_version, x->mf.flags, m->name,

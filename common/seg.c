@@ -1534,7 +1534,13 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		struct seg_postings pc;
 		if ((rc = seg_postings_open(&pc, s, &it.t, e)))
 			break;
-		uint32_t n = 0, field = it.t.keylen ? it.t.key[0] : F_NFIELDS, loose = SEG_END;
+		uint32_t n = 0, field = it.t.keylen ? it.t.key[0] : FK_END, loose = SEG_END;
+		/* facet keys (§4.1) only where the header says so */
+		if (field >= FK_END || (field >= F_NFIELDS && !(s->flags & SEG_FLAG_FACETS))) {
+			rc = err_set(e, ERR_CORRUPT, "%s.sdic: term %u has no field this segment holds",
+				     s->name, count);
+			break;
+		}
 		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
 			n++;
 			if (seg_postings_positions(&pc, pos, 1024) < 0) {

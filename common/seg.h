@@ -30,6 +30,9 @@
 #define SEG_STORED_ENTRY 24    /* bytes of one .ssto block index entry (§7) */
 #define SEG_STORED_TRAILER 40  /* bytes of the .ssto trailer (§7) */
 #define SEG_VOCAB_FULL 1u      /* .ssto vocabulary flag: chosen from a full sample (§7.2) */
+/* Header flag (§2): the segment has facet keys for every document (§4.1).
+ * The other flags are the analyzer's, the manifest's (MF_FLAG_STEM). */
+#define SEG_FLAG_FACETS 2u
 /* Most documents in one segment (§3): far below 2^32 so that counts
  * rounded up to blocks (128, 4096) or bitmap words stay in 32 bits; the
  * whole of PubMed is about 38 million. */

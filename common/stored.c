@@ -12,6 +12,8 @@
  */
 #include "stored.h"
 
+#include "fields.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -561,6 +563,45 @@ int st_vocab_build(const uint8_t *sample, size_t n, struct fmt_buf *out)
 	free(c.e);
 	fmt_buf_free(&c.bytes);
 	return rc;
+}
+
+/* One facet value s[0..n) to fn, trimmed and cut (st_facet_values). */
+static int facet_value(const char *s, size_t n, int (*fn)(void *, const char *, size_t),
+		       void *ctx)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*'))
+		n--;
+	if (n > ST_FACET_MAX) {
+		n = ST_FACET_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--; /* s[n] continues a character: cut before it */
+	}
+	return n ? fn(ctx, s, n) : 0;
+}
+
+int st_facet_values(unsigned fk, const char *journal, const char *journal_iso,
+		    const char *list, int (*fn)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	if (fk == FK_JOURNAL) {
+		const char *j = journal_iso && journal_iso[0] ? journal_iso : journal ? journal : "";
+		return facet_value(j, strlen(j), fn, ctx);
+	}
+	for (const char *s = list && list[0] ? list : NULL; s;) {
+		size_t n;
+		const char *next = st_list_item(s, &n);
+		if (fk == FK_MESH) {
+			const char *slash = memchr(s, '/', n);
+			if (slash)
+				n = (size_t)(slash - s);
+		}
+		int rc = facet_value(s, n, fn, ctx);
+		if (rc)
+			return rc;
+		s = next;
+	}
+	return 0;
 }
 
 const char *st_list_item(const char *s, size_t *len)

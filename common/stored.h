@@ -37,6 +37,17 @@ enum st_field {
  * returns where the next item starts, NULL after the last. */
 const char *st_list_item(const char *s, size_t *len);
 
+/* The values a record counts under facet key fk (fields.h, FORMAT.md
+ * §4.1), from its stored strings: the journal's ISO abbreviation, else its
+ * title; the descriptor of each MeSH heading; each publication type.
+ * Blanks around a value and a major topic's '*' are trimmed, empty values
+ * skipped, and a value is cut to ST_FACET_MAX bytes on a UTF-8 boundary.
+ * fn gets each value in the record's order, repeats included; it returns
+ * nonzero to stop, which st_facet_values returns. */
+#define ST_FACET_MAX 200
+int st_facet_values(unsigned fk, const char *journal, const char *journal_iso,
+		    const char *list, int (*fn)(void *ctx, const char *s, size_t n), void *ctx);
+
 struct st_record {
 	uint32_t pmid;
 	uint32_t version;

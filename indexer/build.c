@@ -165,7 +165,8 @@ static int flush(struct build *b, inv *v, struct err *e)
 	next_name(b, ns.name, sizeof ns.name);
 	ns.ndocs = inv_ndocs(v);
 	uint64_t npost = inv_npostings(v);
-	int rc = inv_flush(v, b->o->index, ns.name, b->flags, &b->vocab, &ns.seqs, &bytes, e);
+	int rc = inv_flush(v, b->o->index, ns.name, b->flags | (b->o->no_facets ? 0 : SEG_FLAG_FACETS),
+			   &b->vocab, &ns.seqs, &bytes, e);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&b->mu);
@@ -792,7 +793,7 @@ static int commit(struct build *b, struct err *e)
 					ss[i].dead[d >> 3] |= (uint8_t)(1u << (d & 7));
 			del_name(b, m.name, m.delname, sizeof m.delname);
 			if ((rc = sw_write_del(b->o->index, m.delname, ss[i].seg.ndocs, ss[i].dead,
-					       AN_VERSION, b->flags, e)))
+					       AN_VERSION, ss[i].seg.flags, e)))
 				goto out;
 			m.ndeleted = ss[i].seg.ndocs - live_docs(&ss[i]);
 		}
@@ -821,7 +822,7 @@ static int commit(struct build *b, struct err *e)
 				if (ss[i].ndead_new) {
 					del_name(b, m.name, m.delname, sizeof m.delname);
 					if ((rc = sw_write_del(b->o->index, m.delname, ss[i].seg.ndocs,
-							       ss[i].dead, AN_VERSION, b->flags, e)))
+							       ss[i].dead, AN_VERSION, ss[i].seg.flags, e)))
 						goto out;
 					m.ndeleted = ss[i].ndead_new;
 				}

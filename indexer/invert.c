@@ -567,7 +567,9 @@ static size_t join_mesh(inv *v, const struct pm_record *r)
 	return off;
 }
 
-static int add_stored(inv *v, const struct pm_record *r)
+/* Appends r's stored record; *out gets its strings, which stay valid
+ * until the next record (the lists are in v->scratch). */
+static int add_stored(inv *v, const struct pm_record *r, struct st_record *out)
 {
 	size_t off[ST_NSTR];
 	struct st_record s;
@@ -600,8 +602,35 @@ static int add_stored(inv *v, const struct pm_record *r)
 	st_encode(&v->stored, &s);
 	if (v->stored.rc)
 		return ERR_NOMEM;
+	*out = s;
 	fmt_put_u32le(v->stored.p + mark, (uint32_t)(v->stored.len - mark - 4));
 	return 0;
+}
+
+struct facet_queue {
+	inv *v;
+	unsigned fk;
+	uint32_t pos;
+};
+
+static int queue_facet(void *ctx, const char *s, size_t n)
+{
+	struct facet_queue *q = ctx;
+	return queue(q->v, q->fk, s, n, q->pos++);
+}
+
+/* Queues the record's facet keys (FORMAT.md §4.1), made from its stored
+ * strings s as the query engine's counts from stored records are. */
+static int add_facets(inv *v, const struct st_record *s)
+{
+	static const unsigned fks[] = {FK_JOURNAL, FK_MESH, FK_PUBTYPE};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof fks / sizeof *fks && !rc; i++) {
+		struct facet_queue q = {v, fks[i], 0};
+		rc = st_facet_values(fks[i], s->s[ST_JOURNAL], s->s[ST_JOURNAL_ISO],
+				     s->s[fks[i] == FK_MESH ? ST_MESH : ST_PUBTYPES], queue_facet, &q);
+	}
+	return rc;
 }
 
 /* "Last Fore Initials" into name[0..cap), cut short as snprintf() would
@@ -707,12 +736,15 @@ int inv_add(inv *v, const struct pm_record *r, uint64_t seq, struct err *e)
 		if (rc)
 			break;
 	}
+	struct st_record st;
+	if (!rc)
+		rc = add_stored(v, r, &st);
+	if (!rc)
+		rc = add_facets(v, &st);
 	if (!rc)
 		rc = resolve(v);
 	if (!rc)
 		rc = post_doc(v, v->ndocs);
-	if (!rc)
-		rc = add_stored(v, r);
 	if (!rc) {
 		uint8_t *d = fmt_buf_reserve(&v->docs, DOC_BYTES);
 		if (d == NULL) {
@@ -803,6 +835,9 @@ int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 		if (i + AHEAD / 2 < v->nterms && v->tsl[order[i + AHEAD / 2]].first != NULL)
 			__builtin_prefetch(v->tsl[order[i + AHEAD / 2]].first);
 		struct term *t = &v->terms[order[i]];
+		/* facet keys sort last: a segment without them ends here */
+		if (!(flags & SEG_FLAG_FACETS) && term_key(t)[0] >= F_NFIELDS)
+			break;
 		/* gather the slices into one run of bytes (all full but the last) */
 		const struct term_slices *ts = &v->tsl[order[i]];
 		v->scratch.len = 0;

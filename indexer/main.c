@@ -190,8 +190,9 @@ static int do_stats(const char *dir, int json)
 	uint64_t docs = 0, deleted = 0, terms = 0, postings = 0, bytes[SEGF_N] = {0}, delbytes = 0;
 	uint64_t stored_raw = 0;
 	/* by field: terms, postings, bytes of postings and of positions */
-	uint64_t fterms[F_NFIELDS] = {0}, fpost[F_NFIELDS] = {0}, fpb[F_NFIELDS] = {0},
-		 fpos[F_NFIELDS] = {0};
+	uint64_t fterms[FK_END] = {0}, fpost[FK_END] = {0}, fpb[FK_END] = {0}, fpos[FK_END] = {0};
+	static const char *const fknames[FK_END - F_NFIELDS] = {"facet:journal", "facet:mesh",
+								  "facet:pt"};
 	for (size_t i = 0; i < x.nsegs; i++) {
 		struct seg *s = &x.segs[i];
 		docs += s->ndocs;
@@ -204,7 +205,7 @@ static int do_stats(const char *dir, int json)
 		struct seg_dict_iter it;
 		if (seg_dict_seek(&it, s, (const uint8_t *)"", 0, &e) == 0)
 			while (seg_dict_next(&it, &e) == 1) {
-				unsigned f = it.t.key[0] < F_NFIELDS ? it.t.key[0] : 0;
+				unsigned f = it.t.key[0] < FK_END ? it.t.key[0] : 0;
 				postings += it.t.df;
 				fterms[f]++;
 				fpost[f] += it.t.df;
@@ -234,10 +235,11 @@ static int do_stats(const char *dir, int json)
 		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},\"fields\":{",
 		       (unsigned long long)delbytes, (unsigned long long)total,
 		       (unsigned long long)nostored);
-		for (unsigned f = 0; f < F_NFIELDS; f++)
+		for (unsigned f = 0; f < FK_END; f++)
 			printf("%s\"%s\":{\"terms\":%llu,\"postings\":%llu,\"postings_bytes\":%llu,"
 			       "\"positions_bytes\":%llu}",
-			       f ? "," : "", field_name(f), (unsigned long long)fterms[f],
+			       f ? "," : "", f < F_NFIELDS ? field_name(f) : fknames[f - F_NFIELDS],
+			       (unsigned long long)fterms[f],
 			       (unsigned long long)fpost[f], (unsigned long long)fpb[f],
 			       (unsigned long long)fpos[f]);
 		printf("},\"bytes_per_posting\":%.3f,\"stored_raw\":%llu,\"stored_ratio\":%.2f}\n",
@@ -265,8 +267,9 @@ static int do_stats(const char *dir, int json)
 			       (double)(bytes[SEGF_POST] + bytes[SEGF_POS]) / (double)postings);
 		printf("\n%-13s %10s %12s %14s %15s\n", "field", "terms", "postings",
 		       "postings bytes", "positions bytes");
-		for (unsigned f = 0; f < F_NFIELDS; f++)
-			printf("%-13s %10llu %12llu %14llu %15llu\n", field_name(f),
+		for (unsigned f = 0; f < FK_END; f++)
+			printf("%-13s %10llu %12llu %14llu %15llu\n",
+			       f < F_NFIELDS ? field_name(f) : fknames[f - F_NFIELDS],
 			       (unsigned long long)fterms[f], (unsigned long long)fpost[f],
 			       (unsigned long long)fpb[f], (unsigned long long)fpos[f]);
 	}

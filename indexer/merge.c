@@ -136,6 +136,7 @@ struct range {
 	uint8_t lo[SEG_MAX_KEY], hi[SEG_MAX_KEY];
 	size_t lolen, hilen;
 	int has_hi;
+	int facets; /* copy the facet keys (§4.1), which follow all others */
 	sw_writer *w;
 	pthread_t th;
 	struct err e;
@@ -196,7 +197,7 @@ static void *merge_range(void *arg)
 		for (size_t i = 0; i < n; i++)
 			if (more[i] == 1 && (min == n || key_cmp(&it[i].t, &it[min].t) < 0))
 				min = i;
-		if (min == n)
+		if (min == n || (!r->facets && it[min].t.key[0] >= F_NFIELDS))
 			break;
 		struct seg_term key = it[min].t;
 		if (sw_term_begin(r->w, key.key, key.keylen)) {
@@ -345,6 +346,12 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		live[i] = mdocs_live(&md, i);
 	if ((rc = choose_vocab(segs, live, n, &vocab, same, e)))
 		goto out;
+	/* The segment has facet keys when each input has them: one without
+	 * would leave its documents out of the counts taken from them. */
+	int facets = 1;
+	for (size_t i = 0; i < n; i++)
+		facets &= (segs[i]->flags & SEG_FLAG_FACETS) != 0;
+	flags = (flags & ~SEG_FLAG_FACETS) | (facets ? SEG_FLAG_FACETS : 0);
 	if ((w = sw_open(dir, outname, AN_VERSION, flags, e)) == NULL) {
 		rc = e->code;
 		goto out;
@@ -363,6 +370,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		ranges[k].segs = segs;
 		ranges[k].n = n;
 		ranges[k].md = &md;
+		ranges[k].facets = facets;
 		if (k + 1 < nr) {
 			memcpy(ranges[k].hi, ranges[k + 1].lo, ranges[k + 1].lolen);
 			ranges[k].hilen = ranges[k + 1].lolen;

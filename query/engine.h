@@ -80,6 +80,13 @@ void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env);
 enum { ENG_CITED_AUTO, ENG_CITED_LOOKUP, ENG_CITED_SCAN };
 int eng_cited_counts(sarc_index *ix, struct sarc_hit *v, size_t n, int how);
 
+/* sarc_facet, counting from the facet keys of the segments that have them
+ * (ENG_FACET_KEYS), from the stored records (ENG_FACET_STORED), or from
+ * whichever reads less (ENG_FACET_AUTO, what sarc_facet does). */
+enum { ENG_FACET_AUTO, ENG_FACET_KEYS, ENG_FACET_STORED };
+int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
+	      struct sarc_facet **out, size_t *n, uint64_t *ndocs, char *err, size_t errcap);
+
 /* Calls fn for every live document matching q. */
 int eng_visit(sarc_index *ix, sarc_query *q,
 	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,

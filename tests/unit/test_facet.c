@@ -1,0 +1,321 @@
+/*
+ * test_facet.c - facet counts (sarc_facet, --facet journal|mesh|pt)
+ * against counts made here from the stored records of every match.
+ *
+ * The engine counts a segment's matches from its facet keys (FORMAT.md
+ * §4.1) or from their stored records, whichever reads less; segments
+ * written without facet keys (as before they existed) only from the
+ * records.  Both ways, and the automatic choice, must give what this
+ * file computes on its own from sarc_search and sarc_doc_get: for each
+ * value, the matching documents that carry it (once however often it is
+ * listed), sorted by count then value.  Indexes: the demo corpus in one
+ * segment; with a second run that replaces and deletes; a mixed index
+ * whose first segment has no facet keys, before and after --merge (the
+ * merge drops the keys: one input lacks them); and the real files of
+ * ../shared/corpus in several segments, when present.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "build.h"
+#include "check.h"
+#include "engine.h"
+#include "fields.h"
+#include "inputs.h"
+#include "ix.h"
+#include "sarc.h"
+#include "seg.h"
+#include "testutil.h"
+
+#define DEMO "corpus/demo/sarcoma-demo.xml"
+
+/* ---- the reference ---- */
+
+struct val {
+	char *s;
+	uint64_t count;
+	uint64_t last; /* the last document that counted it + 1 */
+};
+
+struct ref {
+	struct val *v;
+	size_t n, cap;
+};
+
+static void ref_add(struct ref *r, const char *s, size_t n, uint64_t doc)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '*'))
+		n--;
+	if (n > 200) /* cut before a UTF-8 continuation byte */
+		for (n = 200; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+			;
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		if (strlen(r->v[i].s) == n && memcmp(r->v[i].s, s, n) == 0) {
+			if (r->v[i].last != doc + 1)
+				r->v[i].count++;
+			r->v[i].last = doc + 1;
+			return;
+		}
+	if (r->n == r->cap)
+		r->v = realloc(r->v, sizeof *r->v * (r->cap = r->cap ? 2 * r->cap : 64));
+	r->v[r->n++] = (struct val){strndup(s, n), 1, doc + 1};
+}
+
+static int cmp_val(const void *a, const void *b)
+{
+	const struct val *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+/* kind: 1 journal, 2 mesh, 3 pt */
+static void reference(sarc_index *ix, sarc_query *q, int kind, struct ref *r)
+{
+	struct sarc_search_opts o;
+	struct sarc_hit *h = NULL;
+	size_t nh = 0;
+	char err[512];
+	sarc_search_opts_default(&o);
+	o.k = (size_t)-1;
+	o.exhaustive = 1;
+	CHECKF(sarc_search(ix, q, &o, &h, &nh, err, sizeof err) == 0, "search: %s", err);
+	for (size_t i = 0; i < nh; i++) {
+		struct sarc_doc d;
+		if (sarc_doc_get(ix, &h[i], &d, err, sizeof err) != 0) {
+			CHECKF(0, "record of %u: %s", h[i].pmid, err);
+			continue;
+		}
+		if (kind == 1) {
+			const char *j = d.journal_iso[0] ? d.journal_iso : d.journal;
+			ref_add(r, j, strlen(j), i);
+		} else {
+			const char *s = kind == 2 ? d.mesh : d.pubtypes;
+			while (*s) {
+				const char *nl = strchr(s, '\n');
+				size_t n = nl ? (size_t)(nl - s) : strlen(s), m = n;
+				const char *slash = kind == 2 ? memchr(s, '/', n) : NULL;
+				if (slash)
+					m = (size_t)(slash - s);
+				ref_add(r, s, m, i);
+				s += n + (nl != NULL);
+			}
+		}
+		sarc_doc_free(&d);
+	}
+	free(h);
+	qsort(r->v, r->n, sizeof *r->v, cmp_val);
+}
+
+static void ref_free(struct ref *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].s);
+	free(r->v);
+}
+
+/* ---- the comparison ---- */
+
+struct tally {
+	size_t queries, values, counted;
+};
+
+static void check_query(sarc_index *ix, const char *text, const char *what, struct tally *t)
+{
+	static const char *const kinds[] = {NULL, "journal", "mesh", "pt"};
+	static const int hows[] = {ENG_FACET_AUTO, ENG_FACET_KEYS, ENG_FACET_STORED};
+	static const char *const hown[] = {"auto", "keys", "stored"};
+	sarc_query *q = NULL;
+	char err[512];
+	if (sarc_query_parse(ix, text, NULL, &q, err, sizeof err) != 0) {
+		CHECKF(0, "%s: '%s': %s", what, text, err);
+		return;
+	}
+	uint64_t nmatch = 0;
+	CHECK(sarc_count(ix, q, &nmatch, err, sizeof err) == 0);
+	t->queries++;
+	for (int k = 1; k <= 3; k++) {
+		struct ref r = {0};
+		reference(ix, q, k, &r);
+		t->values += r.n;
+		for (size_t i = 0; i < r.n; i++)
+			t->counted += r.v[i].count;
+		for (int w = 0; w < 3; w++) {
+			struct sarc_facet *f = NULL;
+			size_t n = 0;
+			uint64_t nd = 0;
+			int rc = eng_facet(ix, q, kinds[k], hows[w], &f, &n, &nd, err, sizeof err);
+			size_t bad = rc != 0 || n != r.n || nd != nmatch, at = 0;
+			for (size_t i = 0; !rc && i < n && i < r.n; i++)
+				if (strcmp(f[i].value, r.v[i].s) != 0 || f[i].count != r.v[i].count) {
+					if (bad++ == 0)
+						at = i;
+				}
+			CHECKF(bad == 0,
+			       "%s: '%s' --facet %s (%s): %zu of %zu values differ, first %zu: %s %llu, "
+			       "want %s %llu (%s)",
+			       what, text, kinds[k], hown[w], bad, r.n, at,
+			       !rc && at < n ? f[at].value : "-",
+			       !rc && at < n ? (unsigned long long)f[at].count : 0ULL,
+			       at < r.n ? r.v[at].s : "-", at < r.n ? (unsigned long long)r.v[at].count : 0ULL,
+			       rc ? err : "");
+			if (!rc)
+				sarc_facets_free(f, n);
+		}
+		ref_free(&r);
+	}
+	sarc_query_free(q);
+}
+
+static const char *const queries[] = {
+	"sarcoma", "year:1900..2100", "leiomyosarcoma OR liposarcoma", "review[pt]",
+	"tumor -sarcoma", "mesh:humans", "\"soft tissue\"", "cancer*",
+};
+
+/* Facet keys in each segment (1), in none (0), or in some (-1). */
+static int facet_segments(const char *dir)
+{
+	struct ix x;
+	struct err e;
+	err_clear(&e);
+	if (ix_open(&x, dir, &e) != 0) {
+		CHECKF(0, "%s: %s", dir, e.msg);
+		return -2;
+	}
+	size_t with = 0;
+	for (size_t i = 0; i < x.nsegs; i++)
+		with += (x.segs[i].flags & SEG_FLAG_FACETS) != 0;
+	int r = with == x.nsegs ? 1 : with == 0 ? 0 : -1;
+	for (size_t i = 0; i < x.nsegs && r != -2; i++)
+		if (seg_verify(&x.segs[i], dir, &e) != 0) {
+			CHECKF(0, "%s: %s", dir, e.msg);
+			r = -2;
+		}
+	ix_close(&x);
+	return r;
+}
+
+static void check_index(const char *dir, const char *what, int want_keys)
+{
+	CHECKF(facet_segments(dir) == want_keys, "%s: facet keys in %s segments", what,
+	       want_keys == 1 ? "not all" : want_keys == 0 ? "some" : "all or none of the");
+	sarc_index *ix = NULL;
+	char err[512];
+	if (sarc_open(dir, &ix, err, sizeof err) != 0) {
+		CHECKF(0, "%s: %s", what, err);
+		return;
+	}
+	struct tally t = {0};
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+		check_query(ix, queries[i], what, &t);
+	/* not vacuous: values with counts above one, of every kind */
+	CHECKF(t.values >= 30 && t.counted > t.values, "%s: %zu values, %zu counted", what,
+	       t.values, t.counted);
+	printf("# %s: %zu queries, %zu values, %zu documents counted, as computed here\n", what,
+	       t.queries, t.values, t.counted);
+	sarc_close(ix);
+}
+
+static int build(const char *dir, const char *const *files, size_t n, int threads,
+		 size_t memory, int merge_all, int no_facets)
+{
+	struct bld_options o;
+	struct bld_stats st;
+	struct err e;
+	memset(&o, 0, sizeof o);
+	err_clear(&e);
+	o.index = dir;
+	o.files = files;
+	o.nfiles = n;
+	o.threads = threads;
+	o.memory_bytes = memory;
+	o.stem = 1;
+	o.keep_going = 1;
+	o.merge_all = merge_all;
+	o.no_facets = no_facets;
+	int rc = bld_run(&o, &st, NULL, NULL, &e);
+	if (rc)
+		printf("# build %s: %s\n", dir, e.msg);
+	return rc;
+}
+
+int main(void)
+{
+	char tmp[] = "/tmp/sarc-test-facet-XXXXXX";
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	char dir[6][600], second[600];
+	for (int i = 0; i < 6; i++)
+		snprintf(dir[i], sizeof dir[i], "%s/i%d", tmp, i);
+	snprintf(second, sizeof second, "%s/second.xml", tmp);
+	struct stat st;
+	if (stat(DEMO, &st) != 0) {
+		printf("# no %s (run from the repository root): demo part skipped\n", DEMO);
+	} else {
+		/* a second run: replaced records with other journals and
+		 * headings, deletions */
+		FILE *f = fopen(second, "w");
+		fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n");
+		static const uint32_t repl[] = {90000014, 90000022, 90000040, 90000052, 90000065};
+		for (size_t i = 0; i < 5; i++)
+			fprintf(f,
+				"<PubmedArticle><MedlineCitation><PMID Version=\"1\">%u</PMID><Article>"
+				"<Journal><Title>Sarcoma Reports %zu</Title><ISOAbbreviation>%s</ISOAbbreviation>"
+				"<JournalIssue><PubDate><Year>2024</Year></PubDate></JournalIssue></Journal>"
+				"<ArticleTitle>Leiomyosarcoma of the uterus, soft tissue</ArticleTitle>"
+				"<PublicationTypeList><PublicationType>Review</PublicationType>"
+				"<PublicationType>Review</PublicationType></PublicationTypeList></Article>"
+				"<MeshHeadingList><MeshHeading><DescriptorName MajorTopicYN=\"Y\">Leiomyosarcoma"
+				"</DescriptorName><QualifierName>therapy</QualifierName></MeshHeading>"
+				"<MeshHeading><DescriptorName>Humans</DescriptorName></MeshHeading>"
+				"</MeshHeadingList></MedlineCitation></PubmedArticle>\n",
+				repl[i], i % 2, i % 2 ? "Sarcoma Rep" : "");
+		fprintf(f, "<DeleteCitation><PMID Version=\"1\">90000013</PMID>"
+			   "<PMID Version=\"1\">90000023</PMID></DeleteCitation>\n</PubmedArticleSet>\n");
+		fclose(f);
+		const char *one[] = {DEMO}, *two[] = {second};
+		CHECK(build(dir[0], one, 1, 1, 64 << 20, 0, 0) == 0);
+		check_index(dir[0], "demo", 1);
+		CHECK(build(dir[1], one, 1, 1, 64 << 20, 0, 0) == 0);
+		CHECK(build(dir[1], two, 1, 1, 64 << 20, 0, 0) == 0);
+		check_index(dir[1], "demo and a second run", 1);
+		CHECK(build(dir[1], NULL, 0, 1, 64 << 20, 1, 0) == 0);
+		check_index(dir[1], "demo and a second run, merged", 1);
+		/* an index from before facet keys, then a run that has them */
+		CHECK(build(dir[2], one, 1, 1, 64 << 20, 0, 1) == 0);
+		check_index(dir[2], "demo without facet keys", 0);
+		CHECK(build(dir[2], two, 1, 1, 64 << 20, 0, 0) == 0);
+		check_index(dir[2], "demo without facet keys, a second run with", -1);
+		CHECK(build(dir[2], NULL, 0, 1, 64 << 20, 1, 0) == 0);
+		check_index(dir[2], "the mixed index merged", 0);
+	}
+
+	const char *root = "../shared/corpus";
+	if (stat(root, &st) != 0) {
+		printf("# %s not present: real part skipped\n", root);
+	} else {
+		struct inputs in = {0}, files = {0};
+		struct err e;
+		err_clear(&e);
+		CHECK(inputs_add(&in, root, &e) == 0);
+		for (size_t i = 0; i < in.n; i++)
+			if (!strstr(in.v[i], "/broken/"))
+				inputs_add(&files, in.v[i], &e);
+		inputs_free(&in);
+		/* several segments: two threads, a small budget */
+		CHECK(build(dir[3], (const char *const *)files.v, files.n, 2, 2 << 20, 0, 0) == 0);
+		check_index(dir[3], "real files", 1);
+		inputs_free(&files);
+	}
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmp);
+	return check_done("facet");
+}
