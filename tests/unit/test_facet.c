@@ -110,7 +110,8 @@ static void reference(sarc_index *ix, sarc_query *q, int kind, struct ref *r)
 		sarc_doc_free(&d);
 	}
 	free(h);
-	qsort(r->v, r->n, sizeof *r->v, cmp_val);
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof *r->v, cmp_val);
 }
 
 static void ref_free(struct ref *r)
