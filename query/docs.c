@@ -198,8 +198,9 @@ uint32_t sarc_cited_count(sarc_index *ix, uint32_t pmid)
 }
 
 /* Live citations of the PMIDs in a table, one segment's cites: terms
- * read in dictionary order.  A slot holds PMID + 1 (0: empty) and its
- * count side by side: one cache miss a lookup. */
+ * read in dictionary order.  A slot holds a PMID (0: empty; PMIDs are 1 ..
+ * 2^32 - 1, pubmed.c, so PMID + 1 would wrap for the last) and its count
+ * side by side: one cache miss a lookup. */
 struct cited_slot {
 	uint32_t key, cnt;
 };
@@ -212,7 +213,7 @@ static struct cited_slot *cited_slot(const struct cited_tab *t, uint32_t pmid)
 {
 	size_t mask = ((size_t)1 << t->bits) - 1;
 	size_t h = (uint32_t)(pmid * 2654435761u) >> (32 - t->bits);
-	while (t->slot[h].key && t->slot[h].key != pmid + 1)
+	while (t->slot[h].key && t->slot[h].key != pmid)
 		h = (h + 1) & mask;
 	return &t->slot[h];
 }
@@ -286,12 +287,15 @@ int eng_cited_counts(sarc_index *ix, struct sarc_hit *v, size_t n, int how)
 		t.bits++;
 	if ((t.slot = calloc((size_t)1 << t.bits, sizeof *t.slot)) == NULL)
 		return ERR_NOMEM;
+	/* PMID 0 (no valid PMID; a damaged table's) stays out of the table,
+	 * whose empty slots it would match: it is looked up */
 	for (size_t i = 0; i < n; i++)
-		cited_slot(&t, v[i].pmid)->key = v[i].pmid + 1;
+		if (v[i].pmid)
+			cited_slot(&t, v[i].pmid)->key = v[i].pmid;
 	for (size_t i = 0; i < ix->x.nsegs && e.code == 0; i++)
 		cited_scan(&ix->x.segs[i], &t, &e);
 	for (size_t i = 0; i < n; i++)
-		v[i].cited = cited_slot(&t, v[i].pmid)->cnt;
+		v[i].cited = v[i].pmid ? cited_slot(&t, v[i].pmid)->cnt : sarc_cited_count(ix, 0);
 	free(t.slot);
 	/* as sarc_cited_count: the caller's sarc_check reports damage */
 	eng_damage(ix, &e);

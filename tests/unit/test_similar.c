@@ -790,6 +790,76 @@ static void check_sort_pages(sarc_index *ix, const char *query, const char *what
 	sarc_query_free(q);
 }
 
+/* Citation counts of the largest PMIDs, both ways: 2^32 - 1 is a valid
+ * PMID (pubmed.c), and the scan's table once keyed slots by PMID + 1,
+ * which wrapped to "empty" for it and counted it as cited by nobody. */
+static void check_cited_extremes(const char *dir, const char *xml)
+{
+	static const struct {
+		uint32_t pmid;
+		uint32_t refs[3];
+	} recs[] = {
+		{4294967295u, {1}},
+		{4294967294u, {4294967295u}},
+		{1, {4294967295u, 4294967294u, 4294967295u}},
+		{2, {4294967295u}},
+	};
+	FILE *f = fopen(xml, "w");
+	fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n");
+	for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) {
+		fprintf(f, "<PubmedArticle><MedlineCitation><PMID Version=\"1\">%u</PMID><Article>"
+			   "<Journal><Title>J</Title><JournalIssue><PubDate><Year>2020</Year></PubDate>"
+			   "</JournalIssue></Journal><ArticleTitle>zebra %zu</ArticleTitle></Article>"
+			   "</MedlineCitation><PubmedData><ReferenceList>",
+			recs[i].pmid, i);
+		for (size_t j = 0; j < 3 && recs[i].refs[j]; j++)
+			fprintf(f, "<Reference><ArticleIdList><ArticleId IdType=\"pubmed\">%u</ArticleId>"
+				   "</ArticleIdList></Reference>",
+				recs[i].refs[j]);
+		fprintf(f, "</ReferenceList></PubmedData></PubmedArticle>\n");
+	}
+	fprintf(f, "</PubmedArticleSet>\n");
+	fclose(f);
+	const char *one[] = {xml};
+	CHECK(test_build(dir, one, 1, 1, 16 << 20, 0, 0) == 0);
+	sarc_index *ix = NULL;
+	char err[256];
+	if (sarc_open(dir, &ix, err, sizeof err) != 0) {
+		CHECKF(0, "extremes: %s", err);
+		return;
+	}
+	/* a PMID twice among the hits, as the table may hold it */
+	static const uint32_t ask[] = {4294967295u, 4294967294u, 1, 2, 4294967295u, 3};
+	static const uint32_t want[] = {3, 1, 1, 0, 3, 0};
+	enum { NASK = sizeof ask / sizeof *ask };
+	static const int hows[2] = {ENG_CITED_LOOKUP, ENG_CITED_SCAN};
+	for (int k = 0; k < 2; k++) {
+		struct sarc_hit h[NASK];
+		memset(h, 0, sizeof h);
+		for (size_t i = 0; i < NASK; i++)
+			h[i].pmid = ask[i];
+		CHECK(eng_cited_counts(ix, h, NASK, hows[k]) == 0);
+		for (size_t i = 0; i < NASK; i++)
+			CHECKF(h[i].cited == want[i], "extremes: %s: PMID %u cited %u times, want %u",
+			       k ? "scan" : "lookups", ask[i], h[i].cited, want[i]);
+	}
+	CHECKF(sarc_cited_count(ix, 4294967295u) == 3, "extremes: sarc_cited_count(2^32 - 1)");
+	/* and --sort cited, which chooses the scan for so few cites: terms */
+	sarc_query *q = NULL;
+	if (sarc_query_parse(ix, "zebra", NULL, &q, err, sizeof err) == 0) {
+		struct sarc_hit *h = NULL;
+		size_t n = run(ix, q, 10, 0, SARC_SORT_CITED, &h);
+		CHECKF(n == 4 && h[0].pmid == 4294967295u && h[0].cited == 3,
+		       "extremes: --sort cited puts %u (cited %u) first, want 4294967295 (3)",
+		       n ? h[0].pmid : 0, n ? h[0].cited : 0);
+		free(h);
+		sarc_query_free(q);
+	} else {
+		CHECKF(0, "extremes: %s", err);
+	}
+	sarc_close(ix);
+}
+
 static sarc_index *open_both(const char *dir, struct ix *x)
 {
 	sarc_index *ix = NULL;
@@ -914,6 +984,13 @@ int main(int argc, char **argv)
 			ix_close(&x);
 			sarc_close(ix);
 		}
+	}
+
+	{
+		char xdir[700], xxml[700];
+		snprintf(xdir, sizeof xdir, "%s/extremes", tmp);
+		snprintf(xxml, sizeof xxml, "%s/extremes.xml", tmp);
+		check_cited_extremes(xdir, xxml);
 	}
 
 	/* ---- synthetic: 6000 citations, several segments, replacements and
