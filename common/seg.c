@@ -50,11 +50,14 @@ int seg_header_decode(const uint8_t *p, size_t n, const char *kind, const char *
 	h->flags = fmt_get_u32le(p + 16);
 	h->body_crc = fmt_get_u32le(p + 20);
 	h->body_len = fmt_get_u64le(p + 24);
-	if (h->version != SARC_FORMAT_VERSION)
+	if (h->version < SARC_FORMAT_OLDEST || h->version > SARC_FORMAT_VERSION)
 		return err_set(e, ERR_FORMAT_VERSION,
 			       "%s: index format version %u, this sarc reads version %u%s", path,
 			       h->version, SARC_FORMAT_VERSION,
 			       h->version < SARC_FORMAT_VERSION ? " (index the XML again)" : "");
+	if (h->version < 7 && (h->flags & SEG_FLAG_FACETS))
+		return err_set(e, ERR_CORRUPT, "%s: facet keys in a file of format version %u", path,
+			       h->version);
 	if (h->body_len > n - SEG_HEADER_BYTES)
 		return err_set(e, ERR_CORRUPT, "%s: file is truncated (body of %llu bytes, %zu present)",
 			       path, (unsigned long long)h->body_len, n - SEG_HEADER_BYTES);

@@ -22,7 +22,10 @@
 #include "stblock.h"
 #include "stored.h"
 
-#define SARC_FORMAT_VERSION 6
+#define SARC_FORMAT_VERSION 7
+/* The oldest version read: 6 differs from 7 only in having no facet keys
+ * (§4.1), so its indexes stay usable, their facets counted the slow way. */
+#define SARC_FORMAT_OLDEST 6
 #define SEG_HEADER_BYTES 32
 #define SEG_BLOCK 128          /* postings per block (FORMAT.md §5) */
 #define SEG_DICT_BLOCK 32      /* terms per front-coded dictionary block (§4) */

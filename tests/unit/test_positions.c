@@ -10,7 +10,8 @@
  * file are damaged where no valid encoding could hold them, and the
  * cursor must report the damage (and --verify's seg_verify too), never
  * follow it; and a file of format version 2 is refused with the message
- * saying to index the XML again.  Seed: argv[1] (printed).
+ * saying to index the XML again, one of version 6 read unless it claims
+ * facet keys.  Seed: argv[1] (printed).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -440,6 +441,17 @@ int main(int argc, char **argv)
 		 "index format version 2, this sarc reads version %d (index the XML again)",
 		 SARC_FORMAT_VERSION);
 	CHECKF(rc == ERR_FORMAT_VERSION && strstr(e.msg, want) != NULL, "%d %s", rc, e.msg);
+	/* version 6 is read (it differs only in having no facet keys), but
+	 * a file of version 6 that claims facet keys is damage */
+	h.version = 6;
+	seg_header_encode(hdr, &h);
+	err_clear(&e);
+	CHECKF(seg_header_decode(hdr, sizeof hdr, SEG_KIND_POS, "x.spos", &got, &e) == 0, "%s", e.msg);
+	h.flags = SEG_FLAG_FACETS;
+	seg_header_encode(hdr, &h);
+	err_clear(&e);
+	rc = seg_header_decode(hdr, sizeof hdr, SEG_KIND_POS, "x.spos", &got, &e);
+	CHECKF(rc == ERR_CORRUPT && strstr(e.msg, "facet keys") != NULL, "%d %s", rc, e.msg);
 
 	for (int i = 0; i < NTERMS; i++) {
 		free(terms[i].docs);
