@@ -202,20 +202,8 @@ static void check_err_buffers(sarc_index *ix)
  * keys (FORMAT.md §4.1), as sarc wrote them before: dir is built so. */
 static void check_facet_damage(const char *dir)
 {
-	struct bld_options o;
-	struct bld_stats st;
-	struct err e;
 	const char *files[] = {DEMO};
-	memset(&o, 0, sizeof o);
-	err_clear(&e);
-	o.index = dir;
-	o.files = files;
-	o.nfiles = 1;
-	o.threads = 1;
-	o.memory_bytes = 1 << 24;
-	o.stem = 1;
-	o.no_facets = 1;
-	CHECKF(bld_run(&o, &st, NULL, NULL, &e) == 0, "%s", e.msg);
+	CHECK(test_build_more(dir, files, 1, 1, 1 << 24, 0, 0, TB_NO_FACETS) == 0);
 	char path[1024] = "";
 	DIR *dp = opendir(dir);
 	struct dirent *de;

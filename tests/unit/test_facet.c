@@ -254,24 +254,8 @@ static void set_version(const char *dir, uint32_t version)
 static int build(const char *dir, const char *const *files, size_t n, int threads,
 		 size_t memory, int merge_all, int no_facets)
 {
-	struct bld_options o;
-	struct bld_stats st;
-	struct err e;
-	memset(&o, 0, sizeof o);
-	err_clear(&e);
-	o.index = dir;
-	o.files = files;
-	o.nfiles = n;
-	o.threads = threads;
-	o.memory_bytes = memory;
-	o.stem = 1;
-	o.keep_going = 1;
-	o.merge_all = merge_all;
-	o.no_facets = no_facets;
-	int rc = bld_run(&o, &st, NULL, NULL, &e);
-	if (rc)
-		printf("# build %s: %s\n", dir, e.msg);
-	return rc;
+	return test_build_more(dir, files, n, threads, memory, 1, merge_all,
+			       TB_KEEP_GOING | (no_facets ? TB_NO_FACETS : 0));
 }
 
 int main(void)

@@ -86,11 +86,14 @@ static inline int test_add_doc(sw_writer *w, struct fmt_buf *rec, uint32_t pmid,
 	return rc;
 }
 
+/* test_build's more: skip bad files (--keep-going), write no facet keys */
+enum { TB_KEEP_GOING = 1, TB_NO_FACETS = 2 };
+
 /* Indexes files[0 .. n) into dir with stemming; nofinal skips the final
- * merge, merge_all compacts every segment (--merge).  Prints the error as
- * a "#" line and returns its code. */
-static inline int test_build(const char *dir, const char *const *files, size_t n, int threads,
-			     size_t memory, int nofinal, int merge_all)
+ * merge, merge_all compacts every segment (--merge); more: TB_*.  Prints
+ * the error as a "#" line and returns its code. */
+static inline int test_build_more(const char *dir, const char *const *files, size_t n,
+				  int threads, size_t memory, int nofinal, int merge_all, int more)
 {
 	struct bld_options o;
 	struct bld_stats st;
@@ -105,10 +108,18 @@ static inline int test_build(const char *dir, const char *const *files, size_t n
 	o.stem = 1;
 	o.final_merge = !nofinal;
 	o.merge_all = merge_all;
+	o.keep_going = (more & TB_KEEP_GOING) != 0;
+	o.no_facets = (more & TB_NO_FACETS) != 0;
 	int rc = bld_run(&o, &st, NULL, NULL, &e);
 	if (rc)
 		printf("# build %s: %s\n", dir, e.msg);
 	return rc;
+}
+
+static inline int test_build(const char *dir, const char *const *files, size_t n, int threads,
+			     size_t memory, int nofinal, int merge_all)
+{
+	return test_build_more(dir, files, n, threads, memory, nofinal, merge_all, 0);
 }
 
 #endif
