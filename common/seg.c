@@ -9,6 +9,7 @@
 
 #include "bitpack.h"
 #include "pblock.h"
+#include "segfacet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1521,8 +1522,13 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 	uint32_t count = 0;
 	uint32_t *pos = malloc(sizeof *pos * 1024);
 	uint64_t post_done = 0, pos_done = 0; /* released below these */
-	if (pos == NULL)
+	/* facet keys against the stored records, when the segment has them */
+	segfacet *fc = (s->flags & SEG_FLAG_FACETS) ? segfacet_new() : NULL;
+	if (pos == NULL || ((s->flags & SEG_FLAG_FACETS) && fc == NULL)) {
+		free(pos);
+		segfacet_free(fc);
 		return err_set(e, ERR_NOMEM, "out of memory");
+	}
 	while ((rc = seg_dict_next(&it, e)) == 1) {
 		/* lists are in key order, front to back in both files */
 		seg_map_drop_behind(&s->f[SEGF_POST], &post_done, it.t.post_off, VERIFY_DROP);
@@ -1542,6 +1548,10 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		if (field >= FK_END || (field >= F_NFIELDS && !(s->flags & SEG_FLAG_FACETS))) {
 			rc = err_set(e, ERR_CORRUPT, "%s.sdic: term %u has no field this segment holds",
 				     s->name, count);
+			break;
+		}
+		if (field >= F_NFIELDS && segfacet_key(fc, it.t.key, it.t.keylen, it.t.df)) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
 			break;
 		}
 		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
@@ -1576,11 +1586,13 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		count++;
 	}
 	free(pos);
-	if (rc < 0)
+	if (rc == 0 && count != s->nterms)
+		rc = err_set(e, ERR_CORRUPT, "%s.sdic: %u terms found, %u declared", s->name, count,
+			     s->nterms);
+	if (rc) {
+		segfacet_free(fc);
 		return rc;
-	if (count != s->nterms)
-		return err_set(e, ERR_CORRUPT, "%s.sdic: %u terms found, %u declared", s->name, count,
-			       s->nterms);
+	}
 	/* every stored record: the vocabulary loads, each block inflates
 	 * whole and frames exactly its records, each unpacking to bytes with
 	 * a matching CRC */
@@ -1603,6 +1615,11 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 			rec.len = 0;
 			rc = seg_stored_next(s, b, &sb, &scratch, &rec, e);
 			btext += rec.len;
+			int frc = rc == 0 && fc ? segfacet_record(fc, k.first + i, rec.p, rec.len) : 0;
+			if (frc)
+				rc = err_set(e, frc, frc == ERR_NOMEM ? "out of memory" :
+					     "%s.ssto: stored record of document %u is damaged", s->name,
+					     k.first + i);
 		}
 		text += btext;
 		if (rc == 0 && (st_block_done(&sb) || btext != k.text))
@@ -1617,6 +1634,9 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 		rc = err_set(e, ERR_CORRUPT, "%s.ssto: records hold %llu bytes, the trailer says %llu",
 			     s->name, (unsigned long long)text,
 			     (unsigned long long)s->stored_text_bytes);
+	if (rc == 0 && fc)
+		rc = segfacet_check(fc, s->name, e);
+	segfacet_free(fc);
 	free(raw);
 	fmt_buf_free(&rec);
 	/* the next segment's pages replace this one's */
