@@ -1550,12 +1550,11 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 				     s->name, count);
 			break;
 		}
-		if (field >= F_NFIELDS && segfacet_key(fc, it.t.key, it.t.keylen, it.t.df)) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			break;
-		}
+		uint64_t docsum = 0; /* a facet key's documents (segfacet_doc) */
 		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
 			n++;
+			if (field >= F_NFIELDS)
+				docsum += segfacet_doc(d);
 			if (seg_postings_positions(&pc, pos, 1024) < 0) {
 				pc.corrupt = 1;
 				break;
@@ -1581,6 +1580,10 @@ int seg_verify(struct seg *s, const char *dir, struct err *e)
 			rc = err_set(e, ERR_CORRUPT,
 				     "%s.spst: the block maxima of term %u do not bound document %u",
 				     s->name, count, loose);
+			break;
+		}
+		if (field >= F_NFIELDS && segfacet_key(fc, it.t.key, it.t.keylen, it.t.df, docsum)) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
 			break;
 		}
 		count++;

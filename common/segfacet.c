@@ -17,6 +17,7 @@ struct fval {
 	size_t off, len;   /* key bytes in f->bytes: key-space byte, value */
 	uint64_t keys;     /* documents the key lists */
 	uint64_t recs;     /* documents whose record gives the value */
+	uint64_t keysum, recsum; /* fingerprints of both (segfacet_doc) */
 	uint64_t stamp;    /* the last such document + 1: a value once a record */
 };
 
@@ -104,12 +105,13 @@ static struct fval *find(segfacet *f, const uint8_t *k, size_t n)
 	return &f->v[f->n - 1];
 }
 
-int segfacet_key(segfacet *f, const uint8_t *key, size_t n, uint32_t df)
+int segfacet_key(segfacet *f, const uint8_t *key, size_t n, uint32_t df, uint64_t docs)
 {
 	struct fval *v = find(f, key, n);
 	if (v == NULL)
 		return ERR_NOMEM;
 	v->keys = df;
+	v->keysum = docs;
 	return 0;
 }
 
@@ -122,8 +124,10 @@ static int record_value(void *ctx, const char *s, size_t n)
 	struct fval *v = find(f, k, n + 1);
 	if (v == NULL)
 		return f->err = ERR_NOMEM;
-	if (v->stamp != f->doc + 1)
+	if (v->stamp != f->doc + 1) {
 		v->recs++;
+		v->recsum += segfacet_doc((uint32_t)f->doc);
+	}
 	v->stamp = f->doc + 1;
 	return 0;
 }
@@ -151,10 +155,16 @@ int segfacet_check(const segfacet *f, const char *name, struct err *e)
 	static const char *const space[] = {"journal", "mesh", "pt"};
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fval *v = &f->v[i];
-		if (v->keys == v->recs)
+		if (v->keys == v->recs && v->keysum == v->recsum)
 			continue;
 		const uint8_t *k = f->bytes.p + v->off;
 		unsigned s = k[0] - FK_JOURNAL;
+		if (v->keys == v->recs)
+			return err_set(e, ERR_CORRUPT,
+				       "%s.sdic: facet key %s '%.*s' lists %llu documents, not those "
+				       "whose stored records give it",
+				       name, s < 3 ? space[s] : "?", (int)(v->len - 1),
+				       (const char *)k + 1, (unsigned long long)v->keys);
 		return err_set(e, ERR_CORRUPT,
 			       "%s.sdic: facet key %s '%.*s' lists %llu documents, the stored "
 			       "records give %llu",

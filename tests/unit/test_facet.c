@@ -301,6 +301,65 @@ static void check_verify(const char *dir, const char *journal, const char *key, 
 	seg_close(&s);
 }
 
+/* Two documents whose records name journals "J A" and "J B", with the
+ * keys listing them the right way round or swapped (swap): each key's df
+ * is 1 both ways, but swapped, --facet journal would count a match of
+ * document 0 under "J B".  --verify must accept exactly the first. */
+static void check_verify_docs(const char *dir, int swap)
+{
+	struct err e;
+	err_clear(&e);
+	sw_writer *w = sw_open(dir, "seg-000001", AN_VERSION, SEG_FLAG_FACETS, &e);
+	CHECKF(w != NULL, "%s", e.msg);
+	if (w == NULL)
+		return;
+	static const char *const journal[] = {"J A", "J B"};
+	uint16_t lens[F_NFIELDS] = {0};
+	int rc = 0;
+	for (uint32_t i = 0; i < 2 && rc == 0; i++) {
+		struct st_record r;
+		struct fmt_buf rec;
+		memset(&r, 0, sizeof r);
+		for (int s = 0; s < ST_NSTR; s++)
+			r.s[s] = "";
+		r.pmid = 7 + i;
+		r.year = 2020;
+		r.s[ST_JOURNAL] = journal[i];
+		fmt_buf_init(&rec);
+		st_encode(&rec, &r);
+		rc = sw_add_doc(w, r.pmid, r.year, lens, rec.p, rec.len);
+		fmt_buf_free(&rec);
+	}
+	uint32_t docs[2] = {0, 1}, tfs[2] = {1, 1}, pos[2] = {0, 0};
+	if (rc == 0)
+		rc = sw_add_term(w, (const uint8_t *)"\001x", 2, 2, docs, tfs, pos);
+	for (uint32_t i = 0; i < 2 && rc == 0; i++) {
+		uint8_t k[8];
+		k[0] = FK_JOURNAL;
+		memcpy(k + 1, journal[i], 3);
+		uint32_t doc = swap ? 1 - i : i;
+		rc = sw_add_term(w, k, 4, 1, &doc, tfs, pos);
+	}
+	CHECKF(rc == 0, "%s", sw_error(w)->msg);
+	if (rc) {
+		sw_abort(w);
+		return;
+	}
+	if (sw_finish(w, NULL, &e) != 0) {
+		CHECKF(0, "%s", e.msg);
+		return;
+	}
+	struct seg s;
+	if (seg_open(&s, dir, "seg-000001", "", &e) != 0) {
+		CHECKF(0, "%s", e.msg);
+		return;
+	}
+	rc = seg_verify(&s, dir, &e);
+	CHECKF(swap ? rc == ERR_CORRUPT && strstr(e.msg, "facet key journal") != NULL : rc == 0,
+	       "keys %s: %d %s", swap ? "swapped" : "in place", rc, rc ? e.msg : "");
+	seg_close(&s);
+}
+
 static int build(const char *dir, const char *const *files, size_t n, int threads,
 		 size_t memory, int merge_all, int no_facets)
 {
@@ -369,6 +428,13 @@ int main(void)
 		snprintf(d, sizeof d, "%s/v%d", tmp, i);
 		mkdir(d, 0755);
 		check_verify(d, rec[i], key[i], i == 0);
+	}
+	/* ... document by document, not only their number */
+	for (int swap = 0; swap < 2; swap++) {
+		char d[640];
+		snprintf(d, sizeof d, "%s/w%d", tmp, swap);
+		mkdir(d, 0755);
+		check_verify_docs(d, swap);
 	}
 
 	const char *root = "../shared/corpus";
