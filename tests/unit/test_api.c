@@ -203,7 +203,7 @@ static void check_err_buffers(sarc_index *ix)
 static void check_facet_damage(const char *dir)
 {
 	const char *files[] = {DEMO};
-	CHECK(test_build_more(dir, files, 1, 1, 1 << 24, 0, 0, TB_NO_FACETS) == 0);
+	CHECK(test_build_more(dir, files, 1, 1, 1 << 24, 1, 0, TB_NO_FACETS) == 0);
 	char path[1024] = "";
 	DIR *dp = opendir(dir);
 	struct dirent *de;
