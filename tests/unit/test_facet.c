@@ -254,61 +254,22 @@ static void set_version(const char *dir, uint32_t version)
 	CHECKF(n >= 6, "%s: %d files", dir, n);
 }
 
-/* A segment written by hand with facet keys: one document whose record
- * names journal, and the key "journal: key" listing it when key is not
- * NULL.  --verify (seg_verify) must accept it exactly when the two agree. */
-static void check_verify(const char *dir, const char *journal, const char *key, int want_ok)
-{
-	struct err e;
-	err_clear(&e);
-	sw_writer *w = sw_open(dir, "seg-000001", AN_VERSION, SEG_FLAG_FACETS, &e);
-	CHECKF(w != NULL, "%s", e.msg);
-	if (w == NULL)
-		return;
-	struct st_record r;
-	struct fmt_buf rec;
-	uint16_t lens[F_NFIELDS] = {0};
-	memset(&r, 0, sizeof r);
-	for (int s = 0; s < ST_NSTR; s++)
-		r.s[s] = "";
-	r.pmid = 7;
-	r.year = 2020;
-	r.s[ST_JOURNAL] = journal;
-	fmt_buf_init(&rec);
-	st_encode(&rec, &r);
-	uint32_t doc = 0, tf = 1, pos = 0;
-	uint8_t k[64];
-	k[0] = FK_JOURNAL;
-	size_t kl = key ? strlen(key) : 0;
-	memcpy(k + 1, key ? key : "", kl);
-	int rc = sw_add_doc(w, 7, 2020, lens, rec.p, rec.len);
-	if (rc == 0)
-		rc = sw_add_term(w, (const uint8_t *)"\001x", 2, 1, &doc, &tf, &pos);
-	if (rc == 0 && key)
-		rc = sw_add_term(w, k, kl + 1, 1, &doc, &tf, &pos);
-	fmt_buf_free(&rec);
-	CHECKF(rc == 0, "%s", sw_error(w)->msg);
-	if (rc) {
-		sw_abort(w);
-		return;
-	}
-	CHECKF(sw_finish(w, NULL, &e) == 0, "%s", e.msg);
-	struct seg s;
-	if (seg_open(&s, dir, "seg-000001", "", &e) != 0) {
-		CHECKF(0, "%s", e.msg);
-		return;
-	}
-	rc = seg_verify(&s, dir, &e);
-	CHECKF(want_ok ? rc == 0 : rc == ERR_CORRUPT && strstr(e.msg, "facet key journal") != NULL,
-	       "record '%s', key '%s': %d %s", journal, key ? key : "(none)", rc, rc ? e.msg : "");
-	seg_close(&s);
-}
+/* A segment written by hand with facet keys: document i's record names
+ * journal[i] (n of them), and journal key j (nkeys, in key order) value
+ * key[j] lists the one document keydoc[j].  --verify (seg_verify) must
+ * accept it exactly when keys and records agree, document by document:
+ * the counts alike are not enough (keys swapped between two values). */
+struct vcase {
+	const char *journal[2];
+	uint32_t n;
+	const char *key[2];
+	uint32_t keydoc[2];
+	size_t nkeys;
+	int ok;
+	const char *what;
+};
 
-/* Two documents whose records name journals "J A" and "J B", with the
- * keys listing them the right way round or swapped (swap): each key's df
- * is 1 both ways, but swapped, --facet journal would count a match of
- * document 0 under "J B".  --verify must accept exactly the first. */
-static void check_verify_docs(const char *dir, int swap)
+static void check_verify(const char *dir, const struct vcase *c)
 {
 	struct err e;
 	err_clear(&e);
@@ -316,10 +277,9 @@ static void check_verify_docs(const char *dir, int swap)
 	CHECKF(w != NULL, "%s", e.msg);
 	if (w == NULL)
 		return;
-	static const char *const journal[] = {"J A", "J B"};
 	uint16_t lens[F_NFIELDS] = {0};
 	int rc = 0;
-	for (uint32_t i = 0; i < 2 && rc == 0; i++) {
+	for (uint32_t i = 0; i < c->n && rc == 0; i++) {
 		struct st_record r;
 		struct fmt_buf rec;
 		memset(&r, 0, sizeof r);
@@ -327,39 +287,35 @@ static void check_verify_docs(const char *dir, int swap)
 			r.s[s] = "";
 		r.pmid = 7 + i;
 		r.year = 2020;
-		r.s[ST_JOURNAL] = journal[i];
+		r.s[ST_JOURNAL] = c->journal[i];
 		fmt_buf_init(&rec);
 		st_encode(&rec, &r);
 		rc = sw_add_doc(w, r.pmid, r.year, lens, rec.p, rec.len);
 		fmt_buf_free(&rec);
 	}
 	uint32_t docs[2] = {0, 1}, tfs[2] = {1, 1}, pos[2] = {0, 0};
-	if (rc == 0)
-		rc = sw_add_term(w, (const uint8_t *)"\001x", 2, 2, docs, tfs, pos);
-	for (uint32_t i = 0; i < 2 && rc == 0; i++) {
-		uint8_t k[8];
+	if (rc == 0) /* a term in every document: a segment has terms */
+		rc = sw_add_term(w, (const uint8_t *)"\001x", 2, c->n, docs, tfs, pos);
+	for (size_t j = 0; j < c->nkeys && rc == 0; j++) {
+		uint8_t k[64];
+		size_t kl = strlen(c->key[j]);
 		k[0] = FK_JOURNAL;
-		memcpy(k + 1, journal[i], 3);
-		uint32_t doc = swap ? 1 - i : i;
-		rc = sw_add_term(w, k, 4, 1, &doc, tfs, pos);
+		memcpy(k + 1, c->key[j], kl);
+		rc = sw_add_term(w, k, kl + 1, 1, &c->keydoc[j], tfs, pos);
 	}
-	CHECKF(rc == 0, "%s", sw_error(w)->msg);
+	CHECKF(rc == 0, "%s: %s", c->what, sw_error(w)->msg);
 	if (rc) {
 		sw_abort(w);
 		return;
 	}
-	if (sw_finish(w, NULL, &e) != 0) {
-		CHECKF(0, "%s", e.msg);
-		return;
-	}
 	struct seg s;
-	if (seg_open(&s, dir, "seg-000001", "", &e) != 0) {
-		CHECKF(0, "%s", e.msg);
+	if (sw_finish(w, NULL, &e) != 0 || seg_open(&s, dir, "seg-000001", "", &e) != 0) {
+		CHECKF(0, "%s: %s", c->what, e.msg);
 		return;
 	}
 	rc = seg_verify(&s, dir, &e);
-	CHECKF(swap ? rc == ERR_CORRUPT && strstr(e.msg, "facet key journal") != NULL : rc == 0,
-	       "keys %s: %d %s", swap ? "swapped" : "in place", rc, rc ? e.msg : "");
+	CHECKF(c->ok ? rc == 0 : rc == ERR_CORRUPT && strstr(e.msg, "facet key journal") != NULL,
+	       "%s: %d %s", c->what, rc, rc ? e.msg : "");
 	seg_close(&s);
 }
 
@@ -424,20 +380,19 @@ int main(void)
 	}
 
 	/* --verify compares the keys with the records */
-	for (int i = 0; i < 4; i++) {
-		static const char *const rec[] = {"J Foo", "J Foo", "J Foo", ""};
-		static const char *const key[] = {"J Foo", NULL, "J Bar", "J Foo"};
+	static const struct vcase vc[] = {
+		{{"J Foo"}, 1, {"J Foo"}, {0}, 1, 1, "key and record agree"},
+		{{"J Foo"}, 1, {NULL}, {0}, 0, 0, "no key for the record's value"},
+		{{"J Foo"}, 1, {"J Bar"}, {0}, 1, 0, "a key for another value"},
+		{{""}, 1, {"J Foo"}, {0}, 1, 0, "a key for a record without journal"},
+		{{"J A", "J B"}, 2, {"J A", "J B"}, {0, 1}, 2, 1, "two keys, each its document"},
+		{{"J A", "J B"}, 2, {"J A", "J B"}, {1, 0}, 2, 0, "two keys swapped"},
+	};
+	for (size_t i = 0; i < sizeof vc / sizeof *vc; i++) {
 		char d[640];
-		snprintf(d, sizeof d, "%s/v%d", tmp, i);
+		snprintf(d, sizeof d, "%s/v%zu", tmp, i);
 		mkdir(d, 0755);
-		check_verify(d, rec[i], key[i], i == 0);
-	}
-	/* ... document by document, not only their number */
-	for (int swap = 0; swap < 2; swap++) {
-		char d[640];
-		snprintf(d, sizeof d, "%s/w%d", tmp, swap);
-		mkdir(d, 0755);
-		check_verify_docs(d, swap);
+		check_verify(d, &vc[i]);
 	}
 
 	const char *root = "../shared/corpus";
