@@ -12,6 +12,17 @@
 
 /* ---- fixed-width little-endian ---- */
 
+/* FNV-1a of p[0..n): the hash of the small tables keyed by short byte
+ * strings (the engine's, --verify's facet values). */
+static inline uint32_t fmt_hash(const void *p, size_t n)
+{
+	const uint8_t *k = p;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ k[i]) * 16777619u;
+	return h;
+}
+
 static inline void fmt_put_u16le(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;

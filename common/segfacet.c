@@ -51,14 +51,6 @@ void segfacet_free(segfacet *f)
 	free(f);
 }
 
-static uint32_t hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
 static int grow(segfacet *f)
 {
 	size_t ns = f->nslots ? f->nslots * 2 : 1024;
@@ -66,7 +58,7 @@ static int grow(segfacet *f)
 	if (t == NULL)
 		return ERR_NOMEM;
 	for (size_t i = 0; i < f->n; i++) {
-		size_t h = hash(f->bytes.p + f->v[i].off, f->v[i].len) & (ns - 1);
+		size_t h = fmt_hash(f->bytes.p + f->v[i].off, f->v[i].len) & (ns - 1);
 		while (t[h])
 			h = (h + 1) & (ns - 1);
 		t[h] = (uint32_t)i + 1;
@@ -82,7 +74,7 @@ static struct fval *find(segfacet *f, const uint8_t *k, size_t n)
 {
 	if ((f->n + 1) * 2 > f->nslots && grow(f))
 		return NULL;
-	size_t h = hash(k, n) & (f->nslots - 1);
+	size_t h = fmt_hash(k, n) & (f->nslots - 1);
 	for (; f->slot[h]; h = (h + 1) & (f->nslots - 1)) {
 		struct fval *v = &f->v[f->slot[h] - 1];
 		if (v->len == n && memcmp(f->bytes.p + v->off, k, n) == 0)

@@ -567,7 +567,7 @@ static int facet_rehash(struct facet_ctx *c)
 	if (t == NULL)
 		return ERR_NOMEM;
 	for (size_t i = 0; i < c->n; i++) {
-		size_t h = eng_hash(c->v[i].value, c->v[i].len) & (ns - 1);
+		size_t h = fmt_hash(c->v[i].value, c->v[i].len) & (ns - 1);
 		while (t[h])
 			h = (h + 1) & (ns - 1);
 		t[h] = (uint32_t)i + 1;
@@ -586,7 +586,7 @@ static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t cou
 		facet_oom(c);
 		return;
 	}
-	size_t h = eng_hash(s, n) & (c->nslots - 1);
+	size_t h = fmt_hash(s, n) & (c->nslots - 1);
 	for (; c->slot[h]; h = (h + 1) & (c->nslots - 1)) {
 		struct fcount *f = &c->v[c->slot[h] - 1];
 		if (f->len == n && memcmp(f->value, s, n) == 0) {

@@ -340,15 +340,6 @@ static struct sc *term_sc(struct build_ctx *b, const uint8_t *key, size_t n, dou
 	return term_open(b, &t, w);
 }
 
-uint32_t eng_hash(const void *key, size_t n)
-{
-	const uint8_t *k = key;
-	uint32_t h = 2166136261u; /* FNV-1a: keys are short */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ k[i]) * 16777619u;
-	return h;
-}
-
 /* The slot of key: its own, or the empty one where it would go. */
 static struct dfc_slot *dfc_find(const struct dfc *c, const uint8_t *key, size_t n, uint32_t h)
 {
@@ -397,7 +388,7 @@ static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
 	struct err e;
 	err_clear(&e);
 	*found = 0;
-	uint32_t h = eng_hash(key, n);
+	uint32_t h = fmt_hash(key, n);
 	const struct dfc_slot *c = b->q->dfc.slot ? dfc_find(&b->q->dfc, key, n, h) : NULL;
 	int cached = c && c->key; /* then only this segment's entry is needed */
 	for (size_t i = 0; i < b->ix->x.nsegs; i++) {

@@ -69,8 +69,6 @@ uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n);
  * recorded already. */
 void eng_damage(sarc_index *ix, const struct err *e);
 size_t eng_key(uint8_t *key, unsigned field, const char *t, size_t n);
-/* Hash of n bytes for the engine's small tables (FNV-1a). */
-uint32_t eng_hash(const void *key, size_t n);
 void eng_env(sarc_index *ix, const struct sarc_params *p, struct sc_env *env);
 
 /* Sets v[i].cited to sarc_cited_count(ix, v[i].pmid) for n hits,
