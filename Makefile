@@ -18,7 +18,7 @@ endif
 PKGS     := libxml-2.0 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lz)
-LIBS     := $(PKG_LIBS) -ldeflate -lstemmer -lpthread -lm
+LIBS     := $(PKG_LIBS) -lisal -ldeflate -lstemmer -lpthread -lm
 # sarc-query links zlib and libstemmer statically: a search is a whole
 # process, and resolving shared libraries was half a millisecond of it.
 QUERY_LIBS := -Wl,-Bstatic -lstemmer -lz -Wl,-Bdynamic -lm
@@ -67,7 +67,7 @@ all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(LIBSARC) $(TOOL_BIN)
 # One line naming the Debian package when a header is missing.
 .PHONY: deps-check
 deps-check:
-	@for p in libxml/xmlreader.h:libxml2-dev zlib.h:zlib1g-dev libstemmer.h:libstemmer-dev libdeflate.h:libdeflate-dev; do \
+	@for p in libxml/xmlreader.h:libxml2-dev zlib.h:zlib1g-dev libstemmer.h:libstemmer-dev libdeflate.h:libdeflate-dev isa-l/igzip_lib.h:libisal-dev; do \
 	  h=$${p%%:*}; pkg=$${p##*:}; \
 	  if ! printf '#include <%s>\n' "$$h" | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1; then \
 	    echo "sarc: missing header <$$h>: install the Debian package $$pkg (or run 'make deps' as root)" >&2; exit 1; fi; \

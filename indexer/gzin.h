@@ -1,5 +1,5 @@
 /*
- * gzin.h - a zlib-backed byte source for the PubMed reader (pubmed.c).
+ * gzin.h - a gzip-inflating byte source for the PubMed reader (pubmed.c).
  *
  * One source serves .xml and .xml.gz whatever the file name says: input
  * that starts with the gzip magic is inflated member by member, anything

@@ -94,7 +94,7 @@ check truncated_xml_gz "$tmp/truncated_inner.xml.gz" 'the file ends inside <[A-Z
 printf '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PM' >"$tmp/cut_tag.xml"
 check truncated_in_tag "$tmp/cut_tag.xml" ':3: the file ends inside <PMID>: it is truncated$'
 check truncated_gz_trailer "$tmp/no_trailer.xml.gz" 'truncated gzip'
-# A wrong CRC in the trailer: zlib's "incorrect data check".
+# A wrong CRC in the trailer: "incorrect data or length check".
 { head -c $((size - 8)) "$tmp/good.xml.gz"; printf 'XXXX'; tail -c 4 "$tmp/good.xml.gz"; } >"$tmp/bad_crc.xml.gz"
 check bad_crc_gz "$tmp/bad_crc.xml.gz" 'corrupt gzip input'
 # Garbage in the middle of the deflate stream: zlib or the XML parser
