@@ -18,9 +18,10 @@
  * It does this a window of documents at a time and list by list
  * (run_window): terms from their postings, phrases and groups among the
  * kids a document at a time, year ranges, exclusions and other conditions
- * that add no score checked on the candidates.  Other ranked queries
- * (conjunctions of scored parts, required words) score every match
- * (run_all).
+ * that add no score checked on the candidates.  A conjunction of word
+ * groups (--all, +required words) is ranked the same way, as the
+ * disjunction of its groups' lists (run_conj).  Other ranked queries
+ * (nested conjunctions) score every match (run_all).
  */
 #include "engine.h"
 
@@ -1292,16 +1293,33 @@ static void win_gather(struct win *w, const size_t *qof)
 
 /* The exact score of document base + off: its kids' scores added in
  * query order, as or_score adds them, so that it is the exhaustive
- * path's score to the bit.  ord: the sorted number of each query kid. */
-static double win_score(struct win *w, const struct sc *root, const size_t *ord, uint32_t off)
+ * path's score to the bit.  ord: the sorted number of each query kid.
+ * grp (NULL: one group) numbers the group of each query kid when root
+ * stands for a conjunction of groups: each group's kids are added up
+ * first, and the groups' sums then, as and_score adds or_scores.
+ * *groups: the groups (bits, groups numbered mod 64) with a kid on the
+ * document. */
+static double win_score(struct win *w, const struct sc *root, const size_t *ord,
+			const uint32_t *grp, uint32_t off, uint64_t *groups)
 {
 	uint32_t d = w->base + off;
-	double sc = 0;
+	double total = 0, sc = 0;
+	uint32_t g = grp ? grp[0] : 0;
+	uint64_t seen = 0;
 	if (w->tf) {
-		for (size_t j = 0; j < root->nkids; j++)
-			if (w->mask[off] >> ord[j] & 1)
+		for (size_t j = 0; j < root->nkids; j++) {
+			if (grp && grp[j] != g) {
+				total += sc;
+				sc = 0;
+				g = grp[j];
+			}
+			if (w->mask[off] >> ord[j] & 1) {
 				sc += sc_term_score_tf(root->kids[j], d, w->tf[ord[j] * WIN + off]);
-		return sc;
+				seen |= (uint64_t)1 << (g & 63);
+			}
+		}
+		*groups = seen;
+		return grp ? total + sc : sc;
 	}
 	struct win_hit *v = w->byoff + w->at[off];
 	uint32_t n = w->at[off + 1] - w->at[off];
@@ -1312,10 +1330,17 @@ static double win_score(struct win *w, const struct sc *root, const size_t *ord,
 			v[j - 1] = t;
 		}
 	for (uint32_t i = 0; i < n; i++) {
+		if (grp && grp[v[i].kid] != g) {
+			total += sc;
+			sc = 0;
+			g = grp[v[i].kid];
+		}
 		const struct sc *c = root->kids[v[i].kid];
 		sc += c->kind == SC_TERM ? sc_term_score_tf(c, d, v[i].v.tf) : v[i].v.score;
+		seen |= (uint64_t)1 << (g & 63);
 	}
-	return sc;
+	*groups = seen;
+	return grp ? total + sc : sc;
 }
 
 /* A condition that a ranked disjunction's matches must meet, or must not,
@@ -1353,7 +1378,8 @@ static void win_conds(struct win *w, const struct win_cond *cond, size_t ncond)
  * kept.  The partition changes only between windows, so a kid never
  * counts both as essential and as non-essential on one document. */
 static void run_window(struct run *r, size_t segno, struct sc *root,
-		       const struct win_cond *cond, size_t ncond)
+		       const struct win_cond *cond, size_t ncond, const uint32_t *grp,
+		       uint64_t need)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
 	size_t n = root->nkids;
@@ -1429,7 +1455,11 @@ static void run_window(struct run *r, size_t segno, struct sc *root,
 				double slack = isfinite(theta) ? fabs(theta) * 1e-9 : 0;
 				if (w->acc[off] + slack < theta)
 					continue;
-				offer(r, segno, base + off, win_score(w, root, ord, off));
+				uint64_t groups;
+				double score = win_score(w, root, ord, grp, off, &groups);
+				if ((groups & need) != need)
+					continue; /* a required group does not match */
+				offer(r, segno, base + off, score);
 				double t = threshold(&r->hp);
 				if (t > theta)
 					theta = t;
@@ -1541,6 +1571,121 @@ static void flatten_or(struct sc *root, struct arena *a)
 	flatten_or(root, a); /* until no kid is a disjunction */
 }
 
+/* ---- conjunctions ranked by MaxScore ----
+ *
+ * A conjunction of word groups (--all, +required words: each word an
+ * SC_OR of its fields, or one term, phrase or NEAR), with optional groups
+ * after the required ones (SC_REQOPT), scores a match as the sum of its
+ * groups' sums.  run_window ranks it as the disjunction of every group's
+ * kids, pruned as a disjunction is, and adds a document's groups' sums as
+ * and_score adds them (win_score's grp), so that scores stay
+ * bit-identical.  A document that survives pruning has had every kid
+ * read, so which groups it matches is known when it is scored: one
+ * lacking a required group is dropped there. */
+#define CONJ_MAXGROUPS 64
+
+struct conj {
+	struct sc *g[CONJ_MAXGROUPS]; /* the scored groups, in query order */
+	uint64_t need;                /* the required ones (bits) */
+	size_t ng;
+	struct win_cond cond[WIN_MAXCONDS]; /* exclusions, filters, years */
+	size_t ncond;
+};
+
+static int conj_add(struct conj *cj, struct sc *c, int req)
+{
+	if (restricts_only(c)) {
+		/* scores 0: a required one is a condition, an optional one
+		 * nothing */
+		if (req) {
+			if (cj->ncond == WIN_MAXCONDS)
+				return -1;
+			cj->cond[cj->ncond++] = (struct win_cond){c, 1};
+		}
+		return 0;
+	}
+	switch (c->kind) {
+	case SC_AND:
+	case SC_REQOPT:
+	case SC_EXCL:
+	case SC_FILTER:
+		return -1; /* nested: its sum is not one group's */
+	default:
+		if (cj->ng == CONJ_MAXGROUPS)
+			return -1;
+		if (req)
+			cj->need |= (uint64_t)1 << cj->ng;
+		cj->g[cj->ng++] = c;
+		return 0;
+	}
+}
+
+/* Lists the groups and conditions of root when it is such a conjunction
+ * (exclusions and filters around it become conditions): 0, or -1 when
+ * root is of another shape. */
+static int conj_parse(struct sc *root, struct conj *cj)
+{
+	cj->ng = cj->ncond = 0;
+	cj->need = 0;
+	while (root->kind == SC_FILTER || root->kind == SC_EXCL) {
+		if (cj->ncond == WIN_MAXCONDS)
+			return -1;
+		cj->cond[cj->ncond++] = (struct win_cond){root->kids[1], root->kind == SC_FILTER};
+		root = root->kids[0];
+	}
+	size_t first = 0;
+	if (root->kind == SC_REQOPT) {
+		struct sc *req = root->kids[0];
+		if (req->kind == SC_AND) {
+			for (size_t i = 0; i < req->nkids; i++)
+				if (conj_add(cj, req->kids[i], 1))
+					return -1;
+		} else if (conj_add(cj, req, 1)) {
+			return -1;
+		}
+		first = 1;
+	} else if (root->kind != SC_AND) {
+		return -1;
+	}
+	for (size_t i = first; i < root->nkids; i++)
+		if (conj_add(cj, root->kids[i], root->kind == SC_AND))
+			return -1;
+	return cj->ng > 0 ? 0 : -1;
+}
+
+/* Ranks a conjunction parsed into cj (its groups flattened) with
+ * run_window.  Returns 0, or -1 out of memory. */
+static int run_conj(struct run *r, size_t segno, struct arena *a, const struct conj *cj)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cj->ng; i++)
+		n += cj->g[i]->kind == SC_OR ? cj->g[i]->nkids : 1;
+	struct sc *flat = arena_alloc(a, sizeof *flat);
+	struct sc **kids = arena_alloc(a, sizeof *kids * (n ? n : 1));
+	uint32_t *grp = arena_alloc(a, sizeof *grp * (n ? n : 1));
+	if (!flat || !kids || !grp)
+		return -1;
+	memset(flat, 0, sizeof *flat);
+	size_t j = 0;
+	for (size_t i = 0; i < cj->ng; i++) {
+		struct sc *g = cj->g[i];
+		size_t m = g->kind == SC_OR ? g->nkids : 1;
+		for (size_t q = 0; q < m; q++) {
+			kids[j] = g->kind == SC_OR ? g->kids[q] : g;
+			grp[j] = (uint32_t)i;
+			flat->ub += kids[j]->ub;
+			j++;
+		}
+	}
+	flat->kind = SC_OR;
+	flat->kids = kids;
+	flat->nkids = n;
+	flat->s = cj->g[0]->s;
+	flat->env = cj->g[0]->env;
+	run_window(r, segno, flat, cj->cond, cj->ncond, grp, cj->need);
+	return 0;
+}
+
 /* The first term cursor under c that met damaged data (seg_postings.corrupt):
  * it ended early, so the matches of this segment are incomplete. */
 static const struct seg_postings *damaged_cursor(const struct sc *c, unsigned depth)
@@ -1603,9 +1748,14 @@ int eng_run(struct run *r)
 			/* in place, so that exhaustive runs add the same way */
 			if (core)
 				flatten_or(core, &a);
+			struct conj cj;
+			int conj = !core && conj_parse(root, &cj) == 0;
+			for (size_t g = 0; conj && g < cj.ng; g++)
+				if (cj.g[g]->kind == SC_OR)
+					flatten_or(cj.g[g], &a);
 			if (!r->exhaustive && !r->visit && core)
-				run_window(r, i, core, cond, ncond);
-			else
+				run_window(r, i, core, cond, ncond, NULL, 0);
+			else if (r->exhaustive || r->visit || !conj || run_conj(r, i, &a, &cj) != 0)
 				run_all(r, i, root);
 			const struct seg_postings *bad = damaged_cursor(root, 0);
 			if (scratch.oom && !r->e.code)
