@@ -19,7 +19,11 @@ with the title weighted 2.0 and the abstract 1.0, as sarc weights them.
 Query translation (sarc syntax -> FTS5 MATCH): each word or "phrase" becomes
 an FTS5 string ("word", "two words"; quotes doubled inside), the items are
 joined with OR (sarc's plain words are a ranked OR), and a title: or
-abstract: prefix becomes an FTS5 column filter (title : "word").  FTS5 has
+abstract: prefix becomes an FTS5 column filter (title : "word").  Items
+marked +required are joined with AND instead; the optional items of a query
+that has required ones are dropped (FTS5 cannot rank by words it does not
+require), so such a query matches what sarc's matches but ranks by the
+required words only; the bench's conjunctions require every word.  FTS5 has
 no stopword list, so stopwords in a query are searched.
 """
 import argparse
@@ -33,22 +37,24 @@ import time
 
 SELECT = ("SELECT rowid FROM t WHERE t MATCH ? "
           "ORDER BY bm25(t, 2.0, 1.0), rowid LIMIT %d")
-ITEM = re.compile(r'(?:([A-Za-z]+):)?("[^"]*"?|[^\s"]+)')
+ITEM = re.compile(r'(\+)?(?:([A-Za-z]+):)?("[^"]*"?|[^\s"+][^\s"]*)')
 COLUMNS = ("title", "abstract")
 
 
 def translate(q):
     """sarc default-syntax query -> FTS5 MATCH expression."""
-    parts = []
+    parts, required = [], []
     for m in ITEM.finditer(q):
-        field, item = m.group(1), m.group(2)
+        plus, field, item = m.group(1), m.group(2), m.group(3)
         text = item.strip('"')
         if not text.strip():
             continue
         s = '"%s"' % text.replace('"', '""')
         if field and field.lower() in COLUMNS:
             s = "%s : %s" % (field.lower(), s)
-        parts.append(s)
+        (required if plus else parts).append(s)
+    if required:
+        return " AND ".join(required)
     return " OR ".join(parts)
 
 

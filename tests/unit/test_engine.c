@@ -658,6 +658,10 @@ static void check_windows(const char *tmp)
 		for (size_t i = 0; ok && i < nh[0]; i++)
 			ok = h[0][i].pmid == h[1][i].pmid &&
 			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
+		/* a window never visited twice: no document ranked twice */
+		for (size_t i = 0; ok && i < nh[0]; i++)
+			for (size_t j = 0; ok && j < i; j++)
+				ok = h[0][i].pmid != h[0][j].pmid;
 		if (!ok && ++cbad <= 3)
 			printf("# query '%s'%s k=%zu: pruned and exhaustive differ\n", qtext,
 			       all ? " (all)" : "", k);
