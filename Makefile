@@ -58,11 +58,18 @@ LIBOBJ      := $(INDEXER_OBJ) $(QUERY_OBJ) $(COMMON_OBJ)
 # sarc-query's front end (its printers, snippets and option messages).
 LIBSARC_OBJ := $(call obj,$(filter-out query/out.c query/snippet.c common/cliopt.c,$(QUERY_SRC) $(COMMON_SRC)))
 LIBSARC     := $(LIBOUT)/libsarc.a
+# The shared library: the same sources compiled position-independent,
+# named for sarc.h's version, its soname for the major number (an
+# incompatible sarc.h raises it).
+VERSION     := $(shell sed -n 's/^.define SARC_VERSION "\(.*\)"/\1/p' query/sarc.h)
+SOMAJOR     := $(firstword $(subst ., ,$(VERSION)))
+LIBSARC_SO  := $(LIBOUT)/libsarc.so.$(VERSION)
+LIBSARC_PIC := $(patsubst $(BUILD)/%.o,$(BUILD)/pic/%.o,$(LIBSARC_OBJ))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN    := $(patsubst corpus/%.c,$(BUILD)/corpus/%,$(TOOL_SRC))
 
 .PHONY: all deps deps-build check check-plain check-san demo bench fuzz install uninstall clean tests
-all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(LIBSARC) $(TOOL_BIN)
+all: deps-check $(BIN)/sarc-index $(BIN)/sarc-query $(LIBSARC) $(LIBSARC_SO) $(TOOL_BIN)
 
 # One line naming the Debian package when a header is missing.
 .PHONY: deps-check
@@ -102,6 +109,19 @@ $(LIBSARC): $(LIBSARC_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(BUILD)/libsarc.o
 
+# libsarc.so exports the sarc_* functions alone (query/sarc.map) and
+# links what the engine uses: libstemmer, zlib, libm.
+$(LIBSARC_SO): $(LIBSARC_PIC) query/sarc.map
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libsarc.so.$(SOMAJOR) -Wl,--version-script=query/sarc.map \
+	  -Wl,-z,defs -o $@ $(LIBSARC_PIC) -lstemmer -lz -lm
+	ln -sf libsarc.so.$(VERSION) $(LIBOUT)/libsarc.so.$(SOMAJOR)
+	ln -sf libsarc.so.$(SOMAJOR) $(LIBOUT)/libsarc.so
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -132,8 +152,7 @@ bench: deps all
 fuzz: deps
 	@sh tests/fuzz/run.sh
 
-# The version the pkg-config file states: sarc.h's, which the programs print.
-VERSION := $(shell sed -n 's/^.define SARC_VERSION "\(.*\)"/\1/p' query/sarc.h)
+# The pkg-config file states VERSION: sarc.h's, which the programs print.
 
 # install also installs the library, its header and sarc.pc, whose prefix
 # is PREFIX (DESTDIR only stages the files).  SAN=1 installs the sanitized
@@ -148,6 +167,9 @@ install: all
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 query/sarc.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(LIBSARC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIBSARC_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsarc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsarc.so.$(SOMAJOR)
+	ln -sf libsarc.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libsarc.so
 	sed -e 's|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	  query/sarc.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
 	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
@@ -158,6 +180,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-query
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sarc-index
 	rm -f $(DESTDIR)$(INCLUDEDIR)/sarc.h $(DESTDIR)$(LIBDIR)/libsarc.a $(DESTDIR)$(LIBDIR)/pkgconfig/sarc.pc
+	rm -f $(DESTDIR)$(LIBDIR)/libsarc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsarc.so.$(SOMAJOR) \
+	  $(DESTDIR)$(LIBDIR)/libsarc.so
 
 clean:
 	rm -rf build build-san bin lib

@@ -2,8 +2,11 @@
  * sarc.h - the public interface of the sarc query engine: open an index,
  * parse a query, rank with BM25 (with dynamic pruning), read the stored
  * records of hits, and close.  sarc-query is a thin front end to it; C
- * programs can embed it the same way: link libsarc.a (`pkg-config --cflags
- * --libs sarc`); docs/example.c is a complete program.
+ * programs can embed it the same way: link libsarc.so or libsarc.a
+ * (`pkg-config --cflags --libs sarc`, README); docs/example.c is a complete
+ * program.  libsarc.so's soname is libsarc.so.N, N the major number of
+ * SARC_VERSION, which a change that breaks programs built against an
+ * earlier sarc.h raises.
  *
  * Errors.  Every call that can fail returns 0 on success and a nonzero
  * code on failure: a negative SARC_ERR_* (below), or a positive errno

@@ -1,13 +1,15 @@
 #!/bin/sh
 # library.sh - the engine as a C library, as README "Embedding the engine"
 # tells a user to use it: `make install DESTDIR=... PREFIX=/usr` stages
-# sarc.h, libsarc.a and sarc.pc beside the programs; sarc.h compiles alone
-# as C11 and as C++; docs/example.c, compiled against the staged tree only
-# (its pkg-config file), prints for several queries exactly the PMIDs,
-# scores, years and titles that the staged sarc-query prints in TSV, with
-# the same exit status and error message; libsarc.a defines no global
-# symbol but the sarc_* functions sarc.h declares; the example is clean
-# under valgrind; make uninstall removes every file install staged.
+# sarc.h, libsarc.a, libsarc.so and sarc.pc beside the programs; sarc.h
+# compiles alone as C11 and as C++; docs/example.c, compiled against the
+# staged tree only (its pkg-config file), linked with the shared library
+# and, with --static, with libsarc.a, prints for several queries exactly
+# the PMIDs, scores, years and titles that the staged sarc-query prints in
+# TSV, with the same exit status and error message; libsarc.a defines and
+# libsarc.so exports no global symbol but the sarc_* functions sarc.h
+# declares; the example is clean under valgrind; make uninstall removes
+# every file install staged.
 #
 # Under build-san/ the sanitized build is installed (make SAN=1 install)
 # and the example is compiled with the same sanitizers, so ASan and UBSan
@@ -47,10 +49,13 @@ else
 	exit 0
 fi
 missing=
-for f in usr/include/sarc.h usr/lib/libsarc.a usr/lib/pkgconfig/sarc.pc usr/bin/sarc-index \
-	usr/bin/sarc-query; do
+for f in usr/include/sarc.h usr/lib/libsarc.a usr/lib/libsarc.so usr/lib/libsarc.so.0 \
+	usr/lib/pkgconfig/sarc.pc usr/bin/sarc-index usr/bin/sarc-query; do
 	[ -f "$stage/$f" ] || missing="$missing $f"
 done
+# the staged shared library, as if installed where the loader looks
+LD_LIBRARY_PATH=$stage/usr/lib
+export LD_LIBRARY_PATH
 if [ -z "$missing" ]; then
 	ok library_installed_files
 else
@@ -103,7 +108,7 @@ if command -v pkg-config >/dev/null 2>&1; then
 	fi
 else
 	skip library_pkgconfig "pkg-config not installed (Debian package pkgconf): linking with -I and -L"
-	flags="-I$stage/usr/include -L$stage/usr/lib -lsarc -lstemmer -lz -lm"
+	flags="-I$stage/usr/include -L$stage/usr/lib -lsarc"
 fi
 # shellcheck disable=SC2086
 if (cd "$tmp" && $cc $cflags $sanflags -o example example.c $flags) 2>"$tmp/cc.err"; then
@@ -112,23 +117,53 @@ else
 	fail library_example_builds "$(head -5 "$tmp/cc.err" | tr '\n' ' ')"
 	exit 0
 fi
-
-# Only the API is global: nm -g lists defined symbols as "VALUE TYPE NAME".
-nm -g --defined-only "$stage/usr/lib/libsarc.a" | awk 'NF == 3 { print $3 }' | sort >"$tmp/globals"
-others=$(grep -v '^sarc_' "$tmp/globals" | head -10 | tr '\n' ' ')
-undeclared=
-while read -r s; do
-	grep -q "\\<$s(" "$stage/usr/include/sarc.h" || undeclared="$undeclared $s"
-done <"$tmp/globals"
-if [ ! -s "$tmp/globals" ]; then
-	fail library_symbols "libsarc.a defines no global symbol"
-elif [ -n "$others" ]; then
-	fail library_symbols "global symbols besides sarc_*: $others"
-elif [ -n "$undeclared" ]; then
-	fail library_symbols "not declared in sarc.h:$undeclared"
+# ... and linked with libsarc.a, as README says
+if command -v pkg-config >/dev/null 2>&1; then
+	sflags=$(pkg-config --cflags sarc)
 else
-	ok library_symbols
+	sflags="-I$stage/usr/include"
 fi
+# shellcheck disable=SC2086
+if (cd "$tmp" && $cc $cflags $sanflags -o example_static example.c $sflags \
+	"$stage/usr/lib/libsarc.a" -lstemmer -lz -lm) 2>"$tmp/cc.err"; then
+	ok library_example_builds_static
+else
+	fail library_example_builds_static "$(head -5 "$tmp/cc.err" | tr '\n' ' ')"
+	exit 0
+fi
+if command -v readelf >/dev/null 2>&1; then
+	if readelf -d "$tmp/example" | grep -q 'NEEDED.*\[libsarc\.so\.0\]' &&
+		! readelf -d "$tmp/example_static" | grep -q 'libsarc'; then
+		ok library_linked_shared
+	else
+		fail library_linked_shared "the example does not load libsarc.so.0, or the static one does"
+	fi
+else
+	skip library_linked_shared "readelf not installed (Debian package binutils)"
+fi
+
+# Only the API is global: nm -g lists defined symbols as "VALUE TYPE NAME";
+# -D, those the shared library exports.
+for lib in libsarc.a libsarc.so; do
+	case $lib in
+	*.so) nm -D --defined-only "$stage/usr/lib/$lib" ;;
+	*) nm -g --defined-only "$stage/usr/lib/$lib" ;;
+	esac | awk 'NF == 3 { print $3 }' | sort >"$tmp/globals"
+	others=$(grep -v '^sarc_' "$tmp/globals" | head -10 | tr '\n' ' ')
+	undeclared=
+	while read -r s; do
+		grep -q "\\<$s(" "$stage/usr/include/sarc.h" || undeclared="$undeclared $s"
+	done <"$tmp/globals"
+	if [ ! -s "$tmp/globals" ]; then
+		fail "library_symbols:$lib" "$lib defines no global symbol"
+	elif [ -n "$others" ]; then
+		fail "library_symbols:$lib" "global symbols besides sarc_*: $others"
+	elif [ -n "$undeclared" ]; then
+		fail "library_symbols:$lib" "not declared in sarc.h:$undeclared"
+	else
+		ok "library_symbols:$lib"
+	fi
+done
 
 if [ ! -f "$CORPUS" ]; then
 	skip library_same_as_query "no demo corpus $CORPUS"
@@ -146,6 +181,13 @@ same() {
 	name=$1 query=$2 index=${3:-$tmp/idx}
 	"$tmp/example" "$index" "$query" >"$tmp/ex.out" 2>"$tmp/ex.err"
 	exst=$?
+	# the static link prints the same, byte for byte
+	"$tmp/example_static" "$index" "$query" >"$tmp/exs.out" 2>"$tmp/exs.err"
+	if [ $? != $exst ] || ! cmp -s "$tmp/ex.out" "$tmp/exs.out" ||
+		! cmp -s "$tmp/ex.err" "$tmp/exs.err"; then
+		fail "library_same_as_query:$name" "libsarc.a and libsarc.so differ"
+		return
+	fi
 	"$Q" -i "$index" -k 20 --format tsv --fields pmid,score,year,title "$query" \
 		>"$tmp/q.out" 2>"$tmp/q.err"
 	qst=$?
