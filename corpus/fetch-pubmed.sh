@@ -51,7 +51,7 @@ OUT/pubmed-SLUG-00001.xml.gz, ... through NCBI E-utilities.
   -n, --dry-run      print the request URLs (one per line, on stdout) and
                      make no network request; WebEnv is shown as WEBENV
   -c, --count N      with --dry-run: the record count ESearch would report
-  -Q, --quiet        no progress messages on stderr
+  -Q, --quiet        no progress messages on stderr (warnings remain)
   -h, --help         show this help
 
 Exit status: 0 all batches present, 2 usage error or a request that still
@@ -252,6 +252,34 @@ get() {
 # The text of the first element NAME in file $2.
 xml_first() { tr '<' '\n' <"$2" | sed -n "s/^$1>//p" | head -n 1; }
 
+# Every element NAME's text in file $2, a line each, entities decoded.
+xml_all() {
+	tr '<' '\n' <"$2" | sed -n "s/^$1>//p" |
+		sed "s/&quot;/\"/g; s/&apos;/'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g"
+}
+
+# What PubMed made of the query in ESearch answer $1: its translation (a
+# progress message), and what it could not find or ignored, as warnings
+# even with --quiet: PubMed searches on without those words, which widens
+# or empties a search unnoticed.
+esearch_notes() {
+	translation=$(xml_all QueryTranslation "$1" | head -n 1)
+	[ -z "$translation" ] || say "PubMed searched: $translation"
+	for kind in PhraseNotFound FieldNotFound QuotedPhraseNotFound PhraseIgnored OutputMessage; do
+		xml_all "$kind" "$1" | while IFS= read -r v; do
+			[ -n "$v" ] || continue
+			case $kind in
+			PhraseNotFound) w="not found in PubMed, searched without it: $v" ;;
+			FieldNotFound) w="no such search field, searched without it: $v" ;;
+			QuotedPhraseNotFound) w="quoted phrase not found in PubMed: $v" ;;
+			PhraseIgnored) w="ignored by PubMed: $v" ;;
+			*) w="PubMed: $v" ;;
+			esac
+			echo "$prog: warning: $w" >&2
+		done
+	done
+}
+
 # An answer with a Count; with a WebEnv too unless Count is 0: the history
 # server is not promised to keep an empty result (the date slices of a split
 # search are often empty), and there is then nothing to fetch.
@@ -330,6 +358,7 @@ fetch_all() {
 # ---------------------------------------------------------------- main
 
 esearch ""
+[ "$dry_run" = 1 ] || esearch_notes "$tmp"
 if [ -z "$n_found" ]; then # dry run without --count
 	say "dry run: the record count is unknown; give --count N to list the EFetch requests"
 	exit 0

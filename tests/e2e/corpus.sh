@@ -212,7 +212,7 @@ fi
 # ${FAKE_FAIL_CODE:-503} to call N.  An ESearch without dates counts
 # FAKE_COUNT records; one limited to publication years FROM:TO counts those
 # that FAKE_YEARS ("YEAR:N YEAR:N ...") puts in that range, and an empty
-# one has no WebEnv.  A stand-in sleep logs its argument and returns at once.
+# one has no WebEnv; FAKE_ESEARCH_EXTRA is added to its answer.  A stand-in sleep logs its argument and returns at once.
 mkdir -p "$tmp/bin"
 cat >"$tmp/bin/curl" <<'EOF'
 #!/bin/sh
@@ -246,7 +246,7 @@ case $url in
 	esac
 	env='<QueryKey>1</QueryKey><WebEnv>MCID_test</WebEnv>'
 	[ "$count" != 0 ] || env=
-	printf '<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%s</Count><RetMax>0</RetMax><RetStart>0</RetStart>%s<IdList></IdList><TranslationStack><TermSet><Count>7</Count></TermSet></TranslationStack></eSearchResult>\n' "$count" "$env" >"$out" ;;
+	printf '<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%s</Count><RetMax>0</RetMax><RetStart>0</RetStart>%s<IdList></IdList><TranslationStack><TermSet><Count>7</Count></TermSet></TranslationStack>%s</eSearchResult>\n' "$count" "$env" "${FAKE_ESEARCH_EXTRA:-}" >"$out" ;;
 *efetch.fcgi*)
 	rs=${url#*retstart=}; rs=${rs%%&*}
 	rm=${url#*retmax=}; rm=${rm%%&*}
@@ -379,6 +379,25 @@ if command -v gzip >/dev/null 2>&1; then
 		ok fetch-key-not-in-argv
 	else
 		fail fetch-key-not-in-argv "curl was called with: $(grep -m1 SECRETKEY "$FAKE_LOG.argv")"
+	fi
+
+	# What PubMed could not find or ignored is a warning, --quiet or not;
+	# how it read the query is a progress message.
+	notes='<QueryTranslation>"sarcoma"[MeSH Terms] AND &quot;xyzzy&quot;</QueryTranslation><ErrorList><PhraseNotFound>xyzzy</PhraseNotFound><FieldNotFound>badfield</FieldNotFound></ErrorList><WarningList><PhraseIgnored>of</PhraseIgnored><QuotedPhraseNotFound>"a &amp; b"</QuotedPhraseNotFound><OutputMessage>No items found.</OutputMessage></WarningList>'
+	fetch_env FAKE_COUNT=3 FAKE_ESEARCH_EXTRA="$notes" sh "$fetch" -Q -o "$tmp/notes" >/dev/null 2>"$tmp/err"
+	rc=$?
+	fetch_env FAKE_COUNT=3 FAKE_ESEARCH_EXTRA="$notes" sh "$fetch" -o "$tmp/notes" >/dev/null 2>"$tmp/err2"
+	if [ $rc = 0 ] && [ "$(grep -c 'warning' "$tmp/err")" = 5 ] &&
+		grep -q 'warning: not found in PubMed, searched without it: xyzzy$' "$tmp/err" &&
+		grep -q 'warning: no such search field, searched without it: badfield$' "$tmp/err" &&
+		grep -q 'warning: ignored by PubMed: of$' "$tmp/err" &&
+		grep -q 'warning: quoted phrase not found in PubMed: "a & b"$' "$tmp/err" &&
+		grep -q 'warning: PubMed: No items found\.$' "$tmp/err" &&
+		! grep -q 'PubMed searched' "$tmp/err" &&
+		grep -q 'PubMed searched: "sarcoma"\[MeSH Terms\] AND "xyzzy"$' "$tmp/err2"; then
+		ok fetch-esearch-warnings
+	else
+		fail fetch-esearch-warnings "exit $rc: $(tr '\n' '|' <"$tmp/err")"
 	fi
 
 	# A date slice of a split search can be empty, and an empty ESearch
