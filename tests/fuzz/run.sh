@@ -33,7 +33,7 @@ fi
 pkgs="libxml-2.0 zlib"
 pkg_cflags=$(pkg-config --cflags $pkgs 2>/dev/null || echo -I/usr/include/libxml2)
 pkg_libs=$(pkg-config --libs $pkgs 2>/dev/null || echo -lxml2 -lz)
-libs="$pkg_libs -ldeflate -lstemmer -lpthread -lm"
+libs="$pkg_libs -lisal -ldeflate -lstemmer -lpthread -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cppflags="-D_GNU_SOURCE -Icommon -Iindexer -Iquery $pkg_cflags"
 cflags="-std=c11 -O1 -g -Wall -Wextra"
