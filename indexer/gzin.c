@@ -11,7 +11,13 @@
  * CRC-32 and length, both checked) and leaves the bytes after it unread;
  * this file reads the file, tells gzip from plain XML by its first two
  * bytes and goes on member after member, ignoring bytes after the last
- * one as gzread() does.
+ * one as gzread() does.  The header is read by isal_read_gzip_header()
+ * into a gzin-owned struct, not by isal_inflate() with ISAL_GZIP: that one
+ * keeps what it has read of a header on its stack, so a header that
+ * straddles two reads (FNAME, FEXTRA, FCOMMENT, FHCRC; a pipe, or a member
+ * that starts near the end of a 256 KiB read) resumed with stack garbage
+ * for flags ("invalid block", or a header CRC that never matches; ISA-L
+ * issue #224).
  *
  * Truncation: a gzip stream that stops before its trailer is an error at
  * the point where the data stops ("truncated gzip input"), so the reader
@@ -45,7 +51,8 @@
 enum mode {
 	M_START,   /* nothing read yet: gzip or not? */
 	M_DIRECT,  /* not gzip: copied as they are */
-	M_MEMBER,  /* inside a gzip member */
+	M_HEADER,  /* inside a gzip member's header */
+	M_MEMBER,  /* inside a gzip member's deflate data or trailer */
 	M_BETWEEN, /* after a member: another, or the end */
 	M_END
 };
@@ -61,6 +68,7 @@ struct gzin {
 	uint8_t *in;        /* GZIN_BUF_BYTES of input; z.next_in/avail_in in it */
 	int in_eof;         /* read() returned 0 */
 	struct inflate_state z; /* igzip's, for the member being read */
+	struct isal_gzip_header hdr; /* its header so far (fields skipped) */
 
 	/* Read-ahead state.  Everything below `mu` is shared and guarded
 	 * by it. */
@@ -138,8 +146,9 @@ static int at_member(gzin *g)
 static void begin_member(gzin *g)
 {
 	isal_inflate_reset(&g->z);
-	g->z.crc_flag = ISAL_GZIP; /* header and trailer parsed and checked */
-	g->mode = M_MEMBER;
+	isal_gzip_header_init(&g->hdr); /* name, extra, comment: not kept */
+	g->z.crc_flag = ISAL_GZIP_NO_HDR_VER; /* the trailer checked */
+	g->mode = M_HEADER;
 }
 
 /* What igzip's error codes mean, for the message. */
@@ -163,8 +172,30 @@ static const char *isal_reason(int rc)
 	}
 }
 
+/* Reads what the input holds of the member's header: 0 (done, or more
+ * input needed), or -1 with g->msg set. */
+static int read_header(gzin *g)
+{
+	int rc = fill(g);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		snprintf(g->msg, sizeof g->msg, "truncated gzip input (unexpected end of file)");
+		return -1;
+	}
+	int ir = isal_read_gzip_header(&g->z, &g->hdr);
+	if (ir == ISAL_DECOMP_OK)
+		g->mode = M_MEMBER;
+	else if (ir != ISAL_END_INPUT) {
+		snprintf(g->msg, sizeof g->msg, "corrupt gzip input (%s)",
+			 ir == ISAL_INCORRECT_CHECKSUM ? "header crc mismatch" : isal_reason(ir));
+		return -1;
+	}
+	return 0;
+}
+
 /* Inflates into buf[0..len): bytes produced (0 when the member ended with
- * none, or only its header was read), or -1 with g->msg set. */
+ * none), or -1 with g->msg set. */
 static int inflate_some(gzin *g, uint8_t *buf, unsigned len)
 {
 	/* At the end of the file igzip may still hold output, or the trailer
@@ -229,6 +260,10 @@ static int read_some(gzin *g, char *buf, unsigned len)
 				return -1;
 			g->in_eof = n == 0;
 			return (int)n;
+		case M_HEADER:
+			if (read_header(g))
+				return -1;
+			break;
 		case M_MEMBER:
 			if ((rc = inflate_some(g, (uint8_t *)buf, len)) != 0)
 				return rc;

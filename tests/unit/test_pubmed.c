@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "dump.h"
+#include "gzin.h"
 #include "err.h"
 #include "pubmed.h"
 
@@ -548,6 +549,73 @@ static size_t gz_member_named(const char *data, size_t n, unsigned char *out, si
 	size_t len = cap - z.avail_out;
 	deflateEnd(&z);
 	return rc == Z_STREAM_END ? len : 0;
+}
+
+/* One gzip member of data, stored (deflate level 0, so its size follows
+ * the data's), plain header: out's bytes, or 0. */
+static size_t gz_member_stored(const char *data, size_t n, unsigned char *out, size_t cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 0, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	size_t len = cap - z.avail_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? len : 0;
+}
+
+/* A member whose header (file name, extra field, header CRC) straddles
+ * the end of gzin's first read: the header is read in two pieces.
+ * isal_inflate() with ISAL_GZIP could not resume such a header (it kept
+ * the flags on its stack): "invalid block", or a header CRC mismatch. */
+static void test_gzip_header_straddles_read(void)
+{
+	const char *b = "<PubmedArticle><MedlineCitation><PMID>2</PMID></MedlineCitation>"
+			"</PubmedArticle>\n</PubmedArticleSet>\n";
+	size_t cap = GZIN_BUF_BYTES + 4096;
+	char *xml = malloc(cap);
+	unsigned char *gz = malloc(cap + 4096);
+	static const size_t ks[] = {1, 3, 10, 12, 16, 20};
+	int tried = 0;
+	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
+		/* the first member ends ks[i] bytes before GZIN_BUF_BYTES */
+		size_t want = GZIN_BUF_BYTES - ks[i], na = 0, ng = 0;
+		for (size_t fill = GZIN_BUF_BYTES - 200; fill < GZIN_BUF_BYTES; fill++) {
+			na = (size_t)snprintf(xml, cap, "<PubmedArticleSet>\n<PubmedArticle>"
+					  "<MedlineCitation><PMID>1</PMID></MedlineCitation>"
+					  "</PubmedArticle>\n");
+			for (size_t j = 0; j < fill; j++) /* blank lines */
+				xml[na++] = j % 64 == 63 ? '\n' : ' ';
+			if (na >= cap - 16)
+				break;
+			ng = gz_member_stored(xml, na, gz, cap);
+			if (ng >= want)
+				break;
+		}
+		if (ng != want)
+			continue; /* the stored blocks skipped this size */
+		tried++;
+		size_t nb = gz_member_named(b, strlen(b), gz + ng, 4096);
+		CHECK(nb > 0);
+		char *p = tmp_write((const char *)gz, ng + nb, ".xml.gz");
+		for (unsigned flags = 0; flags <= PM_READ_AHEAD; flags += PM_READ_AHEAD) {
+			struct run r = run_path_flags(p, flags);
+			CHECKF(r.rc == 0 && r.nev == 2 && r.bytes == na + strlen(b),
+			       "header %zu bytes before the read's end, flags %u: rc %d, %zu records: %s",
+			       ks[i], flags, r.rc, r.nev, r.e.msg);
+			run_free(&r);
+		}
+		unlink(p);
+		free(p);
+	}
+	CHECKF(tried >= 4, "%d of the header positions made", tried);
+	free(xml);
+	free(gz);
 }
 
 static void test_gzip_framing(void)
@@ -1148,6 +1216,7 @@ int main(void)
 	test_dtd_fidelity();
 	test_gzip_and_stdin();
 	test_gzip_framing();
+	test_gzip_header_straddles_read();
 	test_gzip_early_close();
 	test_many_records();
 	test_bad_fixtures();
