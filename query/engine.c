@@ -1748,7 +1748,11 @@ static int conj_parse(struct sc *root, struct conj *cj)
 	for (size_t i = first; i < root->nkids; i++)
 		if (conj_add(cj, root->kids[i], root->kind == SC_AND))
 			return -1;
-	return cj->ng > 0 ? 0 : -1;
+	/* No required group (only conditions required, optional groups
+	 * beside them): a document meeting the conditions matches, with a
+	 * score of 0, whether or not an optional group matches it, and no
+	 * list of the window would bring it. */
+	return cj->ng > 0 && cj->need != 0 ? 0 : -1;
 }
 
 /* Ranks a conjunction parsed into cj (its groups flattened) with

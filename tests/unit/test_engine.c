@@ -715,6 +715,53 @@ static void check_windows(const char *tmp)
 	}
 	CHECKF(lbad == 0, "%d of 3 lone-term queries scored differently pruned and exhaustive",
 	       lbad);
+
+	/* Required words that score nothing (a field weight of 0 or -0: such
+	 * a word is a condition) beside optional words: a document meeting
+	 * the conditions is a match, scored 0, whether or not an optional
+	 * word is on it.  No list of the optional words brings those
+	 * documents, so such a query is not ranked as a disjunction of them:
+	 * the pruned run once returned only the documents with an optional
+	 * word. */
+	const char *zq[] = {"+mesh:%s %s", "+mesh:%s +mesh:%s title:%s %s"};
+	int zbad = 0, zn = 0;
+	for (int qi = 0; qi < 4; qi++) {
+		char qtext[300];
+		snprintf(qtext, sizeof qtext, zq[qi % 2], words[0], qi % 2 ? words[1] : words[VOCAB - 1],
+			 words[VOCAB - 2], words[VOCAB - 3]);
+		sarc_query *q;
+		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
+			CHECKF(0, "parse '%s': %s", qtext, err);
+			continue;
+		}
+		struct sarc_hit *h[2];
+		size_t nh[2];
+		for (int ex = 0; ex < 2; ex++) {
+			struct sarc_search_opts o;
+			sarc_search_opts_default(&o);
+			o.params.weight[SARC_FIELD_MESH] = qi < 2 ? 0.0 : -0.0;
+			o.k = 200;
+			o.exhaustive = ex;
+			if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
+				CHECKF(0, "search: %s", err);
+				h[ex] = NULL;
+				nh[ex] = 0;
+			}
+		}
+		int ok = nh[0] == nh[1];
+		for (size_t i = 0; ok && i < nh[0]; i++)
+			ok = h[0][i].pmid == h[1][i].pmid &&
+			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
+		if (!ok && ++zbad <= 3)
+			printf("# query '%s', MeSH weight %s0: pruned (%zu hits) and exhaustive (%zu) "
+			       "differ\n", qtext, qi < 2 ? "" : "-", nh[0], nh[1]);
+		zn += nh[1] >= 20;
+		free(h[0]);
+		free(h[1]);
+		sarc_query_free(q);
+	}
+	CHECKF(zbad == 0, "%d of 4 queries with unscored required words ranked differently", zbad);
+	CHECKF(zn == 4, "only %d of 4 queries with unscored required words had 20 matches", zn);
 	sarc_close(ix);
 }
 
