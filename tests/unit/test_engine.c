@@ -486,6 +486,44 @@ static void check_boolean(const char *dir)
  * them, within a year range or excluding a word.  Short citations keep the
  * build quick. */
 #define WDOCS 7000
+/* Whether q ranks the same pruned and exhaustively: the same k best hits,
+ * scores equal to the bit, no document twice (a window is never visited
+ * twice).  p: the ranking parameters, NULL for the defaults; *nhits: the
+ * exhaustive run's hits. */
+static int pruned_as_exhaustive(sarc_index *ix, sarc_query *q, size_t k,
+				const struct sarc_params *p, size_t *nhits)
+{
+	char err[1024];
+	struct sarc_hit *h[2] = {NULL, NULL};
+	size_t nh[2] = {0, 0};
+	int ok = 1;
+	for (int ex = 0; ex < 2; ex++) {
+		struct sarc_search_opts o;
+		sarc_search_opts_default(&o);
+		if (p)
+			o.params = *p;
+		o.k = k;
+		o.exhaustive = ex;
+		if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
+			CHECKF(0, "search: %s", err);
+			ok = 0;
+			h[ex] = NULL;
+			nh[ex] = 0;
+		}
+	}
+	ok = ok && nh[0] == nh[1];
+	for (size_t i = 0; ok && i < nh[0]; i++)
+		ok = h[0][i].pmid == h[1][i].pmid &&
+		     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
+	for (size_t i = 0; ok && i < nh[0]; i++)
+		for (size_t j = 0; ok && j < i; j++)
+			ok = h[0][i].pmid != h[0][j].pmid;
+	*nhits = nh[1];
+	free(h[0]);
+	free(h[1]);
+	return ok;
+}
+
 static void check_windows(const char *tmp)
 {
 	char xml[512], xdel[512], dir[512];
@@ -568,29 +606,10 @@ static void check_windows(const char *tmp)
 			CHECKF(0, "parse '%s': %s", qtext, err);
 			continue;
 		}
-		struct sarc_hit *h[2];
-		size_t nh[2];
-		size_t k = 1 + rnd() % 40;
-		for (int ex = 0; ex < 2; ex++) {
-			struct sarc_search_opts o;
-			sarc_search_opts_default(&o);
-			o.k = k;
-			o.exhaustive = ex;
-			if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
-				CHECKF(0, "search: %s", err);
-				h[ex] = NULL;
-				nh[ex] = 0;
-			}
-		}
-		int ok = nh[0] == nh[1];
-		for (size_t i = 0; ok && i < nh[0]; i++)
-			ok = h[0][i].pmid == h[1][i].pmid &&
-			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
-		if (!ok && ++bad <= 3)
+		size_t k = 1 + rnd() % 40, nh;
+		if (!pruned_as_exhaustive(ix, q, k, NULL, &nh) && ++bad <= 3)
 			printf("# query '%s' k=%zu: pruned and exhaustive differ\n", qtext, k);
-		full += nh[1] == k;
-		free(h[0]);
-		free(h[1]);
+		full += nh == k;
 		sarc_query_free(q);
 	}
 	CHECKF(bad == 0, "%d of %d queries ranked differently pruned and exhaustive", bad, nq);
@@ -640,34 +659,11 @@ static void check_windows(const char *tmp)
 			CHECKF(0, "parse '%s': %s", qtext, err);
 			continue;
 		}
-		struct sarc_hit *h[2];
-		size_t nh[2];
-		size_t k = 1 + rnd() % 40;
-		for (int ex = 0; ex < 2; ex++) {
-			struct sarc_search_opts o;
-			sarc_search_opts_default(&o);
-			o.k = k;
-			o.exhaustive = ex;
-			if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
-				CHECKF(0, "search: %s", err);
-				h[ex] = NULL;
-				nh[ex] = 0;
-			}
-		}
-		int ok = nh[0] == nh[1];
-		for (size_t i = 0; ok && i < nh[0]; i++)
-			ok = h[0][i].pmid == h[1][i].pmid &&
-			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
-		/* a window never visited twice: no document ranked twice */
-		for (size_t i = 0; ok && i < nh[0]; i++)
-			for (size_t j = 0; ok && j < i; j++)
-				ok = h[0][i].pmid != h[0][j].pmid;
-		if (!ok && ++cbad <= 3)
+		size_t k = 1 + rnd() % 40, nh;
+		if (!pruned_as_exhaustive(ix, q, k, NULL, &nh) && ++cbad <= 3)
 			printf("# query '%s'%s k=%zu: pruned and exhaustive differ\n", qtext,
 			       all ? " (all)" : "", k);
-		chits += nh[1] > 0;
-		free(h[0]);
-		free(h[1]);
+		chits += nh > 0;
 		sarc_query_free(q);
 	}
 	CHECKF(cbad == 0, "%d of %d conjunctions ranked differently pruned and exhaustive", cbad,
@@ -688,29 +684,13 @@ static void check_windows(const char *tmp)
 			CHECKF(0, "parse '%s': %s", qtext, err);
 			continue;
 		}
-		struct sarc_hit *h[2];
-		size_t nh[2];
-		for (int ex = 0; ex < 2; ex++) {
-			struct sarc_search_opts o;
-			sarc_search_opts_default(&o);
-			for (int fi = 0; fi < SARC_NFIELDS; fi++)
-				o.params.weight[fi] = -0.0;
-			o.k = 5;
-			o.exhaustive = ex;
-			if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
-				CHECKF(0, "search: %s", err);
-				h[ex] = NULL;
-				nh[ex] = 0;
-			}
-		}
-		int ok = nh[0] == nh[1] && nh[0] > 0;
-		for (size_t i = 0; ok && i < nh[0]; i++)
-			ok = h[0][i].pmid == h[1][i].pmid &&
-			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
-		if (!ok && ++lbad <= 3)
+		struct sarc_params p;
+		sarc_params_default(&p);
+		for (int fi = 0; fi < SARC_NFIELDS; fi++)
+			p.weight[fi] = -0.0;
+		size_t nh;
+		if ((!pruned_as_exhaustive(ix, q, 5, &p, &nh) || nh == 0) && ++lbad <= 3)
 			printf("# query '%s', weights -0: pruned and exhaustive differ\n", qtext);
-		free(h[0]);
-		free(h[1]);
 		sarc_query_free(q);
 	}
 	CHECKF(lbad == 0, "%d of 3 lone-term queries scored differently pruned and exhaustive",
@@ -734,30 +714,14 @@ static void check_windows(const char *tmp)
 			CHECKF(0, "parse '%s': %s", qtext, err);
 			continue;
 		}
-		struct sarc_hit *h[2];
-		size_t nh[2];
-		for (int ex = 0; ex < 2; ex++) {
-			struct sarc_search_opts o;
-			sarc_search_opts_default(&o);
-			o.params.weight[SARC_FIELD_MESH] = qi < 2 ? 0.0 : -0.0;
-			o.k = 200;
-			o.exhaustive = ex;
-			if (sarc_search(ix, q, &o, &h[ex], &nh[ex], err, sizeof err) != 0) {
-				CHECKF(0, "search: %s", err);
-				h[ex] = NULL;
-				nh[ex] = 0;
-			}
-		}
-		int ok = nh[0] == nh[1];
-		for (size_t i = 0; ok && i < nh[0]; i++)
-			ok = h[0][i].pmid == h[1][i].pmid &&
-			     memcmp(&h[0][i].score, &h[1][i].score, sizeof h[0][i].score) == 0;
-		if (!ok && ++zbad <= 3)
-			printf("# query '%s', MeSH weight %s0: pruned (%zu hits) and exhaustive (%zu) "
-			       "differ\n", qtext, qi < 2 ? "" : "-", nh[0], nh[1]);
-		zn += nh[1] >= 20;
-		free(h[0]);
-		free(h[1]);
+		struct sarc_params p;
+		sarc_params_default(&p);
+		p.weight[SARC_FIELD_MESH] = qi < 2 ? 0.0 : -0.0;
+		size_t nh;
+		if (!pruned_as_exhaustive(ix, q, 200, &p, &nh) && ++zbad <= 3)
+			printf("# query '%s', MeSH weight %s0: pruned and exhaustive differ\n", qtext,
+			       qi < 2 ? "" : "-");
+		zn += nh >= 20;
 		sarc_query_free(q);
 	}
 	CHECKF(zbad == 0, "%d of 4 queries with unscored required words ranked differently", zbad);

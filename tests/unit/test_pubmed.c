@@ -525,9 +525,11 @@ static unsigned char *slurp(const char *path, size_t *n)
 	return b;
 }
 
-/* One gzip member of data with the file name and extra field a gzip(1)
- * header may carry, written with zlib's deflate. */
-static size_t gz_member_named(const char *data, size_t n, unsigned char *out, size_t cap)
+/* One gzip member of data deflated at level (0: stored, so that its size
+ * follows the data's), its header carrying the file name, extra field and
+ * header CRC a gzip(1) header may have when named: out's bytes, or 0. */
+static size_t gz_member(const char *data, size_t n, int level, int named, unsigned char *out,
+			size_t cap)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
@@ -538,27 +540,12 @@ static size_t gz_member_named(const char *data, size_t n, unsigned char *out, si
 	h.extra = extra;
 	h.extra_len = sizeof extra;
 	h.hcrc = 1;
-	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK ||
-	    deflateSetHeader(&z, &h) != Z_OK)
+	if (deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return 0;
-	z.next_in = (Bytef *)data;
-	z.avail_in = (uInt)n;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	int rc = deflate(&z, Z_FINISH);
-	size_t len = cap - z.avail_out;
-	deflateEnd(&z);
-	return rc == Z_STREAM_END ? len : 0;
-}
-
-/* One gzip member of data, stored (deflate level 0, so its size follows
- * the data's), plain header: out's bytes, or 0. */
-static size_t gz_member_stored(const char *data, size_t n, unsigned char *out, size_t cap)
-{
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 0, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (named && deflateSetHeader(&z, &h) != Z_OK) {
+		deflateEnd(&z);
 		return 0;
+	}
 	z.next_in = (Bytef *)data;
 	z.avail_in = (uInt)n;
 	z.next_out = out;
@@ -593,14 +580,14 @@ static void test_gzip_header_straddles_read(void)
 				xml[na++] = j % 64 == 63 ? '\n' : ' ';
 			if (na >= cap - 16)
 				break;
-			ng = gz_member_stored(xml, na, gz, cap);
+			ng = gz_member(xml, na, 0, 0, gz, cap);
 			if (ng >= want)
 				break;
 		}
 		if (ng != want)
 			continue; /* the stored blocks skipped this size */
 		tried++;
-		size_t nb = gz_member_named(b, strlen(b), gz + ng, 4096);
+		size_t nb = gz_member(b, strlen(b), 6, 1, gz + ng, 4096);
 		CHECK(nb > 0);
 		char *p = tmp_write((const char *)gz, ng + nb, ".xml.gz");
 		for (unsigned flags = 0; flags <= PM_READ_AHEAD; flags += PM_READ_AHEAD) {
@@ -631,7 +618,7 @@ static void test_gzip_framing(void)
 	unsigned char *fa = slurp(ga, &na);
 	unsigned char *buf = malloc(na + 4096 + 16);
 	memcpy(buf, fa, na);
-	nb = gz_member_named(b, strlen(b), buf + na, 4096);
+	nb = gz_member(b, strlen(b), 6, 1, buf + na, 4096);
 	CHECK(nb > 0);
 	for (unsigned flags = 0; flags <= PM_READ_AHEAD; flags += PM_READ_AHEAD) {
 		char *two = tmp_write((const char *)buf, na + nb, ".xml.gz");
