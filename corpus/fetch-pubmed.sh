@@ -249,21 +249,21 @@ get() {
 	done
 }
 
-# The text of the first element NAME in file $2.
-xml_first() { tr '<' '\n' <"$2" | sed -n "s/^$1>//p" | head -n 1; }
-
 # Every element NAME's text in file $2, a line each, entities decoded.
 xml_all() {
 	tr '<' '\n' <"$2" | sed -n "s/^$1>//p" |
 		sed "s/&quot;/\"/g; s/&apos;/'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g"
 }
 
+# The text of the first element NAME in file $2.
+xml_first() { xml_all "$1" "$2" | head -n 1; }
+
 # What PubMed made of the query in ESearch answer $1: its translation (a
 # progress message), and what it could not find or ignored, as warnings
 # even with --quiet: PubMed searches on without those words, which widens
 # or empties a search unnoticed.
 esearch_notes() {
-	translation=$(xml_all QueryTranslation "$1" | head -n 1)
+	translation=$(xml_first QueryTranslation "$1")
 	[ -z "$translation" ] || say "PubMed searched: $translation"
 	for kind in PhraseNotFound FieldNotFound QuotedPhraseNotFound PhraseIgnored OutputMessage; do
 		xml_all "$kind" "$1" | while IFS= read -r v; do
