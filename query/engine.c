@@ -989,17 +989,19 @@ struct run {
 static void offer(struct run *r, size_t segno, uint32_t doc, double score)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
+	/* a visitor reads what it needs itself: a count reads nothing */
+	if (r->q->has_exclude && seg_doc_pmid(s, doc) == r->q->exclude_pmid)
+		return;
+	if (r->visit) {
+		r->visit(r, segno, doc, score);
+		return;
+	}
 	struct sarc_hit h = {.pmid = seg_doc_pmid(s, doc),
 			     .year = seg_doc_year(s, doc),
 			     .score = score,
 			     .seg = (uint32_t)segno,
 			     .doc = doc};
-	if (r->q->has_exclude && h.pmid == r->q->exclude_pmid)
-		return;
-	if (r->visit)
-		r->visit(r, segno, doc, score);
-	else
-		heap_push(&r->hp, &h);
+	heap_push(&r->hp, &h);
 }
 
 /* Collects every match of root in one segment. */
@@ -1110,6 +1112,153 @@ static uint64_t est_docs(const struct sc *c, unsigned depth)
 	default:
 		return n;
 	}
+}
+
+/* ---- unscored runs (counts, facets) by bitmap ---- */
+
+static void count_visit(struct run *r, size_t segno, uint32_t doc, double score);
+static int bits_pay(const struct sc *c, uint32_t nd);
+static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth);
+
+/* Sets in bits (one per document of the segment, nd of them) the
+ * documents of the rest of term cursor p, a block at a time.  A document
+ * past the segment's end marks the cursor damaged. */
+static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
+{
+	if (p->doc == SEG_END)
+		return;
+	for (;;) {
+		for (uint32_t i = p->i; i < p->n; i++) {
+			uint32_t d = p->docs[i];
+			if (d >= nd) {
+				p->corrupt = 1;
+				return;
+			}
+			bits[d >> 6] |= (uint64_t)1 << (d & 63);
+		}
+		p->i = p->n - 1;
+		if (seg_postings_next(p) == SEG_END)
+			return;
+	}
+}
+
+/* Sets in bits the documents c matches (c not yet advanced).  A union
+ * reads its lists whole, each on its own, where the cursor of a
+ * disjunction would merge them posting by posting through a heap; any
+ * other scorer is walked as run_all walks it. */
+static void match_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth)
+{
+	if (c->kind == SC_TERM) {
+		term_bits(c->pc, bits, nd);
+		c->doc = SEG_END;
+		return;
+	}
+	if ((c->kind == SC_OR || c->kind == SC_REQOPT) && depth < 4 * Q_MAX_DEPTH + 64) {
+		/* the optional kids of SC_REQOPT add score, not matches */
+		size_t n = c->kind == SC_OR ? c->nkids : 1;
+		for (size_t i = 0; i < n; i++)
+			match_bits(c->kids[i], bits, nd, depth + 1);
+		c->doc = SEG_END;
+		return;
+	}
+	if ((c->kind == SC_AND || c->kind == SC_EXCL || c->kind == SC_FILTER) &&
+	    depth < 4 * Q_MAX_DEPTH + 64 && bits_pay(c, nd) && both_bits(c, bits, nd, depth))
+		return;
+	for (uint32_t d = sc_advance(c, 0); d != SEG_END && d < nd; d = sc_advance(c, d + 1))
+		bits[d >> 6] |= (uint64_t)1 << (d & 63);
+}
+
+/* Whether the kids of conjunction c that must each be read whole (all of
+ * SC_AND's and SC_FILTER's, the first of SC_EXCL's: the excluded one only
+ * takes documents out) match enough documents that reading them whole
+ * costs no more than stepping through them from the rarest. */
+static int bits_pay(const struct sc *c, uint32_t nd)
+{
+	size_t n = c->kind == SC_EXCL ? 1 : c->nkids;
+	for (size_t i = 0; i < n; i++)
+		if (est_docs(c->kids[i], 0) < nd / 64)
+			return 0;
+	return 1;
+}
+
+/* Sets in bits the documents conjunction c matches, from a bitmap of
+ * each kid's.  0 (and nothing done) when the two bitmaps could not be
+ * allocated. */
+static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth)
+{
+	size_t nw = ((size_t)nd + 63) / 64;
+	uint64_t *t = calloc(nw ? nw : 1, sizeof *t), *u = malloc(sizeof *u * (nw ? nw : 1));
+	if (t == NULL || u == NULL) {
+		free(t);
+		free(u);
+		return 0;
+	}
+	match_bits(c->kids[0], t, nd, depth + 1);
+	for (size_t k = 1; k < (c->kind == SC_EXCL ? 2 : c->nkids); k++) {
+		memset(u, 0, sizeof *u * nw);
+		match_bits(c->kids[k], u, nd, depth + 1);
+		if (c->kind == SC_EXCL)
+			for (size_t i = 0; i < nw; i++)
+				t[i] &= ~u[i];
+		else
+			for (size_t i = 0; i < nw; i++)
+				t[i] &= u[i];
+	}
+	for (size_t i = 0; i < nw; i++)
+		bits[i] |= t[i];
+	free(t);
+	free(u);
+	c->doc = SEG_END;
+	return 1;
+}
+
+/* The live-document word i of segment s: bit j set when document
+ * 64 i + j is not deleted (the deletion bitmap is bytes, bit 0 first). */
+static uint64_t live_word(const struct seg *s, size_t i)
+{
+	if (!s->delbits)
+		return ~(uint64_t)0;
+	uint64_t w = 0;
+	size_t nb = ((size_t)s->ndocs + 7) / 8, at = i * 8;
+	for (size_t k = 0; k < 8 && at + k < nb; k++)
+		w |= (uint64_t)s->delbits[at + k] << (8 * k);
+	return ~w;
+}
+
+/* Every match of root in one segment, without scores, for a visitor:
+ * what run_all() does, in the same order.  A match bitmap pays a pass over
+ * the segment's documents, so it is for queries that match a good part
+ * of them (sarc-query's count of `patients` at 10^6 citations: the heap
+ * of a disjunction of seven lists took most of the time); the others are
+ * walked. */
+static int run_bits(struct run *r, size_t segno, struct sc *root)
+{
+	const struct seg *s = &r->ix->x.segs[segno];
+	uint32_t nd = s->ndocs;
+	if (est_docs(root, 0) < nd / 64) {
+		run_all(r, segno, root);
+		return 0;
+	}
+	size_t nw = ((size_t)nd + 63) / 64;
+	uint64_t *bits = calloc(nw ? nw : 1, sizeof *bits);
+	if (bits == NULL)
+		return err_set(&r->e, ERR_NOMEM, "out of memory");
+	match_bits(root, bits, nd, 0);
+	int count = r->visit == count_visit && !r->q->has_exclude;
+	uint64_t n = 0;
+	for (size_t i = 0; i < nw; i++) {
+		uint64_t w = bits[i] & live_word(s, i);
+		if (count) {
+			n += (uint64_t)__builtin_popcountll(w);
+			continue;
+		}
+		for (; w; w &= w - 1)
+			offer(r, segno, (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(w)), 0.0);
+	}
+	if (count)
+		*(uint64_t *)r->ctx += n;
+	free(bits);
+	return 0;
 }
 
 /* The first document of the essential kids k[ne .. n). */
@@ -1878,6 +2027,8 @@ int eng_run(struct run *r)
 					flatten_or(cj.g[g], &a);
 			if (!r->exhaustive && !r->visit && core)
 				run_window(r, i, core, cond, ncond, NULL, 0, NULL);
+			else if (r->no_score && r->visit)
+				run_bits(r, i, root);
 			else if (r->exhaustive || r->visit || !conj || run_conj(r, i, &a, &cj) != 0)
 				run_all(r, i, root);
 			const struct seg_postings *bad = damaged_cursor(root, 0);

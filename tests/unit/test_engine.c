@@ -438,13 +438,15 @@ static void check_boolean(const char *dir)
 	int bad = 0;
 	for (int qi = 0; qi < 60; qi++) {
 		int a = (int)(rnd() % VOCAB), b = (int)(rnd() % VOCAB);
-		int op = (int)(rnd() % 4);
+		int op = (int)(rnd() % 5);
 		unsigned lo = 1990 + (unsigned)(rnd() % 35), hi = lo + (unsigned)(rnd() % 10);
 		char qtext[256];
 		switch (op) {
 		case 0: snprintf(qtext, sizeof qtext, "%s AND %s", words[a], words[b]); break;
 		case 1: snprintf(qtext, sizeof qtext, "%s NOT %s", words[a], words[b]); break;
 		case 2: snprintf(qtext, sizeof qtext, "+%s -%s", words[a], words[b]); break;
+		/* an optional word adds score, not matches */
+		case 4: snprintf(qtext, sizeof qtext, "+%s %s", words[a], words[b]); break;
 		default: snprintf(qtext, sizeof qtext, "%s year:%u..%u", words[a], lo, hi); break;
 		}
 		uint64_t expect = 0;
@@ -457,7 +459,7 @@ static void check_boolean(const char *dir)
 				hb |= rtf(&docs[i], fi, b) > 0;
 			}
 			int inyear = docs[i].year >= lo && docs[i].year <= hi;
-			int m = op == 0 ? ha && hb : op == 3 ? (ha && inyear) : ha && !hb;
+			int m = op == 0 ? ha && hb : op == 3 ? (ha && inyear) : op == 4 ? ha : ha && !hb;
 			expect += m;
 		}
 		sarc_query *q;
