@@ -304,6 +304,17 @@ static inline uint32_t seg_postings_advance(struct seg_postings *c, uint32_t tar
 	return seg_postings_advance_far(c, target);
 }
 static inline uint32_t seg_postings_tf(const struct seg_postings *c) { return c->tfs[c->i]; }
+/* Moves past the rest of the decoded block to the next block's first
+ * posting; 0 when the list is done.  For reading whole lists a block at a
+ * time, docs[i .. n) being the rest of the current block:
+ *     for (int more = c->doc != SEG_END; more; more = seg_postings_next_block(c))
+ *             for (uint32_t i = c->i; i < c->n; i++) use(c->docs[i]);
+ */
+static inline int seg_postings_next_block(struct seg_postings *c)
+{
+	c->i = c->n - 1;
+	return seg_postings_next(c) != SEG_END;
+}
 /* The bound of the block holding the first posting >= target, without
  * moving the cursor: fills *last (the block's last document) and its two
  * corners.  Returns 0, or SEG_END when target is past the list. */

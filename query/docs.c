@@ -690,8 +690,9 @@ static int facet_keys(struct facet_ctx *c, sarc_index *ix, size_t segno, int how
 			if (seg_postings_open(&pc, s, &it.t, &e))
 				break;
 			uint64_t n = 0;
-			for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc))
-				n += (m[d >> 6] >> (d & 63)) & 1;
+			for (int more = pc.doc != SEG_END; more; more = seg_postings_next_block(&pc))
+				for (uint32_t i = pc.i; i < pc.n; i++)
+					n += (m[pc.docs[i] >> 6] >> (pc.docs[i] & 63)) & 1;
 			if (pc.corrupt) {
 				err_set(&e, ERR_CORRUPT, "%s.spst: damaged posting data", s->name);
 				break;

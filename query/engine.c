@@ -1125,9 +1125,7 @@ static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth);
  * past the segment's end marks the cursor damaged. */
 static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
 {
-	if (p->doc == SEG_END)
-		return;
-	for (;;) {
+	for (int more = p->doc != SEG_END; more; more = seg_postings_next_block(p))
 		for (uint32_t i = p->i; i < p->n; i++) {
 			uint32_t d = p->docs[i];
 			if (d >= nd) {
@@ -1136,10 +1134,6 @@ static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
 			}
 			bits[d >> 6] |= (uint64_t)1 << (d & 63);
 		}
-		p->i = p->n - 1;
-		if (seg_postings_next(p) == SEG_END)
-			return;
-	}
 }
 
 /* Sets in bits the documents c matches (c not yet advanced).  A union
@@ -1409,8 +1403,7 @@ static void win_read(struct win *w, struct sc *c, size_t kid, uint32_t upto,
 			pc->doc = pc->docs[i];
 			break;
 		}
-		pc->i = n - 1;
-		seg_postings_next(pc); /* the next block, or SEG_END */
+		seg_postings_next_block(pc);
 	}
 	c->doc = pc->doc;
 }
