@@ -484,6 +484,17 @@ def build_table(R, results_dir):
                                                (" (ok)" if mean <= tgt else " (over)")),
                   better="lower", key=task)
 
+        pc = R.med("sarc", "proc_count")
+        if pc:
+            T.row("--count, whole process (median)", "ms", pc * 1e3,
+                  target="q63: every match of two common words", better="lower",
+                  key="q_proc_count_ms")
+        for f in ("year", "journal", "mesh"):
+            pf = R.med("sarc", "proc_facet", facet=f)
+            if pf:
+                T.row("--facet %s, whole process (median)" % f, "ms", pf * 1e3,
+                      target="q63", better="lower", key="q_proc_facet_" + f)
+
         # ---------------------------------------------------- analyzer
         an = R.sel("sarc", "analyze")
         if an:

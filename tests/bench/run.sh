@@ -9,7 +9,8 @@
 #   4. index builds, interleaved per repeat: sarc -j1 and -jN, FTS5,
 #      Lucene with 1 and N threads; one sarc build with --memory BENCH_MEMORY
 #   5. index sizes and their entropy floor (floor.c); queries in one process (qlat, fts5_bench.py,
-#      LuceneBench), whole-process queries, --similar/--cited-by/--references
+#      LuceneBench), whole-process queries, --similar/--cited-by/--references,
+#      --count and --facet
 #   6. the analyzer (bench_analyze), the real files in ../shared/corpus
 #   7. report.py: one table on stdout, JSON in tests/bench/results/
 #
@@ -264,6 +265,16 @@ if [ $SQ = 1 ]; then
 		T -e sarc -t proc_refs -r "$PREPEAT" --ok 0,1 --set pmid=$p -- \
 			$SQX -i "$SI" -k 10 --format ids --references "$p"
 	done
+	# counting every match of two common words, alone and by value
+	say "--count and --facet"
+	q=$(awk -F'\t' '$1 == "q63" { print $2 }' $W/queries.tsv)
+	if [ -n "$q" ]; then
+		T -e sarc -t proc_count -r "$PREPEAT" --ok 0,1 -- $SQX -i "$SI" --count "$q"
+		for f in year journal mesh; do
+			T -e sarc -t proc_facet -r "$PREPEAT" --ok 0,1 --set facet=$f -- \
+				$SQX -i "$SI" --facet $f "$q"
+		done
+	fi
 fi
 
 # ---------------------------------------------------------------- analyzer
