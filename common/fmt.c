@@ -9,53 +9,6 @@
 
 #include "err.h"
 
-uint64_t fmt_cur_varint(struct fmt_cur *c)
-{
-	uint64_t v = 0;
-	size_t n = c->bad ? 0 : fmt_get_varint(c->p, c->end, &v);
-	if (n == 0) {
-		c->bad = 1;
-		return 0;
-	}
-	c->p += n;
-	return v;
-}
-
-const uint8_t *fmt_cur_bytes(struct fmt_cur *c, size_t n)
-{
-	if (c->bad || (size_t)(c->end - c->p) < n) {
-		c->bad = 1;
-		return NULL;
-	}
-	const uint8_t *r = c->p;
-	c->p += n;
-	return r;
-}
-
-uint8_t fmt_cur_u8(struct fmt_cur *c)
-{
-	const uint8_t *p = fmt_cur_bytes(c, 1);
-	return p ? p[0] : 0;
-}
-
-uint16_t fmt_cur_u16(struct fmt_cur *c)
-{
-	const uint8_t *p = fmt_cur_bytes(c, 2);
-	return p ? fmt_get_u16le(p) : 0;
-}
-
-uint32_t fmt_cur_u32(struct fmt_cur *c)
-{
-	const uint8_t *p = fmt_cur_bytes(c, 4);
-	return p ? fmt_get_u32le(p) : 0;
-}
-
-uint64_t fmt_cur_u64(struct fmt_cur *c)
-{
-	const uint8_t *p = fmt_cur_bytes(c, 8);
-	return p ? fmt_get_u64le(p) : 0;
-}
-
 void fmt_buf_init(struct fmt_buf *b)
 {
 	b->p = NULL;
