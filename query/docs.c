@@ -878,10 +878,11 @@ int sarc_query_similar(sarc_index *ix, uint32_t pmid, size_t nterms, sarc_query 
 	for (size_t i = 0; i < c.n; i++) {
 		uint8_t key[SEG_MAX_KEY];
 		size_t kl = eng_key(key, F_ABSTRACT, c.v[i].t, strlen(c.v[i].t));
-		double df = (double)eng_df(ix, key, kl);
+		/* remembered with q: its scorers look the same keys up */
+		double df = (double)eng_df_query(ix, q, key, kl);
 		if (df == 0) {
 			kl = eng_key(key, F_TITLE, c.v[i].t, strlen(c.v[i].t));
-			df = (double)eng_df(ix, key, kl);
+			df = (double)eng_df_query(ix, q, key, kl);
 		}
 		/* a term only this record has says nothing about others */
 		c.v[i].w = df <= 1 ? 0 : c.v[i].tf * sc_idf((double)ix->N, df);

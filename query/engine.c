@@ -351,8 +351,10 @@ static struct dfc_slot *dfc_find(const struct dfc *c, const uint8_t *key, size_t
 	}
 }
 
-/* Remembers key's df; a failure only costs the lookups again. */
-static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uint64_t df)
+/* Remembers key's df and segment entries segs[0 .. nsegs); a failure
+ * only costs the lookups again. */
+static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uint64_t df,
+		    const struct dfc_seg *segs, size_t nsegs)
 {
 	struct dfc *c = &q->dfc;
 	if ((c->n + 1) * 2 > c->mask + 1 || c->slot == NULL) {
@@ -369,48 +371,83 @@ static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uin
 		free(old);
 	}
 	uint8_t *k = arena_alloc(&q->a, n);
-	if (k == NULL)
+	struct dfc_seg *g = arena_alloc(&q->a, sizeof *g * (nsegs ? nsegs : 1));
+	if (k == NULL || g == NULL)
 		return;
 	memcpy(k, key, n);
-	*dfc_find(c, key, n, h) = (struct dfc_slot){.key = k, .len = (uint32_t)n, .hash = h, .df = df};
+	memcpy(g, segs, sizeof *g * nsegs);
+	*dfc_find(c, key, n, h) =
+		(struct dfc_slot){.key = k, .len = (uint32_t)n, .hash = h, .df = df, .segs = g};
 	c->n++;
 }
 
-/* The document frequency of key summed over the segments, as eng_df, with
- * one lookup per segment the first time the query asks, then one in this
- * segment only: this segment's entry goes to *t, and *found says whether
- * it has one.  Damage in this segment's dictionary is also the build's
- * error, as when term_sc looked the key up a second time. */
+/* The document frequency of key summed over the segments, as eng_df,
+ * looked up in every segment the first time the query asks and then
+ * remembered with each segment's entry.  When segno is a segment, its
+ * entry goes to *t and *found says whether it has one, and damage in its
+ * dictionary goes to *segerr too. */
+static uint64_t key_lookup(sarc_index *ix, sarc_query *q, const uint8_t *key, size_t n,
+			   size_t segno, struct seg_term *t, int *found, struct err *segerr)
+{
+	size_t nsegs = ix->x.nsegs;
+	uint32_t h = fmt_hash(key, n);
+	const struct dfc_slot *c = q->dfc.slot ? dfc_find(&q->dfc, key, n, h) : NULL;
+	*found = 0;
+	if (c && c->key) {
+		if (segno < nsegs && c->segs[segno].df > 0) {
+			const struct dfc_seg *g = &c->segs[segno];
+			memcpy(t->key, key, n);
+			t->keylen = n;
+			t->df = g->df;
+			t->post_off = g->post_off;
+			t->post_len = g->post_len;
+			t->pos_off = g->pos_off;
+			t->pos_len = g->pos_len;
+			*found = 1;
+		}
+		return c->df;
+	}
+	struct dfc_seg one[16], *g = one;
+	if (nsegs > sizeof one / sizeof *one)
+		g = malloc(sizeof *g * nsegs); /* NULL: the df is summed, nothing kept */
+	struct seg_term other;
+	struct err e;
+	uint64_t df = 0;
+	err_clear(&e);
+	for (size_t i = 0; i < nsegs; i++) {
+		struct seg_term *dst = i == segno ? t : &other;
+		int rc = seg_lookup(&ix->x.segs[i], key, n, dst, &e);
+		if (rc == 1) {
+			df += dst->df;
+			*found |= i == segno;
+		} else if (rc < 0 && i == segno) {
+			err_set(segerr, e.code, "%s", e.msg);
+		}
+		if (g)
+			g[i] = rc == 1 ? (struct dfc_seg){dst->df, dst->post_off, dst->post_len,
+							 dst->pos_off, dst->pos_len}
+				       : (struct dfc_seg){0, 0, 0, 0, 0};
+	}
+	/* a damaged dictionary must not read as "no such term" */
+	eng_damage(ix, &e);
+	if (e.code == 0 && g)
+		dfc_put(q, key, n, h, df, g, nsegs);
+	if (g != one)
+		free(g);
+	return df;
+}
+
+uint64_t eng_df_query(sarc_index *ix, sarc_query *q, const uint8_t *key, size_t n)
+{
+	int found;
+	return key_lookup(ix, q, key, n, SIZE_MAX, NULL, &found, NULL);
+}
+
+/* key_lookup() for the segment being built. */
 static uint64_t term_lookup(struct build_ctx *b, const uint8_t *key, size_t n,
 			    struct seg_term *t, int *found)
 {
-	uint64_t df = 0;
-	struct seg_term other;
-	struct err e;
-	err_clear(&e);
-	*found = 0;
-	uint32_t h = fmt_hash(key, n);
-	const struct dfc_slot *c = b->q->dfc.slot ? dfc_find(&b->q->dfc, key, n, h) : NULL;
-	int cached = c && c->key; /* then only this segment's entry is needed */
-	for (size_t i = 0; i < b->ix->x.nsegs; i++) {
-		if (cached && i != b->segno)
-			continue;
-		struct seg_term *dst = i == b->segno ? t : &other;
-		int rc = seg_lookup(&b->ix->x.segs[i], key, n, dst, &e);
-		if (rc == 1) {
-			df += dst->df;
-			*found |= i == b->segno;
-		} else if (rc < 0 && i == b->segno) {
-			err_set(&b->e, e.code, "%s", e.msg);
-		}
-	}
-	/* a damaged dictionary must not read as "no such term" */
-	eng_damage(b->ix, &e);
-	if (cached)
-		return c->df;
-	if (e.code == 0)
-		dfc_put(b->q, key, n, h, df);
-	return df;
+	return key_lookup(b->ix, b->q, key, n, b->segno, t, found, &b->e);
 }
 
 /* A term scorer for key weighted by field f and the term's idf; NULL when

@@ -37,10 +37,19 @@ struct sarc_index {
  * without this, an index of S segments cost S * S dictionary lookups per
  * term (at 29 segments, two thirds of a query's time), and a prefix's 1024
  * words as many again.  Kept with the query, which belongs to one index. */
+struct dfc_seg {
+	uint32_t df;                 /* 0: the segment lacks the key */
+	uint64_t post_off, post_len; /* its seg_term */
+	uint64_t pos_off, pos_len;
+};
 struct dfc_slot {
 	const uint8_t *key; /* in the query's arena; NULL: empty */
 	uint32_t len, hash;
 	uint64_t df;
+	/* each segment's entry (nsegs of them, in the arena): the scorers of
+	 * every segment, and every run of the query (a count and a search,
+	 * the terms of --similar), then need no lookup of their own */
+	const struct dfc_seg *segs;
 };
 struct dfc {
 	struct dfc_slot *slot; /* malloc'd; NULL until the first df */
@@ -65,6 +74,8 @@ void eng_err(char *err, size_t cap, const char *fmt, ...)
 #endif
 	;
 uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n);
+/* The same, remembered with q (which belongs to ix) for its scorers. */
+uint64_t eng_df_query(sarc_index *ix, sarc_query *q, const uint8_t *key, size_t n);
 /* Records e as damage of the index (see struct sarc_index) unless some is
  * recorded already. */
 void eng_damage(sarc_index *ix, const struct err *e);
