@@ -1155,7 +1155,7 @@ static uint64_t est_docs(const struct sc *c, unsigned depth)
 
 static void count_visit(struct run *r, size_t segno, uint32_t doc, double score);
 static int bits_pay(const struct sc *c, uint32_t nd);
-static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth);
+static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth, unsigned held);
 
 /* Sets in bits (one per document of the segment, nd of them) the
  * documents of the rest of term cursor p, a block at a time.  A document
@@ -1177,7 +1177,12 @@ static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
  * reads its lists whole, each on its own, where the cursor of a
  * disjunction would merge them posting by posting through a heap; any
  * other scorer is walked as run_all walks it. */
-static void match_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth)
+/* Conjunctions nested deeper hold this many bitmaps at once at most (two
+ * per level, each a bit per document of the segment); deeper ones are
+ * walked. */
+#define BITS_HELD_MAX 8
+
+static void match_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth, unsigned held)
 {
 	if (c->kind == SC_TERM) {
 		term_bits(c->pc, bits, nd);
@@ -1188,12 +1193,13 @@ static void match_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth
 		/* the optional kids of SC_REQOPT add score, not matches */
 		size_t n = c->kind == SC_OR ? c->nkids : 1;
 		for (size_t i = 0; i < n; i++)
-			match_bits(c->kids[i], bits, nd, depth + 1);
+			match_bits(c->kids[i], bits, nd, depth + 1, held);
 		c->doc = SEG_END;
 		return;
 	}
 	if ((c->kind == SC_AND || c->kind == SC_EXCL || c->kind == SC_FILTER) &&
-	    depth < 4 * Q_MAX_DEPTH + 64 && bits_pay(c, nd) && both_bits(c, bits, nd, depth))
+	    depth < 4 * Q_MAX_DEPTH + 64 && held + 2 <= BITS_HELD_MAX && bits_pay(c, nd) &&
+	    both_bits(c, bits, nd, depth, held))
 		return;
 	for (uint32_t d = sc_advance(c, 0); d != SEG_END && d < nd; d = sc_advance(c, d + 1))
 		bits[d >> 6] |= (uint64_t)1 << (d & 63);
@@ -1215,7 +1221,7 @@ static int bits_pay(const struct sc *c, uint32_t nd)
 /* Sets in bits the documents conjunction c matches, from a bitmap of
  * each kid's.  0 (and nothing done) when the two bitmaps could not be
  * allocated. */
-static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth)
+static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth, unsigned held)
 {
 	size_t nw = ((size_t)nd + 63) / 64;
 	uint64_t *t = calloc(nw ? nw : 1, sizeof *t), *u = malloc(sizeof *u * (nw ? nw : 1));
@@ -1224,10 +1230,10 @@ static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth)
 		free(u);
 		return 0;
 	}
-	match_bits(c->kids[0], t, nd, depth + 1);
+	match_bits(c->kids[0], t, nd, depth + 1, held + 2);
 	for (size_t k = 1; k < (c->kind == SC_EXCL ? 2 : c->nkids); k++) {
 		memset(u, 0, sizeof *u * nw);
-		match_bits(c->kids[k], u, nd, depth + 1);
+		match_bits(c->kids[k], u, nd, depth + 1, held + 2);
 		if (c->kind == SC_EXCL)
 			for (size_t i = 0; i < nw; i++)
 				t[i] &= ~u[i];
@@ -1274,7 +1280,7 @@ static int run_bits(struct run *r, size_t segno, struct sc *root)
 	uint64_t *bits = calloc(nw ? nw : 1, sizeof *bits);
 	if (bits == NULL)
 		return err_set(&r->e, ERR_NOMEM, "out of memory");
-	match_bits(root, bits, nd, 0);
+	match_bits(root, bits, nd, 0, 1);
 	int count = r->visit == count_visit && !r->q->has_exclude;
 	uint64_t n = 0;
 	for (size_t i = 0; i < nw; i++) {
