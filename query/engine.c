@@ -1268,18 +1268,16 @@ static uint64_t live_word(const struct seg *s, size_t i)
  * of them (sarc-query's count of `patients` at 10^6 citations: the heap
  * of a disjunction of seven lists took most of the time); the others are
  * walked. */
-static int run_bits(struct run *r, size_t segno, struct sc *root)
+static void run_bits(struct run *r, size_t segno, struct sc *root)
 {
 	const struct seg *s = &r->ix->x.segs[segno];
 	uint32_t nd = s->ndocs;
-	if (est_docs(root, 0) < nd / 64) {
-		run_all(r, segno, root);
-		return 0;
-	}
 	size_t nw = ((size_t)nd + 63) / 64;
-	uint64_t *bits = calloc(nw ? nw : 1, sizeof *bits);
-	if (bits == NULL)
-		return err_set(&r->e, ERR_NOMEM, "out of memory");
+	uint64_t *bits = est_docs(root, 0) < nd / 64 ? NULL : calloc(nw ? nw : 1, sizeof *bits);
+	if (bits == NULL) { /* few matches, or no memory: walked */
+		run_all(r, segno, root);
+		return;
+	}
 	match_bits(root, bits, nd, 0, 1);
 	int count = r->visit == count_visit && !r->q->has_exclude;
 	uint64_t n = 0;
@@ -1295,7 +1293,6 @@ static int run_bits(struct run *r, size_t segno, struct sc *root)
 	if (count)
 		*(uint64_t *)r->ctx += n;
 	free(bits);
-	return 0;
 }
 
 /* The first document of the essential kids k[ne .. n). */

@@ -429,6 +429,60 @@ static void check_phrases(const char *dir)
 	sarc_close(ix);
 }
 
+/* Boolean chains nested 2 to 9 deep, ((a AND b) NOT c) OR d ..., against
+ * naive evaluation: counts by match bitmap hold two bitmaps per nested
+ * conjunction up to a limit, and walk the deeper ones. */
+static void check_nested(const char *dir)
+{
+	sarc_index *ix;
+	char err[1024];
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	static const char *const ops[] = {"AND", "OR", "NOT"};
+	int bad = 0;
+	static uint8_t m[NDOCS];
+	for (int qi = 0; qi < 40; qi++) {
+		int depth = 2 + (int)(rnd() % 8);
+		char qtext[1024];
+		int w = (int)(rnd() % 12); /* frequent words: dense enough for bitmaps */
+		snprintf(qtext, sizeof qtext, "%s", words[w]);
+		for (int i = 0; i < NDOCS; i++) {
+			m[i] = 0;
+			for (int fi = 0; fi < 3; fi++)
+				m[i] |= rtf(&docs[i], fi, w) > 0;
+		}
+		for (int j = 1; j < depth; j++) {
+			int op = (int)(rnd() % 3);
+			w = (int)(rnd() % 12);
+			char inner[1024];
+			snprintf(inner, sizeof inner, "%s", qtext);
+			snprintf(qtext, sizeof qtext, "(%.900s %s %s)", inner, ops[op], words[w]);
+			for (int i = 0; i < NDOCS; i++) {
+				int h = 0;
+				for (int fi = 0; fi < 3; fi++)
+					h |= rtf(&docs[i], fi, w) > 0;
+				m[i] = op == 0 ? m[i] && h : op == 1 ? m[i] || h : m[i] && !h;
+			}
+		}
+		uint64_t expect = 0, cnt = 0;
+		for (int i = 0; i < NDOCS; i++)
+			expect += docs[i].live && m[i];
+		sarc_query *q;
+		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
+			CHECKF(0, "parse '%s': %s", qtext, err);
+			continue;
+		}
+		sarc_count(ix, q, &cnt, err, sizeof err);
+		if (cnt != expect) {
+			bad++;
+			printf("# %s: %llu matches, want %llu\n", qtext, (unsigned long long)cnt,
+			       (unsigned long long)expect);
+		}
+		sarc_query_free(q);
+	}
+	CHECKF(bad == 0, "%d nested Boolean counts differ", bad);
+	sarc_close(ix);
+}
+
 /* Boolean operators and filters against naive evaluation. */
 static void check_boolean(const char *dir)
 {
@@ -768,6 +822,7 @@ int main(int argc, char **argv)
 	check_ranking(idx, 80, 1);
 	check_phrases(idx);
 	check_boolean(idx);
+	check_nested(idx);
 
 	/* incremental: the same documents added in two runs, unmerged, rank the
 	 * same as one build; then --merge gives one segment with the same postings */
@@ -791,6 +846,7 @@ int main(int argc, char **argv)
 	CHECK(test_build(idx2, three, 1, 1, 1 << 20, 0, 0) == 0);
 	check_ranking(idx2, 60, 0);
 	check_boolean(idx2);
+	check_nested(idx2);
 	CHECK(test_build(idx2, NULL, 0, 1, 1 << 20, 0, 1) == 0);
 	int live = 0;
 	for (int i = 0; i < NDOCS; i++)
