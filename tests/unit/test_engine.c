@@ -387,6 +387,26 @@ static void check_ranking(const char *dir, int nqueries, int conj)
 	sarc_close(ix);
 }
 
+/* 1 when qtext does not count expect matches (said on stdout), else 0; a
+ * query that does not parse fails a check. */
+static int count_differs(sarc_index *ix, const char *qtext, uint64_t expect)
+{
+	char err[1024];
+	sarc_query *q;
+	uint64_t cnt = 0;
+	if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
+		CHECKF(0, "parse '%s': %s", qtext, err);
+		return 0;
+	}
+	sarc_count(ix, q, &cnt, err, sizeof err);
+	int bad = cnt != expect;
+	if (bad)
+		printf("# %s: %llu matches, want %llu (%s)\n", qtext, (unsigned long long)cnt,
+		       (unsigned long long)expect, sarc_query_describe(q));
+	sarc_query_free(q);
+	return bad;
+}
+
 /* Phrases: two adjacent words of a document's abstract. */
 static void check_phrases(const char *dir)
 {
@@ -411,19 +431,7 @@ static void check_phrases(const char *dir)
 				m = docs[i].w[1][k] == a && docs[i].w[1][k + 1] == b;
 			expect += m;
 		}
-		sarc_query *q;
-		uint64_t cnt = 0;
-		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
-			CHECKF(0, "parse '%s': %s", qtext, err);
-			continue;
-		}
-		sarc_count(ix, q, &cnt, err, sizeof err);
-		if (cnt != expect) {
-			bad++;
-			printf("# phrase %s: %llu matches, want %llu\n", qtext, (unsigned long long)cnt,
-			       (unsigned long long)expect);
-		}
-		sarc_query_free(q);
+		bad += count_differs(ix, qtext, expect);
 	}
 	CHECKF(bad == 0, "%d phrase counts differ", bad);
 	sarc_close(ix);
@@ -463,21 +471,10 @@ static void check_nested(const char *dir)
 				m[i] = op == 0 ? m[i] && h : op == 1 ? m[i] || h : m[i] && !h;
 			}
 		}
-		uint64_t expect = 0, cnt = 0;
+		uint64_t expect = 0;
 		for (int i = 0; i < NDOCS; i++)
 			expect += docs[i].live && m[i];
-		sarc_query *q;
-		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
-			CHECKF(0, "parse '%s': %s", qtext, err);
-			continue;
-		}
-		sarc_count(ix, q, &cnt, err, sizeof err);
-		if (cnt != expect) {
-			bad++;
-			printf("# %s: %llu matches, want %llu\n", qtext, (unsigned long long)cnt,
-			       (unsigned long long)expect);
-		}
-		sarc_query_free(q);
+		bad += count_differs(ix, qtext, expect);
 	}
 	CHECKF(bad == 0, "%d nested Boolean counts differ", bad);
 	sarc_close(ix);
@@ -516,19 +513,7 @@ static void check_boolean(const char *dir)
 			int m = op == 0 ? ha && hb : op == 3 ? (ha && inyear) : op == 4 ? ha : ha && !hb;
 			expect += m;
 		}
-		sarc_query *q;
-		uint64_t cnt = 0;
-		if (sarc_query_parse(ix, qtext, NULL, &q, err, sizeof err) != 0) {
-			CHECKF(0, "parse '%s': %s", qtext, err);
-			continue;
-		}
-		sarc_count(ix, q, &cnt, err, sizeof err);
-		if (cnt != expect) {
-			bad++;
-			printf("# %s: %llu matches, want %llu (%s)\n", qtext, (unsigned long long)cnt,
-			       (unsigned long long)expect, sarc_query_describe(q));
-		}
-		sarc_query_free(q);
+		bad += count_differs(ix, qtext, expect);
 	}
 	CHECKF(bad == 0, "%d Boolean counts differ", bad);
 	sarc_close(ix);
