@@ -351,8 +351,8 @@ static struct dfc_slot *dfc_find(const struct dfc *c, const uint8_t *key, size_t
 	}
 }
 
-/* Remembers key's df and segment entries segs[0 .. nsegs); a failure
- * only costs the lookups again. */
+/* Remembers key's df and the entries segs[0 .. nsegs) of the segments
+ * that hold it; a failure only costs the lookups again. */
 static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uint64_t df,
 		    const struct dfc_seg *segs, size_t nsegs)
 {
@@ -376,8 +376,8 @@ static void dfc_put(sarc_query *q, const uint8_t *key, size_t n, uint32_t h, uin
 		return;
 	memcpy(k, key, n);
 	memcpy(g, segs, sizeof *g * nsegs);
-	*dfc_find(c, key, n, h) =
-		(struct dfc_slot){.key = k, .len = (uint32_t)n, .hash = h, .df = df, .segs = g};
+	*dfc_find(c, key, n, h) = (struct dfc_slot){
+		.key = k, .len = (uint32_t)n, .hash = h, .df = df, .segs = g, .nsegs = (uint32_t)nsegs};
 	c->n++;
 }
 
@@ -394,8 +394,17 @@ static uint64_t key_lookup(sarc_index *ix, sarc_query *q, const uint8_t *key, si
 	const struct dfc_slot *c = q->dfc.slot ? dfc_find(&q->dfc, key, n, h) : NULL;
 	*found = 0;
 	if (c && c->key) {
-		if (segno < nsegs && c->segs[segno].df > 0) {
-			const struct dfc_seg *g = &c->segs[segno];
+		/* binary search of the segments that hold the key */
+		size_t lo = 0, hi = segno < nsegs ? c->nsegs : 0;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->segs[mid].seg < segno)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (segno < nsegs && lo < c->nsegs && c->segs[lo].seg == segno) {
+			const struct dfc_seg *g = &c->segs[lo];
 			memcpy(t->key, key, n);
 			t->keylen = n;
 			t->df = g->df;
@@ -413,6 +422,7 @@ static uint64_t key_lookup(sarc_index *ix, sarc_query *q, const uint8_t *key, si
 	struct seg_term other;
 	struct err e;
 	uint64_t df = 0;
+	size_t ng = 0; /* entries in g: the segments that hold the key */
 	err_clear(&e);
 	for (size_t i = 0; i < nsegs; i++) {
 		struct seg_term *dst = i == segno ? t : &other;
@@ -423,15 +433,14 @@ static uint64_t key_lookup(sarc_index *ix, sarc_query *q, const uint8_t *key, si
 		} else if (rc < 0 && i == segno) {
 			err_set(segerr, e.code, "%s", e.msg);
 		}
-		if (g)
-			g[i] = rc == 1 ? (struct dfc_seg){dst->df, dst->post_off, dst->post_len,
-							 dst->pos_off, dst->pos_len}
-				       : (struct dfc_seg){0, 0, 0, 0, 0};
+		if (g && rc == 1)
+			g[ng++] = (struct dfc_seg){dst->df, (uint32_t)i, dst->post_off, dst->post_len,
+						   dst->pos_off, dst->pos_len};
 	}
 	/* a damaged dictionary must not read as "no such term" */
 	eng_damage(ix, &e);
 	if (e.code == 0 && g)
-		dfc_put(q, key, n, h, df, g, nsegs);
+		dfc_put(q, key, n, h, df, g, ng);
 	if (g != one)
 		free(g);
 	return df;

@@ -38,7 +38,8 @@ struct sarc_index {
  * term (at 29 segments, two thirds of a query's time), and a prefix's 1024
  * words as many again.  Kept with the query, which belongs to one index. */
 struct dfc_seg {
-	uint32_t df;                 /* 0: the segment lacks the key */
+	uint32_t df;                 /* > 0 */
+	uint32_t seg;                /* the segment's number */
 	uint64_t post_off, post_len; /* its seg_term */
 	uint64_t pos_off, pos_len;
 };
@@ -46,10 +47,13 @@ struct dfc_slot {
 	const uint8_t *key; /* in the query's arena; NULL: empty */
 	uint32_t len, hash;
 	uint64_t df;
-	/* each segment's entry (nsegs of them, in the arena): the scorers of
-	 * every segment, and every run of the query (a count and a search,
-	 * the terms of --similar), then need no lookup of their own */
+	/* the entries of the segments that hold the key (nsegs of them, by
+	 * segment number, in the arena; not one per segment: a prefix's 1024
+	 * words in an index of 1000 segments would hold 40 KB each): the
+	 * scorers of every segment, and every run of the query (a count and
+	 * a search, the terms of --similar), then need no lookup of their own */
 	const struct dfc_seg *segs;
+	uint32_t nsegs;
 };
 struct dfc {
 	struct dfc_slot *slot; /* malloc'd; NULL until the first df */

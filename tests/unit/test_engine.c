@@ -19,6 +19,7 @@
 #include "analyze.h"
 #include "build.h"
 #include "check.h"
+#include "engine.h"
 #include "fields.h"
 #include "ix.h"
 #include "sarc.h"
@@ -770,6 +771,56 @@ static void check_windows(const char *tmp)
 	sarc_close(ix);
 }
 
+/* A query remembers each term's entry in the segments that hold it, not
+ * one entry per segment: a prefix's words, each in one of 9 segments, cost
+ * the query's arena about one entry each (9 each held 40 * 9 * 1024 bytes
+ * for the 1024 words searched, and 40 KB a word at 1000 segments). */
+static void check_dfc_memory(const char *tmp)
+{
+	char dir[512], xml[512];
+	snprintf(dir, sizeof dir, "%s/dfcidx", tmp);
+	snprintf(xml, sizeof xml, "%s/dfc.xml", tmp);
+	for (int s = 0; s < 9; s++) {
+		FILE *f = fopen(xml, "w");
+		CHECK(f != NULL);
+		if (f == NULL)
+			return;
+		fprintf(f, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n");
+		for (int i = 0; i < 150; i++)
+			fprintf(f, "<PubmedArticle><MedlineCitation><PMID Version=\"1\">%d</PMID><Article>"
+				   "<Journal><Title>J</Title></Journal><ArticleTitle>zzq%cw%03d"
+				   "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n",
+				700000 + s * 1000 + i, 'a' + s, i);
+		fprintf(f, "</PubmedArticleSet>\n");
+		fclose(f);
+		const char *one[] = {xml};
+		CHECK(test_build(dir, one, 1, 1, 1 << 22, 1, 0) == 0);
+	}
+	sarc_index *ix;
+	sarc_query *q;
+	char err[1024];
+	uint64_t n = 0;
+	CHECKF(sarc_open(dir, &ix, err, sizeof err) == 0, "%s", err);
+	CHECK(ix->x.nsegs == 9);
+	CHECKF(sarc_query_parse(ix, "zzq*", NULL, &q, err, sizeof err) == 0, "%s", err);
+	CHECKF(sarc_count(ix, q, &n, err, sizeof err) == 0 && n == 1024, "%s %llu", err,
+	       (unsigned long long)n);
+	size_t before = q->a.used_bytes;
+	CHECKF(before < 9 * 40 * 1024, "query arena after a count: %zu bytes", before);
+	/* the search finds each word's entry where the count left it */
+	struct sarc_search_opts so;
+	sarc_search_opts_default(&so);
+	so.k = SIZE_MAX;
+	struct sarc_hit *hits = NULL;
+	size_t nh = 0;
+	CHECKF(sarc_search(ix, q, &so, &hits, &nh, err, sizeof err) == 0 && nh == 1024, "%s %zu",
+	       err, nh);
+	CHECK(q->a.used_bytes == before);
+	free(hits);
+	sarc_query_free(q);
+	sarc_close(ix);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 20261126;
@@ -842,6 +893,7 @@ int main(int argc, char **argv)
 	check_ranking(idx2, 60, 0);
 
 	check_windows(tmp);
+	check_dfc_memory(tmp);
 
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
