@@ -1182,15 +1182,16 @@ static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
 		}
 }
 
-/* Sets in bits the documents c matches (c not yet advanced).  A union
- * reads its lists whole, each on its own, where the cursor of a
- * disjunction would merge them posting by posting through a heap; any
- * other scorer is walked as run_all walks it. */
 /* Conjunctions nested deeper hold this many bitmaps at once at most (two
  * per level, each a bit per document of the segment); deeper ones are
  * walked. */
 #define BITS_HELD_MAX 8
 
+/* Sets in bits the documents c matches (c not yet advanced).  A union
+ * reads its lists whole, each on its own, where the cursor of a
+ * disjunction would merge them posting by posting through a heap; any
+ * other scorer is walked as run_all walks it.  held: bitmaps held by the
+ * callers. */
 static void match_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth, unsigned held)
 {
 	if (c->kind == SC_TERM) {
