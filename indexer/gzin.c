@@ -69,6 +69,7 @@ struct gzin {
 	int in_eof;         /* read() returned 0 */
 	struct inflate_state z; /* igzip's, for the member being read */
 	struct isal_gzip_header hdr; /* its header so far (fields skipped) */
+	uint64_t hdr_read;  /* bytes of that header consumed so far */
 
 	/* Read-ahead state.  Everything below `mu` is shared and guarded
 	 * by it. */
@@ -147,6 +148,7 @@ static void begin_member(gzin *g)
 {
 	isal_inflate_reset(&g->z);
 	isal_gzip_header_init(&g->hdr); /* name, extra, comment: not kept */
+	g->hdr_read = 0;
 	g->z.crc_flag = ISAL_GZIP_NO_HDR_VER; /* the trailer checked */
 	g->mode = M_HEADER;
 }
@@ -183,7 +185,17 @@ static int read_header(gzin *g)
 		snprintf(g->msg, sizeof g->msg, "truncated gzip input (unexpected end of file)");
 		return -1;
 	}
+	/* RFC 1952 says a decompressor must refuse the reserved flag bits
+	 * (5-7 of FLG, the header's fourth byte), as gzip and zlib do; igzip
+	 * skips them.  They mean a newer or damaged format. */
+	if (g->hdr_read <= 3 && g->z.avail_in > 3 - g->hdr_read &&
+	    (g->z.next_in[3 - g->hdr_read] & 0xe0) != 0) {
+		snprintf(g->msg, sizeof g->msg, "corrupt gzip input (reserved header flags set)");
+		return -1;
+	}
+	uint32_t before = g->z.avail_in;
 	int ir = isal_read_gzip_header(&g->z, &g->hdr);
+	g->hdr_read += before - g->z.avail_in;
 	if (ir == ISAL_DECOMP_OK)
 		g->mode = M_MEMBER;
 	else if (ir != ISAL_END_INPUT) {

@@ -101,6 +101,21 @@ check bad_crc_gz "$tmp/bad_crc.xml.gz" 'corrupt gzip input'
 # notices first, depending on what the garbage inflates to.
 { head -c $((size / 2)) "$tmp/good.xml.gz"; printf 'XXXXXXXXXXXXXXXX'; tail -c +$((size / 2 + 17)) "$tmp/good.xml.gz"; } >"$tmp/corrupt.xml.gz"
 check corrupt_gz "$tmp/corrupt.xml.gz" '.'
+# A reserved flag bit (RFC 1952: must be refused), in the first member
+# and in a second one, whose header igzip reads in the middle of a buffer.
+python3 - "$tmp/good.xml.gz" "$tmp/good.xml" "$tmp" <<'PY'
+import gzip, sys
+gz = bytearray(open(sys.argv[1], 'rb').read())
+gz[3] |= 0x20
+open(sys.argv[3] + '/reserved1.xml.gz', 'wb').write(gz)
+xml = open(sys.argv[2], 'rb').read()
+half = len(xml) // 2
+second = bytearray(gzip.compress(xml[half:]))
+second[3] |= 0x80
+open(sys.argv[3] + '/reserved2.xml.gz', 'wb').write(gzip.compress(xml[:half]) + second)
+PY
+check reserved_flag_gz "$tmp/reserved1.xml.gz" 'corrupt gzip input \(reserved header flags set\)'
+check reserved_flag_gz2 "$tmp/reserved2.xml.gz" 'corrupt gzip input \(reserved header flags set\)'
 gzip -c "$bad/bad_utf8.xml" >"$tmp/bad_utf8.xml.gz"
 check bad_utf8_gz "$tmp/bad_utf8.xml.gz" ':3: invalid UTF-8'
 : | gzip -c >"$tmp/empty.xml.gz"
