@@ -643,6 +643,28 @@ static void facet_visit(void *ctx, sarc_index *ix, size_t segno, uint32_t doc)
 	c->nmatch[segno]++;
 }
 
+/* A segment's matches at once (eng_visit): the bitmap facet_visit would
+ * build, or each match's year. */
+static void facet_bits(void *ctx, sarc_index *ix, size_t segno, uint64_t *bits, uint64_t n)
+{
+	struct facet_ctx *c = ctx;
+	c->ndocs += n;
+	if (c->kind != 0 && !c->err) {
+		free(c->match[segno]); /* NULL: a segment is visited once */
+		c->match[segno] = bits;
+		c->nmatch[segno] = n;
+		return;
+	}
+	const struct seg *s = &ix->x.segs[segno];
+	size_t nw = ((size_t)s->ndocs + 63) / 64;
+	for (size_t w = 0; w < nw && c->kind == 0; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1) {
+			uint16_t y = seg_doc_year(s, (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b)));
+			c->years[y < FACET_YEARS ? y : 0]++;
+		}
+	free(bits);
+}
+
 /* Counts the matches of segment segno from their stored records. */
 static void facet_stored(struct facet_ctx *c, sarc_index *ix, size_t segno)
 {
@@ -754,7 +776,7 @@ int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
 		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
-	int rc = eng_visit(ix, q, facet_visit, c, err, errcap);
+	int rc = eng_visit(ix, q, facet_visit, facet_bits, c, err, errcap);
 	for (size_t i = 0; !rc && c->kind && i < nsegs && !c->err; i++) {
 		if (c->nmatch[i] == 0)
 			continue;

@@ -1028,6 +1028,9 @@ struct run {
 	int no_score; /* the visitor wants matches, not scores (counts, facets) */
 	/* every match, for sorts other than relevance and for counting */
 	void (*visit)(struct run *r, size_t segno, uint32_t doc, double score);
+	/* or, where run_bits has a segment's matches as a bitmap, all at once:
+	 * the bitmap (live matches only) becomes the callee's */
+	void (*visit_bits)(struct run *r, size_t segno, uint64_t *bits, uint64_t n);
 	void *ctx;
 	struct err e;
 };
@@ -1289,8 +1292,18 @@ static void run_bits(struct run *r, size_t segno, struct sc *root)
 		return;
 	}
 	match_bits(root, bits, nd, 0, 1);
-	int count = r->visit == count_visit && !r->q->has_exclude;
+	/* an excluded PMID is found by reading each match's PMID (offer) */
+	int whole = !r->q->has_exclude;
+	int count = r->visit == count_visit && whole;
 	uint64_t n = 0;
+	if (r->visit_bits && whole) {
+		for (size_t i = 0; i < nw; i++) {
+			bits[i] &= live_word(s, i);
+			n += (uint64_t)__builtin_popcountll(bits[i]);
+		}
+		r->visit_bits(r, segno, bits, n);
+		return;
+	}
 	for (size_t i = 0; i < nw; i++) {
 		uint64_t w = bits[i] & live_word(s, i);
 		if (count) {
@@ -2346,6 +2359,7 @@ int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t
 
 struct visit_ctx {
 	void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc);
+	void (*bits_fn)(void *ctx, sarc_index *ix, size_t segno, uint64_t *bits, uint64_t n);
 	void *ctx;
 };
 
@@ -2356,13 +2370,20 @@ static void visit_fwd(struct run *r, size_t segno, uint32_t doc, double score)
 	v->fn(v->ctx, r->ix, segno, doc);
 }
 
+static void visit_bits_fwd(struct run *r, size_t segno, uint64_t *bits, uint64_t n)
+{
+	struct visit_ctx *v = r->ctx;
+	v->bits_fn(v->ctx, r->ix, segno, bits, n);
+}
+
 int eng_visit(sarc_index *ix, sarc_query *q,
-	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
-	      char *err, size_t errcap)
+	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc),
+	      void (*bits_fn)(void *ctx, sarc_index *ix, size_t segno, uint64_t *bits, uint64_t n),
+	      void *ctx, char *err, size_t errcap)
 {
 	struct run r;
 	struct sarc_search_opts o;
-	struct visit_ctx v = {fn, ctx};
+	struct visit_ctx v = {fn, bits_fn, ctx};
 	sarc_search_opts_default(&o);
 	memset(&r, 0, sizeof r);
 	r.ix = ix;
@@ -2372,6 +2393,7 @@ int eng_visit(sarc_index *ix, sarc_query *q,
 	r.no_score = 1;
 	eng_env(ix, &o.params, &r.env);
 	r.visit = visit_fwd;
+	r.visit_bits = bits_fn ? visit_bits_fwd : NULL;
 	r.ctx = &v;
 	int rc = eng_run(&r);
 	if (rc)

@@ -100,9 +100,14 @@ enum { ENG_FACET_AUTO, ENG_FACET_KEYS, ENG_FACET_STORED };
 int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
 	      struct sarc_facet **out, size_t *n, uint64_t *ndocs, char *err, size_t errcap);
 
-/* Calls fn for every live document matching q. */
+/* Calls fn for every live document matching q, in document order within
+ * a segment.  When bits_fn is not NULL, a segment whose matches the
+ * engine gathered as a bitmap goes to bits_fn instead, whole: bit d of
+ * bits[d / 64] set for each of its n live matches, bits (calloc'd, one
+ * bit per document of the segment) then the callee's to free. */
 int eng_visit(sarc_index *ix, sarc_query *q,
-	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc), void *ctx,
-	      char *err, size_t errcap);
+	      void (*fn)(void *ctx, sarc_index *ix, size_t segno, uint32_t doc),
+	      void (*bits_fn)(void *ctx, sarc_index *ix, size_t segno, uint64_t *bits, uint64_t n),
+	      void *ctx, char *err, size_t errcap);
 
 #endif
