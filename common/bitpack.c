@@ -36,23 +36,87 @@ void bp_pack(const uint32_t *v, size_t n, unsigned b, uint8_t *out)
 		out[o++] = (uint8_t)acc;
 }
 
+static inline uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	/* little-endian load: the packing is byte order independent */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* Eight values of B bits take exactly B bytes.  With B a constant, each
+ * value's byte offset and shift are constants too: a load, a shift, a
+ * mask and a store, against about twice that for the generic loop, which
+ * decoding every posting block pays (a third of a query's instructions
+ * went to unpacking at 10^6 citations).  The loads are the generic loop's,
+ * so no byte past its reach is read. */
+#define UNPACK_GROUPS(B)                                                               \
+	static void unpack_groups_##B(const uint8_t *in, size_t groups, uint32_t *out)  \
+	{                                                                              \
+		const uint64_t mask = (B) >= 32 ? 0xffffffffu : ((uint64_t)1 << (B)) - 1; \
+		for (size_t g = 0; g < groups; g++, in += (B), out += 8) {              \
+			_Pragma("GCC unroll 8") for (unsigned j = 0; j < 8; j++)             \
+				out[j] = (uint32_t)((load_le64(in + ((j * (B)) >> 3)) >>     \
+						     ((j * (B)) & 7)) & mask);             \
+		}                                                                      \
+	}
+UNPACK_GROUPS(1)
+UNPACK_GROUPS(2)
+UNPACK_GROUPS(3)
+UNPACK_GROUPS(4)
+UNPACK_GROUPS(5)
+UNPACK_GROUPS(6)
+UNPACK_GROUPS(7)
+UNPACK_GROUPS(8)
+UNPACK_GROUPS(9)
+UNPACK_GROUPS(10)
+UNPACK_GROUPS(11)
+UNPACK_GROUPS(12)
+UNPACK_GROUPS(13)
+UNPACK_GROUPS(14)
+UNPACK_GROUPS(15)
+UNPACK_GROUPS(16)
+UNPACK_GROUPS(17)
+UNPACK_GROUPS(18)
+UNPACK_GROUPS(19)
+UNPACK_GROUPS(20)
+UNPACK_GROUPS(21)
+UNPACK_GROUPS(22)
+UNPACK_GROUPS(23)
+UNPACK_GROUPS(24)
+UNPACK_GROUPS(25)
+UNPACK_GROUPS(26)
+UNPACK_GROUPS(27)
+UNPACK_GROUPS(28)
+UNPACK_GROUPS(29)
+UNPACK_GROUPS(30)
+UNPACK_GROUPS(31)
+UNPACK_GROUPS(32)
+
+static void (*const unpack_groups[33])(const uint8_t *, size_t, uint32_t *) = {
+	NULL,		   unpack_groups_1,  unpack_groups_2,  unpack_groups_3,  unpack_groups_4,
+	unpack_groups_5,  unpack_groups_6,  unpack_groups_7,  unpack_groups_8,  unpack_groups_9,
+	unpack_groups_10, unpack_groups_11, unpack_groups_12, unpack_groups_13, unpack_groups_14,
+	unpack_groups_15, unpack_groups_16, unpack_groups_17, unpack_groups_18, unpack_groups_19,
+	unpack_groups_20, unpack_groups_21, unpack_groups_22, unpack_groups_23, unpack_groups_24,
+	unpack_groups_25, unpack_groups_26, unpack_groups_27, unpack_groups_28, unpack_groups_29,
+	unpack_groups_30, unpack_groups_31, unpack_groups_32};
+
 void bp_unpack(const uint8_t *in, size_t n, unsigned b, uint32_t *out)
 {
 	if (b == 0) {
 		memset(out, 0, n * sizeof *out);
 		return;
 	}
+	size_t groups = n / 8, i = groups * 8;
+	if (groups)
+		unpack_groups[b](in, groups, out);
 	const uint64_t mask = b >= 32 ? 0xffffffffu : ((uint64_t)1 << b) - 1;
-	size_t bit = 0;
-	for (size_t i = 0; i < n; i++, bit += b) {
-		uint64_t w;
-		memcpy(&w, in + (bit >> 3), 8);
-		/* little-endian load: the packing is byte order independent */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		w = __builtin_bswap64(w);
-#endif
-		out[i] = (uint32_t)((w >> (bit & 7)) & mask);
-	}
+	for (size_t bit = i * b; i < n; i++, bit += b)
+		out[i] = (uint32_t)((load_le64(in + (bit >> 3)) >> (bit & 7)) & mask);
 }
 
 unsigned rice_param(const uint32_t *v, size_t n)
