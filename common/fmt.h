@@ -79,6 +79,16 @@ static inline size_t fmt_get_varint(const uint8_t *p, const uint8_t *end, uint64
 		*v = p[0];
 		return 1;
 	}
+	if (end - p >= 3 && (p[1] < 0x80 || p[2] < 0x80)) {
+		/* and most others (list lengths in the dictionary) two or three:
+		 * the loop cost about forty instructions */
+		if (p[1] < 0x80) {
+			*v = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+			return 2;
+		}
+		*v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7 | (uint64_t)p[2] << 14;
+		return 3;
+	}
 	for (unsigned shift = 0; shift < 64; shift += 7) {
 		if (p + n >= end)
 			return 0;

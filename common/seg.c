@@ -399,25 +399,32 @@ int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-/* Decodes the next entry of a block into t (t->key holds the previous key
- * for front coding).  Returns 0 or ERR_CORRUPT. */
-/* Two lengths coded as a byte of two 4-bit values, each DICT_ESC or
- * more completed by a varint (§4). */
-static void nibble_pair(struct fmt_cur *c, uint64_t *lo, uint64_t *hi)
+/* The varint that completes a 4-bit length of DICT_ESC (§4). */
+static uint64_t nibble_more(struct fmt_cur *c)
 {
-	unsigned b = fmt_cur_u8(c);
-	uint64_t *v[2] = {lo, hi};
-	*lo = b & 15;
-	*hi = b >> 4;
-	for (int i = 0; i < 2; i++)
-		if (*v[i] == DICT_ESC) {
-			uint64_t more = fmt_cur_varint(c);
-			if (more > UINT32_MAX) /* no length is that long: damage */
-				c->bad = 1;
-			*v[i] += more;
-		}
+	uint64_t more = fmt_cur_varint(c);
+	if (more > UINT32_MAX) /* no length is that long: damage */
+		c->bad = 1;
+	return DICT_ESC + more;
 }
 
+/* Two lengths coded as a byte of two 4-bit values, each DICT_ESC or
+ * more completed by a varint (§4).  Most are under DICT_ESC: this runs
+ * for every entry a lookup passes, so the varints are out of line. */
+static inline void nibble_pair(struct fmt_cur *c, uint64_t *lo, uint64_t *hi)
+{
+	unsigned b = fmt_cur_u8(c);
+	uint64_t l = b & 15, h = b >> 4;
+	if (l == DICT_ESC)
+		l = nibble_more(c);
+	if (h == DICT_ESC)
+		h = nibble_more(c);
+	*lo = l;
+	*hi = h;
+}
+
+/* Decodes the next entry of a block into t (t->key holds the previous key
+ * for front coding).  Returns 0 or ERR_CORRUPT. */
 static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t, int first,
 		      struct err *e)
 {
@@ -434,7 +441,9 @@ static int dict_entry(const struct seg *s, struct fmt_cur *c, struct seg_term *t
 	 * or prefix length otherwise misleads lookups silently. */
 	if (!first && (suffix == 0 || (shared < t->keylen && p[0] <= t->key[shared])))
 		return err_set(e, ERR_CORRUPT, "%s.sdic: terms out of order", s->name);
-	memcpy(t->key + shared, p, suffix);
+	/* suffixes are a few bytes: a call to memcpy cost more than the copy */
+	for (size_t i = 0; i < suffix; i++)
+		t->key[shared + i] = p[i];
 	t->keylen = shared + suffix;
 	t->df = (uint32_t)fmt_cur_varint(c);
 	/* lists follow each other in key order: only a block's first entry
