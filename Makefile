@@ -19,9 +19,10 @@ PKGS     := libxml-2.0 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lz)
 LIBS     := $(PKG_LIBS) -lisal -ldeflate -lstemmer -lpthread -lm
-# sarc-query links zlib and libstemmer statically: a search is a whole
-# process, and resolving shared libraries was half a millisecond of it.
-QUERY_LIBS := -Wl,-Bstatic -lstemmer -lz -Wl,-Bdynamic -lm
+# sarc-query links zlib, libdeflate and libstemmer statically: a search is
+# a whole process, and resolving shared libraries was half a millisecond
+# of it.
+QUERY_LIBS := -Wl,-Bstatic -lstemmer -ldeflate -lz -Wl,-Bdynamic -lm
 # ... and is not position-independent: libstemmer's tables for all its
 # languages hold 11,000 pointers, which a PIE relocates at every start
 # (85 more page faults, 0.2 ms of a 1 ms --cited-by).
@@ -110,11 +111,11 @@ $(LIBSARC): $(LIBSARC_OBJ)
 	$(AR) rcs $@ $(BUILD)/libsarc.o
 
 # libsarc.so exports the sarc_* functions alone (query/sarc.map) and
-# links what the engine uses: libstemmer, zlib, libm.
+# links what the engine uses: libstemmer, libdeflate, zlib, libm.
 $(LIBSARC_SO): $(LIBSARC_PIC) query/sarc.map
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libsarc.so.$(SOMAJOR) -Wl,--version-script=query/sarc.map \
-	  -Wl,-z,defs -o $@ $(LIBSARC_PIC) -lstemmer -lz -lm
+	  -Wl,-z,defs -o $@ $(LIBSARC_PIC) -lstemmer -ldeflate -lz -lm
 	ln -sf libsarc.so.$(VERSION) $(LIBOUT)/libsarc.so.$(SOMAJOR)
 	ln -sf libsarc.so.$(SOMAJOR) $(LIBOUT)/libsarc.so
 

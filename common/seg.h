@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <zlib.h>
 
+struct libdeflate_decompressor;
+
 #include "bitpack.h"
 #include "err.h"
 #include "fields.h"
@@ -387,6 +389,7 @@ struct seg_stored_cur {
 	size_t have;
 	int zlive;
 	z_stream z;
+	struct libdeflate_decompressor *dd; /* whole blocks; NULL until one */
 	struct fmt_buf packed;
 };
 void seg_stored_cur_init(struct seg_stored_cur *c);

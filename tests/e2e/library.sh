@@ -125,7 +125,7 @@ else
 fi
 # shellcheck disable=SC2086
 if (cd "$tmp" && $cc $cflags $sanflags -o example_static example.c $sflags \
-	"$stage/usr/lib/libsarc.a" -lstemmer -lz -lm) 2>"$tmp/cc.err"; then
+	"$stage/usr/lib/libsarc.a" -lstemmer -ldeflate -lz -lm) 2>"$tmp/cc.err"; then
 	ok library_example_builds_static
 else
 	fail library_example_builds_static "$(head -5 "$tmp/cc.err" | tr '\n' ' ')"
