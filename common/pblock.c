@@ -160,8 +160,18 @@ static const uint32_t pb_ones[PB_MAX_N] = {PB_ONES32, PB_ONES32, PB_ONES32, PB_O
 size_t pb_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gaps,
 		 uint32_t *tfs)
 {
-	if (n == 1)
-		return decode_one(p, end, gaps, tfs);
+	uint64_t sum;
+	return pb_decode_sum(p, end, n, gaps, tfs, &sum);
+}
+
+size_t pb_decode_sum(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gaps,
+		     uint32_t *tfs, uint64_t *tfsum)
+{
+	if (n == 1) {
+		size_t o = decode_one(p, end, gaps, tfs);
+		*tfsum = tfs[0];
+		return o;
+	}
 	if (n == 0 || n > PB_MAX_N || end - p < 2)
 		return 0;
 	unsigned g = p[0], b = g & PB_WIDTH, w = p[1], ne = 0, wx = 0, nt = 0;
@@ -210,19 +220,24 @@ size_t pb_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gap
 		 * a tenth of a query's decoding was this fill */
 		memcpy(tfs, pb_ones, n * sizeof *tfs);
 		/* only 32-bit values can overflow: the loops stay simple */
+		uint64_t sum = n;
 		for (uint32_t j = 0; j < nt; j++) {
 			if (w == 32 && val[j] > UINT32_MAX - 2)
 				return 0;
 			tfs[idx[j]] = val[j] + 2;
+			sum += (uint64_t)val[j] + 1;
 		}
+		*tfsum = sum; /* the exceptions' indices differ (get_indices) */
 	} else {
 		bp_unpack(q, n, w, tfs);
 		if (w == 32)
 			for (uint32_t i = 0; i < n; i++)
 				if (tfs[i] == UINT32_MAX)
 					return 0;
+		uint64_t sum = 0;
 		for (uint32_t i = 0; i < n; i++)
-			tfs[i] += 1;
+			sum += ++tfs[i];
+		*tfsum = sum;
 	}
 	return total;
 }

@@ -30,4 +30,10 @@ size_t pb_encode(const uint32_t *gaps, const uint32_t *tfs, uint32_t n, uint8_t 
 size_t pb_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gaps,
 		 uint32_t *tfs);
 
+/* As pb_decode, also setting *tfsum to the sum of the frequencies (a
+ * block's positions), summed where the frequencies are made: only the
+ * exceptions when most are 1. */
+size_t pb_decode_sum(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t *gaps,
+		     uint32_t *tfs, uint64_t *tfsum);
+
 #endif

@@ -723,24 +723,20 @@ static int decode_block(struct seg_postings *c, uint32_t b)
 	}
 	/* a block ends exactly where the next one (or the list) starts, so
 	 * a damaged width or count shows here */
-	if (end < p || pb_decode(p, end, n, c->docs, c->tfs) != (size_t)(end - p))
+	uint64_t npos; /* the block's positions (§5.3), summed as decoded */
+	if (end < p || pb_decode_sum(p, end, n, c->docs, c->tfs, &npos) != (size_t)(end - p))
 		return -1;
 	/* gaps to documents: strictly increasing by construction, in 64 bits
 	 * so that nothing wraps, so only the last one's range needs checking
 	 * (a damaged width or gap overflows it) */
 	uint32_t *docs = c->docs;
-	const uint32_t *tfs = c->tfs;
-	uint64_t next = b > 0 ? (uint64_t)prev + 1 : 0, npos = 0;
+	uint64_t next = b > 0 ? (uint64_t)prev + 1 : 0;
 	for (uint32_t i = 0; i < n; i++) {
 		next += docs[i];
 		docs[i] = (uint32_t)next++;
 	}
 	if (next - 1 >= c->s->ndocs)
 		return -1;
-	/* the block's positions (§5.3): summed here, in a loop the compiler
-	 * can vectorize, rather than when they are first asked for */
-	for (uint32_t i = 0; i < n; i++)
-		npos += tfs[i];
 	if (c->skips && c->docs[n - 1] != skip_at(c, SK_LAST, b))
 		return -1;
 	c->block = b;
