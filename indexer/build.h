@@ -23,8 +23,9 @@ struct bld_options {
 	int progress;              /* print a progress line on stderr */
 	int merge_all;             /* --merge: compact every segment into one */
 	int final_merge;           /* merge this run's segments into one */
-	int no_facets;             /* segments without facet keys, as earlier
-				    * versions wrote them (tests) */
+	int no_facets;             /* flush segments without facet keys, as
+				    * earlier versions wrote them (tests; a
+				    * merge makes them) */
 };
 
 struct bld_stats {

@@ -4,10 +4,13 @@
  * share a vocabulary and nothing in the block was deleted; dictionaries
  * are merged k ways (k is small: the merge policy bounds it), and each
  * term's postings are decoded, renumbered and re-encoded by the segment
- * writer, which recomputes the block maxima.
+ * writer, which recomputes the block maxima.  An input without facet
+ * keys (format version 6) has them made from its stored records as its
+ * documents are copied (mergefacet.h), so the new segment has them all.
  */
 #include "merge.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "analyze.h"
 #include "fmt.h"
 #include "mergedocs.h"
+#include "mergefacet.h"
 #include "segwrite.h"
 
 /* Bytes of an input a merge reads (postings and positions: all inputs
@@ -42,10 +46,12 @@ static int add_doc(sw_writer *w, struct seg *s, uint32_t d, const uint8_t *rec, 
 /* Copies the live documents of segment i.  When the new segment packs
  * with the same vocabulary (same), a block without deleted documents is
  * copied compressed, as it is; the records of other blocks are unpacked
- * and packed again, one inflate per block. */
+ * and packed again, one inflate per block.  With mf (the segment has no
+ * facet keys), every live record is also unpacked for its facet values,
+ * added to mf under its number in the new segment. */
 static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
-		     const uint8_t *const *dead, size_t i, int same, struct merge_out *mo,
-		     struct err *e)
+		     const uint8_t *const *dead, size_t i, int same, const struct mdocs *md,
+		     mfacet *mf, struct merge_out *mo, struct err *e)
 {
 	uint8_t *raw = NULL;
 	struct fmt_buf rec, scratch;
@@ -65,7 +71,8 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 			live += !mdocs_dead(segs, dead, i, d);
 		if (live == 0)
 			continue;
-		if (same && live == k.count) {
+		int copy = same && live == k.count;
+		if (copy) {
 			if (sw_add_stored_block(w, &k)) {
 				rc = err_set(e, sw_error(w)->code, "%s", sw_error(w)->msg);
 				break;
@@ -73,7 +80,8 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 			for (uint32_t d = k.first; d < k.first + k.count && !rc; d++)
 				rc = add_doc(w, s, d, NULL, 0, e);
 			mo->blocks_copied++;
-			continue;
+			if (rc || mf == NULL)
+				continue;
 		}
 		struct st_block it;
 		if ((rc = seg_stored_open_block(s, b, &raw, &it, e)))
@@ -84,9 +92,17 @@ static int copy_docs(sw_writer *w, struct seg *s, struct seg *const *segs,
 			if ((rc = seg_stored_next(s, b, &it, &scratch, dead_doc ? NULL : &rec, e)) ||
 			    dead_doc)
 				continue;
-			rc = add_doc(w, s, d, rec.p, rec.len, e);
+			if (!copy && (rc = add_doc(w, s, d, rec.p, rec.len, e)))
+				break;
+			if (mf && (rc = mfacet_add(mf, mdocs_out(md, i, d), rec.p, rec.len)) ==
+					  ERR_CORRUPT)
+				err_set(e, rc, "%s.ssto: stored record of document %u is damaged",
+					s->name, d);
+			else if (rc)
+				err_set(e, rc, "out of memory");
 		}
-		mo->blocks_packed++;
+		if (!copy)
+			mo->blocks_packed++;
 	}
 	free(raw);
 	fmt_buf_free(&rec);
@@ -133,10 +149,10 @@ struct range {
 	struct seg *const *segs;
 	size_t n;
 	const struct mdocs *md;
+	const mfacet *mf; /* the facet keys of inputs without them, or NULL */
 	uint8_t lo[SEG_MAX_KEY], hi[SEG_MAX_KEY];
 	size_t lolen, hilen;
 	int has_hi;
-	int facets; /* copy the facet keys (§4.1), which follow all others */
 	sw_writer *w;
 	pthread_t th;
 	struct err e;
@@ -161,6 +177,34 @@ static void drop_read(struct seg *const *segs, size_t n, const struct seg_dict_i
 	}
 }
 
+/* Moves input i's iterator to its next key of the range: 1 there, 2 at
+ * the next range's first key (it[i] stays valid), 0 at the end, <0
+ * corrupt.  An input without facet keys ends before them: were it to
+ * hold some, they would not be its records' (--verify refuses them). */
+static int next_key(const struct range *r, struct seg_dict_iter *it, size_t i, struct err *e)
+{
+	int more = seg_dict_next(it, e);
+	if (more == 1 && it->t.key[0] >= F_NFIELDS && !(r->segs[i]->flags & SEG_FLAG_FACETS))
+		more = 0;
+	if (more == 1 && r->has_hi && seg_key_cmp(it->t.key, it->t.keylen, r->hi, r->hilen) >= 0)
+		more = 2;
+	return more;
+}
+
+/* Room for tf positions in *tmp (*cap of them). */
+static int pos_room(uint32_t **tmp, size_t *cap, uint32_t tf, struct err *e)
+{
+	if (tf <= *cap)
+		return 0;
+	free(*tmp);
+	*cap = tf;
+	if ((*tmp = malloc(sizeof **tmp * *cap)) == NULL) {
+		*cap = 0;
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static void *merge_range(void *arg)
 {
 	struct range *r = arg;
@@ -172,40 +216,74 @@ static void *merge_range(void *arg)
 	uint64_t *post0 = calloc(n, sizeof *post0), *pos0 = calloc(n, sizeof *pos0);
 	uint32_t *tmp = NULL;
 	size_t tmpcap = 0;
+	struct fmt_buf fbuf; /* the postings of a made facet key */
+	fmt_buf_init(&fbuf);
+	/* the made facet keys of this range: [fk, fk_end) */
+	size_t fk = 0, fk_end = 0;
 	int rc = 0;
 	if (!it || !more || !post0 || !pos0) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if (r->mf) {
+		fk = mfacet_seek(r->mf, r->lo, r->lolen);
+		fk_end = r->has_hi ? mfacet_seek(r->mf, r->hi, r->hilen) : mfacet_nkeys(r->mf);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = seg_dict_seek(&it[i], segs[i], r->lo, r->lolen, e)))
 			goto out;
-		if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+		if ((more[i] = next_key(r, &it[i], i, e)) < 0) {
 			rc = more[i];
 			goto out;
 		}
-		if (more[i] == 1 && r->has_hi &&
-		    seg_key_cmp(it[i].t.key, it[i].t.keylen, r->hi, r->hilen) >= 0)
-			more[i] = 2;
 		post0[i] = more[i] ? it[i].t.post_off : segs[i]->f[SEGF_POST].body_len;
 		pos0[i] = more[i] ? it[i].t.pos_off : segs[i]->f[SEGF_POS].body_len;
 	}
 	uint64_t read_since = 0;
 	for (;;) {
-		/* the smallest current key */
+		/* the smallest current key, of the inputs' and the made ones */
 		size_t min = n;
 		for (size_t i = 0; i < n; i++)
 			if (more[i] == 1 && (min == n || key_cmp(&it[i].t, &it[min].t) < 0))
 				min = i;
-		if (min == n || (!r->facets && it[min].t.key[0] >= F_NFIELDS))
+		const uint8_t *key = min < n ? it[min].t.key : NULL;
+		size_t keylen = min < n ? it[min].t.keylen : 0, mlen = 0;
+		const uint8_t *mkey = fk < fk_end ? mfacet_key(r->mf, fk, &mlen) : NULL;
+		if (mkey && (key == NULL || seg_key_cmp(mkey, mlen, key, keylen) < 0)) {
+			key = mkey;
+			keylen = mlen;
+		}
+		if (key == NULL)
 			break;
-		struct seg_term key = it[min].t;
-		if (sw_term_begin(r->w, key.key, key.keylen)) {
+		uint8_t kb[SEG_MAX_KEY]; /* it[min] moves on below */
+		memcpy(kb, key, keylen);
+		key = kb;
+		struct mfacet_list ml;
+		ml.doc = SEG_END;
+		if (mkey && seg_key_cmp(mkey, mlen, key, keylen) == 0) {
+			if (mfacet_open(r->mf, fk++, &fbuf, &ml)) {
+				rc = err_set(e, ERR_NOMEM, "out of memory");
+				goto out;
+			}
+		}
+		if (sw_term_begin(r->w, key, keylen)) {
 			rc = err_set(e, sw_error(r->w)->code, "%s", sw_error(r->w)->msg);
 			goto out;
 		}
+		/* input by input, so that documents come in increasing order */
 		for (size_t i = 0; i < n; i++) {
-			if (more[i] != 1 || key_cmp(&it[i].t, &key) != 0)
+			/* the made postings of input i: its documents' numbers */
+			while (ml.doc < r->md->first[i + 1]) {
+				uint32_t d = ml.doc, tf = ml.tf;
+				if ((rc = pos_room(&tmp, &tmpcap, tf, e)))
+					goto out;
+				mfacet_next(&ml, tmp);
+				if (sw_term_add(r->w, d, tf, tmp)) {
+					rc = err_set(e, sw_error(r->w)->code, "%s", sw_error(r->w)->msg);
+					goto out;
+				}
+			}
+			if (more[i] != 1 || seg_key_cmp(it[i].t.key, it[i].t.keylen, key, keylen) != 0)
 				continue;
 			struct seg_postings pc;
 			if ((rc = seg_postings_open(&pc, segs[i], &it[i].t, e)))
@@ -216,14 +294,8 @@ static void *merge_range(void *arg)
 				if (od == SEG_END)
 					continue;
 				uint32_t tf = seg_postings_tf(&pc);
-				if (tf > tmpcap) {
-					free(tmp);
-					tmpcap = tf;
-					if ((tmp = malloc(sizeof *tmp * tmpcap)) == NULL) {
-						rc = err_set(e, ERR_NOMEM, "out of memory");
-						goto out;
-					}
-				}
+				if ((rc = pos_room(&tmp, &tmpcap, tf, e)))
+					goto out;
 				if (seg_postings_positions(&pc, tmp, (uint32_t)tmpcap) != (int)tf) {
 					pc.corrupt = 1;
 					break;
@@ -237,14 +309,12 @@ static void *merge_range(void *arg)
 				rc = err_set(e, ERR_CORRUPT, "%s.spst: posting list is damaged", segs[i]->name);
 				goto out;
 			}
-			if ((more[i] = seg_dict_next(&it[i], e)) < 0) {
+			if ((more[i] = next_key(r, &it[i], i, e)) < 0) {
 				rc = more[i];
 				goto out;
 			}
-			if (more[i] == 1 && r->has_hi &&
-			    seg_key_cmp(it[i].t.key, it[i].t.keylen, r->hi, r->hilen) >= 0)
-				more[i] = 2; /* the next range's first key: it[i] stays valid */
 		}
+		assert(ml.doc == SEG_END);
 		/* by bytes read, not by terms (a few thousand frequent terms
 		 * span much of a file), and all inputs at once (with dozens of
 		 * inputs, a threshold per input would keep dozens of times it) */
@@ -264,6 +334,7 @@ out:
 	free(post0);
 	free(pos0);
 	free(tmp);
+	fmt_buf_free(&fbuf);
 	r->rc = rc;
 	return NULL;
 }
@@ -330,6 +401,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 	size_t nr = merge_ranges(n, threads, memory);
 	struct range *ranges = calloc(nr, sizeof *ranges);
 	sw_writer *w = NULL;
+	mfacet *mf = NULL;
 	struct sw_vocab vocab;
 	memset(&vocab, 0, sizeof vocab);
 	memset(mo, 0, sizeof *mo);
@@ -346,12 +418,15 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		live[i] = mdocs_live(&md, i);
 	if ((rc = choose_vocab(segs, live, n, &vocab, same, e)))
 		goto out;
-	/* The segment has facet keys when each input has them: one without
-	 * would leave its documents out of the counts taken from them. */
-	int facets = 1;
-	for (size_t i = 0; i < n; i++)
-		facets &= (segs[i]->flags & SEG_FLAG_FACETS) != 0;
-	flags = (flags & ~SEG_FLAG_FACETS) | (facets ? SEG_FLAG_FACETS : 0);
+	/* The segment has facet keys (§4.1), made for the inputs without:
+	 * counts taken from them must leave no document out, and an index
+	 * from before they existed gets them at its next merge. */
+	for (size_t i = 0; i < n && mf == NULL; i++)
+		if (!(segs[i]->flags & SEG_FLAG_FACETS) && (mf = mfacet_new()) == NULL) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	flags |= SEG_FLAG_FACETS;
 	if ((w = sw_open(dir, outname, AN_VERSION, flags, e)) == NULL) {
 		rc = e->code;
 		goto out;
@@ -362,15 +437,18 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		if ((rc = copy_docs(w, segs[i], segs, dead, i, same[i], mo, e)))
+		if ((rc = copy_docs(w, segs[i], segs, dead, i, same[i], &md,
+				    (segs[i]->flags & SEG_FLAG_FACETS) ? NULL : mf, mo, e)))
 			goto out;
+	if (mf)
+		mfacet_sort(mf);
 	/* the terms: the first range here, the others on threads of their own */
 	nr = split_ranges(segs, n, ranges, nr);
 	for (size_t k = 0; k < nr; k++) {
 		ranges[k].segs = segs;
 		ranges[k].n = n;
 		ranges[k].md = &md;
-		ranges[k].facets = facets;
+		ranges[k].mf = mf;
 		if (k + 1 < nr) {
 			memcpy(ranges[k].hi, ranges[k + 1].lo, ranges[k + 1].lolen);
 			ranges[k].hilen = ranges[k + 1].lolen;
@@ -413,6 +491,7 @@ out:
 	if (w)
 		sw_abort(w);
 	mdocs_free(&md);
+	mfacet_free(mf);
 	free(live);
 	free(same);
 	free(ranges);

@@ -11,9 +11,13 @@
  * listed), sorted by count then value.  Indexes: the demo corpus in one
  * segment; with a second run that replaces and deletes; a mixed index
  * whose first segment has no facet keys and format version 6 (as earlier
- * versions wrote them), before and after --merge (the merge drops the
- * keys: one input lacks them); and the real files of ../shared/corpus in
- * several segments, when present.  Every index passes --verify's
+ * versions wrote them), before and after --merge, and one whose second
+ * segment is so; and the real files of ../shared/corpus in several
+ * segments, when present, and in as many again without facet keys,
+ * merged.  A merge makes the keys an input lacks from its stored records:
+ * the merged segment has facet keys, and they are those of the same
+ * documents indexed with them all along, key by key, posting by posting
+ * (document, frequency, positions).  Every index passes --verify's
  * comparison of keys and records, and segments written by hand where a
  * key and its record disagree (another value, a key missing, a key too
  * many) fail it.
@@ -228,16 +232,18 @@ static void check_index(const char *dir, const char *what, int want_keys)
 	sarc_close(ix);
 }
 
-/* Rewrites the format version of every file of dir (FORMAT.md §2: the
- * header is outside the CRCs): an index as a sarc reading version 6 wrote
- * it, which had no facet keys. */
-static void set_version(const char *dir, uint32_t version)
+/* Rewrites the format version of every file of dir whose name starts
+ * with prefix (FORMAT.md §2: the header is outside the CRCs): an index, or
+ * a segment, as a sarc reading version 6 wrote it, which had no facet
+ * keys. */
+static void set_version(const char *dir, const char *prefix, uint32_t version)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
 	int n = 0;
 	while (dp && (de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "LOCK") == 0)
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "LOCK") == 0 ||
+		    strncmp(de->d_name, prefix, strlen(prefix)) != 0)
 			continue;
 		char path[1200];
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
@@ -251,7 +257,83 @@ static void set_version(const char *dir, uint32_t version)
 	}
 	if (dp)
 		closedir(dp);
-	CHECKF(n >= 6, "%s: %d files", dir, n);
+	CHECKF(n >= 5, "%s %s*: %d files", dir, prefix, n);
+}
+
+/* The facet keys of dir, which has one segment, as text in out: a line a
+ * key, its key-space byte in decimal and its value, then each posting's
+ * document, frequency and positions.  Returns the number of keys. */
+static size_t facet_dump(const char *dir, struct fmt_buf *out)
+{
+	struct ix x;
+	struct err e;
+	size_t nkeys = 0;
+	err_clear(&e);
+	out->len = 0;
+	if (ix_open(&x, dir, &e) != 0) {
+		CHECKF(0, "%s: %s", dir, e.msg);
+		return 0;
+	}
+	CHECKF(x.nsegs == 1, "%s: %zu segments", dir, x.nsegs);
+	struct seg *s = &x.segs[0];
+	struct seg_dict_iter it;
+	const uint8_t from = F_NFIELDS;
+	int more = seg_dict_seek(&it, s, &from, 1, &e), badtf = 0;
+	while (more == 0 && (more = seg_dict_next(&it, &e)) == 1) {
+		char line[600];
+		struct seg_postings pc;
+		snprintf(line, sizeof line, "%u %.*s:", it.t.key[0], (int)it.t.keylen - 1,
+			 (const char *)it.t.key + 1);
+		fmt_buf_put(out, line, strlen(line));
+		nkeys++;
+		if ((more = seg_postings_open(&pc, s, &it.t, &e)) != 0)
+			break;
+		for (uint32_t d = pc.doc; d != SEG_END; d = seg_postings_next(&pc)) {
+			uint32_t pos[256];
+			int tf = seg_postings_positions(&pc, pos, 256);
+			badtf += tf <= 0 || (uint32_t)tf != seg_postings_tf(&pc);
+			snprintf(line, sizeof line, " %u/%d", d, tf);
+			fmt_buf_put(out, line, strlen(line));
+			for (int j = 0; j < tf; j++) {
+				snprintf(line, sizeof line, "%c%u", j ? ',' : '@', pos[j]);
+				fmt_buf_put(out, line, strlen(line));
+			}
+		}
+		badtf += pc.corrupt;
+		fmt_buf_u8(out, '\n');
+		more = 0;
+	}
+	CHECKF(more == 0 && out->rc == 0 && badtf == 0, "%s: %d %s, %d postings damaged", dir,
+	       more, e.msg, badtf);
+	ix_close(&x);
+	return nkeys;
+}
+
+/* dir's facet keys are those of want's, the same documents indexed with
+ * facet keys from the start. */
+static void check_same_keys(const char *dir, const char *want, const char *what)
+{
+	struct fmt_buf a, b;
+	fmt_buf_init(&a);
+	fmt_buf_init(&b);
+	size_t na = facet_dump(dir, &a), nb = facet_dump(want, &b);
+	fmt_buf_u8(&a, 0);
+	fmt_buf_u8(&b, 0);
+	size_t at = 0;
+	while (at < a.len && at < b.len && a.p[at] == b.p[at])
+		at++;
+	while (at < a.len && at > 0 && a.p[at - 1] != '\n') /* the line that differs */
+		at--;
+	const char *la = at < a.len ? (const char *)a.p + at : "-";
+	const char *lb = at < b.len ? (const char *)b.p + at : "-";
+	int ca = (int)strcspn(la, "\n"), cb = (int)strcspn(lb, "\n");
+	CHECKF(na >= 30 && na == nb && at == a.len && a.len == b.len,
+	       "%s: %zu facet keys, %zu in a build with them; first differing line:\n#   %.*s\n"
+	       "# want\n#   %.*s",
+	       what, na, nb, ca < 300 ? ca : 300, la, cb < 300 ? cb : 300, lb);
+	printf("# %s: %zu facet keys as a build with them all along\n", what, na);
+	fmt_buf_free(&a);
+	fmt_buf_free(&b);
 }
 
 /* A segment written by hand with facet keys: document i's record names
@@ -331,8 +413,8 @@ int main(void)
 	char tmp[] = "/tmp/sarc-test-facet-XXXXXX";
 	if (mkdtemp(tmp) == NULL)
 		return 1;
-	char dir[6][600], second[600];
-	for (int i = 0; i < 6; i++)
+	char dir[8][600], second[600];
+	for (int i = 0; i < 8; i++)
 		snprintf(dir[i], sizeof dir[i], "%s/i%d", tmp, i);
 	snprintf(second, sizeof second, "%s/second.xml", tmp);
 	struct stat st;
@@ -371,12 +453,23 @@ int main(void)
 		/* an index from before facet keys, format version 6, then a
 		 * run that has them */
 		CHECK(build(dir[2], one, 1, 1, 64 << 20, 0, 1) == 0);
-		set_version(dir[2], 6);
+		set_version(dir[2], "", 6);
 		check_index(dir[2], "demo without facet keys, version 6", 0);
 		CHECK(build(dir[2], two, 1, 1, 64 << 20, 0, 0) == 0);
 		check_index(dir[2], "demo without facet keys, a second run with", -1);
+		/* the merge makes the keys the first segment lacks */
 		CHECK(build(dir[2], NULL, 0, 1, 64 << 20, 1, 0) == 0);
-		check_index(dir[2], "the mixed index merged", 0);
+		check_index(dir[2], "the mixed index merged", 1);
+		check_same_keys(dir[2], dir[1], "the mixed index merged");
+		/* the same, the segment without keys second: the postings made
+		 * follow those read */
+		CHECK(build(dir[4], one, 1, 1, 64 << 20, 0, 0) == 0);
+		CHECK(build(dir[4], two, 1, 1, 64 << 20, 0, 1) == 0);
+		set_version(dir[4], "seg-000002.", 6);
+		check_index(dir[4], "demo, a second run without facet keys, version 6", -1);
+		CHECK(build(dir[4], NULL, 0, 1, 64 << 20, 1, 0) == 0);
+		check_index(dir[4], "demo, a second run without facet keys, merged", 1);
+		check_same_keys(dir[4], dir[1], "demo, a second run without facet keys, merged");
 	}
 
 	/* --verify compares the keys with the records */
@@ -410,6 +503,22 @@ int main(void)
 		/* several segments: two threads, a small budget */
 		CHECK(build(dir[3], (const char *const *)files.v, files.n, 2, 2 << 20, 0, 0) == 0);
 		check_index(dir[3], "real files", 1);
+		/* the first half in segments without facet keys, version 6,
+		 * the rest with, merged in rounds (the budget holds few
+		 * inputs); and the same with keys all along (one thread: the
+		 * same documents in the same order) */
+		const char *const *fv = (const char *const *)files.v;
+		size_t half = files.n / 2;
+		CHECK(build(dir[5], fv, half, 1, 2 << 20, 0, 1) == 0);
+		set_version(dir[5], "", 6);
+		CHECK(build(dir[5], fv + half, files.n - half, 1, 2 << 20, 0, 0) == 0);
+		CHECK(facet_segments(dir[5]) == -1);
+		CHECK(build(dir[5], NULL, 0, 2, 2 << 20, 1, 0) == 0);
+		check_index(dir[5], "real files, half without facet keys, merged", 1);
+		CHECK(build(dir[6], fv, half, 1, 2 << 20, 0, 0) == 0);
+		CHECK(build(dir[6], fv + half, files.n - half, 1, 2 << 20, 0, 0) == 0);
+		CHECK(build(dir[6], NULL, 0, 2, 2 << 20, 1, 0) == 0);
+		check_same_keys(dir[5], dir[6], "real files, half without facet keys, merged");
 		inputs_free(&files);
 	}
 	char cmd[700];
