@@ -932,7 +932,21 @@ static size_t merge_fit(const struct build *b, size_t *idx, size_t nidx)
 	return bestlen;
 }
 
-/* The merge policy (see MERGE_FACTOR); --merge compacts everything.
+/* Whether segment m has facet keys (FORMAT.md §4.1), read from its
+ * headers: a merge makes them for a segment of format 6, which has none. */
+static int has_facets(const struct build *b, const struct mf_seg *m, int *has, struct err *e)
+{
+	struct seg s;
+	int rc = seg_open(&s, b->o->index, m->name, m->delname, e);
+	if (rc == 0) {
+		*has = (s.flags & SEG_FLAG_FACETS) != 0;
+		seg_close(&s);
+	}
+	return rc;
+}
+
+/* The merge policy (see MERGE_FACTOR); --merge compacts everything, and
+ * rewrites a lone segment without facet keys so that it gets them.
  * Every round merges two or more segments into one, or rewrites a
  * half-deleted one without its deletions, so the rounds end.  The choice
  * is made from the manifest's counts, and only the segments merged are
@@ -955,8 +969,11 @@ static int merge_policy(struct build *b, int all, int *rounds, struct err *e)
 		}
 		const struct mf_seg *ms = b->mf.segs;
 		if (all) {
-			if (n > 1 || ms[0].ndeleted)
-				for (size_t i = 0; i < n; i++)
+			int keys = 1;
+			if (n == 1 && !ms[0].ndeleted)
+				rc = has_facets(b, &ms[0], &keys, e);
+			if (n > 1 || ms[0].ndeleted || !keys)
+				for (size_t i = 0; i < n && !rc; i++)
 					idx[nidx++] = i;
 		} else {
 			/* a class with MERGE_FACTOR members, or one half-deleted segment */

@@ -11,10 +11,10 @@
  * listed), sorted by count then value.  Indexes: the demo corpus in one
  * segment; with a second run that replaces and deletes; a mixed index
  * whose first segment has no facet keys and format version 6 (as earlier
- * versions wrote them), before and after --merge, and one whose second
- * segment is so; and the real files of ../shared/corpus in several
- * segments, when present, and in as many again without facet keys,
- * merged.  A merge makes the keys an input lacks from its stored records:
+ * versions wrote them), before and after --merge, one whose second
+ * segment is so, and one of such a segment alone; and the real files of
+ * ../shared/corpus in several segments, when present, and in as many
+ * again without facet keys, merged.  A merge makes the keys an input lacks from its stored records:
  * the merged segment has facet keys, and they are those of the same
  * documents indexed with them all along, key by key, posting by posting
  * (document, frequency, positions).  Every index passes --verify's
@@ -461,6 +461,12 @@ int main(void)
 		CHECK(build(dir[2], NULL, 0, 1, 64 << 20, 1, 0) == 0);
 		check_index(dir[2], "the mixed index merged", 1);
 		check_same_keys(dir[2], dir[1], "the mixed index merged");
+		/* --merge of a lone segment without keys rewrites it with */
+		CHECK(build(dir[7], one, 1, 1, 64 << 20, 0, 1) == 0);
+		set_version(dir[7], "", 6);
+		CHECK(build(dir[7], NULL, 0, 1, 64 << 20, 1, 0) == 0);
+		check_index(dir[7], "demo without facet keys, version 6, merged", 1);
+		check_same_keys(dir[7], dir[0], "demo without facet keys, version 6, merged");
 		/* the same, the segment without keys second: the postings made
 		 * follow those read */
 		CHECK(build(dir[4], one, 1, 1, 64 << 20, 0, 0) == 0);
