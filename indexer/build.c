@@ -33,6 +33,7 @@
 #include "invert.h"
 #include "manifest.h"
 #include "merge.h"
+#include "mergefacet.h"
 #include "pubmed.h"
 #include "seg.h"
 #include "segwrite.h"
@@ -970,7 +971,8 @@ static int merge_policy(struct build *b, int all, int *rounds, struct err *e)
 		const struct mf_seg *ms = b->mf.segs;
 		if (all) {
 			int keys = 1;
-			if (n == 1 && !ms[0].ndeleted)
+			if (n == 1 && !ms[0].ndeleted &&
+			    mfacet_fits(mf_live(&ms[0]), b->o->memory_bytes))
 				rc = has_facets(b, &ms[0], &keys, e);
 			if (n > 1 || ms[0].ndeleted || !keys)
 				for (size_t i = 0; i < n && !rc; i++)

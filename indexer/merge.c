@@ -150,6 +150,7 @@ struct range {
 	size_t n;
 	const struct mdocs *md;
 	const mfacet *mf; /* the facet keys of inputs without them, or NULL */
+	int facets;       /* the new segment has facet keys (§4.1) */
 	uint8_t lo[SEG_MAX_KEY], hi[SEG_MAX_KEY];
 	size_t lolen, hilen;
 	int has_hi;
@@ -180,11 +181,13 @@ static void drop_read(struct seg *const *segs, size_t n, const struct seg_dict_i
 /* Moves input i's iterator to its next key of the range: 1 there, 2 at
  * the next range's first key (it[i] stays valid), 0 at the end, <0
  * corrupt.  An input without facet keys ends before them: were it to
- * hold some, they would not be its records' (--verify refuses them). */
+ * hold some, they would not be its records' (--verify refuses them); so
+ * does every input when the new segment has none. */
 static int next_key(const struct range *r, struct seg_dict_iter *it, size_t i, struct err *e)
 {
 	int more = seg_dict_next(it, e);
-	if (more == 1 && it->t.key[0] >= F_NFIELDS && !(r->segs[i]->flags & SEG_FLAG_FACETS))
+	if (more == 1 && it->t.key[0] >= F_NFIELDS &&
+	    (!r->facets || !(r->segs[i]->flags & SEG_FLAG_FACETS)))
 		more = 0;
 	if (more == 1 && r->has_hi && seg_key_cmp(it->t.key, it->t.keylen, r->hi, r->hilen) >= 0)
 		more = 2;
@@ -420,13 +423,18 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		goto out;
 	/* The segment has facet keys (§4.1), made for the inputs without:
 	 * counts taken from them must leave no document out, and an index
-	 * from before they existed gets them at its next merge. */
-	for (size_t i = 0; i < n && mf == NULL; i++)
-		if (!(segs[i]->flags & SEG_FLAG_FACETS) && (mf = mfacet_new()) == NULL) {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-			goto out;
-		}
-	flags |= SEG_FLAG_FACETS;
+	 * from before they existed gets them at its next merge, when --memory
+	 * holds them (mfacet_fits); else it has none, as those inputs. */
+	uint64_t nokeys = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(segs[i]->flags & SEG_FLAG_FACETS))
+			nokeys += live[i];
+	int facets = mfacet_fits(nokeys, memory);
+	if (facets && nokeys > 0 && (mf = mfacet_new()) == NULL) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	flags = (flags & ~SEG_FLAG_FACETS) | (facets ? SEG_FLAG_FACETS : 0);
 	if ((w = sw_open(dir, outname, AN_VERSION, flags, e)) == NULL) {
 		rc = e->code;
 		goto out;
@@ -449,6 +457,7 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		ranges[k].n = n;
 		ranges[k].md = &md;
 		ranges[k].mf = mf;
+		ranges[k].facets = facets;
 		if (k + 1 < nr) {
 			memcpy(ranges[k].hi, ranges[k + 1].lo, ranges[k + 1].lolen);
 			ranges[k].hilen = ranges[k + 1].lolen;

@@ -31,6 +31,19 @@
 
 typedef struct mfacet mfacet;
 
+/* What the keys may cost a document, counted against --memory: about
+ * twice the synthetic citations' 18 bytes, as PubMed's have about twice
+ * their values.  A merge makes the keys only when the live documents of
+ * its inputs without keys fit in half the budget (13 million citations at
+ * the default 1 GiB), as merges hold their other buffers within it; a
+ * larger index of format 6 keeps counting facets from its records until
+ * it is indexed again (or merged under a larger --memory). */
+#define MFACET_DOC_BYTES 48
+static inline int mfacet_fits(uint64_t docs, size_t memory)
+{
+	return docs <= memory / 2 / MFACET_DOC_BYTES;
+}
+
 /* An empty set of facet keys, or NULL when out of memory. */
 mfacet *mfacet_new(void);
 void mfacet_free(mfacet *f);

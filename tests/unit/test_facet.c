@@ -413,8 +413,8 @@ int main(void)
 	char tmp[] = "/tmp/sarc-test-facet-XXXXXX";
 	if (mkdtemp(tmp) == NULL)
 		return 1;
-	char dir[8][600], second[600];
-	for (int i = 0; i < 8; i++)
+	char dir[10][600], second[600];
+	for (int i = 0; i < 10; i++)
 		snprintf(dir[i], sizeof dir[i], "%s/i%d", tmp, i);
 	snprintf(second, sizeof second, "%s/second.xml", tmp);
 	struct stat st;
@@ -476,6 +476,21 @@ int main(void)
 		CHECK(build(dir[4], NULL, 0, 1, 64 << 20, 1, 0) == 0);
 		check_index(dir[4], "demo, a second run without facet keys, merged", 1);
 		check_same_keys(dir[4], dir[1], "demo, a second run without facet keys, merged");
+		/* a budget too small to hold the keys to make (mfacet_fits:
+		 * the demo's 81 citations need 7,776 bytes): the merged
+		 * segment has none, the lone one is left as it is */
+		CHECK(build(dir[8], one, 1, 1, 64 << 20, 0, 1) == 0);
+		set_version(dir[8], "", 6);
+		CHECK(build(dir[8], two, 1, 1, 64 << 20, 0, 0) == 0);
+		CHECK(build(dir[8], NULL, 0, 1, 4096, 1, 0) == 0);
+		check_index(dir[8], "the mixed index merged under a 4 KB budget", 0);
+		CHECK(build(dir[9], one, 1, 1, 64 << 20, 0, 1) == 0);
+		set_version(dir[9], "", 6);
+		CHECK(build(dir[9], NULL, 0, 1, 4096, 1, 0) == 0);
+		check_index(dir[9], "a lone segment without keys, --merge under a 4 KB budget", 0);
+		char seg1[700];
+		snprintf(seg1, sizeof seg1, "%s/seg-000001.sdoc", dir[9]);
+		CHECKF(stat(seg1, &st) == 0, "%s: the lone segment was rewritten", dir[9]);
 	}
 
 	/* --verify compares the keys with the records */
