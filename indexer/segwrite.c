@@ -69,6 +69,7 @@ struct sw_writer {
 	uint32_t an_version, flags;
 	struct wfile f[SEGF_N];
 	struct err e;
+	uint64_t u32_max; /* what the format's u32 offsets hold; lower in tests */
 	/* documents */
 	struct fmt_buf docs;  /* ndocs * SEG_DOC_BYTES, unless src */
 	const struct sw_docsrc *src; /* sw_use_docsrc(), or NULL */
@@ -264,7 +265,13 @@ static sw_writer *new_writer(const char *dir, const char *name, uint32_t an_vers
 	snprintf(w->name, sizeof w->name, "%s", name);
 	w->an_version = an_version;
 	w->flags = flags;
+	w->u32_max = UINT32_MAX;
 	return w;
+}
+
+void sw_test_limit(sw_writer *w, uint64_t max)
+{
+	w->u32_max = max;
 }
 
 sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
@@ -522,7 +529,7 @@ static int flush_dict_block(sw_writer *w)
 	/* the block index holds u32 offsets (§4): refused, not wrapped into
 	 * a segment that cannot be read (PubMed's whole baseline in one
 	 * segment would take a few hundred MB) */
-	if (w->f[SEGF_DICT].body_len > UINT32_MAX)
+	if (w->f[SEGF_DICT].body_len > w->u32_max)
 		return err_set(&w->e, ERR_LIMIT, "%s: dictionary over 4 GiB in one segment",
 			       w->name);
 	fmt_buf_u32(&w->dindex, (uint32_t)w->f[SEGF_DICT].body_len);
@@ -675,7 +682,7 @@ static int put_block(sw_writer *w, const uint32_t *bd, const uint32_t *bt, uint3
 		uint32_t *row = w->skv + (size_t)b * SEG_SKIP_COLS;
 		/* skip entries hold u32 offsets (§5.1); one term's lists of
 		 * 4 GiB are over a hundred times PubMed's largest */
-		if (w->post.len > UINT32_MAX || w->f[SEGF_POS].body_len - w->tpos_start > UINT32_MAX)
+		if (w->post.len > w->u32_max || w->f[SEGF_POS].body_len - w->tpos_start > w->u32_max)
 			return err_set(&w->e, ERR_LIMIT, "%s: one term's postings or positions over 4 GiB",
 				       w->name);
 		row[SK_LAST] = bd[n - 1];
@@ -954,6 +961,7 @@ sw_writer *sw_open_part(sw_writer *w, unsigned part, struct err *e)
 	if (p == NULL)
 		return NULL;
 	p->is_part = 1;
+	p->u32_max = w->u32_max;
 	/* the parent adds no document while parts exist: share its table */
 	p->docs = w->docs;
 	p->src = w->src;

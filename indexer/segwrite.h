@@ -112,6 +112,11 @@ int sw_finish(sw_writer *w, uint64_t *bytes_out, struct err *e);
 /* Removes the files and frees w. */
 void sw_abort(sw_writer *w);
 
+/* For tests: lowers the largest value of the format's u32 offsets (a
+ * dictionary body, one term's postings or positions; UINT32_MAX), so that
+ * the refusals past them are reached without writing 4 GiB. */
+void sw_test_limit(sw_writer *w, uint64_t max);
+
 /* The error a failed call recorded. */
 const struct err *sw_error(const sw_writer *w);
 
