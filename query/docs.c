@@ -374,7 +374,7 @@ int sarc_highlight(sarc_index *ix, sarc_query *q, int field, const char *text, s
 {
 	/* a field is a bit of a leaf's field set (FIELD_BIT): out of range,
 	 * the shift is undefined */
-	if (field < 0 || field >= SARC_NFIELDS)
+	if (field < 0 || field >= SARC_NFIELDS || q->ix != ix)
 		return ERR_USAGE;
 	struct hl_ctx h = {.root = q->root, .field = (unsigned)field};
 	uint32_t pos = 0;
@@ -504,6 +504,8 @@ int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
 {
 	struct sc_env env;
 	struct strbuf b = {0};
+	if (q->ix != ix)
+		return ERR_USAGE;
 	if (!hit_ok(ix, h))
 		return ERR_NOTFOUND;
 	eng_env(ix, &o->params, &env);
@@ -890,6 +892,7 @@ int sarc_query_similar(sarc_index *ix, uint32_t pmid, size_t nterms, sarc_query 
 		return ERR_NOMEM;
 	}
 	arena_init(&q->a);
+	q->ix = ix;
 	/* the record's own text: title, abstract, MeSH headings */
 	const char *texts[] = {d.title, d.abstract, d.mesh};
 	for (size_t i = 0; i < 3; i++) {

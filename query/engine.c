@@ -165,6 +165,7 @@ int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_o
 		return ERR_NOMEM;
 	}
 	arena_init(&q->a);
+	q->ix = ix;
 	struct q_options qo = {.syntax = o && o->syntax == SARC_SYNTAX_PUBMED ? Q_SYNTAX_PUBMED
 									 : Q_SYNTAX_DEFAULT,
 			       .all = o ? o->all : 0,
@@ -181,6 +182,8 @@ int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_o
 
 int sarc_query_restrict(sarc_query *q, sarc_query *filter)
 {
+	if (filter->ix != q->ix)
+		return ERR_USAGE;
 	/* a second restriction narrows the first: keep both */
 	if (q->filter)
 		return sarc_query_restrict(q->filter, filter);
@@ -2034,6 +2037,11 @@ int eng_run(struct run *r)
 {
 	int rc = 0;
 	struct sc_scratch scratch;
+	/* another handle's query would read its cached dictionary entries
+	 * (struct dfc) as this one's */
+	for (const sarc_query *f = r->q; f; f = f->filter)
+		if (f->ix != r->ix)
+			return err_set(&r->e, ERR_USAGE, "the query was made with another index handle");
 	if (r->ix->damage.code) {
 		r->e = r->ix->damage;
 		return r->e.code;

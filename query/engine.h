@@ -63,6 +63,7 @@ struct dfc {
 struct sarc_query {
 	struct arena a;
 	struct q_node *root;
+	const sarc_index *ix;      /* the handle it was made with (sarc.h) */
 	struct sarc_query *filter; /* restricts without scoring (sarc_query_restrict) */
 	uint32_t exclude_pmid;     /* --similar: never return the record itself */
 	int has_exclude;

@@ -25,6 +25,8 @@
  * Handles are opaque.  A query and the hits of its searches belong to the
  * index handle they were made with: use them with it only, while it is
  * open (a hit's pmid, year, score and cited are plain values, valid after).
+ * A call given a query made with another handle refuses it with
+ * SARC_ERR_USAGE.
  * Nothing here is thread-safe on one handle, but separate handles may be
  * used from separate threads: one sarc_open of the same index per thread.
  */
@@ -106,7 +108,8 @@ int sarc_query_parse(sarc_index *ix, const char *text, const struct sarc_query_o
 		     sarc_query **out, char *err, size_t errcap);
 /* Restricts q to documents that also match filter (used by --similar
  * PMID "query"): q keeps its scores, filter only restricts.  Takes
- * ownership of filter. */
+ * ownership of filter, unless it was made with another handle than q
+ * (SARC_ERR_USAGE). */
 int sarc_query_restrict(sarc_query *q, sarc_query *filter);
 /* A readable form of the parsed query, kept in q until the next call or
  * sarc_query_free. */

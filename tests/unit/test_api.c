@@ -176,6 +176,49 @@ static void check_highlight(sarc_index *ix, sarc_query *q)
 	CHECK(strcmp(sarc_field_name(-1), "?") == 0);
 }
 
+/* A query belongs to the handle it was made with (sarc.h): another handle
+ * of the same index refuses it in every call, and takes it back when the
+ * query is its own.  Its cached dictionary entries (struct dfc) would
+ * otherwise be read as the other handle's. */
+static void check_other_handle(const char *dir, sarc_index *ix, sarc_query *q, uint64_t count)
+{
+	sarc_index *ix2;
+	sarc_query *q2, *f;
+	char err[256];
+	if (sarc_open(dir, &ix2, err, sizeof err) != 0) {
+		CHECKF(0, "%s", err);
+		return;
+	}
+	uint64_t n = 0;
+	struct sarc_search_opts o;
+	sarc_search_opts_default(&o);
+	struct sarc_hit *hits = NULL;
+	size_t nhits = 0;
+	err[0] = '\0';
+	CHECK(sarc_count(ix2, q, &n, err, sizeof err) == SARC_ERR_USAGE);
+	CHECKF(strstr(err, "another index handle") != NULL, "'%s'", err);
+	CHECK(sarc_search(ix2, q, &o, &hits, &nhits, err, sizeof err) == SARC_ERR_USAGE &&
+	      hits == NULL);
+	struct sarc_facet *fv = NULL;
+	size_t nf = 0;
+	CHECK(sarc_facet(ix2, q, "year", &fv, &nf, NULL, err, sizeof err) == SARC_ERR_USAGE);
+	struct sarc_span *sp = NULL;
+	CHECK(sarc_highlight(ix2, q, SARC_FIELD_TITLE, "sarcoma", 7, &sp, &nf) == SARC_ERR_USAGE);
+	struct sarc_hit h = {.pmid = 0, .seg = 0, .doc = 0};
+	char *text = NULL;
+	CHECK(sarc_explain(ix2, q, &h, &o, &text) == SARC_ERR_USAGE && text == NULL);
+	/* a filter from another handle is refused, and stays the caller's */
+	CHECK(sarc_query_parse(ix2, "sarcoma", NULL, &f, err, sizeof err) == 0);
+	CHECK(sarc_query_restrict(q, f) == SARC_ERR_USAGE);
+	sarc_query_free(f);
+	/* the same query text, parsed with ix2, counts as q with ix */
+	CHECK(sarc_query_parse(ix2, "sarcoma", NULL, &q2, err, sizeof err) == 0);
+	CHECK(sarc_count(ix2, q2, &n, err, sizeof err) == 0 && n == count);
+	CHECK(sarc_count(ix, q, &n, err, sizeof err) == 0 && n == count);
+	sarc_query_free(q2);
+	sarc_close(ix2);
+}
+
 /* NULL err, errcap 0 and 1: the return code alone, no write past them. */
 static void check_err_buffers(sarc_index *ix)
 {
@@ -270,6 +313,7 @@ int main(void)
 	check_highlight(ix, q);
 	check_err_buffers(ix);
 	check_params(ix, q);
+	check_other_handle(dir, ix, q, count);
 	sarc_query_free(q);
 	sarc_close(ix);
 	snprintf(dir, sizeof dir, "%s/nofacets", tmp);
