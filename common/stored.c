@@ -604,6 +604,41 @@ int st_facet_values(unsigned fk, const char *journal, const char *journal_iso,
 	return 0;
 }
 
+struct facet_walk {
+	st_facet_fn *fn;
+	void *ctx;
+	unsigned fk;
+	uint32_t pos;
+};
+
+static int facet_walk_value(void *ctx, const char *s, size_t n)
+{
+	struct facet_walk *w = ctx;
+	return w->fn(w->ctx, w->fk, s, n, w->pos++);
+}
+
+int st_record_facets(const struct st_record *r, st_facet_fn *fn, void *ctx)
+{
+	static const unsigned fks[] = {FK_JOURNAL, FK_MESH, FK_PUBTYPE};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof fks / sizeof *fks && !rc; i++) {
+		struct facet_walk w = {fn, ctx, fks[i], 0};
+		rc = st_facet_values(fks[i], r->s[ST_JOURNAL], r->s[ST_JOURNAL_ISO],
+				     r->s[fks[i] == FK_MESH ? ST_MESH : ST_PUBTYPES], facet_walk_value,
+				     &w);
+	}
+	return rc;
+}
+
+int st_encoded_facets(const uint8_t *p, size_t n, st_facet_fn *fn, void *ctx)
+{
+	struct st_record r;
+	uint32_t *refs = NULL;
+	int rc = st_decode(p, n, &r, &refs);
+	free(refs);
+	return rc ? rc : st_record_facets(&r, fn, ctx);
+}
+
 const char *st_list_item(const char *s, size_t *len)
 {
 	const char *e = strchr(s, ST_LIST_SEP);

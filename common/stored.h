@@ -66,6 +66,17 @@ void st_encode(struct fmt_buf *b, const struct st_record *r);
  * or ERR_CORRUPT. */
 int st_decode(const uint8_t *p, size_t n, struct st_record *r, uint32_t **refs_owned);
 
+/* Every facet value of r (st_facet_values) under the three facet keys,
+ * FK_JOURNAL, FK_MESH and FK_PUBTYPE in that order, as a segment's facet
+ * keys hold them: fn gets the key space, the value and its place among
+ * the values of that key space (0, 1, ...).  Returns what fn returned
+ * when nonzero, else 0. */
+typedef int st_facet_fn(void *ctx, unsigned fk, const char *s, size_t n, uint32_t pos);
+int st_record_facets(const struct st_record *r, st_facet_fn *fn, void *ctx);
+/* The same for the encoded record p[0..n) (st_decode: ERR_CORRUPT when
+ * it does not decode). */
+int st_encoded_facets(const uint8_t *p, size_t n, st_facet_fn *fn, void *ctx);
+
 /*
  * Word substitution (FORMAT.md §7.2).  Before deflate, each segment
  * replaces the words of its records' strings that are in its vocabulary

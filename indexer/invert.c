@@ -607,30 +607,16 @@ static int add_stored(inv *v, const struct pm_record *r, struct st_record *out)
 	return 0;
 }
 
-struct facet_queue {
-	inv *v;
-	unsigned fk;
-	uint32_t pos;
-};
-
-static int queue_facet(void *ctx, const char *s, size_t n)
+static int queue_facet(void *ctx, unsigned fk, const char *s, size_t n, uint32_t pos)
 {
-	struct facet_queue *q = ctx;
-	return queue(q->v, q->fk, s, n, q->pos++);
+	return queue(ctx, fk, s, n, pos);
 }
 
 /* Queues the record's facet keys (FORMAT.md §4.1), made from its stored
  * strings s as the query engine's counts from stored records are. */
 static int add_facets(inv *v, const struct st_record *s)
 {
-	static const unsigned fks[] = {FK_JOURNAL, FK_MESH, FK_PUBTYPE};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof fks / sizeof *fks && !rc; i++) {
-		struct facet_queue q = {v, fks[i], 0};
-		rc = st_facet_values(fks[i], s->s[ST_JOURNAL], s->s[ST_JOURNAL_ISO],
-				     s->s[fks[i] == FK_MESH ? ST_MESH : ST_PUBTYPES], queue_facet, &q);
-	}
-	return rc;
+	return st_record_facets(s, queue_facet, v);
 }
 
 /* "Last Fore Initials" into name[0..cap), cut short as snprintf() would

@@ -448,8 +448,10 @@ int merge_segments(const char *dir, struct seg *const *segs, const uint8_t *cons
 		if ((rc = copy_docs(w, segs[i], segs, dead, i, same[i], &md,
 				    (segs[i]->flags & SEG_FLAG_FACETS) ? NULL : mf, mo, e)))
 			goto out;
-	if (mf)
-		mfacet_sort(mf);
+	if (mf && mfacet_sort(mf)) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	/* the terms: the first range here, the others on threads of their own */
 	nr = split_ranges(segs, n, ranges, nr);
 	for (size_t k = 0; k < nr; k++) {

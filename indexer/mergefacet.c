@@ -1,7 +1,7 @@
 /*
  * mergefacet.c - facet keys made from stored records during a merge (see
- * mergefacet.h).  A table of the values met, keyed by key-space byte and
- * value as in segfacet.c; each value's postings grow in slices of an
+ * mergefacet.h).  A table of the values met (strtab.h), keyed by key-space
+ * byte and value as in segfacet.c; each value's postings grow in slices of an
  * arena (doubling up to SLICE_MAX, as the inverter's do), so that a rare
  * value wastes little and no list is ever copied to grow.
  */
@@ -16,6 +16,7 @@
 #include "fields.h"
 #include "seg.h"
 #include "stored.h"
+#include "strtab.h"
 
 #define SLICE_MIN 16
 #define SLICE_MAX 8192
@@ -28,8 +29,6 @@ struct slice {
 };
 
 struct mkey {
-	size_t off;                 /* key bytes in f->bytes */
-	uint32_t len;
 	uint32_t df, lastdoc;       /* postings so far, the last one's document */
 	uint32_t room;              /* unused bytes at the end of last */
 	struct slice *first, *last; /* NULL until the first posting */
@@ -41,25 +40,18 @@ struct pend {
 };
 
 struct mfacet {
-	struct mkey *k;
-	size_t n, cap;
-	uint32_t *slot; /* index + 1 into k, 0 empty; a power of two, over 2n */
-	size_t nslots;
-	struct fmt_buf bytes;
+	struct strtab keys; /* key-space byte, value; a struct mkey each */
+	uint32_t *order;    /* the key numbers in key order, after mfacet_sort */
 	struct arena slices;
 	struct pend *pend;
 	size_t npend, pendcap;
-	/* value()'s state: the key space and the next position in it */
-	unsigned fk;
-	uint32_t pos;
-	int sorted;
 };
 
 mfacet *mfacet_new(void)
 {
 	mfacet *f = calloc(1, sizeof *f);
 	if (f) {
-		fmt_buf_init(&f->bytes);
+		strtab_init(&f->keys, sizeof(struct mkey));
 		arena_init(&f->slices);
 	}
 	return f;
@@ -69,71 +61,23 @@ void mfacet_free(mfacet *f)
 {
 	if (f == NULL)
 		return;
-	free(f->k);
-	free(f->slot);
+	strtab_free(&f->keys);
+	free(f->order);
 	free(f->pend);
-	fmt_buf_free(&f->bytes);
 	arena_free(&f->slices);
 	free(f);
 }
 
-static int grow_table(mfacet *f)
-{
-	size_t ns = f->nslots ? f->nslots * 2 : 1024;
-	uint32_t *t = calloc(ns, sizeof *t);
-	if (t == NULL)
-		return ERR_NOMEM;
-	for (size_t i = 0; i < f->n; i++) {
-		size_t h = fmt_hash(f->bytes.p + f->k[i].off, f->k[i].len) & (ns - 1);
-		while (t[h])
-			h = (h + 1) & (ns - 1);
-		t[h] = (uint32_t)i + 1;
-	}
-	free(f->slot);
-	f->slot = t;
-	f->nslots = ns;
-	return 0;
-}
-
-/* The index of key k[0..n), added when new; -1 when out of memory. */
-static long find(mfacet *f, const uint8_t *k, size_t n)
-{
-	if ((f->n + 1) * 2 > f->nslots && grow_table(f))
-		return -1;
-	size_t h = fmt_hash(k, n) & (f->nslots - 1);
-	for (; f->slot[h]; h = (h + 1) & (f->nslots - 1)) {
-		const struct mkey *m = &f->k[f->slot[h] - 1];
-		if (m->len == n && memcmp(f->bytes.p + m->off, k, n) == 0)
-			return (long)(f->slot[h] - 1);
-	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 256;
-		struct mkey *nk = realloc(f->k, sizeof *nk * cap);
-		if (nk == NULL)
-			return -1;
-		f->k = nk;
-		f->cap = cap;
-	}
-	size_t off = f->bytes.len;
-	fmt_buf_put(&f->bytes, k, n);
-	if (f->bytes.rc)
-		return -1;
-	f->k[f->n] = (struct mkey){.off = off, .len = (uint32_t)n};
-	f->slot[h] = (uint32_t)++f->n;
-	return (long)(f->n - 1);
-}
-
 /* st_facet_values' callback: one value of key space f->fk. */
-static int value(void *ctx, const char *s, size_t n)
+static int value(void *ctx, unsigned fk, const char *s, size_t n, uint32_t pos)
 {
 	mfacet *f = ctx;
-	uint32_t pos = f->pos++; /* counted whether kept or not, as invert.c's queue_facet */
 	uint8_t k[SEG_MAX_KEY];
 	if (n + 1 > SEG_MAX_KEY) /* not with values cut to ST_FACET_MAX; as invert.c's queue */
 		return 0;
-	k[0] = (uint8_t)f->fk;
+	k[0] = (uint8_t)fk;
 	memcpy(k + 1, s, n);
-	long id = find(f, k, n + 1);
+	long id = strtab_add(&f->keys, k, n + 1);
 	if (id < 0)
 		return ERR_NOMEM;
 	if (f->npend == f->pendcap) {
@@ -216,22 +160,10 @@ static int add_posting(mfacet *f, struct mkey *m, uint32_t doc, const struct pen
 
 int mfacet_add(mfacet *f, uint32_t doc, const uint8_t *rec, size_t n)
 {
-	assert(!f->sorted);
-	struct st_record r;
-	uint32_t *refs = NULL;
-	int rc = st_decode(rec, n, &r, &refs);
-	free(refs);
-	if (rc)
-		return rc;
-	/* the three key spaces as invert.c's add_facets takes them */
-	static const unsigned fks[] = {FK_JOURNAL, FK_MESH, FK_PUBTYPE};
+	assert(f->order == NULL);
+	/* the values and places invert.c's add_facets takes */
 	f->npend = 0;
-	for (size_t i = 0; i < sizeof fks / sizeof *fks && !rc; i++) {
-		f->fk = fks[i];
-		f->pos = 0;
-		rc = st_facet_values(fks[i], r.s[ST_JOURNAL], r.s[ST_JOURNAL_ISO],
-				     r.s[fks[i] == FK_MESH ? ST_MESH : ST_PUBTYPES], value, f);
-	}
+	int rc = st_encoded_facets(rec, n, value, f);
 	if (rc)
 		return rc;
 	/* a value listed twice is one posting of frequency 2 */
@@ -240,7 +172,7 @@ int mfacet_add(mfacet *f, uint32_t doc, const uint8_t *rec, size_t n)
 	for (size_t i = 0, j; i < f->npend && !rc; i = j) {
 		for (j = i + 1; j < f->npend && f->pend[j].key == f->pend[i].key; j++)
 			;
-		struct mkey *m = &f->k[f->pend[i].key];
+		struct mkey *m = strtab_val(&f->keys, f->pend[i].key);
 		assert(m->df == 0 || doc > m->lastdoc);
 		rc = add_posting(f, m, doc, f->pend + i, j - i);
 	}
@@ -249,45 +181,47 @@ int mfacet_add(mfacet *f, uint32_t doc, const uint8_t *rec, size_t n)
 
 static int cmp_key(const void *a, const void *b, void *ctx)
 {
-	const uint8_t *bytes = ctx;
-	const struct mkey *x = a, *y = b;
-	return seg_key_cmp(bytes + x->off, x->len, bytes + y->off, y->len);
+	const struct strtab *t = ctx;
+	size_t xn, yn;
+	const uint8_t *x = strtab_str(t, *(const uint32_t *)a, &xn);
+	const uint8_t *y = strtab_str(t, *(const uint32_t *)b, &yn);
+	return seg_key_cmp(x, xn, y, yn);
 }
 
-void mfacet_sort(mfacet *f)
+int mfacet_sort(mfacet *f)
 {
-	if (f->n > 1)
-		qsort_r(f->k, f->n, sizeof *f->k, cmp_key, f->bytes.p);
-	/* the table's indexes no longer hold, and nothing looks up again */
-	free(f->slot);
-	f->slot = NULL;
-	f->nslots = 0;
+	assert(f->order == NULL);
+	if ((f->order = malloc(sizeof *f->order * (f->keys.n ? f->keys.n : 1))) == NULL)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < f->keys.n; i++)
+		f->order[i] = (uint32_t)i;
+	if (f->keys.n > 1)
+		qsort_r(f->order, f->keys.n, sizeof *f->order, cmp_key, &f->keys);
 	free(f->pend);
 	f->pend = NULL;
 	f->npend = f->pendcap = 0;
-	f->sorted = 1;
+	return 0;
 }
 
 size_t mfacet_nkeys(const mfacet *f)
 {
-	return f->n;
+	return f->keys.n;
 }
 
 const uint8_t *mfacet_key(const mfacet *f, size_t k, size_t *len)
 {
-	assert(f->sorted && k < f->n);
-	*len = f->k[k].len;
-	return f->bytes.p + f->k[k].off;
+	assert(f->order && k < f->keys.n);
+	return strtab_str(&f->keys, f->order[k], len);
 }
 
 size_t mfacet_seek(const mfacet *f, const uint8_t *key, size_t n)
 {
-	assert(f->sorted);
-	size_t lo = 0, hi = f->n;
+	assert(f->order);
+	size_t lo = 0, hi = f->keys.n;
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct mkey *m = &f->k[mid];
-		if (seg_key_cmp(f->bytes.p + m->off, m->len, key, n) < 0)
+		size_t mid = lo + (hi - lo) / 2, len;
+		const uint8_t *k = strtab_str(&f->keys, f->order[mid], &len);
+		if (seg_key_cmp(k, len, key, n) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -320,8 +254,8 @@ static void read_posting(struct mfacet_list *l, uint32_t doc)
 
 int mfacet_open(const mfacet *f, size_t k, struct fmt_buf *buf, struct mfacet_list *l)
 {
-	assert(f->sorted && k < f->n);
-	const struct mkey *m = &f->k[k];
+	assert(f->order && k < f->keys.n);
+	const struct mkey *m = strtab_val(&f->keys, f->order[k]);
 	buf->len = 0;
 	for (const struct slice *s = m->first; s; s = s->next)
 		fmt_buf_put(buf, s->data, s == m->last ? s->size - m->room : s->size);

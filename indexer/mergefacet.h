@@ -54,8 +54,9 @@ void mfacet_free(mfacet *f);
 int mfacet_add(mfacet *f, uint32_t doc, const uint8_t *rec, size_t n);
 
 /* Puts the keys in key order (§4), after the last mfacet_add: from then
- * on f is read, never written, and any number of threads may read it. */
-void mfacet_sort(mfacet *f);
+ * on f is read, never written, and any number of threads may read it.
+ * 0 or ERR_NOMEM. */
+int mfacet_sort(mfacet *f);
 
 /* Keys, in key order, after mfacet_sort. */
 size_t mfacet_nkeys(const mfacet *f);
