@@ -1337,11 +1337,12 @@ void seg_stored_cur_free(struct seg_stored_cur *c)
 	seg_stored_cur_init(c);
 }
 
-/* Holds block b of s, nothing of it inflated yet.  Raw deflate past a
- * checked zlib header: readers stop short of the stream's end, each
- * record has its own CRC and the heads and tails theirs (§7), and a
- * running Adler-32 that no check would reach was 6% of the instructions
- * of a search printing ten records. */
+/* Holds block b of s, nothing of it inflated yet, its zlib header
+ * checked.  A record is read from the block inflated whole (cur_whole,
+ * Adler-32 checked); a reference lookup, and a record of a block that
+ * does not inflate whole, inflate raw deflate past the header (cur_stream)
+ * and stop short of the stream's end: each record has its own CRC and the
+ * heads and tails theirs (§7). */
 static int cur_open(struct seg_stored_cur *c, const struct seg *s, uint32_t b)
 {
 	cur_drop(c);
@@ -1376,7 +1377,8 @@ static int cur_stream(struct seg_stored_cur *c)
 /* Inflates the whole block held with libdeflate (zlib_whole_with): that
  * costs less than zlib inflating the short columns and the abstracts as
  * far as the record wanted, two thirds of the block on average (a search
- * prints records of different blocks). */
+ * prints records of different blocks).  ERR_CORRUPT leaves nothing
+ * inflated. */
 static int cur_whole(struct seg_stored_cur *c)
 {
 	if (c->dd == NULL && (c->dd = libdeflate_alloc_decompressor()) == NULL)
@@ -1406,9 +1408,13 @@ static int cur_until(struct seg_stored_cur *c, const struct seg *s, uint32_t doc
 		rc = cur_open(c, s, *b);
 	if (rc == 0 && (doc < c->k.first || doc - c->k.first >= c->k.count))
 		rc = ERR_CORRUPT;
-	if (rc == 0 && c->have == 0 && step == 0)
-		rc = cur_whole(c);
-	else if (rc == 0 && !c->zlive && c->have < c->k.rlen)
+	/* A block damaged past the record wanted still gives it, as far as
+	 * its own CRC can tell: what inflating the records up to it gave
+	 * before blocks were inflated whole (one bad abstract must not hide
+	 * 47 others). */
+	if (rc == 0 && c->have == 0 && step == 0 && cur_whole(c) == ERR_NOMEM)
+		rc = ERR_NOMEM;
+	if (rc == 0 && !c->zlive && c->have < c->k.rlen)
 		rc = cur_stream(c);
 	if (step == 0)
 		step = 16384;

@@ -374,11 +374,11 @@ int seg_stored_refs(const struct seg *s, uint32_t doc, uint32_t **refs, size_t *
 /* Returns the stored record of doc (§7.1) in a malloc'd buffer (*out, *n). */
 int seg_stored_get(struct seg *s, uint32_t doc, uint8_t **out, size_t *n, struct err *e);
 
-/* Reads stored records keeping the last block it inflated, as far as it
- * inflated it: records read in document order (facets, exports sorted by
+/* Reads stored records keeping the last block it inflated (whole, with
+ * libdeflate, its Adler-32 checked; a damaged block as far as the record
+ * wanted): records read in document order (facets, exports sorted by
  * document) cost one inflation of each block between them, where
- * seg_stored_get inflates its block up to the record every time (on
- * average half a block of abstracts for every record).  It holds one
+ * seg_stored_get inflates the record's block every time.  It holds one
  * block (at most 64 MiB, about 100 KB) and refers to its segment's
  * mapping: free it before the segment is closed. */
 struct seg_stored_cur {

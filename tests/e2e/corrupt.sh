@@ -19,8 +19,9 @@
 # .spst or .spos file may decode to plausible values that no bounds or
 # consistency check can tell from real ones (a year, a field length, a
 # dictionary key, a gap); so may one inside a compressed block of the .ssto
-# file, which queries inflate only as far as the record they need, short of
-# zlib's Adler-32 at the end of the block (seg_stored_get).  Queries then
+# file, which reference lookups (--references, --cited-by's list) and the
+# records of a block that does not inflate whole inflate only as far as
+# they need, short of zlib's Adler-32 at the end of the block.  Queries then
 # answer differently without noticing.  Those cases are counted and listed
 # ("undetected by queries"), not failed, unless CORRUPT_STRICT=1.
 # Everything else - the manifest, deletion files, the stored block index,
