@@ -74,22 +74,12 @@ if [ $FTS5 = 1 ] && ! $PY -c 'import sqlite3; c=sqlite3.connect(":memory:"); c.e
 fi
 SQLITE3=$(command -v sqlite3 || true)
 
-CC=${CC:-cc}
 say "building the benchmark helpers"
-if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon tests/bench/bench_analyze.c common/*.c \
-	-lstemmer -lz -lm -o build/bench_analyze 2>>"$LOG"; then
-	say "bench_analyze does not build (see $LOG)"; rm -f build/bench_analyze
-fi
-if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon -Iquery -Iindexer -I/usr/include/libxml2 \
-	tests/bench/qlat.c $(ls query/*.c | grep -v main.c) common/*.c \
-	-lxml2 -lz -lstemmer -lm -lpthread -o build/qlat 2>>"$LOG"; then
-	say "qlat does not build (see $LOG)"; rm -f build/qlat
-	raw qlat unavailable '"reason":"build/qlat does not build (sarc in-process query figures)"'
-fi
-if ! $CC -std=c11 -D_GNU_SOURCE -O2 -Icommon tests/bench/floor.c common/*.c \
-	-lstemmer -lz -lm -o build/floor 2>>"$LOG"; then
-	say "floor does not build (see $LOG)"; rm -f build/floor
-fi
+for h in $(sh tests/bench/helpers.sh build "$LOG"); do
+	say "$h does not build (see $LOG)"
+	[ "$h" = qlat ] &&
+		raw qlat unavailable '"reason":"build/qlat does not build (sarc in-process query figures)"'
+done
 SQ=0
 if [ -x "$SQX" ] && "$SQX" --help >/dev/null 2>&1; then SQ=1
 else raw sarc-query unavailable '"reason":"sarc-query not built"'; fi
