@@ -715,6 +715,7 @@ static int facet_keys(struct facet_ctx *c, sarc_index *ix, size_t segno, int how
 				break;
 			uint64_t n = 0;
 			for (int more = pc.doc != SEG_END; more; more = seg_postings_next_block(&pc))
+#pragma GCC unroll 8
 				for (uint32_t i = pc.i; i < pc.n; i++)
 					n += (m[pc.docs[i] >> 6] >> (pc.docs[i] & 63)) & 1;
 			if (pc.corrupt) {

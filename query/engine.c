@@ -1177,15 +1177,17 @@ static int both_bits(struct sc *c, uint64_t *bits, uint32_t nd, unsigned depth, 
  * past the segment's end marks the cursor damaged. */
 static void term_bits(struct seg_postings *p, uint64_t *bits, uint32_t nd)
 {
-	for (int more = p->doc != SEG_END; more; more = seg_postings_next_block(p))
-		for (uint32_t i = p->i; i < p->n; i++) {
-			uint32_t d = p->docs[i];
-			if (d >= nd) {
-				p->corrupt = 1;
-				return;
-			}
-			bits[d >> 6] |= (uint64_t)1 << (d & 63);
+	for (int more = p->doc != SEG_END; more; more = seg_postings_next_block(p)) {
+		/* a block's documents increase (decode_block): its last bounds
+		 * them all, and the loop has no branch but its own */
+		if (p->n == 0 || p->docs[p->n - 1] >= nd) {
+			p->corrupt = 1;
+			return;
 		}
+#pragma GCC unroll 8
+		for (uint32_t i = p->i; i < p->n; i++)
+			bits[p->docs[i] >> 6] |= (uint64_t)1 << (p->docs[i] & 63);
+	}
 }
 
 /* Conjunctions nested deeper hold this many bitmaps at once at most (two
