@@ -1163,8 +1163,8 @@ int seg_same_vocab(const struct seg *a, const struct seg *b)
 /* Inflates a whole zlib stream of exactly rlen bytes (Adler-32 checked)
  * with libdeflate, in 61% of zlib's instructions (every stored block of
  * the 10^5 bench index: 3.10 against 1.88 billion): 0, ERR_CORRUPT or
- * ERR_NOMEM.  d: a decompressor to use, or NULL for
- * one of its own. */
+ * ERR_NOMEM.  d: a decompressor to use, or NULL for one of its own (a
+ * malloc of about 10 KB, against inflating a block of about 100 KB). */
 static int zlib_whole_with(struct libdeflate_decompressor *d, const uint8_t *comp,
 			   size_t clen, uint8_t *raw, size_t rlen)
 {
