@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "fmt.h"
 #include "stored.h"
+#include "strtab.h"
 
 struct doc_priv {
 	uint8_t *raw;
@@ -529,9 +530,8 @@ int sarc_explain(sarc_index *ix, sarc_query *q, const struct sarc_hit *h,
  * reads less, FACET_POSTINGS_PER_RECORD postings costing about one record. */
 #define FACET_POSTINGS_PER_RECORD 2000
 
+/* What a value counts (its struct strtab value). */
 struct fcount {
-	char *value;
-	size_t len;
 	uint64_t count;
 	uint64_t stamp; /* the last document counted + 1: a value once a record */
 };
@@ -540,10 +540,7 @@ struct fcount {
 
 struct facet_ctx {
 	int kind; /* 0 year, else FK_JOURNAL, FK_MESH or FK_PUBTYPE */
-	struct fcount *v;
-	size_t n, cap;
-	uint32_t *slot; /* open addressing: index + 1 into v, 0 empty */
-	size_t nslots;  /* a power of two, at least twice n */
+	struct strtab vals; /* the values met, a struct fcount each */
 	uint64_t years[FACET_YEARS];
 	uint64_t ndocs; /* documents visited */
 	uint64_t **match;  /* kinds but year: per segment, a bitmap of the matches */
@@ -561,61 +558,19 @@ static void facet_oom(struct facet_ctx *c)
 	}
 }
 
-/* Doubles the table and places every value again. */
-static int facet_rehash(struct facet_ctx *c)
-{
-	size_t ns = c->nslots ? c->nslots * 2 : 256;
-	uint32_t *t = calloc(ns, sizeof *t);
-	if (t == NULL)
-		return ERR_NOMEM;
-	for (size_t i = 0; i < c->n; i++) {
-		size_t h = fmt_hash(c->v[i].value, c->v[i].len) & (ns - 1);
-		while (t[h])
-			h = (h + 1) & (ns - 1);
-		t[h] = (uint32_t)i + 1;
-	}
-	free(c->slot);
-	c->slot = t;
-	c->nslots = ns;
-	return 0;
-}
-
 /* Adds count to value s[0..n), unless the record c->stamp (when not 0)
  * counted it already. */
 static void facet_add(struct facet_ctx *c, const char *s, size_t n, uint64_t count)
 {
-	if ((c->n + 1) * 2 > c->nslots && facet_rehash(c)) {
+	long i = strtab_add(&c->vals, (const uint8_t *)s, n);
+	if (i < 0) {
 		facet_oom(c);
 		return;
 	}
-	size_t h = fmt_hash(s, n) & (c->nslots - 1);
-	for (; c->slot[h]; h = (h + 1) & (c->nslots - 1)) {
-		struct fcount *f = &c->v[c->slot[h] - 1];
-		if (f->len == n && memcmp(f->value, s, n) == 0) {
-			if (c->stamp == 0 || f->stamp != c->stamp)
-				f->count += count;
-			f->stamp = c->stamp;
-			return;
-		}
-	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct fcount *v = realloc(c->v, sizeof *v * cap);
-		if (v == NULL) {
-			facet_oom(c);
-			return;
-		}
-		c->v = v;
-		c->cap = cap;
-	}
-	if ((c->v[c->n].value = strndup(s, n)) == NULL) {
-		facet_oom(c);
-		return;
-	}
-	c->v[c->n].len = n;
-	c->v[c->n].count = count;
-	c->v[c->n].stamp = c->stamp;
-	c->slot[h] = (uint32_t)++c->n;
+	struct fcount *f = strtab_val(&c->vals, (size_t)i);
+	if (c->stamp == 0 || f->stamp != c->stamp)
+		f->count += count;
+	f->stamp = c->stamp;
 }
 
 static int facet_value(void *ctx, const char *s, size_t n)
@@ -732,25 +687,46 @@ static int facet_keys(struct facet_ctx *c, sarc_index *ix, size_t segno, int how
 	return 1;
 }
 
-static int cmp_fcount(const void *a, const void *b)
+static int cmp_facet(const void *a, const void *b)
 {
-	const struct fcount *x = a, *y = b;
+	const struct sarc_facet *x = a, *y = b;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return strcmp(x->value, y->value);
 }
 
-static void facet_ctx_free(struct facet_ctx *c, size_t nsegs, int values)
+static void facet_ctx_free(struct facet_ctx *c, size_t nsegs)
 {
-	for (size_t i = 0; values && i < c->n; i++)
-		free(c->v[i].value);
 	for (size_t i = 0; c->match && i < nsegs; i++)
 		free(c->match[i]);
 	free(c->match);
 	free(c->nmatch);
-	free(c->v);
-	free(c->slot);
+	strtab_free(&c->vals);
 	free(c);
+}
+
+/* The values counted, as sarc_facet hands them out: *out, *n.  0 or
+ * ERR_NOMEM. */
+static int facet_out(const struct facet_ctx *c, struct sarc_facet **out, size_t *n)
+{
+	size_t nv = c->vals.n;
+	struct sarc_facet *f = calloc(nv ? nv : 1, sizeof *f);
+	for (size_t i = 0; f && i < nv; i++) {
+		size_t len;
+		const uint8_t *v = strtab_str(&c->vals, i, &len);
+		f[i].count = ((const struct fcount *)strtab_val(&c->vals, i))->count;
+		if ((f[i].value = strndup((const char *)v, len)) == NULL) {
+			sarc_facets_free(f, i);
+			f = NULL;
+		}
+	}
+	if (f == NULL)
+		return ERR_NOMEM;
+	if (c->kind != 0 && nv > 1)
+		qsort(f, nv, sizeof *f, cmp_facet);
+	*out = f;
+	*n = nv;
+	return 0;
 }
 
 int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
@@ -764,18 +740,19 @@ int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
 		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
+	strtab_init(&c->vals, sizeof(struct fcount));
 	c->kind = -1;
 	for (int i = 0; i < 4; i++)
 		if (strcmp(field, kinds[i]) == 0)
 			c->kind = keys[i];
 	if (c->kind < 0) {
-		free(c);
+		facet_ctx_free(c, nsegs);
 		eng_err(err, errcap, "unknown facet '%s' (year, journal, mesh, pt)", field);
 		return ERR_USAGE;
 	}
 	if (c->kind && ((c->match = calloc(nsegs ? nsegs : 1, sizeof *c->match)) == NULL ||
 			(c->nmatch = calloc(nsegs ? nsegs : 1, sizeof *c->nmatch)) == NULL)) {
-		facet_ctx_free(c, nsegs, 1);
+		facet_ctx_free(c, nsegs);
 		eng_err(err, errcap, "out of memory");
 		return ERR_NOMEM;
 	}
@@ -798,27 +775,12 @@ int eng_facet(sarc_index *ix, sarc_query *q, const char *field, int how,
 		rc = c->err;
 		eng_err(err, errcap, "%s", c->msg);
 	}
-	if (!rc && c->kind != 0 && c->n > 1)
-		qsort(c->v, c->n, sizeof *c->v, cmp_fcount);
-	struct sarc_facet *f = rc ? NULL : calloc(c->n ? c->n : 1, sizeof *f);
-	if (!rc && f == NULL) {
-		rc = ERR_NOMEM;
+	if (!rc && (rc = facet_out(c, out, n)) != 0)
 		eng_err(err, errcap, "out of memory");
-	}
-	if (rc) {
-		facet_ctx_free(c, nsegs, 1);
-		return rc;
-	}
-	for (size_t i = 0; i < c->n; i++) {
-		f[i].value = c->v[i].value;
-		f[i].count = c->v[i].count;
-	}
-	*out = f;
-	*n = c->n;
-	if (ndocs)
+	if (!rc && ndocs)
 		*ndocs = c->ndocs;
-	facet_ctx_free(c, nsegs, 0);
-	return 0;
+	facet_ctx_free(c, nsegs);
+	return rc;
 }
 
 int sarc_facet(sarc_index *ix, sarc_query *q, const char *field, struct sarc_facet **out,
