@@ -319,9 +319,6 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/nofacets", tmp);
 	check_facet_damage(dir);
 
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("api");
 }

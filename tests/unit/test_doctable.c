@@ -96,10 +96,7 @@ static void check_rows(const char *name, const struct row *rows, uint32_t n, int
 		CHECKF(seg_verify(&s, dir, &e) == 0, "%s: %s", name, e.msg);
 		seg_close(&s);
 	}
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# cannot remove %s\n", dir);
+	test_rmdir(dir);
 }
 
 int main(void)
@@ -153,10 +150,7 @@ int main(void)
 		CHECKF(ok && rc == ERR_CORRUPT && strstr(e.msg, ".sdoc") != NULL, "%d %s", rc, e.msg);
 		if (rc == 0 && ok)
 			seg_close(&s);
-		char cmd[200];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# cannot remove %s\n", dir);
+		test_rmdir(dir);
 	}
 	return check_done("doctable");
 }

@@ -895,9 +895,6 @@ int main(int argc, char **argv)
 	check_windows(tmp);
 	check_dfc_memory(tmp);
 
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("engine");
 }

@@ -542,9 +542,6 @@ int main(void)
 		check_same_keys(dir[5], dir[6], "real files, half without facet keys, merged");
 		inputs_free(&files);
 	}
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("facet");
 }

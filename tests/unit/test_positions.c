@@ -458,9 +458,6 @@ int main(int argc, char **argv)
 		free(terms[i].tfs);
 		free(terms[i].pos);
 	}
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# cannot remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("positions");
 }

@@ -22,6 +22,7 @@
 #include "pubmed.h"
 #include "seg.h"
 #include "stored.h"
+#include "testutil.h"
 
 struct rdoc {
 	uint32_t pmid;
@@ -257,10 +258,7 @@ int main(void)
 	CHECKF(bad_refs == 0, "%d of %u reference lists read alone differ", bad_refs, s->ndocs);
 	CHECKF(with_refs > 0, "%zu records with references", with_refs);
 	ix_close(&x);
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	for (size_t i = 0; i < ndocs; i++) {
 		free(docs[i].text[0]);
 		free(docs[i].text[1]);

@@ -1033,9 +1033,6 @@ int main(int argc, char **argv)
 	}
 
 	an_free(an);
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("similar");
 }

@@ -168,9 +168,6 @@ int main(void)
 
 	for (size_t i = 0; i < nr; i++)
 		free(r[i].title);
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmp);
+	test_rmdir(tmp);
 	return check_done("stored_damage");
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -38,6 +39,15 @@ static inline int cmp_scored(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return x->pmid < y->pmid ? -1 : x->pmid > y->pmid;
+}
+
+/* Removes a test's temporary directory and everything in it. */
+static inline void test_rmdir(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
 }
 
 /* sw_open and sw_finish for tests that write a segment by hand: they
