@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "an_fold.h"
+#include "fmt.h"
 
 #define MAXT AN_MAX_TERM_BYTES
 /* a->buf holds a term plus the largest single append: a fold replacement
@@ -438,7 +439,7 @@ static int is_stop(const an_analyzer *a, const unsigned char *p, size_t n, uint3
 		if (v == 0)
 			return 0;
 		v--;
-		if (a->stop_len[v] == n && memcmp(a->stop_text + a->stop_off[v], p, n) == 0)
+		if (a->stop_len[v] == n && fmt_same(a->stop_text + a->stop_off[v], p, n))
 			return 1;
 	}
 }
@@ -681,9 +682,9 @@ put_now(struct run *r, const unsigned char *text, size_t len, int alpha, enum an
 				h = term_hash(text, len);
 			set = &a->stem_cache[(h >> 8) & (STEM_SETS - 1)];
 			struct stem_slot *sl = NULL;
-			if (set->way[0].in_len == len && memcmp(set->way[0].in, text, len) == 0) {
+			if (set->way[0].in_len == len && fmt_same(set->way[0].in, text, len)) {
 				sl = &set->way[0];
-			} else if (set->way[1].in_len == len && memcmp(set->way[1].in, text, len) == 0) {
+			} else if (set->way[1].in_len == len && fmt_same(set->way[1].in, text, len)) {
 				struct stem_slot tmp = set->way[0];
 				set->way[0] = set->way[1];
 				set->way[1] = tmp;

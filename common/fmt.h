@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- fixed-width little-endian ---- */
 
@@ -21,6 +22,41 @@ static inline uint32_t fmt_hash(const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ k[i]) * 16777619u;
 	return h;
+}
+
+/* Whether p[0..n) and q[0..n) hold the same bytes.  For the hot lookups
+ * of short words (terms, stems, stopwords, stored words): a call to
+ * memcmp cost more than the comparison, and its answer's sign is not
+ * needed.  Loads overlap rather than read past n. */
+static inline int fmt_same(const void *p, const void *q, size_t n)
+{
+	const uint8_t *a = p, *b = q;
+	uint64_t x, y;
+	uint32_t u, v;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 static inline void fmt_put_u16le(uint8_t *p, uint16_t v)

@@ -162,7 +162,7 @@ static int32_t vocab_find(const st_vocab *v, const uint8_t *p, size_t n, uint32_
 		if (k == 0)
 			return -1;
 		k--;
-		if (v->off[k + 1] - v->off[k] == n && memcmp(v->words + v->off[k], p, n) == 0)
+		if (v->off[k + 1] - v->off[k] == n && fmt_same(v->words + v->off[k], p, n))
 			return (int32_t)k;
 	}
 }
@@ -445,7 +445,7 @@ static int count_word(struct counter *c, const uint8_t *w, size_t n)
 		struct wcount *x = &c->e[h];
 		if (x->len == 0)
 			break;
-		if (x->len == n && memcmp(c->bytes.p + x->off, w, n) == 0) {
+		if (x->len == n && fmt_same(c->bytes.p + x->off, w, n)) {
 			x->count++;
 			return 0;
 		}

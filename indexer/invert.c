@@ -263,7 +263,7 @@ static uint32_t intern(inv *v, const uint8_t *key, size_t n, uint32_t hv)
 		if ((uint32_t)(slot >> 32) == hv) {
 			uint32_t id = (uint32_t)slot - 1;
 			struct term *t = &v->terms[id];
-			if (t->keylen == n && memcmp(term_key(t), key, n) == 0)
+			if (t->keylen == n && fmt_same(term_key(t), key, n))
 				return id;
 		}
 		h = (h + 1) & mask;
