@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	 * and low bits plus unary quotients give back every value, read one
 	 * at a time or after skipping any number of quotients */
 	bad = 0;
-	int notbest = 0, badskip = 0;
+	int notbest = 0, notsame = 0, badskip = 0;
 	static uint32_t rv[600], lowv[600];
 	static uint8_t lo[600 * 4 + 16], un[600 * 5 + 16];
 	for (int round = 0; round < 400; round++) {
@@ -120,6 +120,15 @@ int main(int argc, char **argv)
 		for (unsigned k2 = 0; k2 <= 32; k2++)
 			if (bp_bytes(n, k2) + rice_unary_bytes(rv, n, k2) < cost)
 				notbest++;
+		/* of the cheapest up to the largest width, the largest: what
+		 * the writer has always chosen, so that indexes stay the same */
+		unsigned want = 0, mb = bp_bits(rv, n);
+		for (unsigned k2 = 0; k2 <= mb; k2++)
+			if (bp_bytes(n, k2) + rice_unary_bytes(rv, n, k2) <=
+			    bp_bytes(n, want) + rice_unary_bytes(rv, n, want))
+				want = k2;
+		if (k != want)
+			notsame++;
 		/* the best k costs no more than k = 32 (no quotients): its
 		 * unary string stays within 32 + 1 bits a value */
 		size_t ub = rice_unary_bytes(rv, n, k);
@@ -160,6 +169,7 @@ int main(int argc, char **argv)
 	}
 	CHECKF(bad == 0, "%d Rice round trips failed", bad);
 	CHECKF(notbest == 0, "%d Rice parameters were not the cheapest", notbest);
+	CHECKF(notsame == 0, "%d Rice parameters were not the largest of the cheapest", notsame);
 	CHECKF(badskip == 0, "%d skips over unary quotients failed", badskip);
 	/* posting blocks (FORMAT.md §5.1): round trips, the shortest of the
 	 * encodings (found here by trying every width), never longer than
