@@ -52,7 +52,7 @@ uint64_t inv_npostings(const inv *v);
  * inverter.  The stored records are packed with the vocabulary the run
  * shares in slot (segwrite.h) when slot is not NULL.  *seqs receives the
  * documents' sequence numbers (free seqs->run); *bytes the segment's size
- * on disk. */
+ * on disk.  After a failure the inverter can only be freed. */
 int inv_flush(inv *v, const char *dir, const char *name, uint32_t flags,
 	      struct sw_vocab_slot *slot, struct inv_seqs *seqs, uint64_t *bytes,
 	      struct err *e);
