@@ -1,6 +1,6 @@
 /*
  * engine.h - internals shared by the engine's source files (engine.c,
- * docs.c); not part of the public interface (sarc.h).
+ * engdict.c, docs.c); not part of the public interface (sarc.h).
  */
 #ifndef ENGINE_H
 #define ENGINE_H
@@ -60,6 +60,17 @@ struct dfc {
 	size_t n, mask;        /* used; table size - 1 */
 };
 
+/* A prefix's expansion in one field, the same for every segment's scorer
+ * tree and for a count then a search: made once per query, kept in its
+ * arena (sarc_query.pexp). */
+struct pexp {
+	const struct q_node *q;
+	unsigned f;
+	uint8_t **keys;
+	size_t *lens, n;
+	struct pexp *next;
+};
+
 struct sarc_query {
 	struct arena a;
 	struct q_node *root;
@@ -69,8 +80,8 @@ struct sarc_query {
 	int has_exclude;
 	char desc[4096];
 	char note[256];            /* sarc_query_note(); "" when none */
-	struct pexp *pexp;         /* prefix expansions made (engine.c), in a */
-	struct dfc dfc;            /* document frequencies looked up (engine.c) */
+	struct pexp *pexp;         /* prefix expansions made (engdict.c), in a */
+	struct dfc dfc;            /* document frequencies looked up (engdict.c) */
 };
 
 void eng_err(char *err, size_t cap, const char *fmt, ...)
@@ -81,6 +92,19 @@ void eng_err(char *err, size_t cap, const char *fmt, ...)
 uint64_t eng_df(sarc_index *ix, const uint8_t *key, size_t n);
 /* The same, remembered with q (which belongs to ix) for its scorers. */
 uint64_t eng_df_query(sarc_index *ix, sarc_query *q, const uint8_t *key, size_t n);
+/* The document frequency of key summed over the segments, as eng_df,
+ * looked up in every segment the first time the query asks and then
+ * remembered with each segment's entry.  When segno is a segment, its
+ * entry goes to *t and *found says whether it has one, and damage in its
+ * dictionary goes to *segerr too. */
+uint64_t eng_key_lookup(sarc_index *ix, sarc_query *q, const uint8_t *key, size_t n,
+			size_t segno, struct seg_term *t, int *found, struct err *segerr);
+/* The words node q (a Q_PREFIX of sq) matches in field f over the whole
+ * index, expanded the first time and then kept with sq; NULL out of
+ * memory.  An expansion cut short (PREFIX_CAP, engdict.c) leaves a note
+ * (sarc_query_note). */
+const struct pexp *eng_prefix_expansion(sarc_index *ix, sarc_query *sq, const struct q_node *q,
+					unsigned f);
 /* Records e as damage of the index (see struct sarc_index) unless some is
  * recorded already. */
 void eng_damage(sarc_index *ix, const struct err *e);
