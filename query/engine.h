@@ -1,6 +1,6 @@
 /*
- * engine.h - internals shared by the engine's source files (engine.c,
- * engdict.c, docs.c); not part of the public interface (sarc.h).
+ * engine.h - internals shared by the engine's source files (engine.c and
+ * the eng*.c it lists, docs.c); not part of the public interface (sarc.h).
  */
 #ifndef ENGINE_H
 #define ENGINE_H
