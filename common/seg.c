@@ -148,14 +148,6 @@ void seg_map_drop(const struct seg_map *m, uint64_t from, uint64_t to)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
-void seg_map_drop_behind(const struct seg_map *m, uint64_t *done, uint64_t at, uint64_t every)
-{
-	if (at >= *done + every) {
-		seg_map_drop(m, *done, at);
-		*done = at;
-	}
-}
-
 /* Bytes that verification reads of a file before it releases their pages
  * (seg_map_drop): it reads every byte of the index once, and a 10^7-citation
  * index kept 10 GB resident until the end. */
@@ -390,15 +382,6 @@ size_t seg_pmid_ranks(const struct seg *s, uint32_t pmid, size_t *first)
 }
 
 /* ---- dictionary (§4) ---- */
-
-int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-	size_t n = an < bn ? an : bn;
-	int c = n ? memcmp(a, b, n) : 0;
-	if (c)
-		return c;
-	return an < bn ? -1 : an > bn;
-}
 
 /* The varint that completes a 4-bit length of DICT_ESC (§4). */
 static uint64_t nibble_more(struct fmt_cur *c)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <zlib.h>
 
 struct libdeflate_decompressor;
@@ -112,8 +113,16 @@ void seg_map_release(const struct seg_map *m, size_t n);
  * They come back from the page cache if read again. */
 void seg_map_drop(const struct seg_map *m, uint64_t from, uint64_t to);
 /* For such a reader at body offset at: releases [*done, at) once it is
- * every bytes or more, and moves *done to at. */
-void seg_map_drop_behind(const struct seg_map *m, uint64_t *done, uint64_t at, uint64_t every);
+ * every bytes or more, and moves *done to at.  Inline: --verify calls it
+ * for every term. */
+static inline void seg_map_drop_behind(const struct seg_map *m, uint64_t *done, uint64_t at,
+				       uint64_t every)
+{
+	if (at >= *done + every) {
+		seg_map_drop(m, *done, at);
+		*done = at;
+	}
+}
 
 /* One dictionary entry (§4). */
 struct seg_term {
@@ -326,8 +335,17 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
  * returns the count (tf), or -1 (and sets c->corrupt) if corrupt. */
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);
 
-/* Compares two keys (§4 order: bytewise, a prefix first). */
-int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+/* Compares two keys (§4 order: bytewise, a prefix first).  Inline:
+ * dictionary lookups and --verify call it for every entry they pass, and
+ * the build has no link-time optimisation to inline it across files. */
+static inline int seg_key_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	size_t n = an < bn ? an : bn;
+	int c = n ? memcmp(a, b, n) : 0;
+	if (c)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
 
 /* Stored block b as the index describes it (§7): its first document,
  * its records, its compressed bytes and lengths, and the length of its
