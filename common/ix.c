@@ -11,9 +11,9 @@
 /* Segments of one run, and merges of them, share a stored-record
  * vocabulary (FORMAT.md §7.2).  Each segment is pointed at the first
  * earlier one whose vocabulary has its size; when a query first reads a
- * record, load_vocab (seg.c) compares the two and borrows the decoded
- * one, so a query printing records from several segments inflates it
- * once, and a query that prints none compares nothing. */
+ * record, seg_load_vocab (segstored.c) compares the two and borrows the
+ * decoded one, so a query printing records from several segments inflates
+ * it once, and a query that prints none compares nothing. */
 static void share_vocabs(struct ix *x)
 {
 	for (size_t i = 1; i < x->nsegs; i++) {

@@ -167,7 +167,7 @@ struct seg {
 				      * records changes the struct, so one thread
 				      * reads one index at a time */
 	struct seg *vocab_peer;      /* a segment whose vocabulary may be this
-				      * one's (ix.c): load_vocab borrows its
+				      * one's (ix.c): seg_load_vocab borrows its
 				      * st_vocab when seg_same_vocab says so */
 	/* deletions */
 	struct seg_map del;
@@ -362,6 +362,12 @@ int seg_stored_entry(const struct seg *s, uint32_t b, struct seg_stored_blk *out
  * bytes (a writer compresses a vocabulary the same way every time, and
  * different bytes at worst cost a second copy, never a wrong one). */
 int seg_same_vocab(const struct seg *a, const struct seg *b);
+
+/* Reads the segment's vocabulary (§7.2) into s->vocab, once per segment,
+ * when the first record is read: borrowed from s->vocab_peer when
+ * seg_same_vocab says so, else its own, freed by seg_close.  Returns 0,
+ * ERR_NOMEM or ERR_CORRUPT (e filled). */
+int seg_load_vocab(struct seg *s, struct err *e);
 
 /* Appends to out the segment's serialized vocabulary (§7.2, inflated). */
 int seg_stored_vocab(const struct seg *s, struct fmt_buf *out, struct err *e);
