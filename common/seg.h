@@ -7,6 +7,10 @@
  * .ssto) plus, when some of its documents were deleted or replaced later,
  * one deletion file (seg-000007.del-000012).  Readers mmap the files and
  * check headers only; seg_verify() checks every checksum and invariant.
+ *
+ * One file a part: segmap.c (headers, mappings), seg.c (opening, the
+ * document table), segdict.c (dictionary), segpost.c (posting cursors),
+ * segstored.c (stored records), segverify.c (seg_verify, seg_map_verify).
  */
 #ifndef SEG_H
 #define SEG_H
