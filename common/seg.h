@@ -335,6 +335,13 @@ static inline int seg_postings_next_block(struct seg_postings *c)
  * corners.  Returns 0, or SEG_END when target is past the list. */
 uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_t *last,
 				struct seg_corner corner[2]);
+/* The corners of all the list's blocks that no other of them dominates
+ * (a larger or equal tf with a smaller or equal len), at most cap of them,
+ * into out, by decreasing tf: the list's bound is the largest bound among
+ * them.  Returns their number, or 0 when they would be more than cap or a
+ * corner's tf is over SEG_CORNER_TFS: then ask each block. */
+#define SEG_CORNER_TFS 256
+size_t seg_postings_corners(const struct seg_postings *c, struct seg_corner *out, size_t cap);
 /* Decodes the positions of the current posting into out (cap entries);
  * returns the count (tf), or -1 (and sets c->corrupt) if corrupt. */
 int seg_postings_positions(struct seg_postings *c, uint32_t *out, uint32_t cap);

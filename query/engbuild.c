@@ -73,11 +73,20 @@ static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, doubl
 	c->field = t->key[0];
 	c->w = w;
 	sc_term_constants(c);
-	/* the list's bound: the largest block bound */
+	/* the list's bound: the largest block bound, which one of the
+	 * corners no other corner dominates gives (BM25 grows with tf and
+	 * shrinks with length), unless they are many */
 	double ub = 0;
+	struct seg_corner fr[32], cn[2];
+	size_t nfr = seg_postings_corners(pc, fr, sizeof fr / sizeof *fr);
+	for (size_t i = 0; i < nfr; i++) {
+		cn[0] = cn[1] = fr[i];
+		double u = sc_corner_bound(b->env, c->field, w, cn);
+		if (u > ub)
+			ub = u;
+	}
 	uint32_t target = 0, last;
-	struct seg_corner cn[2];
-	while (seg_postings_block_max(pc, target, &last, cn) != SEG_END) {
+	while (nfr == 0 && seg_postings_block_max(pc, target, &last, cn) != SEG_END) {
 		double u = sc_corner_bound(b->env, c->field, w, cn);
 		if (u > ub)
 			ub = u;
