@@ -1,0 +1,104 @@
+/*
+ * qpriv.h - what the files of the query parser share and nothing else
+ * uses: the parser's state, its tokens, the tables of field and tag names,
+ * and the functions one of its files calls in another.  The engine sees
+ * qparse.h only.
+ *
+ *   qparse.c   the grammar, q_parse, and what has not moved out yet
+ *   qdump.c    q_dump (it needs qparse.h only)
+ */
+#ifndef QPRIV_H
+#define QPRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fields.h"
+#include "qparse.h"
+
+#define SHOW_MAX 40    /* characters of user text quoted in a message */
+#define SHOWBUF 200    /* holds SHOW_MAX characters of up to 4 bytes, and "..." */
+
+/* ---- fields and tags ----------------------------------------------------- */
+
+enum fkind { FK_TEXT, FK_DEFAULT, FK_YEAR, FK_PMID, FK_CITES, FK_CITEDBY };
+
+struct fdef {
+	const char *name;
+	enum fkind kind;
+	uint32_t mask; /* FK_TEXT only */
+};
+
+#define FB(f) FIELD_BIT(F_##f)
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- parser state -------------------------------------------------------- */
+
+enum tk {
+	TK_EOF,
+	TK_WORD,   /* v = the word (without a trailing '*' if prefix) */
+	TK_PHRASE, /* v = the text between the quotes */
+	TK_LPAREN,
+	TK_RPAREN,
+	TK_AND,
+	TK_OR,
+	TK_NOT,
+	TK_NEAR,   /* num = distance */
+	TK_PLUS,
+	TK_MINUS,
+	TK_FIELD,  /* idx into prefix_fields */
+	TK_TAG,    /* idx into tags; num = proximity distance or 0 */
+};
+
+struct tok {
+	enum tk kind;
+	size_t start, end;   /* bytes of the whole token */
+	size_t vstart, vend; /* its value (word text, phrase content) */
+	size_t idx;
+	uint32_t num;
+	int prefix;          /* TK_WORD ended with '*' */
+};
+
+/* Everything the lexer needs to resume: copying it is a snapshot, which is
+ * how the few look-aheads of more than one token backtrack. */
+struct lexstate {
+	size_t off;
+	enum tk prev_kind; /* to tell "sarcoma[ti]" (attached tag) from text */
+	size_t prev_end;
+	int have;          /* tok holds a peeked token */
+	struct tok tok;
+	size_t last_end;   /* end of the last consumed token */
+};
+
+struct sterm { /* a term as an_run gave it, text copied to the arena */
+	const char *text;
+	size_t len;
+	uint32_t pos, start, end; /* end: where its source bytes end */
+	enum an_kind kind;
+};
+
+struct parser {
+	const char *s;
+	size_t n;
+	enum q_syntax syntax;
+	int all;
+	uint32_t deffields;
+	an_analyzer *an;
+	struct arena *a;
+	struct err *e;
+	struct lexstate lx;
+	unsigned depth;
+	int quiet;             /* > 0 in a look-ahead: errors are not reported */
+	size_t nstop;          /* stopwords dropped so far (for messages) */
+	size_t norun_until;    /* PubMed tagged-run scan: no run starts before this */
+	struct sterm *tv;      /* scratch for an_run, malloc'd */
+	size_t ntv, captv;
+};
+
+struct kv { /* growable child list in the arena (old arrays are abandoned) */
+	struct q_node **v;
+	size_t n, cap;
+};
+
+#endif
