@@ -41,71 +41,6 @@
 
 #include "qpriv.h"
 
-#define TAG_MAX 40     /* bytes of a tag's content: "[mesh major topic:noexp]" fits */
-#define TAG_SCAN 256   /* how far '[' looks for its ']' */
-
-/* ---- fields and tags ----------------------------------------------------- */
-
-/* `name:` prefixes.  Kept short on purpose: these are what users type. */
-static const struct fdef prefix_fields[] = {
-	{"title", FK_TEXT, FB(TITLE)},
-	{"abstract", FK_TEXT, FB(ABSTRACT)},
-	{"tiab", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
-	{"mesh", FK_TEXT, FB(MESH)},
-	{"majr", FK_TEXT, FB(MAJR)},
-	{"keyword", FK_TEXT, FB(KEYWORD)},
-	{"author", FK_TEXT, FB(AUTHOR)},
-	{"journal", FK_TEXT, FB(JOURNAL)},
-	{"pt", FK_TEXT, FB(PUBTYPE)},
-	{"lang", FK_TEXT, FB(LANG)},
-	{"pmid", FK_PMID, 0},
-	{"year", FK_YEAR, 0},
-	{"cites", FK_CITES, 0},
-	{"citedby", FK_CITEDBY, 0},
-};
-
-/* PubMed tags, short and long spellings (PubMed's search details print the
- * long ones, and strategies are copied from there), lowercased with single
- * spaces.  "[mh:noexp]" etc. are accepted: sarc never explodes MeSH. */
-static const struct fdef tags[] = {
-	{"ti", FK_TEXT, FB(TITLE)},
-	{"title", FK_TEXT, FB(TITLE)},
-	{"ab", FK_TEXT, FB(ABSTRACT)},
-	{"abstract", FK_TEXT, FB(ABSTRACT)},
-	{"tiab", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
-	{"title/abstract", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
-	{"mh", FK_TEXT, FB(MESH)},
-	{"mesh", FK_TEXT, FB(MESH)},
-	{"mesh terms", FK_TEXT, FB(MESH)},
-	{"sh", FK_TEXT, FB(MESH)},
-	{"subheading", FK_TEXT, FB(MESH)},
-	{"majr", FK_TEXT, FB(MAJR)},
-	{"mesh major topic", FK_TEXT, FB(MAJR)},
-	{"au", FK_TEXT, FB(AUTHOR)},
-	{"author", FK_TEXT, FB(AUTHOR)},
-	{"ta", FK_TEXT, FB(JOURNAL)},
-	{"journal", FK_TEXT, FB(JOURNAL)},
-	{"pt", FK_TEXT, FB(PUBTYPE)},
-	{"publication type", FK_TEXT, FB(PUBTYPE)},
-	{"la", FK_TEXT, FB(LANG)},
-	{"lang", FK_TEXT, FB(LANG)},
-	{"language", FK_TEXT, FB(LANG)},
-	{"kw", FK_TEXT, FB(KEYWORD)},
-	{"ot", FK_TEXT, FB(KEYWORD)},
-	{"keyword", FK_TEXT, FB(KEYWORD)},
-	{"other term", FK_TEXT, FB(KEYWORD)},
-	{"all", FK_DEFAULT, 0},
-	{"all fields", FK_DEFAULT, 0},
-	{"tw", FK_DEFAULT, 0},
-	{"text word", FK_DEFAULT, 0},
-	{"dp", FK_YEAR, 0},
-	{"pdat", FK_YEAR, 0},
-	{"publication date", FK_YEAR, 0},
-	{"date - publication", FK_YEAR, 0},
-	{"pmid", FK_PMID, 0},
-	{"uid", FK_PMID, 0},
-};
-
 /* ---- messages ------------------------------------------------------------ */
 
 /* 1-based character position of byte offset off: counts bytes that do not
@@ -123,7 +58,7 @@ static size_t charpos(const struct parser *p, size_t off)
 
 /* Copies s[start..end) into buf for quoting: control bytes become '?', at
  * most SHOW_MAX characters, never cut inside a UTF-8 sequence. */
-static const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap)
+const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap)
 {
 	size_t k = 0, nch = 0;
 	if (end > p->n)
@@ -144,7 +79,7 @@ static const char *show(const struct parser *p, size_t start, size_t end, char *
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int perr(struct parser *p, size_t off, const char *fmt, ...)
+int perr(struct parser *p, size_t off, const char *fmt, ...)
 {
 	char msg[600];
 	va_list ap;
@@ -159,374 +94,6 @@ static int perr(struct parser *p, size_t off, const char *fmt, ...)
 static int nomem(struct parser *p)
 {
 	return err_set(p->e, ERR_NOMEM, "query: out of memory");
-}
-
-/* ---- lexer --------------------------------------------------------------- */
-
-static int is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Bytes of the separator at i, 0 if none.  Control bytes (NUL included)
- * separate like spaces; so does U+00A0, which pasted text is full of. */
-static size_t space_at(const char *s, size_t n, size_t i)
-{
-	unsigned char c = (unsigned char)s[i];
-	if (c <= 0x20 || c == 0x7f)
-		return 1;
-	if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)
-		return 2;
-	return 0;
-}
-
-/* Bytes of the quote at i, 0 if none: '"' and the curly quotes U+201C and
- * U+201D that word processors substitute in copied search strategies. */
-static size_t quote_at(const char *s, size_t n, size_t i)
-{
-	if (s[i] == '"')
-		return 1;
-	if ((unsigned char)s[i] == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-	    ((unsigned char)s[i + 2] == 0x9c || (unsigned char)s[i + 2] == 0x9d))
-		return 3;
-	return 0;
-}
-
-/* Does a word go on at i: a letter, a digit or a non-ASCII character
- * that is not a space or a quote? */
-static int word_char_at(const char *s, size_t n, size_t i)
-{
-	unsigned char c = (unsigned char)s[i];
-	if (c >= 0x80)
-		return !space_at(s, n, i) && !quote_at(s, n, i);
-	return is_alpha(c) || is_digit(c);
-}
-
-/* Can an operand start with the byte at i (after a '+' or '-')? */
-static int operand_start(const char *s, size_t n, size_t i)
-{
-	unsigned char c = (unsigned char)s[i];
-	return is_alpha(c) || is_digit(c) || c >= 0x80 || c == '(' || quote_at(s, n, i);
-}
-
-static int eq_len(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
-
-/* Is s[0..n) an operator word?  Returns its kind, or TK_WORD. */
-static enum tk op_kind(const char *s, size_t n)
-{
-	if (eq_len(s, n, "AND"))
-		return TK_AND;
-	if (eq_len(s, n, "OR"))
-		return TK_OR;
-	if (eq_len(s, n, "NOT"))
-		return TK_NOT;
-	if (n >= 4 && memcmp(s, "NEAR", 4) == 0 && (n == 4 || s[4] == '/'))
-		return TK_NEAR;
-	return TK_WORD;
-}
-
-static int find_field(const char *s, size_t n, const struct fdef *tab, size_t ntab, size_t *idx)
-{
-	for (size_t i = 0; i < ntab; i++)
-		if (strlen(tab[i].name) == n && strncasecmp(tab[i].name, s, n) == 0) {
-			*idx = i;
-			return 1;
-		}
-	return 0;
-}
-
-enum br { BR_TEXT, BR_TAG, BR_BADTAG, BR_UNBALANCED };
-
-/* Classifies the '[' at i.  Its content is a tag if, lowercased with
- * spaces collapsed and an optional ":noexp" or ":~N" suffix removed, it is
- * in tags[].  Otherwise it is an error only when it is attached to the
- * word before it and starts with a letter ("sarcoma[tiabb]"): a bracket
- * in pasted text ("[Ewing's sarcoma of the rib]", "sarcoma[1]") is text. */
-static enum br bracket(const struct parser *p, size_t i, int attached, struct tok *t)
-{
-	const char *s = p->s;
-	size_t n = p->n, j = i + 1, close = 0;
-	for (; j < n && j - i < TAG_SCAN; j++) {
-		if (s[j] == ']') {
-			close = j;
-			break;
-		}
-		if (s[j] == '[' || s[j] == '(' || s[j] == ')' || quote_at(s, n, j))
-			break;
-	}
-	int letter = i + 1 < n && is_alpha((unsigned char)s[i + 1]);
-	if (close == 0)
-		return attached && letter ? BR_UNBALANCED : BR_TEXT;
-	char buf[TAG_MAX + 1];
-	size_t k = 0;
-	int sp = 0, toolong = 0;
-	for (j = i + 1; j < close; j++) {
-		unsigned char c = (unsigned char)s[j];
-		if (space_at(s, n, j)) {
-			sp = k > 0;
-			continue;
-		}
-		if (k + 2 >= sizeof buf) {
-			toolong = 1;
-			break;
-		}
-		if (sp)
-			buf[k++] = ' ';
-		sp = 0;
-		buf[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-	}
-	buf[k] = '\0';
-	uint32_t prox = 0;
-	char *colon = strrchr(buf, ':');
-	if (!toolong && colon) {
-		if (strcmp(colon, ":noexp") == 0) {
-			*colon = '\0';
-		} else if (colon[1] == '~' && colon[2] != '\0' && strlen(colon + 2) <= 4 &&
-			   strspn(colon + 2, "0123456789") == strlen(colon + 2)) {
-			/* PubMed "~N": at most N words between, so N + 1 positions */
-			prox = (uint32_t)atoi(colon + 2) + 1;
-			*colon = '\0';
-		}
-	}
-	size_t idx;
-	if (!toolong && find_field(buf, strlen(buf), tags, NELEM(tags), &idx)) {
-		t->kind = TK_TAG;
-		t->idx = idx;
-		t->num = prox;
-		t->start = i;
-		t->end = close + 1;
-		t->vstart = i + 1;
-		t->vend = close;
-		return BR_TAG;
-	}
-	return attached && letter ? BR_BADTAG : BR_TEXT;
-}
-
-/* End of the parenthesized part starting at s[i] == '(' inside a word, as
- * in "t(11;22)(q24;q12)", or 0 if it does not close before a space. */
-static size_t inword_paren_end(const char *s, size_t n, size_t i)
-{
-	int depth = 0;
-	for (size_t j = i; j < n; j++) {
-		if (space_at(s, n, j) || quote_at(s, n, j))
-			return 0;
-		if (s[j] == '(')
-			depth++;
-		else if (s[j] == ')' && --depth == 0)
-			return j + 1;
-		else if (s[j] == '[')
-			return 0;
-	}
-	return 0;
-}
-
-/* Is the '(' at i the start of a word, as the analyzer reads it: a
- * parenthesized part without spaces that runs straight on into a word,
- * directly or after '-' or '+' ("(LH)-releasing", "(A-a)O2")?  Then its
- * end, else 0.  An operator after it ("(bone)OR(lung)") still groups. */
-static size_t word_paren_end(const char *s, size_t n, size_t i)
-{
-	size_t e = inword_paren_end(s, n, i), k;
-	if (e == 0 || e >= n)
-		return 0;
-	if (word_char_at(s, n, e)) {
-		for (k = e; k < n && (is_alpha((unsigned char)s[k]) || is_digit((unsigned char)s[k])); k++)
-			;
-		return k > e && op_kind(s + e, k - e) != TK_WORD ? 0 : e;
-	}
-	return (s[e] == '-' || s[e] == '+') && e + 1 < n && word_char_at(s, n, e + 1) ? e : 0;
-}
-
-/* Lexes the token at p->lx.off into t. */
-static int lex(struct parser *p, struct tok *t)
-{
-	const char *s = p->s;
-	size_t n = p->n, i = p->lx.off, w;
-	char b[SHOWBUF];
-
-	while (i < n && (w = space_at(s, n, i)) != 0)
-		i += w;
-	memset(t, 0, sizeof *t);
-	t->start = t->vstart = i;
-	int attached = i == p->lx.prev_end &&
-		       (p->lx.prev_kind == TK_WORD || p->lx.prev_kind == TK_PHRASE ||
-			p->lx.prev_kind == TK_RPAREN || p->lx.prev_kind == TK_TAG);
-	if (i >= n) {
-		t->kind = TK_EOF;
-		t->end = t->vend = n;
-		goto done;
-	}
-	unsigned char c = (unsigned char)s[i];
-	size_t wp = c == '(' ? word_paren_end(s, n, i) : 0;
-	if ((c == '(' && wp == 0) || c == ')') {
-		t->kind = c == '(' ? TK_LPAREN : TK_RPAREN;
-		t->end = t->vend = i + 1;
-		goto done;
-	}
-	if ((w = quote_at(s, n, i)) != 0) {
-		size_t j = i + w, qw = 0;
-		while (j < n && (qw = quote_at(s, n, j)) == 0)
-			j++;
-		if (j >= n)
-			return perr(p, i, "unbalanced '%s'", show(p, i, i + w, b, sizeof b));
-		t->kind = TK_PHRASE;
-		t->vstart = i + w;
-		t->vend = j;
-		t->end = j + qw;
-		goto done;
-	}
-	if (c == '[') {
-		switch (bracket(p, i, attached, t)) {
-		case BR_TAG:
-			goto done;
-		case BR_UNBALANCED:
-			return perr(p, i, "unbalanced '['");
-		case BR_BADTAG: {
-			size_t j = i;
-			while (j < n && s[j] != ']')
-				j++;
-			return perr(p, i, "unknown tag '%s]' (tags: [ti] [ab] [tiab] [mh] [majr] [au] [ta] "
-				    "[pt] [la] [dp] [pmid] [kw] [all])",
-				    show(p, i, j, b, sizeof b));
-		}
-		case BR_TEXT:
-			break;
-		}
-	}
-	/* After a ')' with no space, "-word" is text, as the analyzer reads
-	 * "(luteinizing hormone)-releasing" (docs/QUERY.md). */
-	if ((c == '+' || c == '-') && i + 1 < n && operand_start(s, n, i + 1) &&
-	    !(attached && p->lx.prev_kind == TK_RPAREN && word_char_at(s, n, i + 1))) {
-		t->kind = c == '+' ? TK_PLUS : TK_MINUS;
-		t->end = t->vend = i + 1;
-		goto done;
-	}
-	/* name:x with a letters-only name is a field reference; "sarcoma: x"
-	 * (space) is text, and so is "EWSR1::FLI1" (the fusion notation). */
-	size_t j = i;
-	while (j < n && is_alpha((unsigned char)s[j]))
-		j++;
-	if (j > i && j + 1 < n && s[j] == ':' && !space_at(s, n, j + 1) && s[j + 1] != ':') {
-		if (!find_field(s + i, j - i, prefix_fields, NELEM(prefix_fields), &t->idx))
-			return perr(p, i,
-				    "unknown field '%s' (fields: title abstract tiab mesh majr keyword "
-				    "author journal pt lang pmid year cites citedby; put a space after "
-				    "':' to search the word)",
-				    show(p, i, j, b, sizeof b));
-		t->kind = TK_FIELD;
-		t->end = t->vend = j + 1;
-		goto done;
-	}
-
-	/* A word: up to a space, quote or parenthesis, or a '[' that is a tag. */
-	j = wp ? wp : i;
-	while (j < n) {
-		if (space_at(s, n, j) || quote_at(s, n, j) || s[j] == ')')
-			break;
-		if (s[j] == '(') {
-			size_t e2;
-			if (j == i || op_kind(s + i, j - i) != TK_WORD ||
-			    (e2 = inword_paren_end(s, n, j)) == 0)
-				break;
-			j = e2;
-			continue;
-		}
-		if (s[j] == '[' && j > i) {
-			struct tok tmp;
-			if (bracket(p, j, 1, &tmp) != BR_TEXT)
-				break;
-		}
-		j++;
-	}
-	t->kind = TK_WORD;
-	t->end = t->vend = j;
-	enum tk op = op_kind(s + i, j - i);
-	if (op == TK_NEAR) {
-		t->num = Q_NEAR_DEFAULT;
-		if (j - i > 4) {
-			uint32_t d = 0;
-			size_t k = i + 5;
-			for (; k < j && is_digit((unsigned char)s[k]); k++)
-				if (d <= Q_NEAR_MAX) /* saturate: no overflow */
-					d = d * 10 + (uint32_t)(s[k] - '0');
-			if (k == i + 5 || k < j)
-				return perr(p, i, "'%s' needs a number, as in NEAR/5",
-					    show(p, i, j, b, sizeof b));
-			if (d < 1 || d > Q_NEAR_MAX)
-				return perr(p, i, "NEAR distance must be 1 to %d", Q_NEAR_MAX);
-			t->num = d;
-		}
-	}
-	t->kind = op;
-	if (op == TK_WORD && s[j - 1] == '*') {
-		/* Truncation, unless nothing searchable precedes the '*' (a lone
-		 * "*" or "(*)" in pasted text is punctuation, not an error). */
-		size_t e2 = j;
-		while (e2 > i && s[e2 - 1] == '*')
-			e2--;
-		for (size_t k = i; k < e2; k++) {
-			unsigned char ck = (unsigned char)s[k];
-			if (is_alpha(ck) || is_digit(ck) || ck >= 0x80) {
-				t->prefix = 1;
-				t->vend = e2;
-				break;
-			}
-		}
-	}
-done:
-	p->lx.off = t->end;
-	p->lx.prev_kind = t->kind;
-	p->lx.prev_end = t->end;
-	return 0;
-}
-
-static int peek(struct parser *p, struct tok **t)
-{
-	if (!p->lx.have) {
-		int rc = lex(p, &p->lx.tok);
-		if (rc)
-			return rc;
-		p->lx.have = 1;
-	}
-	*t = &p->lx.tok;
-	return 0;
-}
-
-static int next(struct parser *p, struct tok *t)
-{
-	struct tok *pt;
-	int rc = peek(p, &pt);
-	if (rc)
-		return rc;
-	*t = *pt;
-	p->lx.have = 0;
-	p->lx.last_end = t->end;
-	return 0;
-}
-
-static int can_start(enum tk k)
-{
-	return k == TK_WORD || k == TK_PHRASE || k == TK_LPAREN || k == TK_PLUS || k == TK_MINUS ||
-	       k == TK_FIELD;
-}
-
-static const char *tk_name(enum tk k)
-{
-	switch (k) {
-	case TK_AND: return "AND";
-	case TK_OR: return "OR";
-	case TK_NOT: return "NOT";
-	case TK_NEAR: return "NEAR";
-	default: return "?";
-	}
 }
 
 /* ---- nodes --------------------------------------------------------------- */
@@ -1301,9 +868,9 @@ static int dp_range(struct parser *p, struct q_node *q)
 	/* Quiet: a lexing error in the look-ahead is reported in order when
 	 * the parser gets there; here it only means "not a range". */
 	p->quiet++;
-	ok = next(p, &colon) == 0 && colon.kind == TK_WORD &&
-	     eq_len(p->s + colon.start, colon.end - colon.start, ":") && next(p, &val) == 0 &&
-	     (val.kind == TK_WORD || val.kind == TK_PHRASE) && next(p, &tag) == 0 &&
+	ok = qp_next(p, &colon) == 0 && colon.kind == TK_WORD &&
+	     eq_len(p->s + colon.start, colon.end - colon.start, ":") && qp_next(p, &val) == 0 &&
+	     (val.kind == TK_WORD || val.kind == TK_PHRASE) && qp_next(p, &tag) == 0 &&
 	     tag.kind == TK_TAG && tags[tag.idx].kind == FK_YEAR;
 	p->quiet--;
 	if (!ok) {
@@ -1362,7 +929,7 @@ static int pubmed_run(struct parser *p, const struct tok *t, int *found, size_t 
 			p->quiet--;
 			return 0;
 		}
-		if (pk->kind != TK_WORD || pk->prefix || next(p, &w) != 0)
+		if (pk->kind != TK_WORD || pk->prefix || qp_next(p, &w) != 0)
 			break;
 		end = w.vend;
 		nw++;
@@ -1394,7 +961,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 	char b[SHOWBUF];
 	int rc, nested;
 	*out = NULL;
-	if ((rc = next(p, &t)) != 0)
+	if ((rc = qp_next(p, &t)) != 0)
 		return rc;
 	nested = t.kind == TK_LPAREN || t.kind == TK_FIELD;
 	if (nested && (rc = deeper(p, t.start)) != 0)
@@ -1411,7 +978,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 					    fd->kind == FK_YEAR ? "year:2015 or year:2015..2020"
 								: "pmid:12345678");
 			struct tok v;
-			if ((rc = next(p, &v)) != 0)
+			if ((rc = qp_next(p, &v)) != 0)
 				return rc;
 			size_t ve = v.kind == TK_WORD && v.prefix ? v.end : v.vend;
 			if ((rc = filter_leaf(p, fd->kind, v.vstart, ve, t.start, fd->name, out)) != 0)
@@ -1440,7 +1007,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 		if (!run) {
 			if ((rc = peek(p, &pk)) != 0)
 				return rc;
-			if (pk->kind == TK_TAG && (rc = next(p, &tag)) != 0)
+			if (pk->kind == TK_TAG && (rc = qp_next(p, &tag)) != 0)
 				return rc;
 		}
 		uint32_t f = fields, prox = 0;
@@ -1484,7 +1051,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 			return rc;
 		if (pk->kind != TK_RPAREN)
 			return perr(p, t.start, "unbalanced '('");
-		if ((rc = next(p, &t)) != 0 || (rc = peek(p, &pk)) != 0)
+		if ((rc = qp_next(p, &t)) != 0 || (rc = peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind == TK_TAG) {
 			const struct fdef *td = &tags[pk->idx];
@@ -1495,7 +1062,7 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 				return perr(p, pk->start, "'%s' needs a \"quoted phrase\"", tn);
 			if (*out)
 				retag(*out, fields, td->kind == FK_DEFAULT ? p->deffields : td->mask);
-			if ((rc = next(p, &t)) != 0)
+			if ((rc = qp_next(p, &t)) != 0)
 				return rc;
 		}
 		break;
@@ -1535,7 +1102,7 @@ static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
 			break;
 		if (*out == NULL)
 			return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
-		if ((rc = next(p, &op)) != 0 || (rc = peek(p, &pk)) != 0)
+		if ((rc = qp_next(p, &op)) != 0 || (rc = peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind == TK_PLUS || pk->kind == TK_MINUS)
 			return perr(p, pk->start, "'%c' cannot mark an operand of NEAR",
@@ -1590,7 +1157,7 @@ static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out)
 		return rc;
 	if (pk->kind != TK_PLUS && pk->kind != TK_MINUS)
 		return parse_near(p, fields, out);
-	if ((rc = next(p, &sign)) != 0 || (rc = peek(p, &pk)) != 0)
+	if ((rc = qp_next(p, &sign)) != 0 || (rc = peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start, nstop0 = p->nstop;
 	if ((rc = parse_near(p, fields, out)) != 0)
@@ -1611,7 +1178,7 @@ static int take_op(struct parser *p, struct tok *op)
 {
 	struct tok *pk;
 	int rc;
-	if ((rc = next(p, op)) != 0 || (rc = peek(p, &pk)) != 0)
+	if ((rc = qp_next(p, op)) != 0 || (rc = peek(p, &pk)) != 0)
 		return rc;
 	if (!can_start(pk->kind))
 		return perr(p, op->start, "'%s' is missing its right operand", tk_name(op->kind));

@@ -4,6 +4,7 @@
  * and the functions one of its files calls in another.  The engine sees
  * qparse.h only.
  *
+ *   qlex.c     the lexer: text to tokens, and the field and tag names
  *   qparse.c   the grammar, q_parse, and what has not moved out yet
  *   qdump.c    q_dump (it needs qparse.h only)
  */
@@ -19,7 +20,7 @@
 #define SHOW_MAX 40    /* characters of user text quoted in a message */
 #define SHOWBUF 200    /* holds SHOW_MAX characters of up to 4 bytes, and "..." */
 
-/* ---- fields and tags ----------------------------------------------------- */
+/* ---- fields and tags (qlex.c) -------------------------------------------- */
 
 enum fkind { FK_TEXT, FK_DEFAULT, FK_YEAR, FK_PMID, FK_CITES, FK_CITEDBY };
 
@@ -30,6 +31,11 @@ struct fdef {
 };
 
 #define FB(f) FIELD_BIT(F_##f)
+
+/* The `name:` prefixes and the PubMed tags; a TK_FIELD or TK_TAG token
+ * holds an index into one of them. */
+extern const struct fdef prefix_fields[];
+extern const struct fdef tags[];
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -100,5 +106,28 @@ struct kv { /* growable child list in the arena (old arrays are abandoned) */
 	struct q_node **v;
 	size_t n, cap;
 };
+
+/* ---- messages, still in qparse.c ----------------------------------------- */
+
+const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap);
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int perr(struct parser *p, size_t off, const char *fmt, ...);
+
+/* ---- qlex.c: the lexer --------------------------------------------------- */
+
+static inline int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t space_at(const char *s, size_t n, size_t i);
+size_t quote_at(const char *s, size_t n, size_t i);
+int eq_len(const char *s, size_t n, const char *lit);
+int peek(struct parser *p, struct tok **t);
+int qp_next(struct parser *p, struct tok *t);
+int can_start(enum tk k);
+const char *tk_name(enum tk k);
 
 #endif
