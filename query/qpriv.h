@@ -5,6 +5,7 @@
  * qparse.h only.
  *
  *   qlex.c     the lexer: text to tokens, and the field and tag names
+ *   qmsg.c     error messages
  *   qparse.c   the grammar, q_parse, and what has not moved out yet
  *   qdump.c    q_dump (it needs qparse.h only)
  */
@@ -107,13 +108,15 @@ struct kv { /* growable child list in the arena (old arrays are abandoned) */
 	size_t n, cap;
 };
 
-/* ---- messages, still in qparse.c ----------------------------------------- */
+/* ---- qmsg.c: messages ---------------------------------------------------- */
 
 const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap);
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
 int perr(struct parser *p, size_t off, const char *fmt, ...);
+int nomem(struct parser *p);
+int nothing(struct parser *p, size_t start, size_t end, int stopped);
 
 /* ---- qlex.c: the lexer --------------------------------------------------- */
 
