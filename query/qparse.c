@@ -39,177 +39,6 @@
 
 #include "qpriv.h"
 
-/* ---- nodes --------------------------------------------------------------- */
-
-static struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos)
-{
-	struct q_node *q = arena_alloc(p->a, sizeof *q);
-	if (q == NULL) {
-		nomem(p);
-		return NULL;
-	}
-	memset(q, 0, sizeof *q);
-	q->type = type;
-	q->qpos = (uint32_t)(qpos > UINT32_MAX ? UINT32_MAX : qpos);
-	return q;
-}
-
-static int kv_push(struct parser *p, struct kv *v, struct q_node *q)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 4;
-		if (cap > SIZE_MAX / sizeof *v->v)
-			return nomem(p);
-		struct q_node **nv = arena_alloc(p->a, cap * sizeof *nv);
-		if (nv == NULL)
-			return nomem(p);
-		if (v->n)
-			memcpy(nv, v->v, v->n * sizeof *nv);
-		v->v = nv;
-		v->cap = cap;
-	}
-	v->v[v->n++] = q;
-	return 0;
-}
-
-static int is_leaf(const struct q_node *q)
-{
-	return q->type == Q_TERMS || q->type == Q_PHRASE || q->type == Q_PREFIX;
-}
-
-static int flagged(const struct q_node *q)
-{
-	return q->required || q->prohibited;
-}
-
-/* Is q made only of filters?  Such a clause restricts, so juxtaposed with
- * words it is AND-ed rather than OR-ed (qparse.h). */
-static int is_filter(const struct q_node *q)
-{
-	switch (q->type) {
-	case Q_YEAR:
-	case Q_PMID:
-	case Q_CITES:
-	case Q_CITEDBY:
-		return 1;
-	case Q_AND:
-	case Q_OR:
-	case Q_NOT:
-		for (size_t i = 0; i < q->nkids; i++)
-			if (!is_filter(q->kids[i]))
-				return 0;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Builds a Q_AND or Q_OR of v's children, flattening where that keeps the
- * meaning: an AND child of an AND unless it is excluded; an OR child of an
- * OR when neither it nor its children carry +/- (its +/- would otherwise
- * apply to the outer group).  Zero children give NULL (nothing), one gives
- * that child unchanged: parentheses around one operand change nothing.
- * start is where the group begins in the text, for messages. */
-static int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
-		   struct q_node **out)
-{
-	struct kv k = {0};
-	int rc;
-	*out = NULL;
-	if (v->n == 1) {
-		/* before flattening, which would move a marked child's kids
-		 * into a new node without its mark: +(a AND b) */
-		*out = v->v[0];
-		return 0;
-	}
-	for (size_t i = 0; i < v->n; i++) {
-		struct q_node *c = v->v[i];
-		int flat = 0;
-		if (c->type == type && type == Q_AND && !c->prohibited)
-			flat = 1;
-		if (c->type == type && type == Q_OR && !flagged(c)) {
-			flat = 1;
-			for (size_t j = 0; j < c->nkids; j++)
-				if (flagged(c->kids[j]))
-					flat = 0;
-		}
-		if (flat) {
-			for (size_t j = 0; j < c->nkids; j++)
-				if ((rc = kv_push(p, &k, c->kids[j])) != 0)
-					return rc;
-		} else if ((rc = kv_push(p, &k, c)) != 0) {
-			return rc;
-		}
-	}
-	if (k.n == 0)
-		return 0;
-	if (k.n == 1) {
-		*out = k.v[0];
-		return 0;
-	}
-	size_t nneg = 0;
-	for (size_t i = 0; i < k.n; i++)
-		nneg += k.v[i]->prohibited != 0;
-	if (nneg == k.n) {
-		char b[SHOWBUF];
-		return perr(p, start, "'%s' only excludes: add a word to search for",
-			    show(p, start, p->lx.last_end, b, sizeof b));
-	}
-	struct q_node *q = newnode(p, type, start);
-	if (q == NULL)
-		return ERR_NOMEM;
-	q->kids = k.v;
-	q->nkids = k.n;
-	if (type == Q_AND)
-		for (size_t i = 0; i < k.n; i++)
-			if (!k.v[i]->prohibited)
-				k.v[i]->required = 1;
-	*out = q;
-	return 0;
-}
-
-/* Q_NOT of left minus the union of subs (a NOT b NOT c = a NOT (b OR c)). */
-static int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
-		 struct q_node **out)
-{
-	struct q_node *right;
-	int rc;
-	if (flagged(left))
-		return perr(p, left->qpos, "'%c' cannot mark an operand of NOT",
-			    left->prohibited ? '-' : '+');
-	for (size_t i = 0; i < subs->n; i++)
-		if (flagged(subs->v[i]))
-			return perr(p, subs->v[i]->qpos, "'%c' cannot mark an operand of NOT",
-				    subs->v[i]->prohibited ? '-' : '+');
-	if ((rc = mkgroup(p, Q_OR, subs, subs->v[0]->qpos, &right)) != 0)
-		return rc;
-	struct q_node *q = newnode(p, Q_NOT, start);
-	if (q == NULL)
-		return ERR_NOMEM;
-	q->kids = arena_alloc(p->a, 2 * sizeof *q->kids);
-	if (q->kids == NULL)
-		return nomem(p);
-	q->kids[0] = left;
-	q->kids[1] = right;
-	q->nkids = 2;
-	*out = q;
-	return 0;
-}
-
-/* Sets the fields of every leaf under q that still has `from` (the fields
- * in force where the tag's operand began) to `to`: the field written
- * closest to a word wins. */
-static void retag(struct q_node *q, uint32_t from, uint32_t to)
-{
-	if (is_leaf(q)) {
-		if (q->fields == from)
-			q->fields = to;
-		return;
-	}
-	for (size_t i = 0; i < q->nkids; i++)
-		retag(q->kids[i], from, to);
-}
-
 /* ---- leaves -------------------------------------------------------------- */
 
 static int collect_emit(void *ctx, const struct an_term *t)
@@ -868,6 +697,20 @@ static int near_follows(struct parser *p)
 	return rc == 0 && pk->kind == TK_NEAR;
 }
 
+/* Sets the fields of every leaf under q that still has `from` (the fields
+ * in force where the tag's operand began) to `to`: the field written
+ * closest to a word wins. */
+static void retag(struct q_node *q, uint32_t from, uint32_t to)
+{
+	if (is_leaf(q)) {
+		if (q->fields == from)
+			q->fields = to;
+		return;
+	}
+	for (size_t i = 0; i < q->nkids; i++)
+		retag(q->kids[i], from, to);
+}
+
 /* primary := field? (word | "phrase" | '(' query ')') [tag]?
  * fielded: a field prefix precedes; near: the right operand of a NEAR. */
 static int parse_primary(struct parser *p, uint32_t fields, int fielded, int near,
@@ -1154,6 +997,28 @@ static int parse_binary(struct parser *p, enum tk optk, uint32_t fields, struct 
 			return rc;
 	}
 	return mkgroup(p, optk == TK_OR ? Q_OR : Q_AND, &k, start, out);
+}
+
+/* Is q made only of filters?  Such a clause restricts, so juxtaposed with
+ * words it is AND-ed rather than OR-ed (qparse.h). */
+static int is_filter(const struct q_node *q)
+{
+	switch (q->type) {
+	case Q_YEAR:
+	case Q_PMID:
+	case Q_CITES:
+	case Q_CITEDBY:
+		return 1;
+	case Q_AND:
+	case Q_OR:
+	case Q_NOT:
+		for (size_t i = 0; i < q->nkids; i++)
+			if (!is_filter(q->kids[i]))
+				return 0;
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Combines juxtaposed clauses (default syntax): a ranked OR, or AND with

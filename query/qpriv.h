@@ -6,6 +6,7 @@
  *
  *   qlex.c     the lexer: text to tokens, and the field and tag names
  *   qmsg.c     error messages
+ *   qnode.c    groups (AND, OR) and NOT
  *   qparse.c   the grammar, q_parse, and what has not moved out yet
  *   qdump.c    q_dump (it needs qparse.h only)
  */
@@ -132,5 +133,16 @@ int peek(struct parser *p, struct tok **t);
 int qp_next(struct parser *p, struct tok *t);
 int can_start(enum tk k);
 const char *tk_name(enum tk k);
+
+/* ---- qnode.c: groups and NOT --------------------------------------------- */
+
+struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos);
+int kv_push(struct parser *p, struct kv *v, struct q_node *q);
+int is_leaf(const struct q_node *q);
+int flagged(const struct q_node *q);
+int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
+	    struct q_node **out);
+int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
+	  struct q_node **out);
 
 #endif
