@@ -7,6 +7,7 @@
  *   qlex.c     the lexer: text to tokens, and the field and tag names
  *   qmsg.c     error messages
  *   qnode.c    groups (AND, OR) and NOT
+ *   qleaf.c    leaves: words, phrases, prefixes, analyzed as the index was
  *   qparse.c   the grammar, q_parse, and what has not moved out yet
  *   qdump.c    q_dump (it needs qparse.h only)
  */
@@ -144,5 +145,17 @@ int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start
 	    struct q_node **out);
 int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
 	  struct q_node **out);
+
+/* ---- qleaf.c: leaves ----------------------------------------------------- */
+
+int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+	      struct q_node **out);
+int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+	      struct q_node **out);
+int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out);
+int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		struct q_node **out);
+int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		uint32_t prox, struct q_node **out);
 
 #endif
