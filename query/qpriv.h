@@ -8,6 +8,7 @@
  *   qmsg.c     error messages
  *   qnode.c    groups (AND, OR) and NOT
  *   qleaf.c    leaves: words, phrases, prefixes, analyzed as the index was
+ *   qfilter.c  filter values: years, dates, PMIDs
  *   qparse.c   the grammar, q_parse, and what has not moved out yet
  *   qdump.c    q_dump (it needs qparse.h only)
  */
@@ -157,5 +158,11 @@ int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 		struct q_node **out);
 int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
 		uint32_t prox, struct q_node **out);
+
+/* ---- qfilter.c: filter values -------------------------------------------- */
+
+int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
+		const char *name, struct q_node **out);
+int dp_range(struct parser *p, struct q_node *q);
 
 #endif

@@ -1,0 +1,149 @@
+/*
+ * qfilter.c - the values of filters: years and year ranges, PubMed dates
+ * and their ranges, PMIDs.  Each becomes a filter node (Q_YEAR, Q_PMID,
+ * Q_CITES, Q_CITEDBY), which restricts and is not scored.
+ */
+#include "qpriv.h"
+
+/* A date YYYY, YYYY/MM, YYYY/MM/DD (or with '-'); months and days are
+ * checked but only the year is kept: filters work on whole years. */
+static int parse_date(const char *s, size_t n, size_t *i, uint32_t *year)
+{
+	size_t k = *i;
+	if (k + 4 > n)
+		return 0;
+	for (size_t j = 0; j < 4; j++)
+		if (!is_digit((unsigned char)s[k + j]))
+			return 0;
+	if (k + 4 < n && is_digit((unsigned char)s[k + 4]))
+		return 0;
+	*year = (uint32_t)((s[k] - '0') * 1000 + (s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 +
+			   (s[k + 3] - '0'));
+	k += 4;
+	for (int part = 0; part < 2; part++) {
+		if (k + 1 >= n || (s[k] != '/' && s[k] != '-') || !is_digit((unsigned char)s[k + 1]))
+			break;
+		size_t d = k + 1;
+		unsigned v = 0;
+		while (d < n && is_digit((unsigned char)s[d]) && d - k <= 2)
+			v = v * 10 + (unsigned)(s[d++] - '0');
+		if (d - k - 1 > 2 || (d < n && is_digit((unsigned char)s[d])))
+			break; /* "2015-2020": the '-' is a range, not a month */
+		if (v < 1 || v > (part == 0 ? 12u : 31u))
+			return 0;
+		k = d;
+	}
+	*i = k;
+	return 1;
+}
+
+/* YEAR, YEAR..YEAR, YEAR:YEAR, YEAR-YEAR, YEAR.. and ..YEAR (open ends).
+ * Returns 1 on success, 0 if malformed. */
+static int parse_years(const char *s, size_t n, uint32_t *lo, uint32_t *hi)
+{
+	size_t i = 0;
+	int has_lo = 0, has_hi = 0;
+	*lo = 0;
+	*hi = UINT32_MAX;
+	if (n >= 2 && s[0] == '.' && s[1] == '.') {
+		i = 2;
+	} else {
+		if (!parse_date(s, n, &i, lo))
+			return 0;
+		has_lo = 1;
+		if (i == n) {
+			*hi = *lo;
+			return 1;
+		}
+		if (i + 2 <= n && s[i] == '.' && s[i + 1] == '.')
+			i += 2;
+		else if (s[i] == ':' || s[i] == '-')
+			i += 1;
+		else
+			return 0;
+	}
+	if (i < n) {
+		if (!parse_date(s, n, &i, hi) || i != n)
+			return 0;
+		has_hi = 1;
+	}
+	return has_lo || has_hi;
+}
+
+static int parse_pmid(const char *s, size_t n, uint32_t *v)
+{
+	uint64_t x = 0;
+	if (n == 0 || n > 10)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (x == 0 || x > UINT32_MAX)
+		return 0;
+	*v = (uint32_t)x;
+	return 1;
+}
+
+/* A filter node of kind k from the value s[vs..ve) (name is the field or
+ * tag, for messages). */
+int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
+		const char *name, struct q_node **out)
+{
+	char b[SHOWBUF];
+	uint32_t lo = 0, hi = 0;
+	enum q_type type = Q_YEAR;
+	if (k == FK_YEAR) {
+		if (!parse_years(p->s + vs, ve - vs, &lo, &hi))
+			return perr(p, vs, "'%s' is not a year or year range, as in 2015 or 2015..2020",
+				    show(p, vs, ve, b, sizeof b));
+		if (lo > hi)
+			return perr(p, vs, "year range '%s' is the wrong way round",
+				    show(p, vs, ve, b, sizeof b));
+	} else {
+		if (!parse_pmid(p->s + vs, ve - vs, &lo))
+			return perr(p, vs, "%s '%s' is not a number", name,
+				    show(p, vs, ve, b, sizeof b));
+		hi = lo;
+		type = k == FK_PMID ? Q_PMID : k == FK_CITES ? Q_CITES : Q_CITEDBY;
+	}
+	struct q_node *q = newnode(p, type, qpos);
+	if (q == NULL)
+		return ERR_NOMEM;
+	q->lo = lo;
+	q->hi = type == Q_YEAR ? hi : 0;
+	*out = q;
+	return 0;
+}
+
+/* After "2015/01/01"[dp], PubMed writes ranges as ` : "2020/12/31"[dp]`:
+ * if that follows, widen q to it; otherwise leave the tokens alone. */
+int dp_range(struct parser *p, struct q_node *q)
+{
+	struct lexstate save = p->lx;
+	struct tok colon, val, tag;
+	int rc, ok;
+	/* Quiet: a lexing error in the look-ahead is reported in order when
+	 * the parser gets there; here it only means "not a range". */
+	p->quiet++;
+	ok = qp_next(p, &colon) == 0 && colon.kind == TK_WORD &&
+	     eq_len(p->s + colon.start, colon.end - colon.start, ":") && qp_next(p, &val) == 0 &&
+	     (val.kind == TK_WORD || val.kind == TK_PHRASE) && qp_next(p, &tag) == 0 &&
+	     tag.kind == TK_TAG && tags[tag.idx].kind == FK_YEAR;
+	p->quiet--;
+	if (!ok) {
+		p->lx = save;
+		return 0;
+	}
+	struct q_node *q2;
+	if ((rc = filter_leaf(p, FK_YEAR, val.vstart, val.vend, val.start, "[dp]", &q2)) != 0)
+		return rc;
+	if (q->lo > q2->hi) {
+		char b[SHOWBUF];
+		return perr(p, q->qpos, "date range '%s' is the wrong way round",
+			    show(p, q->qpos, tag.end, b, sizeof b));
+	}
+	q->hi = q2->hi;
+	return 0;
+}
