@@ -1,9 +1,10 @@
 /*
- * qparse.c - the sarc query language: a hand-written lexer and a
- * recursive-descent parser that build the q_node tree of qparse.h.
+ * qparse.c - the sarc query language's grammar: a recursive-descent parser
+ * over the tokens of qlex.c that builds the q_node tree of qparse.h.
  *
  * The user-facing description (grammar, precedence, fields, tags, errors)
- * is docs/QUERY.md; this file implements exactly that.  In short:
+ * is docs/QUERY.md; this file and the others of qpriv.h implement exactly
+ * that.  In short:
  *
  *   default syntax            --syntax pubmed
  *   query  := clause+         query  := unary (op? unary)*   left to right
@@ -19,17 +20,13 @@
  * a ranked OR (AND with --all), so `a b AND c` is `a OR (b AND c)`.
  *
  * Design points:
- *  - Every leaf is analyzed here with the index's analyzer (an_run), so the
- *    engine only looks terms up.  A word the analyzer drops (a stopword,
- *    punctuation) becomes "nothing": it is skipped where that is harmless
- *    and reported where the user asked for something (whole query, phrase,
- *    +word, NEAR operand, left of NOT).
- *  - Input is untrusted (fuzzed): the lexer never reads past n, treats NUL
- *    and other control bytes as spaces, every recursion is bounded by
+ *  - A word the analyzer drops (a stopword, punctuation) becomes "nothing"
+ *    (qleaf.c): it is skipped where that is harmless and reported where the
+ *    user asked for something (whole query, phrase, +word, NEAR operand,
+ *    left of NOT).
+ *  - Input is untrusted (fuzzed): every recursion is bounded by
  *    Q_MAX_DEPTH, and look-ahead scans are bounded or memoized so that no
  *    input makes the parser quadratic.
- *  - All nodes live in the caller's arena; the only malloc is the scratch
- *    vector that an_run's callback fills, freed before q_parse returns.
  */
 #include "qparse.h"
 
@@ -37,8 +34,6 @@
 #include <string.h>
 
 #include "qpriv.h"
-
-/* ---- grammar ------------------------------------------------------------- */
 
 static int parse_query(struct parser *p, uint32_t fields, struct q_node **out);
 static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out);

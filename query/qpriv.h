@@ -9,7 +9,7 @@
  *   qnode.c    groups (AND, OR) and NOT
  *   qleaf.c    leaves: words, phrases, prefixes, analyzed as the index was
  *   qfilter.c  filter values: years, dates, PMIDs
- *   qparse.c   the grammar, q_parse, and what has not moved out yet
+ *   qparse.c   the grammar, and q_parse
  *   qdump.c    q_dump (it needs qparse.h only)
  */
 #ifndef QPRIV_H
