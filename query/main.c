@@ -216,7 +216,7 @@ static int pmid_list_ok(const char *s)
 enum parsed { PARSED_RUN, PARSED_HELP, PARSED_VERSION, PARSED_USAGE };
 
 /* Whether s holds more than what the query language reads as spaces:
- * control bytes and U+00A0 separate words like a space (qparse.c). */
+ * control bytes and U+00A0 separate words like a space (qlex.c). */
 static int has_text(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {

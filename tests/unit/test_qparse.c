@@ -1,5 +1,5 @@
 /*
- * test_qparse.c - the query language parser (query/qparse.c): every
+ * test_qparse.c - the query language parser (query/qparse.h): every
  * construct through its q_dump notation, both syntaxes and where their
  * precedence differs, every field and PubMed tag, year ranges, pasted
  * sentences, each error with its position, and a robustness loop over
