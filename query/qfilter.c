@@ -88,27 +88,27 @@ static int parse_pmid(const char *s, size_t n, uint32_t *v)
 
 /* A filter node of kind k from the value s[vs..ve) (name is the field or
  * tag, for messages). */
-int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
-		const char *name, struct q_node **out)
+int qp_filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
+		   const char *name, struct q_node **out)
 {
 	char b[SHOWBUF];
 	uint32_t lo = 0, hi = 0;
 	enum q_type type = Q_YEAR;
 	if (k == FK_YEAR) {
 		if (!parse_years(p->s + vs, ve - vs, &lo, &hi))
-			return perr(p, vs, "'%s' is not a year or year range, as in 2015 or 2015..2020",
-				    show(p, vs, ve, b, sizeof b));
+			return qp_perr(p, vs, "'%s' is not a year or year range, as in 2015 or 2015..2020",
+				       qp_show(p, vs, ve, b, sizeof b));
 		if (lo > hi)
-			return perr(p, vs, "year range '%s' is the wrong way round",
-				    show(p, vs, ve, b, sizeof b));
+			return qp_perr(p, vs, "year range '%s' is the wrong way round",
+				       qp_show(p, vs, ve, b, sizeof b));
 	} else {
 		if (!parse_pmid(p->s + vs, ve - vs, &lo))
-			return perr(p, vs, "%s '%s' is not a number", name,
-				    show(p, vs, ve, b, sizeof b));
+			return qp_perr(p, vs, "%s '%s' is not a number", name,
+				       qp_show(p, vs, ve, b, sizeof b));
 		hi = lo;
 		type = k == FK_PMID ? Q_PMID : k == FK_CITES ? Q_CITES : Q_CITEDBY;
 	}
-	struct q_node *q = newnode(p, type, qpos);
+	struct q_node *q = qp_newnode(p, type, qpos);
 	if (q == NULL)
 		return ERR_NOMEM;
 	q->lo = lo;
@@ -119,7 +119,7 @@ int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpo
 
 /* After "2015/01/01"[dp], PubMed writes ranges as ` : "2020/12/31"[dp]`:
  * if that follows, widen q to it; otherwise leave the tokens alone. */
-int dp_range(struct parser *p, struct q_node *q)
+int qp_dp_range(struct parser *p, struct q_node *q)
 {
 	struct lexstate save = p->lx;
 	struct tok colon, val, tag;
@@ -128,21 +128,21 @@ int dp_range(struct parser *p, struct q_node *q)
 	 * the parser gets there; here it only means "not a range". */
 	p->quiet++;
 	ok = qp_next(p, &colon) == 0 && colon.kind == TK_WORD &&
-	     eq_len(p->s + colon.start, colon.end - colon.start, ":") && qp_next(p, &val) == 0 &&
+	     qp_eq_len(p->s + colon.start, colon.end - colon.start, ":") && qp_next(p, &val) == 0 &&
 	     (val.kind == TK_WORD || val.kind == TK_PHRASE) && qp_next(p, &tag) == 0 &&
-	     tag.kind == TK_TAG && tags[tag.idx].kind == FK_YEAR;
+	     tag.kind == TK_TAG && qp_tags[tag.idx].kind == FK_YEAR;
 	p->quiet--;
 	if (!ok) {
 		p->lx = save;
 		return 0;
 	}
 	struct q_node *q2;
-	if ((rc = filter_leaf(p, FK_YEAR, val.vstart, val.vend, val.start, "[dp]", &q2)) != 0)
+	if ((rc = qp_filter_leaf(p, FK_YEAR, val.vstart, val.vend, val.start, "[dp]", &q2)) != 0)
 		return rc;
 	if (q->lo > q2->hi) {
 		char b[SHOWBUF];
-		return perr(p, q->qpos, "date range '%s' is the wrong way round",
-			    show(p, q->qpos, tag.end, b, sizeof b));
+		return qp_perr(p, q->qpos, "date range '%s' is the wrong way round",
+			       qp_show(p, q->qpos, tag.end, b, sizeof b));
 	}
 	q->hi = q2->hi;
 	return 0;

@@ -52,7 +52,7 @@ static int analyze(struct parser *p, size_t start, size_t end, uint32_t fields)
 	int rc = an_run_flags(p->an, p->s + start, end - start,
 			      fields == FB(AUTHOR) ? AN_NAMES : 0, &pos, &ns, collect_emit, p);
 	if (rc == ERR_NOMEM)
-		return nomem(p);
+		return qp_nomem(p);
 	if (rc)
 		return err_set(p->e, rc, "query: analyzer failed: %s", err_str(rc));
 	p->nstop += ns;
@@ -71,11 +71,11 @@ static int mkleaf(struct parser *p, enum q_type type, const unsigned char *keep,
 			if (p->tv[i].pos < minpos)
 				minpos = p->tv[i].pos;
 		}
-	struct q_node *q = newnode(p, type, qpos);
+	struct q_node *q = qp_newnode(p, type, qpos);
 	if (q == NULL)
 		return ERR_NOMEM;
 	if (nk > SIZE_MAX / sizeof *q->terms || (q->terms = arena_alloc(p->a, nk * sizeof *q->terms)) == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	for (size_t i = 0, k = 0; i < p->ntv; i++)
 		if (!keep || keep[i]) {
 			q->terms[k].text = p->tv[i].text;
@@ -122,12 +122,12 @@ static int phrase_variants(struct parser *p, size_t start, const unsigned char *
 		places[c] = 0;
 		if (an_run(p->an, p->s + start + j->start, j->end - j->start, &places[c], &nstop,
 			   no_emit, NULL) == ERR_NOMEM)
-			return nomem(p);
+			return qp_nomem(p);
 	}
 	uint32_t *pos0 = arena_alloc(p->a, p->ntv * sizeof *pos0);
 	unsigned char *kv = arena_alloc(p->a, p->ntv);
 	if (pos0 == NULL || kv == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	for (size_t i = 0; i < p->ntv; i++)
 		pos0[i] = p->tv[i].pos;
 	struct kv k = {0};
@@ -156,11 +156,11 @@ static int phrase_variants(struct parser *p, size_t start, const unsigned char *
 			nkv += kv[i];
 		struct q_node *v;
 		if ((rc = mkleaf(p, nkv > 1 ? Q_PHRASE : Q_TERMS, kv, qpos, fields, &v)) == 0)
-			rc = kv_push(p, &k, v);
+			rc = qp_kv_push(p, &k, v);
 	}
 	for (size_t i = 0; i < p->ntv; i++)
 		p->tv[i].pos = pos0[i];
-	if (rc == 0 && (rc = mkgroup(p, Q_OR, &k, qpos, out)) == 0 && (*out)->type == Q_OR)
+	if (rc == 0 && (rc = qp_mkgroup(p, Q_OR, &k, qpos, out)) == 0 && (*out)->type == Q_OR)
 		(*out)->spellings = 1;
 	return rc;
 }
@@ -170,11 +170,11 @@ static int phrase_variants(struct parser *p, size_t start, const unsigned char *
 static struct q_node *one_term_leaf(struct parser *p, enum q_type type, size_t qpos,
 				    const char *text, size_t len, uint32_t fields, size_t cap)
 {
-	struct q_node *q = newnode(p, type, qpos);
+	struct q_node *q = qp_newnode(p, type, qpos);
 	if (q == NULL)
 		return NULL;
 	if ((q->terms = arena_alloc(p->a, cap * sizeof *q->terms)) == NULL) {
-		nomem(p);
+		qp_nomem(p);
 		return NULL;
 	}
 	q->terms[0] = (struct q_term){text, len, 0};
@@ -205,8 +205,8 @@ static const struct {
 
 /* For a word searched in the lang field only: the code of the language
  * it names, as a Q_TERMS leaf in *out; NULL when it names none. */
-int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-	      struct q_node **out)
+int qp_lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		 struct q_node **out)
 {
 	*out = NULL;
 	for (size_t i = 0; i < NELEM(languages); i++) {
@@ -220,8 +220,8 @@ int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t 
 }
 
 /* A word: Q_TERMS with every term the analyzer gives, or NULL. */
-int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-	      struct q_node **out)
+int qp_word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		 struct q_node **out)
 {
 	int rc;
 	*out = NULL;
@@ -232,18 +232,18 @@ int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t 
 	return mkleaf(p, Q_TERMS, NULL, qpos, fields, out);
 }
 
-int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out)
+int qp_prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out)
 {
 	size_t len = t->vend - t->vstart;
 	char b[SHOWBUF];
 	if (len > (SIZE_MAX - 16) / 8)
-		return nomem(p);
+		return qp_nomem(p);
 	/* Room for folds that grow ("α" is 2 bytes, "alpha" 5; a fold
 	 * replacement is under 16 bytes for a character of 2 or more). */
 	size_t cap = len * 8 + 16;
 	char *buf = arena_alloc(p->a, cap);
 	if (buf == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	size_t fl = an_fold_prefix(p->an, p->s + t->vstart, len, buf, cap - 1);
 	if (fl >= cap)
 		fl = cap - 1;
@@ -253,8 +253,8 @@ int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q
 		if (((unsigned char)buf[i] & 0xc0) != 0x80)
 			nch++;
 	if (nch < Q_MIN_PREFIX)
-		return perr(p, t->start, "prefix too short: '%s' (at least %d characters before '*')",
-			    show(p, t->start, t->end, b, sizeof b), Q_MIN_PREFIX);
+		return qp_perr(p, t->start, "prefix too short: '%s' (at least %d characters before '*')",
+			       qp_show(p, t->start, t->end, b, sizeof b), Q_MIN_PREFIX);
 	/* room for the prefix's stem (below) */
 	struct q_node *q = one_term_leaf(p, Q_PREFIX, t->start, buf, fl, fields, 2);
 	if (q == NULL)
@@ -293,21 +293,21 @@ int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q
  * itself read as name and initials ("Dei Tos AP", "Hui Ong E"); a
  * compound last name ("Maheu-Giroux M", "O'Brien MJ") is either of its
  * spellings, so the result is an OR of one NEAR per spelling. */
-int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-		struct q_node **out)
+int qp_author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		   struct q_node **out)
 {
 	const char *s = p->s;
 	*out = NULL;
-	while (end > start && space_at(s, p->n, end - 1))
+	while (end > start && qp_space_at(s, p->n, end - 1))
 		end--;
 	size_t ws = end;
 	while (ws > start && ((unsigned char)s[ws - 1] | 0x20) >= 'a' &&
 	       ((unsigned char)s[ws - 1] | 0x20) <= 'z')
 		ws--;
-	if (ws == start || end - ws < 1 || end - ws > 3 || !space_at(s, p->n, ws - 1))
+	if (ws == start || end - ws < 1 || end - ws > 3 || !qp_space_at(s, p->n, ws - 1))
 		return 0;
 	struct q_node *name;
-	int rc = phrase_leaf(p, start, ws, qpos, fields, 0, &name);
+	int rc = qp_phrase_leaf(p, start, ws, qpos, fields, 0, &name);
 	if (rc || name == NULL)
 		return rc;
 	struct q_node **sp = &name; /* the spellings of the last name */
@@ -317,38 +317,38 @@ int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 		nsp = name->nkids;
 	}
 	for (size_t i = 0; i < nsp; i++)
-		if (!is_leaf(sp[i]))
+		if (!qp_is_leaf(sp[i]))
 			return 0;
 	char *t = arena_alloc(p->a, end - ws + 1);
 	if (t == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	for (size_t i = ws; i < end; i++)
 		t[i - ws] = (char)((unsigned char)s[i] | 0x20);
 	t[end - ws] = '\0';
 	struct kv k = {0};
 	for (size_t i = 0; i < nsp; i++) {
 		struct q_node *ini = one_term_leaf(p, Q_PREFIX, ws, t, end - ws, fields, 1);
-		struct q_node *q = ini ? newnode(p, Q_NEAR, qpos) : NULL;
+		struct q_node *q = ini ? qp_newnode(p, Q_NEAR, qpos) : NULL;
 		struct q_node **kids = q ? arena_alloc(p->a, 2 * sizeof *kids) : NULL;
 		if (kids == NULL)
-			return ini && q ? nomem(p) : ERR_NOMEM;
+			return ini && q ? qp_nomem(p) : ERR_NOMEM;
 		kids[0] = sp[i];
 		kids[1] = ini;
 		q->kids = kids;
 		q->nkids = 2;
 		q->dist = AUTHOR_NEAR;
-		if ((rc = kv_push(p, &k, q)) != 0)
+		if ((rc = qp_kv_push(p, &k, q)) != 0)
 			return rc;
 	}
-	return mkgroup(p, Q_OR, &k, qpos, out);
+	return qp_mkgroup(p, Q_OR, &k, qpos, out);
 }
 
 /* A phrase over s[start..end) (the text inside the quotes, or a PubMed run
  * of words before a tag).  One word gives Q_TERMS, several Q_PHRASE;
  * prox > 0 (a "[tiab:~N]" tag) gives Q_NEAR of the words instead.
  * Reduced to nothing is an error: the user quoted it on purpose. */
-int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-		uint32_t prox, struct q_node **out)
+int qp_phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		   uint32_t prox, struct q_node **out)
 {
 	const char *s = p->s;
 	size_t n = p->n;
@@ -356,38 +356,38 @@ int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 	int rc;
 	*out = NULL;
 	size_t b = start;
-	while (b < end && space_at(s, n, b))
+	while (b < end && qp_space_at(s, n, b))
 		b++;
 	if (b == end)
-		return perr(p, qpos, "empty phrase matches nothing");
+		return qp_perr(p, qpos, "empty phrase matches nothing");
 	for (b = start + 1; b < end; b++)
-		if (s[b] == '*' && !space_at(s, n, b - 1) && (b + 1 == end || space_at(s, n, b + 1)))
-			return perr(p, b, "truncation '*' is not supported inside a phrase");
+		if (s[b] == '*' && !qp_space_at(s, n, b - 1) && (b + 1 == end || qp_space_at(s, n, b + 1)))
+			return qp_perr(p, b, "truncation '*' is not supported inside a phrase");
 	if (prox) {
 		struct kv k = {0};
 		size_t i = start;
 		while (i < end) {
 			size_t w;
-			while (i < end && (w = space_at(s, n, i)) != 0)
+			while (i < end && (w = qp_space_at(s, n, i)) != 0)
 				i += w;
 			size_t ws = i;
-			while (i < end && !space_at(s, n, i))
+			while (i < end && !qp_space_at(s, n, i))
 				i++;
 			if (ws == i)
 				break;
 			struct q_node *leaf;
-			if ((rc = word_leaf(p, ws, i, ws, fields, &leaf)) != 0)
+			if ((rc = qp_word_leaf(p, ws, i, ws, fields, &leaf)) != 0)
 				return rc;
-			if (leaf && (rc = kv_push(p, &k, leaf)) != 0)
+			if (leaf && (rc = qp_kv_push(p, &k, leaf)) != 0)
 				return rc;
 		}
 		if (k.n == 0)
-			return nothing(p, start, end, p->nstop > nstop0);
+			return qp_nothing(p, start, end, p->nstop > nstop0);
 		if (k.n == 1) {
 			*out = k.v[0];
 			return 0;
 		}
-		struct q_node *q = newnode(p, Q_NEAR, qpos);
+		struct q_node *q = qp_newnode(p, Q_NEAR, qpos);
 		if (q == NULL)
 			return ERR_NOMEM;
 		q->kids = k.v;
@@ -399,7 +399,7 @@ int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 	if ((rc = analyze(p, start, end, fields)) != 0)
 		return rc;
 	if (p->ntv == 0)
-		return nothing(p, start, end, p->nstop > nstop0);
+		return qp_nothing(p, start, end, p->nstop > nstop0);
 	/* One word (all terms from one space-free stretch) is just Q_TERMS. */
 	size_t lo = SIZE_MAX, hi = 0;
 	for (size_t i = 0; i < p->ntv; i++) {
@@ -411,11 +411,11 @@ int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 	}
 	int oneword = 1;
 	for (size_t i = start + lo; i < start + hi && i < end; i++)
-		if (space_at(s, n, i))
+		if (qp_space_at(s, n, i))
 			oneword = 0;
 	unsigned char *keep = arena_alloc(p->a, p->ntv);
 	if (keep == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	size_t nk = 0, njoined = 0;
 	for (size_t i = 0; i < p->ntv; i++) {
 		keep[i] = 1;
@@ -435,15 +435,15 @@ int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_
 		struct q_node *joined, *parts;
 		unsigned char *only = arena_alloc(p->a, p->ntv);
 		if (only == NULL)
-			return nomem(p);
+			return qp_nomem(p);
 		for (size_t i = 0; i < p->ntv; i++)
 			only[i] = !keep[i];
 		if ((rc = mkleaf(p, Q_TERMS, only, qpos, fields, &joined)) != 0 ||
 		    (rc = mkleaf(p, Q_PHRASE, keep, qpos, fields, &parts)) != 0)
 			return rc;
 		struct kv k = {0};
-		if ((rc = kv_push(p, &k, parts)) != 0 || (rc = kv_push(p, &k, joined)) != 0 ||
-		    (rc = mkgroup(p, Q_OR, &k, qpos, out)) != 0)
+		if ((rc = qp_kv_push(p, &k, parts)) != 0 || (rc = qp_kv_push(p, &k, joined)) != 0 ||
+		    (rc = qp_mkgroup(p, Q_OR, &k, qpos, out)) != 0)
 			return rc;
 		(*out)->spellings = 1;
 		return 0;

@@ -16,7 +16,7 @@
 #define TAG_SCAN 256   /* how far '[' looks for its ']' */
 
 /* `name:` prefixes.  Kept short on purpose: these are what users type. */
-const struct fdef prefix_fields[] = {
+const struct fdef qp_prefix_fields[] = {
 	{"title", FK_TEXT, FB(TITLE)},
 	{"abstract", FK_TEXT, FB(ABSTRACT)},
 	{"tiab", FK_TEXT, FB(TITLE) | FB(ABSTRACT)},
@@ -36,7 +36,7 @@ const struct fdef prefix_fields[] = {
 /* PubMed tags, short and long spellings (PubMed's search details print the
  * long ones, and strategies are copied from there), lowercased with single
  * spaces.  "[mh:noexp]" etc. are accepted: sarc never explodes MeSH. */
-const struct fdef tags[] = {
+const struct fdef qp_tags[] = {
 	{"ti", FK_TEXT, FB(TITLE)},
 	{"title", FK_TEXT, FB(TITLE)},
 	{"ab", FK_TEXT, FB(ABSTRACT)},
@@ -84,7 +84,7 @@ static int is_alpha(unsigned char c)
 
 /* Bytes of the separator at i, 0 if none.  Control bytes (NUL included)
  * separate like spaces; so does U+00A0, which pasted text is full of. */
-size_t space_at(const char *s, size_t n, size_t i)
+size_t qp_space_at(const char *s, size_t n, size_t i)
 {
 	unsigned char c = (unsigned char)s[i];
 	if (c <= 0x20 || c == 0x7f)
@@ -96,7 +96,7 @@ size_t space_at(const char *s, size_t n, size_t i)
 
 /* Bytes of the quote at i, 0 if none: '"' and the curly quotes U+201C and
  * U+201D that word processors substitute in copied search strategies. */
-size_t quote_at(const char *s, size_t n, size_t i)
+size_t qp_quote_at(const char *s, size_t n, size_t i)
 {
 	if (s[i] == '"')
 		return 1;
@@ -112,7 +112,7 @@ static int word_char_at(const char *s, size_t n, size_t i)
 {
 	unsigned char c = (unsigned char)s[i];
 	if (c >= 0x80)
-		return !space_at(s, n, i) && !quote_at(s, n, i);
+		return !qp_space_at(s, n, i) && !qp_quote_at(s, n, i);
 	return is_alpha(c) || is_digit(c);
 }
 
@@ -120,10 +120,10 @@ static int word_char_at(const char *s, size_t n, size_t i)
 static int operand_start(const char *s, size_t n, size_t i)
 {
 	unsigned char c = (unsigned char)s[i];
-	return is_alpha(c) || is_digit(c) || c >= 0x80 || c == '(' || quote_at(s, n, i);
+	return is_alpha(c) || is_digit(c) || c >= 0x80 || c == '(' || qp_quote_at(s, n, i);
 }
 
-int eq_len(const char *s, size_t n, const char *lit)
+int qp_eq_len(const char *s, size_t n, const char *lit)
 {
 	return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
@@ -131,11 +131,11 @@ int eq_len(const char *s, size_t n, const char *lit)
 /* Is s[0..n) an operator word?  Returns its kind, or TK_WORD. */
 static enum tk op_kind(const char *s, size_t n)
 {
-	if (eq_len(s, n, "AND"))
+	if (qp_eq_len(s, n, "AND"))
 		return TK_AND;
-	if (eq_len(s, n, "OR"))
+	if (qp_eq_len(s, n, "OR"))
 		return TK_OR;
-	if (eq_len(s, n, "NOT"))
+	if (qp_eq_len(s, n, "NOT"))
 		return TK_NOT;
 	if (n >= 4 && memcmp(s, "NEAR", 4) == 0 && (n == 4 || s[4] == '/'))
 		return TK_NEAR;
@@ -156,7 +156,7 @@ enum br { BR_TEXT, BR_TAG, BR_BADTAG, BR_UNBALANCED };
 
 /* Classifies the '[' at i.  Its content is a tag if, lowercased with
  * spaces collapsed and an optional ":noexp" or ":~N" suffix removed, it is
- * in tags[].  Otherwise it is an error only when it is attached to the
+ * in qp_tags[].  Otherwise it is an error only when it is attached to the
  * word before it and starts with a letter ("sarcoma[tiabb]"): a bracket
  * in pasted text ("[Ewing's sarcoma of the rib]", "sarcoma[1]") is text. */
 static enum br bracket(const struct parser *p, size_t i, int attached, struct tok *t)
@@ -168,7 +168,7 @@ static enum br bracket(const struct parser *p, size_t i, int attached, struct to
 			close = j;
 			break;
 		}
-		if (s[j] == '[' || s[j] == '(' || s[j] == ')' || quote_at(s, n, j))
+		if (s[j] == '[' || s[j] == '(' || s[j] == ')' || qp_quote_at(s, n, j))
 			break;
 	}
 	int letter = i + 1 < n && is_alpha((unsigned char)s[i + 1]);
@@ -179,7 +179,7 @@ static enum br bracket(const struct parser *p, size_t i, int attached, struct to
 	int sp = 0, toolong = 0;
 	for (j = i + 1; j < close; j++) {
 		unsigned char c = (unsigned char)s[j];
-		if (space_at(s, n, j)) {
+		if (qp_space_at(s, n, j)) {
 			sp = k > 0;
 			continue;
 		}
@@ -206,7 +206,7 @@ static enum br bracket(const struct parser *p, size_t i, int attached, struct to
 		}
 	}
 	size_t idx;
-	if (!toolong && find_field(buf, strlen(buf), tags, NELEM(tags), &idx)) {
+	if (!toolong && find_field(buf, strlen(buf), qp_tags, NELEM(qp_tags), &idx)) {
 		t->kind = TK_TAG;
 		t->idx = idx;
 		t->num = prox;
@@ -225,7 +225,7 @@ static size_t inword_paren_end(const char *s, size_t n, size_t i)
 {
 	int depth = 0;
 	for (size_t j = i; j < n; j++) {
-		if (space_at(s, n, j) || quote_at(s, n, j))
+		if (qp_space_at(s, n, j) || qp_quote_at(s, n, j))
 			return 0;
 		if (s[j] == '(')
 			depth++;
@@ -261,7 +261,7 @@ static int lex(struct parser *p, struct tok *t)
 	size_t n = p->n, i = p->lx.off, w;
 	char b[SHOWBUF];
 
-	while (i < n && (w = space_at(s, n, i)) != 0)
+	while (i < n && (w = qp_space_at(s, n, i)) != 0)
 		i += w;
 	memset(t, 0, sizeof *t);
 	t->start = t->vstart = i;
@@ -280,12 +280,12 @@ static int lex(struct parser *p, struct tok *t)
 		t->end = t->vend = i + 1;
 		goto done;
 	}
-	if ((w = quote_at(s, n, i)) != 0) {
+	if ((w = qp_quote_at(s, n, i)) != 0) {
 		size_t j = i + w, qw = 0;
-		while (j < n && (qw = quote_at(s, n, j)) == 0)
+		while (j < n && (qw = qp_quote_at(s, n, j)) == 0)
 			j++;
 		if (j >= n)
-			return perr(p, i, "unbalanced '%s'", show(p, i, i + w, b, sizeof b));
+			return qp_perr(p, i, "unbalanced '%s'", qp_show(p, i, i + w, b, sizeof b));
 		t->kind = TK_PHRASE;
 		t->vstart = i + w;
 		t->vend = j;
@@ -297,14 +297,14 @@ static int lex(struct parser *p, struct tok *t)
 		case BR_TAG:
 			goto done;
 		case BR_UNBALANCED:
-			return perr(p, i, "unbalanced '['");
+			return qp_perr(p, i, "unbalanced '['");
 		case BR_BADTAG: {
 			size_t j = i;
 			while (j < n && s[j] != ']')
 				j++;
-			return perr(p, i, "unknown tag '%s]' (tags: [ti] [ab] [tiab] [mh] [majr] [au] [ta] "
-				    "[pt] [la] [dp] [pmid] [kw] [all])",
-				    show(p, i, j, b, sizeof b));
+			return qp_perr(p, i, "unknown tag '%s]' (tags: [ti] [ab] [tiab] [mh] [majr] [au] [ta] "
+				       "[pt] [la] [dp] [pmid] [kw] [all])",
+				       qp_show(p, i, j, b, sizeof b));
 		}
 		case BR_TEXT:
 			break;
@@ -323,13 +323,13 @@ static int lex(struct parser *p, struct tok *t)
 	size_t j = i;
 	while (j < n && is_alpha((unsigned char)s[j]))
 		j++;
-	if (j > i && j + 1 < n && s[j] == ':' && !space_at(s, n, j + 1) && s[j + 1] != ':') {
-		if (!find_field(s + i, j - i, prefix_fields, NELEM(prefix_fields), &t->idx))
-			return perr(p, i,
-				    "unknown field '%s' (fields: title abstract tiab mesh majr keyword "
-				    "author journal pt lang pmid year cites citedby; put a space after "
-				    "':' to search the word)",
-				    show(p, i, j, b, sizeof b));
+	if (j > i && j + 1 < n && s[j] == ':' && !qp_space_at(s, n, j + 1) && s[j + 1] != ':') {
+		if (!find_field(s + i, j - i, qp_prefix_fields, NELEM(qp_prefix_fields), &t->idx))
+			return qp_perr(p, i,
+				       "unknown field '%s' (fields: title abstract tiab mesh majr keyword "
+				       "author journal pt lang pmid year cites citedby; put a space after "
+				       "':' to search the word)",
+				       qp_show(p, i, j, b, sizeof b));
 		t->kind = TK_FIELD;
 		t->end = t->vend = j + 1;
 		goto done;
@@ -338,7 +338,7 @@ static int lex(struct parser *p, struct tok *t)
 	/* A word: up to a space, quote or parenthesis, or a '[' that is a tag. */
 	j = wp ? wp : i;
 	while (j < n) {
-		if (space_at(s, n, j) || quote_at(s, n, j) || s[j] == ')')
+		if (qp_space_at(s, n, j) || qp_quote_at(s, n, j) || s[j] == ')')
 			break;
 		if (s[j] == '(') {
 			size_t e2;
@@ -367,10 +367,10 @@ static int lex(struct parser *p, struct tok *t)
 				if (d <= Q_NEAR_MAX) /* saturate: no overflow */
 					d = d * 10 + (uint32_t)(s[k] - '0');
 			if (k == i + 5 || k < j)
-				return perr(p, i, "'%s' needs a number, as in NEAR/5",
-					    show(p, i, j, b, sizeof b));
+				return qp_perr(p, i, "'%s' needs a number, as in NEAR/5",
+					       qp_show(p, i, j, b, sizeof b));
 			if (d < 1 || d > Q_NEAR_MAX)
-				return perr(p, i, "NEAR distance must be 1 to %d", Q_NEAR_MAX);
+				return qp_perr(p, i, "NEAR distance must be 1 to %d", Q_NEAR_MAX);
 			t->num = d;
 		}
 	}
@@ -397,7 +397,7 @@ done:
 	return 0;
 }
 
-int peek(struct parser *p, struct tok **t)
+int qp_peek(struct parser *p, struct tok **t)
 {
 	if (!p->lx.have) {
 		int rc = lex(p, &p->lx.tok);
@@ -412,7 +412,7 @@ int peek(struct parser *p, struct tok **t)
 int qp_next(struct parser *p, struct tok *t)
 {
 	struct tok *pt;
-	int rc = peek(p, &pt);
+	int rc = qp_peek(p, &pt);
 	if (rc)
 		return rc;
 	*t = *pt;
@@ -421,13 +421,13 @@ int qp_next(struct parser *p, struct tok *t)
 	return 0;
 }
 
-int can_start(enum tk k)
+int qp_can_start(enum tk k)
 {
 	return k == TK_WORD || k == TK_PHRASE || k == TK_LPAREN || k == TK_PLUS || k == TK_MINUS ||
 	       k == TK_FIELD;
 }
 
-const char *tk_name(enum tk k)
+const char *qp_tk_name(enum tk k)
 {
 	switch (k) {
 	case TK_AND: return "AND";

@@ -2,7 +2,7 @@
  * qmsg.c - the parser's error messages, "query: position N: reason": N
  * counts characters, not bytes, and the user's text is quoted short and
  * printable, because it may hold anything.  Inside a look-ahead
- * (p->quiet) perr reports nothing: the parser reports the error in order
+ * (p->quiet) qp_perr reports nothing: the parser reports the error in order
  * when it gets there.
  */
 #include "qpriv.h"
@@ -26,7 +26,7 @@ static size_t charpos(const struct parser *p, size_t off)
 
 /* Copies s[start..end) into buf for quoting: control bytes become '?', at
  * most SHOW_MAX characters, never cut inside a UTF-8 sequence. */
-const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap)
+const char *qp_show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap)
 {
 	size_t k = 0, nch = 0;
 	if (end > p->n)
@@ -44,7 +44,7 @@ const char *show(const struct parser *p, size_t start, size_t end, char *buf, si
 	return buf;
 }
 
-int perr(struct parser *p, size_t off, const char *fmt, ...)
+int qp_perr(struct parser *p, size_t off, const char *fmt, ...)
 {
 	char msg[600];
 	va_list ap;
@@ -56,13 +56,13 @@ int perr(struct parser *p, size_t off, const char *fmt, ...)
 	return err_set(p->e, ERR_PARSE, "query: position %zu: %s", charpos(p, off), msg);
 }
 
-int nomem(struct parser *p)
+int qp_nomem(struct parser *p)
 {
 	return err_set(p->e, ERR_NOMEM, "query: out of memory");
 }
 
 /* Reports the "nothing" that text[start..end) reduced to. */
-int nothing(struct parser *p, size_t start, size_t end, int stopped)
+int qp_nothing(struct parser *p, size_t start, size_t end, int stopped)
 {
 	char b[SHOWBUF];
 	int one = 1;
@@ -70,20 +70,20 @@ int nothing(struct parser *p, size_t start, size_t end, int stopped)
 		end = p->n;
 	/* quote the words, not the spaces after them ("'an ' is only ...") */
 	for (;;) {
-		if (end > start && space_at(p->s, p->n, end - 1) == 1)
+		if (end > start && qp_space_at(p->s, p->n, end - 1) == 1)
 			end--;
-		else if (end >= start + 2 && space_at(p->s, p->n, end - 2) == 2)
+		else if (end >= start + 2 && qp_space_at(p->s, p->n, end - 2) == 2)
 			end -= 2;
 		else
 			break;
 	}
 	for (size_t i = start; i < end && i < p->n; i++)
-		if (space_at(p->s, p->n, i) || quote_at(p->s, p->n, i) || p->s[i] == '(')
+		if (qp_space_at(p->s, p->n, i) || qp_quote_at(p->s, p->n, i) || p->s[i] == '(')
 			one = 0;
-	show(p, start, end, b, sizeof b);
+	qp_show(p, start, end, b, sizeof b);
 	if (stopped && one)
-		return perr(p, start, "'%s' is a stopword and matches nothing", b);
+		return qp_perr(p, start, "'%s' is a stopword and matches nothing", b);
 	if (stopped)
-		return perr(p, start, "'%s' is only stopwords and matches nothing", b);
-	return perr(p, start, "'%s' has no searchable words and matches nothing", b);
+		return qp_perr(p, start, "'%s' is only stopwords and matches nothing", b);
+	return qp_perr(p, start, "'%s' has no searchable words and matches nothing", b);
 }

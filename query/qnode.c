@@ -10,11 +10,11 @@
 
 #include <string.h>
 
-struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos)
+struct q_node *qp_newnode(struct parser *p, enum q_type type, size_t qpos)
 {
 	struct q_node *q = arena_alloc(p->a, sizeof *q);
 	if (q == NULL) {
-		nomem(p);
+		qp_nomem(p);
 		return NULL;
 	}
 	memset(q, 0, sizeof *q);
@@ -23,15 +23,15 @@ struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos)
 	return q;
 }
 
-int kv_push(struct parser *p, struct kv *v, struct q_node *q)
+int qp_kv_push(struct parser *p, struct kv *v, struct q_node *q)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 4;
 		if (cap > SIZE_MAX / sizeof *v->v)
-			return nomem(p);
+			return qp_nomem(p);
 		struct q_node **nv = arena_alloc(p->a, cap * sizeof *nv);
 		if (nv == NULL)
-			return nomem(p);
+			return qp_nomem(p);
 		if (v->n)
 			memcpy(nv, v->v, v->n * sizeof *nv);
 		v->v = nv;
@@ -41,12 +41,12 @@ int kv_push(struct parser *p, struct kv *v, struct q_node *q)
 	return 0;
 }
 
-int is_leaf(const struct q_node *q)
+int qp_is_leaf(const struct q_node *q)
 {
 	return q->type == Q_TERMS || q->type == Q_PHRASE || q->type == Q_PREFIX;
 }
 
-int flagged(const struct q_node *q)
+int qp_flagged(const struct q_node *q)
 {
 	return q->required || q->prohibited;
 }
@@ -57,8 +57,8 @@ int flagged(const struct q_node *q)
  * apply to the outer group).  Zero children give NULL (nothing), one gives
  * that child unchanged: parentheses around one operand change nothing.
  * start is where the group begins in the text, for messages. */
-int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
-	    struct q_node **out)
+int qp_mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
+	       struct q_node **out)
 {
 	struct kv k = {0};
 	int rc;
@@ -74,17 +74,17 @@ int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start
 		int flat = 0;
 		if (c->type == type && type == Q_AND && !c->prohibited)
 			flat = 1;
-		if (c->type == type && type == Q_OR && !flagged(c)) {
+		if (c->type == type && type == Q_OR && !qp_flagged(c)) {
 			flat = 1;
 			for (size_t j = 0; j < c->nkids; j++)
-				if (flagged(c->kids[j]))
+				if (qp_flagged(c->kids[j]))
 					flat = 0;
 		}
 		if (flat) {
 			for (size_t j = 0; j < c->nkids; j++)
-				if ((rc = kv_push(p, &k, c->kids[j])) != 0)
+				if ((rc = qp_kv_push(p, &k, c->kids[j])) != 0)
 					return rc;
-		} else if ((rc = kv_push(p, &k, c)) != 0) {
+		} else if ((rc = qp_kv_push(p, &k, c)) != 0) {
 			return rc;
 		}
 	}
@@ -99,10 +99,10 @@ int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start
 		nneg += k.v[i]->prohibited != 0;
 	if (nneg == k.n) {
 		char b[SHOWBUF];
-		return perr(p, start, "'%s' only excludes: add a word to search for",
-			    show(p, start, p->lx.last_end, b, sizeof b));
+		return qp_perr(p, start, "'%s' only excludes: add a word to search for",
+			       qp_show(p, start, p->lx.last_end, b, sizeof b));
 	}
-	struct q_node *q = newnode(p, type, start);
+	struct q_node *q = qp_newnode(p, type, start);
 	if (q == NULL)
 		return ERR_NOMEM;
 	q->kids = k.v;
@@ -116,26 +116,26 @@ int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start
 }
 
 /* Q_NOT of left minus the union of subs (a NOT b NOT c = a NOT (b OR c)). */
-int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
-	  struct q_node **out)
+int qp_mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
+	     struct q_node **out)
 {
 	struct q_node *right;
 	int rc;
-	if (flagged(left))
-		return perr(p, left->qpos, "'%c' cannot mark an operand of NOT",
-			    left->prohibited ? '-' : '+');
+	if (qp_flagged(left))
+		return qp_perr(p, left->qpos, "'%c' cannot mark an operand of NOT",
+			       left->prohibited ? '-' : '+');
 	for (size_t i = 0; i < subs->n; i++)
-		if (flagged(subs->v[i]))
-			return perr(p, subs->v[i]->qpos, "'%c' cannot mark an operand of NOT",
-				    subs->v[i]->prohibited ? '-' : '+');
-	if ((rc = mkgroup(p, Q_OR, subs, subs->v[0]->qpos, &right)) != 0)
+		if (qp_flagged(subs->v[i]))
+			return qp_perr(p, subs->v[i]->qpos, "'%c' cannot mark an operand of NOT",
+				       subs->v[i]->prohibited ? '-' : '+');
+	if ((rc = qp_mkgroup(p, Q_OR, subs, subs->v[0]->qpos, &right)) != 0)
 		return rc;
-	struct q_node *q = newnode(p, Q_NOT, start);
+	struct q_node *q = qp_newnode(p, Q_NOT, start);
 	if (q == NULL)
 		return ERR_NOMEM;
 	q->kids = arena_alloc(p->a, 2 * sizeof *q->kids);
 	if (q->kids == NULL)
-		return nomem(p);
+		return qp_nomem(p);
 	q->kids[0] = left;
 	q->kids[1] = right;
 	q->nkids = 2;

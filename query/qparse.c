@@ -41,7 +41,7 @@ static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out);
 static int deeper(struct parser *p, size_t off)
 {
 	if (++p->depth > Q_MAX_DEPTH)
-		return perr(p, off, "query nests deeper than %d levels", Q_MAX_DEPTH);
+		return qp_perr(p, off, "query nests deeper than %d levels", Q_MAX_DEPTH);
 	return 0;
 }
 
@@ -61,10 +61,10 @@ static int pubmed_run(struct parser *p, const struct tok *t, int *found, size_t 
 	p->quiet++; /* a lexing error ends the run; it is reported in order later */
 	for (;;) {
 		struct tok *pk;
-		if (peek(p, &pk) != 0)
+		if (qp_peek(p, &pk) != 0)
 			break;
-		if (pk->kind == TK_TAG && nw > 1 && tags[pk->idx].kind != FK_YEAR &&
-		    tags[pk->idx].kind != FK_PMID) {
+		if (pk->kind == TK_TAG && nw > 1 && qp_tags[pk->idx].kind != FK_YEAR &&
+		    qp_tags[pk->idx].kind != FK_PMID) {
 			*tag = *pk;
 			*rend = end;
 			*found = 1;
@@ -91,7 +91,7 @@ static int near_follows(struct parser *p)
 {
 	struct tok *pk;
 	p->quiet++;
-	int rc = peek(p, &pk);
+	int rc = qp_peek(p, &pk);
 	p->quiet--;
 	return rc == 0 && pk->kind == TK_NEAR;
 }
@@ -101,7 +101,7 @@ static int near_follows(struct parser *p)
  * closest to a word wins. */
 static void retag(struct q_node *q, uint32_t from, uint32_t to)
 {
-	if (is_leaf(q)) {
+	if (qp_is_leaf(q)) {
 		if (q->fields == from)
 			q->fields = to;
 		return;
@@ -126,27 +126,27 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 		return rc;
 	switch (t.kind) {
 	case TK_FIELD: {
-		const struct fdef *fd = &prefix_fields[t.idx];
-		if ((rc = peek(p, &pk)) != 0)
+		const struct fdef *fd = &qp_prefix_fields[t.idx];
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (fd->kind != FK_TEXT) {
 			if (pk->kind != TK_WORD && pk->kind != TK_PHRASE)
-				return perr(p, t.start, "'%s' needs a value, as in %s",
-					    show(p, t.start, t.end, b, sizeof b),
-					    fd->kind == FK_YEAR ? "year:2015 or year:2015..2020"
-								: "pmid:12345678");
+				return qp_perr(p, t.start, "'%s' needs a value, as in %s",
+					       qp_show(p, t.start, t.end, b, sizeof b),
+					       fd->kind == FK_YEAR ? "year:2015 or year:2015..2020"
+								   : "pmid:12345678");
 			struct tok v;
 			if ((rc = qp_next(p, &v)) != 0)
 				return rc;
 			size_t ve = v.kind == TK_WORD && v.prefix ? v.end : v.vend;
-			if ((rc = filter_leaf(p, fd->kind, v.vstart, ve, t.start, fd->name, out)) != 0)
+			if ((rc = qp_filter_leaf(p, fd->kind, v.vstart, ve, t.start, fd->name, out)) != 0)
 				return rc;
 			break;
 		}
 		if (pk->kind != TK_WORD && pk->kind != TK_PHRASE && pk->kind != TK_LPAREN &&
 		    pk->kind != TK_FIELD)
-			return perr(p, t.start, "'%s' must be followed by a word, a \"phrase\" or a (group)",
-				    show(p, t.start, t.end, b, sizeof b));
+			return qp_perr(p, t.start, "'%s' must be followed by a word, a \"phrase\" or a (group)",
+				       qp_show(p, t.start, t.end, b, sizeof b));
 		if ((rc = parse_primary(p, fd->mask, 1, near, out)) != 0)
 			return rc;
 		if (*out) /* messages point at "title:", not the word after it */
@@ -163,61 +163,61 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 				return rc;
 		}
 		if (!run) {
-			if ((rc = peek(p, &pk)) != 0)
+			if ((rc = qp_peek(p, &pk)) != 0)
 				return rc;
 			if (pk->kind == TK_TAG && (rc = qp_next(p, &tag)) != 0)
 				return rc;
 		}
 		uint32_t f = fields, prox = 0;
 		if (tag.kind == TK_TAG) {
-			const struct fdef *td = &tags[tag.idx];
-			const char *tn = show(p, tag.start, tag.end, b, sizeof b);
+			const struct fdef *td = &qp_tags[tag.idx];
+			const char *tn = qp_show(p, tag.start, tag.end, b, sizeof b);
 			if (td->kind == FK_YEAR || td->kind == FK_PMID) {
 				size_t vend = t.kind == TK_WORD && t.prefix ? t.end : t.vend;
-				if ((rc = filter_leaf(p, td->kind, t.vstart, vend, t.start, tn, out)) != 0)
+				if ((rc = qp_filter_leaf(p, td->kind, t.vstart, vend, t.start, tn, out)) != 0)
 					return rc;
-				if (td->kind == FK_YEAR && (rc = dp_range(p, *out)) != 0)
+				if (td->kind == FK_YEAR && (rc = qp_dp_range(p, *out)) != 0)
 					return rc;
 				break;
 			}
 			f = td->kind == FK_DEFAULT ? p->deffields : td->mask;
 			prox = tag.num;
 			if (prox && t.kind == TK_WORD && !run)
-				return perr(p, tag.start, "'%s' needs a \"quoted phrase\"", tn);
+				return qp_perr(p, tag.start, "'%s' needs a \"quoted phrase\"", tn);
 		}
 		if (t.kind == TK_PHRASE || run) {
 			/* PubMed's author form, unless NEAR takes the phrase
 			 * as written: author:("hui ong" NEAR/3 eugene) */
 			if (f == FB(AUTHOR) && !prox && !near && !near_follows(p))
-				rc = author_leaf(p, vs, ve, t.start, f, out);
+				rc = qp_author_leaf(p, vs, ve, t.start, f, out);
 			if (rc == 0 && *out == NULL)
-				rc = phrase_leaf(p, vs, ve, t.start, f, prox, out);
+				rc = qp_phrase_leaf(p, vs, ve, t.start, f, prox, out);
 		} else if (t.prefix)
-			rc = prefix_leaf(p, &t, f, out);
+			rc = qp_prefix_leaf(p, &t, f, out);
 		else {
 			if (f == FB(LANG))
-				rc = lang_leaf(p, vs, ve, t.start, f, out);
+				rc = qp_lang_leaf(p, vs, ve, t.start, f, out);
 			if (rc == 0 && *out == NULL)
-				rc = word_leaf(p, vs, ve, t.start, f, out);
+				rc = qp_word_leaf(p, vs, ve, t.start, f, out);
 		}
 		if (rc)
 			return rc;
 		break;
 	}
 	case TK_LPAREN: {
-		if ((rc = parse_query(p, fields, out)) != 0 || (rc = peek(p, &pk)) != 0)
+		if ((rc = parse_query(p, fields, out)) != 0 || (rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind != TK_RPAREN)
-			return perr(p, t.start, "unbalanced '('");
-		if ((rc = qp_next(p, &t)) != 0 || (rc = peek(p, &pk)) != 0)
+			return qp_perr(p, t.start, "unbalanced '('");
+		if ((rc = qp_next(p, &t)) != 0 || (rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind == TK_TAG) {
-			const struct fdef *td = &tags[pk->idx];
-			const char *tn = show(p, pk->start, pk->end, b, sizeof b);
+			const struct fdef *td = &qp_tags[pk->idx];
+			const char *tn = qp_show(p, pk->start, pk->end, b, sizeof b);
 			if (td->kind == FK_YEAR || td->kind == FK_PMID)
-				return perr(p, pk->start, "'%s' applies to one value, not to a (group)", tn);
+				return qp_perr(p, pk->start, "'%s' applies to one value, not to a (group)", tn);
 			if (pk->num)
-				return perr(p, pk->start, "'%s' needs a \"quoted phrase\"", tn);
+				return qp_perr(p, pk->start, "'%s' needs a \"quoted phrase\"", tn);
 			if (*out)
 				retag(*out, fields, td->kind == FK_DEFAULT ? p->deffields : td->mask);
 			if ((rc = qp_next(p, &t)) != 0)
@@ -226,14 +226,14 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 		break;
 	}
 	default:
-		/* Callers check can_start() first; this is for the unexpected. */
-		return perr(p, t.start, "unexpected '%s'", show(p, t.start, t.end, b, sizeof b));
+		/* Callers check qp_can_start() first; this is for the unexpected. */
+		return qp_perr(p, t.start, "unexpected '%s'", qp_show(p, t.start, t.end, b, sizeof b));
 	}
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	if (pk->kind == TK_TAG)
-		return perr(p, pk->start, "unexpected tag '%s' (one tag per word, phrase or group)",
-			    show(p, pk->start, pk->end, b, sizeof b));
+		return qp_perr(p, pk->start, "unexpected tag '%s' (one tag per word, phrase or group)",
+			       qp_show(p, pk->start, pk->end, b, sizeof b));
 	if (nested)
 		p->depth--;
 	return 0;
@@ -247,56 +247,56 @@ static int parse_near(struct parser *p, uint32_t fields, struct q_node **out)
 	uint32_t dist = 0;
 	size_t start = 0, nstop0 = p->nstop;
 	int rc;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	start = pk->start;
 	if ((rc = parse_primary(p, fields, 0, 0, out)) != 0)
 		return rc;
 	for (;;) {
 		struct q_node *r;
-		if ((rc = peek(p, &pk)) != 0)
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind != TK_NEAR)
 			break;
 		if (*out == NULL)
-			return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
-		if ((rc = qp_next(p, &op)) != 0 || (rc = peek(p, &pk)) != 0)
+			return qp_nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+		if ((rc = qp_next(p, &op)) != 0 || (rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind == TK_PLUS || pk->kind == TK_MINUS)
-			return perr(p, pk->start, "'%c' cannot mark an operand of NEAR",
-				    pk->kind == TK_PLUS ? '+' : '-');
-		if (!can_start(pk->kind))
-			return perr(p, op.start, "'NEAR' is missing its right operand");
+			return qp_perr(p, pk->start, "'%c' cannot mark an operand of NEAR",
+				       pk->kind == TK_PLUS ? '+' : '-');
+		if (!qp_can_start(pk->kind))
+			return qp_perr(p, op.start, "'NEAR' is missing its right operand");
 		if (dist && op.num != dist)
-			return perr(p, op.start, "a chain of NEAR must use one distance");
+			return qp_perr(p, op.start, "a chain of NEAR must use one distance");
 		dist = op.num;
-		if (k.n == 0 && (rc = kv_push(p, &k, *out)) != 0)
+		if (k.n == 0 && (rc = qp_kv_push(p, &k, *out)) != 0)
 			return rc;
 		size_t rs = pk->start, rstop = p->nstop;
 		if ((rc = parse_primary(p, fields, 0, 1, &r)) != 0)
 			return rc;
 		if (r == NULL)
-			return nothing(p, rs, p->lx.last_end, p->nstop > rstop);
-		if ((rc = kv_push(p, &k, r)) != 0)
+			return qp_nothing(p, rs, p->lx.last_end, p->nstop > rstop);
+		if ((rc = qp_kv_push(p, &k, r)) != 0)
 			return rc;
 	}
 	if (k.n == 0)
 		return 0;
 	for (size_t i = 0; i < k.n; i++) {
 		struct q_node *c = k.v[i];
-		if (flagged(c))
-			return perr(p, c->qpos, "'%c' cannot mark an operand of NEAR",
-				    c->prohibited ? '-' : '+');
+		if (qp_flagged(c))
+			return qp_perr(p, c->qpos, "'%c' cannot mark an operand of NEAR",
+				       c->prohibited ? '-' : '+');
 		/* a phrase with compounds: NEAR measures from the spelling
 		 * with every compound as its parts, the first */
 		if (c->type == Q_OR && c->spellings)
 			c = k.v[i] = c->kids[0];
-		if (!is_leaf(c))
-			return perr(p, c->qpos, "NEAR joins words, phrases and prefixes, not groups or filters");
+		if (!qp_is_leaf(c))
+			return qp_perr(p, c->qpos, "NEAR joins words, phrases and prefixes, not groups or filters");
 		if (c->fields != k.v[0]->fields)
-			return perr(p, c->qpos, "NEAR operands must search the same fields");
+			return qp_perr(p, c->qpos, "NEAR operands must search the same fields");
 	}
-	struct q_node *q = newnode(p, Q_NEAR, start);
+	struct q_node *q = qp_newnode(p, Q_NEAR, start);
 	if (q == NULL)
 		return ERR_NOMEM;
 	q->kids = k.v;
@@ -311,20 +311,20 @@ static int parse_unary(struct parser *p, uint32_t fields, struct q_node **out)
 {
 	struct tok *pk, sign;
 	int rc;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	if (pk->kind != TK_PLUS && pk->kind != TK_MINUS)
 		return parse_near(p, fields, out);
-	if ((rc = qp_next(p, &sign)) != 0 || (rc = peek(p, &pk)) != 0)
+	if ((rc = qp_next(p, &sign)) != 0 || (rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start, nstop0 = p->nstop;
 	if ((rc = parse_near(p, fields, out)) != 0)
 		return rc;
 	if (*out == NULL)
-		return sign.kind == TK_PLUS ? nothing(p, start, p->lx.last_end, p->nstop > nstop0) : 0;
+		return sign.kind == TK_PLUS ? qp_nothing(p, start, p->lx.last_end, p->nstop > nstop0) : 0;
 	if ((*out)->prohibited)
-		return perr(p, sign.start, "'%c' cannot apply to an excluded operand",
-			    sign.kind == TK_PLUS ? '+' : '-');
+		return qp_perr(p, sign.start, "'%c' cannot apply to an excluded operand",
+			       sign.kind == TK_PLUS ? '+' : '-');
 	(*out)->required = sign.kind == TK_PLUS;
 	(*out)->prohibited = sign.kind == TK_MINUS;
 	(*out)->qpos = (uint32_t)(sign.start > UINT32_MAX ? UINT32_MAX : sign.start);
@@ -336,10 +336,10 @@ static int take_op(struct parser *p, struct tok *op)
 {
 	struct tok *pk;
 	int rc;
-	if ((rc = qp_next(p, op)) != 0 || (rc = peek(p, &pk)) != 0)
+	if ((rc = qp_next(p, op)) != 0 || (rc = qp_peek(p, &pk)) != 0)
 		return rc;
-	if (!can_start(pk->kind))
-		return perr(p, op->start, "'%s' is missing its right operand", tk_name(op->kind));
+	if (!qp_can_start(pk->kind))
+		return qp_perr(p, op->start, "'%s' is missing its right operand", qp_tk_name(op->kind));
 	return 0;
 }
 
@@ -349,27 +349,27 @@ static int parse_not(struct parser *p, uint32_t fields, struct q_node **out)
 	struct tok *pk, op;
 	struct kv subs = {0};
 	int rc;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start, nstop0 = p->nstop;
 	if ((rc = parse_unary(p, fields, out)) != 0)
 		return rc;
 	for (;;) {
 		struct q_node *r;
-		if ((rc = peek(p, &pk)) != 0)
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind != TK_NOT)
 			break;
 		if (*out == NULL)
-			return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+			return qp_nothing(p, start, p->lx.last_end, p->nstop > nstop0);
 		if ((rc = take_op(p, &op)) != 0 || (rc = parse_unary(p, fields, &r)) != 0)
 			return rc;
-		if (r && (rc = kv_push(p, &subs, r)) != 0)
+		if (r && (rc = qp_kv_push(p, &subs, r)) != 0)
 			return rc;
 	}
 	if (subs.n == 0)
 		return 0;
-	return mknot(p, *out, &subs, start, out);
+	return qp_mknot(p, *out, &subs, start, out);
 }
 
 /* and := not (AND not)*  and  or := and (OR and)*   (default syntax) */
@@ -378,7 +378,7 @@ static int parse_binary(struct parser *p, enum tk optk, uint32_t fields, struct 
 	struct tok *pk, op;
 	struct kv k = {0};
 	int rc;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start;
 	for (;;) {
@@ -386,16 +386,16 @@ static int parse_binary(struct parser *p, enum tk optk, uint32_t fields, struct 
 		rc = optk == TK_OR ? parse_binary(p, TK_AND, fields, &c) : parse_not(p, fields, &c);
 		if (rc)
 			return rc;
-		if (c && (rc = kv_push(p, &k, c)) != 0)
+		if (c && (rc = qp_kv_push(p, &k, c)) != 0)
 			return rc;
-		if ((rc = peek(p, &pk)) != 0)
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind != optk)
 			break;
 		if ((rc = take_op(p, &op)) != 0)
 			return rc;
 	}
-	return mkgroup(p, optk == TK_OR ? Q_OR : Q_AND, &k, start, out);
+	return qp_mkgroup(p, optk == TK_OR ? Q_OR : Q_AND, &k, start, out);
 }
 
 /* Is q made only of filters?  Such a clause restricts, so juxtaposed with
@@ -428,31 +428,31 @@ static int combine_clauses(struct parser *p, const struct kv *cl, size_t start,
 	struct kv f = {0}, s = {0};
 	int rc;
 	if (p->all)
-		return mkgroup(p, Q_AND, cl, start, out);
+		return qp_mkgroup(p, Q_AND, cl, start, out);
 	size_t npos = 0;
 	for (size_t i = 0; i < cl->n; i++) {
 		struct q_node *c = cl->v[i];
 		int filt = is_filter(c) && !c->prohibited;
-		if ((rc = kv_push(p, filt ? &f : &s, c)) != 0)
+		if ((rc = qp_kv_push(p, filt ? &f : &s, c)) != 0)
 			return rc;
 		npos += !filt && !c->prohibited;
 	}
 	if (f.n == 0)
-		return mkgroup(p, Q_OR, &s, start, out);
+		return qp_mkgroup(p, Q_OR, &s, start, out);
 	if (npos == 0) {
 		for (size_t i = 0; i < s.n; i++)
-			if ((rc = kv_push(p, &f, s.v[i])) != 0)
+			if ((rc = qp_kv_push(p, &f, s.v[i])) != 0)
 				return rc;
-		return mkgroup(p, Q_AND, &f, start, out);
+		return qp_mkgroup(p, Q_AND, &f, start, out);
 	}
 	struct q_node *core;
 	struct kv all = {0};
-	if ((rc = mkgroup(p, Q_OR, &s, start, &core)) != 0 || (rc = kv_push(p, &all, core)) != 0)
+	if ((rc = qp_mkgroup(p, Q_OR, &s, start, &core)) != 0 || (rc = qp_kv_push(p, &all, core)) != 0)
 		return rc;
 	for (size_t i = 0; i < f.n; i++)
-		if ((rc = kv_push(p, &all, f.v[i])) != 0)
+		if ((rc = qp_kv_push(p, &all, f.v[i])) != 0)
 			return rc;
-	return mkgroup(p, Q_AND, &all, start, out);
+	return qp_mkgroup(p, Q_AND, &all, start, out);
 }
 
 /* Checks the token at the start of an operand; errors name the problem. */
@@ -460,10 +460,10 @@ static int operand_expected(struct parser *p, const struct tok *pk)
 {
 	char b[SHOWBUF];
 	if (pk->kind == TK_AND || pk->kind == TK_OR || pk->kind == TK_NOT || pk->kind == TK_NEAR)
-		return perr(p, pk->start, "'%s' is missing its left operand", tk_name(pk->kind));
+		return qp_perr(p, pk->start, "'%s' is missing its left operand", qp_tk_name(pk->kind));
 	if (pk->kind == TK_TAG)
-		return perr(p, pk->start, "tag '%s' follows no word", show(p, pk->start, pk->end, b, sizeof b));
-	return perr(p, pk->start, "unexpected '%s'", show(p, pk->start, pk->end, b, sizeof b));
+		return qp_perr(p, pk->start, "tag '%s' follows no word", qp_show(p, pk->start, pk->end, b, sizeof b));
+	return qp_perr(p, pk->start, "unexpected '%s'", qp_show(p, pk->start, pk->end, b, sizeof b));
 }
 
 /* query := clause+ (default) until end or ')'. */
@@ -473,20 +473,20 @@ static int parse_clauses(struct parser *p, uint32_t fields, struct q_node **out)
 	struct kv cl = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start;
 	for (;;) {
 		struct q_node *c;
-		if ((rc = peek(p, &pk)) != 0)
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (pk->kind == TK_EOF || pk->kind == TK_RPAREN)
 			break;
-		if (!can_start(pk->kind))
+		if (!qp_can_start(pk->kind))
 			return operand_expected(p, pk);
 		if ((rc = parse_binary(p, TK_OR, fields, &c)) != 0)
 			return rc;
-		if (c && (rc = kv_push(p, &cl, c)) != 0)
+		if (c && (rc = qp_kv_push(p, &cl, c)) != 0)
 			return rc;
 	}
 	return combine_clauses(p, &cl, start, out);
@@ -503,12 +503,12 @@ static int chain_close(struct parser *p, struct chain *c, size_t start, struct q
 {
 	*out = NULL;
 	if (c->type == Q_NOT)
-		return mknot(p, c->kids.v[0], &c->subs, start, out);
+		return qp_mknot(p, c->kids.v[0], &c->subs, start, out);
 	if (c->type == 0) {
 		*out = c->kids.n ? c->kids.v[0] : NULL;
 		return 0;
 	}
-	return mkgroup(p, c->type, &c->kids, start, out);
+	return qp_mkgroup(p, c->type, &c->kids, start, out);
 }
 
 /* query := unary (op? unary)* in PubMed syntax: AND, OR, NOT and the
@@ -520,31 +520,31 @@ static int parse_chain(struct parser *p, uint32_t fields, struct q_node **out)
 	unsigned depth0 = p->depth;
 	int rc;
 	*out = NULL;
-	if ((rc = peek(p, &pk)) != 0)
+	if ((rc = qp_peek(p, &pk)) != 0)
 		return rc;
 	size_t start = pk->start, nstop0 = p->nstop;
 	if (pk->kind == TK_EOF || pk->kind == TK_RPAREN)
 		return 0;
-	if (!can_start(pk->kind))
+	if (!qp_can_start(pk->kind))
 		return operand_expected(p, pk);
 	struct q_node *l;
 	if ((rc = parse_unary(p, fields, &l)) != 0)
 		return rc;
-	if (l && (rc = kv_push(p, &c.kids, l)) != 0)
+	if (l && (rc = qp_kv_push(p, &c.kids, l)) != 0)
 		return rc;
 	for (;;) {
 		enum q_type type;
 		struct q_node *r;
-		if ((rc = peek(p, &pk)) != 0)
+		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		size_t opos = pk->start;
 		if (pk->kind == TK_AND || pk->kind == TK_OR || pk->kind == TK_NOT) {
 			type = pk->kind == TK_AND ? Q_AND : pk->kind == TK_OR ? Q_OR : Q_NOT;
 			if (type == Q_NOT && c.kids.n == 0)
-				return nothing(p, start, p->lx.last_end, p->nstop > nstop0);
+				return qp_nothing(p, start, p->lx.last_end, p->nstop > nstop0);
 			if ((rc = take_op(p, &op)) != 0)
 				return rc;
-		} else if (can_start(pk->kind)) {
+		} else if (qp_can_start(pk->kind)) {
 			type = Q_AND;
 		} else if (pk->kind == TK_EOF || pk->kind == TK_RPAREN) {
 			break;
@@ -556,10 +556,10 @@ static int parse_chain(struct parser *p, uint32_t fields, struct q_node **out)
 		if (r == NULL)
 			continue;
 		if (c.kids.n == 0) {
-			rc = kv_push(p, &c.kids, r);
+			rc = qp_kv_push(p, &c.kids, r);
 		} else if (c.type == 0 || c.type == type) {
 			c.type = type;
-			rc = kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
+			rc = qp_kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
 		} else {
 			/* The operator changes: what we have becomes the left operand. */
 			struct q_node *left;
@@ -568,9 +568,9 @@ static int parse_chain(struct parser *p, uint32_t fields, struct q_node **out)
 				return rc;
 			memset(&c, 0, sizeof c);
 			c.type = type;
-			if ((rc = kv_push(p, &c.kids, left)) != 0)
+			if ((rc = qp_kv_push(p, &c.kids, left)) != 0)
 				return rc;
-			rc = kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
+			rc = qp_kv_push(p, type == Q_NOT ? &c.subs : &c.kids, r);
 		}
 		if (rc)
 			return rc;
@@ -611,27 +611,27 @@ int q_parse(const char *text, size_t n, const struct q_options *opt, an_analyzer
 	p.lx.prev_kind = TK_EOF;
 	p.lx.prev_end = SIZE_MAX;
 
-	if ((rc = peek(&p, &pk)) != 0)
+	if ((rc = qp_peek(&p, &pk)) != 0)
 		goto out;
 	if (pk->kind == TK_EOF) {
-		rc = perr(&p, 0, "query is empty");
+		rc = qp_perr(&p, 0, "query is empty");
 		goto out;
 	}
 	size_t start = pk->start;
-	if ((rc = parse_query(&p, p.deffields, &root)) != 0 || (rc = peek(&p, &pk)) != 0)
+	if ((rc = parse_query(&p, p.deffields, &root)) != 0 || (rc = qp_peek(&p, &pk)) != 0)
 		goto out;
 	if (pk->kind == TK_RPAREN) {
-		rc = perr(&p, pk->start, "unbalanced ')'");
+		rc = qp_perr(&p, pk->start, "unbalanced ')'");
 		goto out;
 	}
 	if (root == NULL) {
-		rc = nothing(&p, start, p.lx.last_end, p.nstop > 0);
+		rc = qp_nothing(&p, start, p.lx.last_end, p.nstop > 0);
 		goto out;
 	}
 	if (root->prohibited) {
 		char b[SHOWBUF];
-		rc = perr(&p, start, "'%s' only excludes: add a word to search for",
-			  show(&p, start, p.lx.last_end, b, sizeof b));
+		rc = qp_perr(&p, start, "'%s' only excludes: add a word to search for",
+			     qp_show(&p, start, p.lx.last_end, b, sizeof b));
 		goto out;
 	}
 	root->required = 0;

@@ -38,8 +38,8 @@ struct fdef {
 
 /* The `name:` prefixes and the PubMed tags; a TK_FIELD or TK_TAG token
  * holds an index into one of them. */
-extern const struct fdef prefix_fields[];
-extern const struct fdef tags[];
+extern const struct fdef qp_prefix_fields[];
+extern const struct fdef qp_tags[];
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -57,8 +57,8 @@ enum tk {
 	TK_NEAR,   /* num = distance */
 	TK_PLUS,
 	TK_MINUS,
-	TK_FIELD,  /* idx into prefix_fields */
-	TK_TAG,    /* idx into tags; num = proximity distance or 0 */
+	TK_FIELD,  /* idx into qp_prefix_fields */
+	TK_TAG,    /* idx into qp_tags; num = proximity distance or 0 */
 };
 
 struct tok {
@@ -113,13 +113,13 @@ struct kv { /* growable child list in the arena (old arrays are abandoned) */
 
 /* ---- qmsg.c: messages ---------------------------------------------------- */
 
-const char *show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap);
+const char *qp_show(const struct parser *p, size_t start, size_t end, char *buf, size_t cap);
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-int perr(struct parser *p, size_t off, const char *fmt, ...);
-int nomem(struct parser *p);
-int nothing(struct parser *p, size_t start, size_t end, int stopped);
+int qp_perr(struct parser *p, size_t off, const char *fmt, ...);
+int qp_nomem(struct parser *p);
+int qp_nothing(struct parser *p, size_t start, size_t end, int stopped);
 
 /* ---- qlex.c: the lexer --------------------------------------------------- */
 
@@ -128,41 +128,41 @@ static inline int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-size_t space_at(const char *s, size_t n, size_t i);
-size_t quote_at(const char *s, size_t n, size_t i);
-int eq_len(const char *s, size_t n, const char *lit);
-int peek(struct parser *p, struct tok **t);
+size_t qp_space_at(const char *s, size_t n, size_t i);
+size_t qp_quote_at(const char *s, size_t n, size_t i);
+int qp_eq_len(const char *s, size_t n, const char *lit);
+int qp_peek(struct parser *p, struct tok **t);
 int qp_next(struct parser *p, struct tok *t);
-int can_start(enum tk k);
-const char *tk_name(enum tk k);
+int qp_can_start(enum tk k);
+const char *qp_tk_name(enum tk k);
 
 /* ---- qnode.c: groups and NOT --------------------------------------------- */
 
-struct q_node *newnode(struct parser *p, enum q_type type, size_t qpos);
-int kv_push(struct parser *p, struct kv *v, struct q_node *q);
-int is_leaf(const struct q_node *q);
-int flagged(const struct q_node *q);
-int mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
-	    struct q_node **out);
-int mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
-	  struct q_node **out);
+struct q_node *qp_newnode(struct parser *p, enum q_type type, size_t qpos);
+int qp_kv_push(struct parser *p, struct kv *v, struct q_node *q);
+int qp_is_leaf(const struct q_node *q);
+int qp_flagged(const struct q_node *q);
+int qp_mkgroup(struct parser *p, enum q_type type, const struct kv *v, size_t start,
+	       struct q_node **out);
+int qp_mknot(struct parser *p, struct q_node *left, const struct kv *subs, size_t start,
+	     struct q_node **out);
 
 /* ---- qleaf.c: leaves ----------------------------------------------------- */
 
-int lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-	      struct q_node **out);
-int word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-	      struct q_node **out);
-int prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out);
-int author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-		struct q_node **out);
-int phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
-		uint32_t prox, struct q_node **out);
+int qp_lang_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		 struct q_node **out);
+int qp_word_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		 struct q_node **out);
+int qp_prefix_leaf(struct parser *p, const struct tok *t, uint32_t fields, struct q_node **out);
+int qp_author_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		   struct q_node **out);
+int qp_phrase_leaf(struct parser *p, size_t start, size_t end, size_t qpos, uint32_t fields,
+		   uint32_t prox, struct q_node **out);
 
 /* ---- qfilter.c: filter values -------------------------------------------- */
 
-int filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
-		const char *name, struct q_node **out);
-int dp_range(struct parser *p, struct q_node *q);
+int qp_filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t qpos,
+		   const char *name, struct q_node **out);
+int qp_dp_range(struct parser *p, struct q_node *q);
 
 #endif
