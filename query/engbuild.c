@@ -58,6 +58,32 @@ static struct sc *new_group(struct build_ctx *b, enum sc_kind k, struct sc **kid
 	return c;
 }
 
+/* The largest bound of pc's blocks in field f with weight w.  One of the
+ * corners no other corner dominates gives it (BM25 grows with tf and
+ * shrinks with length), unless they are many: then each block is asked. */
+static double list_bound(struct build_ctx *b, struct seg_postings *pc, unsigned f, double w)
+{
+	double ub = 0;
+	struct seg_corner fr[32], cn[2];
+	size_t nfr = seg_postings_corners(pc, fr, sizeof fr / sizeof *fr);
+	for (size_t i = 0; i < nfr; i++) {
+		cn[0] = cn[1] = fr[i];
+		double u = sc_corner_bound(b->env, f, w, cn);
+		if (u > ub)
+			ub = u;
+	}
+	uint32_t target = 0, last;
+	while (nfr == 0 && seg_postings_block_max(pc, target, &last, cn) != SEG_END) {
+		double u = sc_corner_bound(b->env, f, w, cn);
+		if (u > ub)
+			ub = u;
+		if (last == SEG_END - 1)
+			break;
+		target = last + 1;
+	}
+	return ub;
+}
+
 /* A term scorer on this segment's entry t with weight w. */
 static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, double w)
 {
@@ -73,28 +99,7 @@ static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, doubl
 	c->field = t->key[0];
 	c->w = w;
 	sc_term_constants(c);
-	/* the list's bound: the largest block bound, which one of the
-	 * corners no other corner dominates gives (BM25 grows with tf and
-	 * shrinks with length), unless they are many */
-	double ub = 0;
-	struct seg_corner fr[32], cn[2];
-	size_t nfr = seg_postings_corners(pc, fr, sizeof fr / sizeof *fr);
-	for (size_t i = 0; i < nfr; i++) {
-		cn[0] = cn[1] = fr[i];
-		double u = sc_corner_bound(b->env, c->field, w, cn);
-		if (u > ub)
-			ub = u;
-	}
-	uint32_t target = 0, last;
-	while (nfr == 0 && seg_postings_block_max(pc, target, &last, cn) != SEG_END) {
-		double u = sc_corner_bound(b->env, c->field, w, cn);
-		if (u > ub)
-			ub = u;
-		if (last == SEG_END - 1)
-			break;
-		target = last + 1;
-	}
-	c->ub = ub;
+	c->ub = list_bound(b, pc, c->field, w);
 	return c;
 }
 
@@ -248,18 +253,7 @@ static struct sc *leaf_field(struct build_ctx *b, const struct q_node *q, unsign
 		c->field = f;
 		c->w = b->env->weight[f] * idf;
 		/* phrase frequency <= the first term's frequency */
-		double ub = 0;
-		uint32_t target = 0, last;
-		struct seg_corner cn[2];
-		while (seg_postings_block_max(kids[0]->pc, target, &last, cn) != SEG_END) {
-			double u = sc_corner_bound(b->env, f, c->w, cn);
-			if (u > ub)
-				ub = u;
-			if (last == SEG_END - 1)
-				break;
-			target = last + 1;
-		}
-		c->ub = ub;
+		c->ub = list_bound(b, kids[0]->pc, f, c->w);
 		return c;
 	}
 	/* Q_PREFIX */
