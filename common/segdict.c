@@ -152,6 +152,15 @@ static int dict_find_block(const struct seg *s, const uint8_t *key, size_t n, ui
 	return 0;
 }
 
+/* Moves it to the start of the next block, past a block it has read. */
+static int iter_next_block(struct seg_dict_iter *it, struct err *e)
+{
+	it->block++;
+	it->inblock = 0;
+	it->t.keylen = 0;
+	return dict_block_cursor(it->s, it->block, &it->cur, e);
+}
+
 int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *from,
 		  size_t fromlen, struct err *e)
 {
@@ -177,13 +186,8 @@ int seg_dict_seek(struct seg_dict_iter *it, const struct seg *s, const uint8_t *
 			it->started = 2; /* exhausted */
 			return 0;
 		}
-		if (it->inblock == SEG_DICT_BLOCK) {
-			it->block++;
-			it->inblock = 0;
-			it->t.keylen = 0;
-			if ((rc = dict_block_cursor(s, it->block, &it->cur, e)))
-				return rc;
-		}
+		if (it->inblock == SEG_DICT_BLOCK && (rc = iter_next_block(it, e)))
+			return rc;
 		struct fmt_cur save = it->cur;
 		struct seg_term prev = it->t;
 		if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
@@ -218,13 +222,8 @@ int seg_dict_next(struct seg_dict_iter *it, struct err *e)
 	if (idx >= s->nterms)
 		return 0;
 	int rc;
-	if (it->inblock == SEG_DICT_BLOCK) {
-		it->block++;
-		it->inblock = 0;
-		it->t.keylen = 0;
-		if ((rc = dict_block_cursor(s, it->block, &it->cur, e)))
-			return rc;
-	}
+	if (it->inblock == SEG_DICT_BLOCK && (rc = iter_next_block(it, e)))
+		return rc;
 	if (it->inblock == 0)
 		it->t.keylen = 0;
 	if ((rc = dict_entry(s, &it->cur, &it->t, it->inblock == 0, e)))
