@@ -149,7 +149,7 @@ unsigned rice_param(const uint32_t *v, size_t n)
 	/* In bits, before rounding to bytes, k costs f(k) = n * k + n + S(k),
 	 * S(k) being the sum of the quotients.  f is convex: f(k + 1) - f(k)
 	 * = n - sum(ceil((v >> k) / 2)), which never decreases as k grows.
-	 * Rounding the two strings to bytes adds under 14 bits, so only a k
+	 * Rounding the two strings to bytes adds at most 14 bits, so only a k
 	 * with f(k) <= min f + 14 can cost the fewest bytes, and those k
 	 * form an interval around f's minimum.  Walking to the minimum from
 	 * the mean's width, then across that interval, takes about four

@@ -339,7 +339,7 @@ uint32_t seg_postings_block_max(struct seg_postings *c, uint32_t target, uint32_
  * (a larger or equal tf with a smaller or equal len), at most cap of them,
  * into out, by decreasing tf: the list's bound is the largest bound among
  * them.  Returns their number, or 0 when they would be more than cap or a
- * corner's tf is over SEG_CORNER_TFS: then ask each block. */
+ * corner's tf is SEG_CORNER_TFS or more: then ask each block. */
 #define SEG_CORNER_TFS 256
 size_t seg_postings_corners(const struct seg_postings *c, struct seg_corner *out, size_t cap);
 /* Decodes the positions of the current posting into out (cap entries);

@@ -58,9 +58,11 @@ static struct sc *new_group(struct build_ctx *b, enum sc_kind k, struct sc **kid
 	return c;
 }
 
-/* The largest bound of pc's blocks in field f with weight w.  One of the
- * corners no other corner dominates gives it (BM25 grows with tf and
- * shrinks with length), unless they are many: then each block is asked. */
+/* The largest bound of the blocks of pc, a cursor just opened, in field f
+ * with weight w.  One of the corners no other corner dominates gives it,
+ * up to rounding (BM25 grows with tf and shrinks with length; the bound's
+ * pad covers an ulp), unless seg_postings_corners declines (too many
+ * corners, or a tf past its table): then each block is asked. */
 static double list_bound(struct build_ctx *b, struct seg_postings *pc, unsigned f, double w)
 {
 	double ub = 0;
@@ -99,7 +101,8 @@ static struct sc *term_open(struct build_ctx *b, const struct seg_term *t, doubl
 	c->field = t->key[0];
 	c->w = w;
 	sc_term_constants(c);
-	c->ub = list_bound(b, pc, c->field, w);
+	/* a phrase's terms weigh 0: the phrase has the bound */
+	c->ub = w > 0 ? list_bound(b, pc, c->field, w) : 0;
 	return c;
 }
 
