@@ -21,7 +21,9 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 
 IDX=$SARC_BIN/sarc-index
-Q=$SARC_BIN/sarc-query
+# sarc-query links the C library statically, where memcheck cannot
+# follow malloc: the same program linked dynamically (make tests) instead
+Q=$SARC_BUILD/sarc-query-dynamic
 gen=$SARC_BUILD/corpus/gen-pubmed
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
