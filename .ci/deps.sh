@@ -5,7 +5,7 @@
 # compiler and libraries, the tests also xmllint and python3, and a user
 # who cannot install those should still get the demo.
 set -e
-need="gcc make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libdeflate-dev libisal-dev"
+need="gcc libc6-dev make pkg-config libxml2-dev zlib1g-dev libstemmer-dev libdeflate-dev libisal-dev"
 [ "${1:-}" = build ] || need="$need libxml2-utils python3"
 missing=""
 for p in $need; do
