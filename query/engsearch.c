@@ -231,7 +231,12 @@ void eng_count_visit(struct run *r, size_t segno, uint32_t doc, double score)
 	(*(uint64_t *)r->ctx)++;
 }
 
-int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t errcap)
+/* Runs q over ix unscored and exhaustively, handing every match to visit
+ * (and whole bitmaps to visit_bits, when not NULL). */
+static int unscored(sarc_index *ix, sarc_query *q,
+		    void (*visit)(struct run *, size_t, uint32_t, double),
+		    void (*visit_bits)(struct run *, size_t, uint64_t *, uint64_t), void *ctx,
+		    char *err, size_t errcap)
 {
 	struct run r;
 	struct sarc_search_opts o;
@@ -243,13 +248,19 @@ int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t
 	r.exhaustive = 1;
 	r.no_score = 1;
 	eng_env(ix, &o.params, &r.env);
-	*count = 0;
-	r.visit = eng_count_visit;
-	r.ctx = count;
+	r.visit = visit;
+	r.visit_bits = visit_bits;
+	r.ctx = ctx;
 	int rc = eng_run(&r);
 	if (rc)
 		eng_err(err, errcap, "%s", r.e.msg);
 	return rc;
+}
+
+int sarc_count(sarc_index *ix, sarc_query *q, uint64_t *count, char *err, size_t errcap)
+{
+	*count = 0;
+	return unscored(ix, q, eng_count_visit, NULL, count, err, errcap);
 }
 
 struct visit_ctx {
@@ -276,22 +287,6 @@ int eng_visit(sarc_index *ix, sarc_query *q,
 	      void (*bits_fn)(void *ctx, sarc_index *ix, size_t segno, uint64_t *bits, uint64_t n),
 	      void *ctx, char *err, size_t errcap)
 {
-	struct run r;
-	struct sarc_search_opts o;
 	struct visit_ctx v = {fn, bits_fn, ctx};
-	sarc_search_opts_default(&o);
-	memset(&r, 0, sizeof r);
-	r.ix = ix;
-	r.q = q;
-	r.o = &o;
-	r.exhaustive = 1;
-	r.no_score = 1;
-	eng_env(ix, &o.params, &r.env);
-	r.visit = visit_fwd;
-	r.visit_bits = bits_fn ? visit_bits_fwd : NULL;
-	r.ctx = &v;
-	int rc = eng_run(&r);
-	if (rc)
-		eng_err(err, errcap, "%s", r.e.msg);
-	return rc;
+	return unscored(ix, q, visit_fwd, bits_fn ? visit_bits_fwd : NULL, &v, err, errcap);
 }
