@@ -274,6 +274,20 @@ void sw_test_limit(sw_writer *w, uint64_t max)
 	w->u32_max = max;
 }
 
+int sw_test_gap(sw_writer *w, unsigned file, uint64_t n)
+{
+	static const uint8_t zero[1 << 16];
+	struct wfile *f = &w->f[file];
+	if (w->e.code || wf_flush(w, f))
+		return w->e.code;
+	if (lseek(f->fd, (off_t)n, SEEK_CUR) < 0)
+		return err_errno(&w->e, errno, "cannot seek in '%s'", f->path);
+	f->body_len += n;
+	for (; n > 0; n -= n < sizeof zero ? n : sizeof zero)
+		f->crc = crc(f->crc, zero, n < sizeof zero ? (size_t)n : sizeof zero);
+	return 0;
+}
+
 sw_writer *sw_open(const char *dir, const char *name, uint32_t an_version, uint32_t flags,
 		   struct err *e)
 {

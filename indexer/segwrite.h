@@ -117,6 +117,12 @@ void sw_abort(sw_writer *w);
  * the refusals past them are reached without writing 4 GiB. */
 void sw_test_limit(sw_writer *w, uint64_t max);
 
+/* For tests: n zero bytes at the end of the body of file (SEGF_*) so far,
+ * left as a hole that the file system need not store, so that what is
+ * written next lies n bytes further on: a test reaches offsets past 4 GiB
+ * without writing 4 GiB.  Returns 0 or the error code (sw_error). */
+int sw_test_gap(sw_writer *w, unsigned file, uint64_t n);
+
 /* The error a failed call recorded. */
 const struct err *sw_error(const sw_writer *w);
 
