@@ -6,21 +6,52 @@
 #include <stdio.h>
 #include <string.h>
 
-void cli_refused(char *const *argv, int c, int optind, int optopt, char *buf, size_t cap)
+/* The long option the word "--name[=value]" names, as getopt_long reads
+ * it: exactly, or by a prefix of options that all do the same (--colo for
+ * --color and --colour); NULL if none. */
+static const struct option *long_named(const char *word, const struct option *opts)
 {
+	const char *name = word + 2;
+	size_t n = strcspn(name, "=");
+	const struct option *found = NULL;
+	for (const struct option *o = opts; o->name; o++)
+		if (strncmp(o->name, name, n) == 0 && o->name[n] == '\0')
+			return o;
+	for (const struct option *o = opts; o->name; o++) {
+		if (strncmp(o->name, name, n) != 0)
+			continue;
+		if (found && (found->has_arg != o->has_arg || found->val != o->val))
+			return NULL;
+		found = o;
+	}
+	return found;
+}
+
+void cli_refused(char *const *argv, const struct option *opts, int c, int optind, int optopt,
+		 char *buf, size_t cap)
+{
+	/* optind has moved past the refused word, except when getopt stopped
+	 * inside a cluster of short options ("-sarcoma" after "--count"):
+	 * then argv[optind - 1] is the word before, and optopt the letter */
 	const char *a = argv[optind - 1];
-	char name[64];
-	int is_long = strncmp(a, "--", 2) == 0;
-	if (is_long)
-		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
-	else
-		snprintf(name, sizeof name, "-%c", optopt);
-	if (c == ':')
-		snprintf(buf, cap, "option '%s' needs a value", name);
-	else if (is_long && optopt) /* a long option given a value it does
-				     * not take has its val here; an unknown
-				     * one, 0 */
-		snprintf(buf, cap, "option '%s' takes no value", name);
-	else
-		snprintf(buf, cap, "unknown option '%s'", name);
+	int is_long = strncmp(a, "--", 2) == 0 && a[2] != '\0';
+	const struct option *o = is_long ? long_named(a, opts) : NULL;
+	if (is_long && c == ':') {
+		snprintf(buf, cap, "option '%.*s' needs a value", (int)strcspn(a, "="), a);
+	} else if (is_long && o == NULL && optopt == 0) {
+		int n = (int)strcspn(a, "=");
+		int several = 0;
+		for (const struct option *p = opts; p->name; p++)
+			several += strncmp(p->name, a + 2, (size_t)n - 2) == 0;
+		snprintf(buf, cap, several ? "option '%.*s' is ambiguous" : "unknown option '%.*s'", n,
+			 a);
+	} else if (o && o->has_arg == no_argument && o->val == optopt && strchr(a, '=')) {
+		/* a long option given a value it does not take has its val in
+		 * optopt, an unknown short option its letter */
+		snprintf(buf, cap, "option '%.*s' takes no value", (int)strcspn(a, "="), a);
+	} else if (c == ':') {
+		snprintf(buf, cap, "option '-%c' needs a value", optopt);
+	} else {
+		snprintf(buf, cap, "unknown option '-%c'", optopt);
+	}
 }

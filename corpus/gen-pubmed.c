@@ -1649,7 +1649,7 @@ int main(int argc, char **argv)
 			printf("gen-pubmed %s\n", GEN_VERSION);
 			return 0;
 		default: /* '?' or ':' */
-			cli_refused(argv, c, optind, optopt, why, sizeof why);
+			cli_refused(argv, longopts, c, optind, optopt, why, sizeof why);
 			return usage_error("%s", why);
 		}
 	}

@@ -439,7 +439,7 @@ static int cli(int argc, char **argv, const char **lists)
 			       SARC_FORMAT_VERSION, AN_VERSION);
 			return 0;
 		default: /* '?' or ':' */
-			cli_refused(argv, c, optind, optopt, why, sizeof why);
+			cli_refused(argv, opts, c, optind, optopt, why, sizeof why);
 			return die_usage("%s", why);
 		}
 	}

@@ -383,7 +383,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case 'h': return PARSED_HELP;
 		case 'V': return PARSED_VERSION;
 		default: /* '?' or ':' */
-			cli_refused(argv, ch, optind, optopt, err, errcap);
+			cli_refused(argv, opts, ch, optind, optopt, err, errcap);
 			return PARSED_USAGE;
 		}
 		li = -1;

@@ -305,6 +305,7 @@ kbad=
 ubad=
 for uargs in "--bogus|unknown option '--bogus'" "-o|option '-o' needs a value" \
 	"--quiet=1 -o $tmp/u x.xml|option '--quiet' takes no value" \
+	"--quiet -zfoo -o $tmp/u x.xml|unknown option '-z'" \
 	"-j x -o $tmp/u x.xml|bad value for --threads: 'x'" "-q -o $tmp/u|no input files"; do
 	uwant="sarc-index: ${uargs#*|} (try 'sarc-index --help')"
 	# shellcheck disable=SC2086 # the arguments are words

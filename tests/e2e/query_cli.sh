@@ -236,6 +236,11 @@ usage_line() { # NAME EXPECTED-MESSAGE ARGS...
 usage_line unknown "unknown option '--bogus'" --bogus
 usage_line unknown_value "unknown option '--bogus'" --bogus=3 sarcoma
 usage_line unknown_short "unknown option '-Z'" -Z sarcoma
+# a query that starts with '-' after an option that takes no value: the
+# letter is refused, not the option before it
+usage_line unknown_in_cluster "unknown option '-s'" --count -sarcoma
+usage_line unknown_after_value "unknown option '-s'" --k1=2 -sarcoma
+usage_line ambiguous "option '--co' is ambiguous" --co sarcoma
 usage_line no_value "option '--syntax' needs a value" sarcoma --syntax
 usage_line no_value_short "option '-k' needs a value" sarcoma -k
 usage_line takes_no_value "option '--all' takes no value" --all=1 sarcoma
