@@ -1096,6 +1096,95 @@ static int index_vocab(struct build *b, struct err *e)
 	return rc;
 }
 
+/* The words of a stopword list as the analyzer reads them (folded: "The"
+ * is "the"), sorted, each once, a 0 byte after each. */
+struct word_list {
+	struct fmt_buf bytes;
+	size_t n;
+};
+
+static int add_word(void *ctx, const struct an_term *t)
+{
+	struct word_list *l = ctx;
+	fmt_buf_put(&l->bytes, t->text, t->len);
+	fmt_buf_u8(&l->bytes, 0);
+	l->n++;
+	return l->bytes.rc ? ERR_NOMEM : 0;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int stopword_set(an_analyzer *a, const char *list, struct fmt_buf *out)
+{
+	struct word_list l = {.n = 0};
+	uint32_t pos = 0;
+	fmt_buf_init(&l.bytes);
+	int rc = an_run_flags(a, list, strlen(list), AN_KEEP_STOPWORDS | AN_NO_STEM, &pos, NULL,
+			      add_word, &l);
+	const char **w = rc ? NULL : malloc(sizeof *w * (l.n + 1));
+	if (rc == 0 && w == NULL)
+		rc = ERR_NOMEM;
+	if (rc == 0) {
+		const char *p = (const char *)l.bytes.p;
+		for (size_t i = 0; i < l.n; p += strlen(p) + 1)
+			w[i++] = p;
+		qsort(w, l.n, sizeof *w, cmp_cstr);
+		for (size_t i = 0; i < l.n; i++)
+			if (i == 0 || strcmp(w[i], w[i - 1]) != 0)
+				fmt_buf_put(out, w[i], strlen(w[i]) + 1);
+		rc = out->rc ? ERR_NOMEM : 0;
+	}
+	free(w);
+	fmt_buf_free(&l.bytes);
+	return rc;
+}
+
+/* Whether stopword lists x and y hold the same words. */
+static int same_stopwords(const char *x, const char *y, struct err *e)
+{
+	struct an_settings as = {.stem = 0, .stopwords = ""};
+	an_analyzer *a = an_new(&as, e);
+	if (a == NULL)
+		return e->code;
+	struct fmt_buf bx, by;
+	fmt_buf_init(&bx);
+	fmt_buf_init(&by);
+	int rc = stopword_set(a, x, &bx);
+	if (rc == 0)
+		rc = stopword_set(a, y, &by);
+	if (rc)
+		rc = err_set(e, rc, "out of memory");
+	else
+		rc = bx.len == by.len && memcmp(bx.p, by.p, bx.len) == 0;
+	fmt_buf_free(&bx);
+	fmt_buf_free(&by);
+	an_free(a);
+	return rc;
+}
+
+/* --no-stem and --stopwords shape a new index; adding to one built
+ * otherwise with them would have been a silent no-op. */
+static int check_settings(const struct bld_options *o, const struct manifest *mf, struct err *e)
+{
+	if (!o->stem && (mf->flags & MF_FLAG_STEM))
+		return err_set(e, ERR_USAGE,
+			       "index '%s' is stemmed: --no-stem applies only to a new index", o->index);
+	if (o->stopwords) {
+		int same = same_stopwords(o->stopwords, mf->stopwords, e);
+		if (same < 0)
+			return same;
+		if (!same)
+			return err_set(e, ERR_USAGE,
+				       "index '%s' has other stopwords: --stopwords applies only to a "
+				       "new index (sarc-index --stats shows them)",
+				       o->index);
+	}
+	return 0;
+}
+
 static int open_index(struct build *b, int *lockfd, struct err *e)
 {
 	const struct bld_options *o = b->o;
@@ -1149,7 +1238,7 @@ static int open_index(struct build *b, int *lockfd, struct err *e)
 		return err_set(e, ERR_FORMAT_VERSION,
 			       "index '%s' was built with analyzer version %u, this sarc has %u: rebuild it",
 			       o->index, b->mf.an_version, AN_VERSION);
-	return 0;
+	return check_settings(o, &b->mf, e);
 }
 
 int bld_run(const struct bld_options *o, struct bld_stats *st, bld_report_fn report,

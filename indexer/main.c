@@ -64,9 +64,9 @@ static void usage(FILE *f)
 "  sarc-index --stats --json sarcoma.idx\n"
 "\n"
 "Exit status: 0 success, 1 finished with a warning (input skipped under\n"
-"--keep-going, records without a PMID skipped, segments left unmerged, or\n"
-"the commit not synced to disk), 2 error (one line on standard error; the\n"
-"previous index is untouched).\n");
+"--keep-going, records without a PMID skipped, segments left unmerged, the\n"
+"commit not synced to disk, or the --json summary not written), 2 error\n"
+"(one line on standard error; the previous index is untouched).\n");
 }
 
 /* A usage error: one line, as every error of ours (and as sarc-query's),
@@ -226,10 +226,13 @@ static int do_stats(const char *dir, int json)
 					   "stored"};
 	if (json) {
 		printf("{\"documents\":%llu,\"deleted\":%llu,\"segments\":%zu,\"terms\":%llu,"
-		       "\"postings\":%llu,\"stemmed\":%s,\"bytes\":{",
+		       "\"postings\":%llu,\"stemmed\":%s,",
 		       (unsigned long long)(docs - deleted), (unsigned long long)deleted, x.nsegs,
 		       (unsigned long long)terms, (unsigned long long)postings,
 		       (x.mf.flags & MF_FLAG_STEM) ? "true" : "false");
+		fputs("\"stopwords\":", stdout);
+		dump_json_str(stdout, x.mf.stopwords ? x.mf.stopwords : "");
+		fputs(",\"bytes\":{", stdout);
 		for (int f = 0; f < SEGF_N; f++)
 			printf("\"%s\":%llu,", part[f], (unsigned long long)bytes[f]);
 		printf("\"deletions\":%llu,\"total\":%llu,\"without_stored\":%llu},\"fields\":{",
@@ -254,6 +257,7 @@ static int do_stats(const char *dir, int json)
 		printf("terms         %llu (summed over segments)\n", (unsigned long long)terms);
 		printf("postings      %llu\n", (unsigned long long)postings);
 		printf("stemming      %s\n", (x.mf.flags & MF_FLAG_STEM) ? "on" : "off");
+		printf("stopwords     %s\n", x.mf.stopwords && *x.mf.stopwords ? x.mf.stopwords : "(none)");
 		for (int f = 0; f < SEGF_N; f++)
 			printf("%-13s %llu bytes\n", part[f], (unsigned long long)bytes[f]);
 		printf("%-13s %llu bytes\n", "deletions", (unsigned long long)delbytes);
@@ -283,6 +287,8 @@ static int do_verify(const char *dir, int json)
 	struct err e;
 	err_clear(&e);
 	int rc = ix_open(&x, dir, &e);
+	/* ix_open's messages name the index; seg_verify's only its files */
+	const char *where = rc ? "" : dir, *colon = rc ? "" : ": ";
 	for (size_t i = 0; rc == 0 && i < x.nsegs; i++)
 		rc = seg_verify(&x.segs[i], dir, &e);
 	if (rc == 0 && json)
@@ -295,12 +301,12 @@ static int do_verify(const char *dir, int json)
 		if (json) {
 			/* scripts read the reason here; people on stderr */
 			char msg[sizeof e.msg + 4200];
-			snprintf(msg, sizeof msg, "%s: %s", dir, e.msg);
+			snprintf(msg, sizeof msg, "%s%s%s", where, colon, e.msg);
 			fputs("{\"ok\":false,\"error\":", stdout);
 			dump_json_str(stdout, msg);
 			fputs("}\n", stdout);
 		}
-		fprintf(stderr, "sarc-index: %s: %s\n", dir, e.msg);
+		fprintf(stderr, "sarc-index: %s%s%s\n", where, colon, e.msg);
 		return 2;
 	}
 	return err_stdout_ok("sarc-index") ? 0 : 2;
@@ -443,20 +449,12 @@ static int cli(int argc, char **argv, const char **lists)
 			return die_usage("%s", why);
 		}
 	}
-	/* the index of --stats, --verify or --merge given after other options */
-	const char **later = stats && !*stats ? &stats : verify && !*verify ? &verify
-			     : merge && !*merge ? &merge : NULL;
-	if (later) {
-		if (optind >= argc)
-			return die_usage("no index given");
-		*later = argv[optind++];
-	}
 	/* One thing at a time: a mode given with another would be ignored
-	 * without a word (--merge with --stats was not done). */
+	 * without a word (--merge with --stats was not done).  Checked before
+	 * the index is taken below, which two modes would share ("--merge
+	 * --stats IDX"). */
 	const char *modes[6];
 	int nmodes = 0;
-	if (o.index && !(merge && strcmp(o.index, merge) == 0))
-		modes[nmodes++] = "-o";
 	if (merge)
 		modes[nmodes++] = "--merge";
 	if (stats)
@@ -469,6 +467,16 @@ static int cli(int argc, char **argv, const char **lists)
 		modes[nmodes++] = "--parse-only";
 	if (nmodes > 1)
 		return die_usage("%s and %s cannot be used together", modes[0], modes[1]);
+	/* the index of --stats, --verify or --merge given after other options */
+	const char **later = stats && !*stats ? &stats : verify && !*verify ? &verify
+			     : merge && !*merge ? &merge : NULL;
+	if (later) {
+		if (optind >= argc)
+			return die_usage("no index given");
+		*later = argv[optind++];
+	}
+	if (nmodes > 0 && o.index && !(merge && strcmp(o.index, merge) == 0))
+		return die_usage("-o and %s cannot be used together", modes[0]);
 	if ((stats || verify) && (optind < argc || nlists > 0))
 		return die_usage("--stats and --verify take one index; extra argument '%s'",
 				 optind < argc ? argv[optind] : lists[0]);
@@ -536,9 +544,13 @@ static int cli(int argc, char **argv, const char **lists)
 		print_summary(&st, 1);
 	else if (!quiet)
 		print_summary(&st, 0);
-	/* the run is committed, but a script reading --json got nothing */
-	if (json && !err_stdout_ok("sarc-index"))
-		return 2;
+	/* the run is committed, but a script reading --json got nothing: a
+	 * warning, since 2 would say that the index is as it was */
+	if (json && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "sarc-index: the files were indexed, but the summary could not be "
+				"written to standard output: %s\n", strerror(errno ? errno : EIO));
+		return 1;
+	}
 	return st.files_failed || st.skipped_nopmid || st.merge_failed || st.unsynced ? 1 : 0;
 }
 

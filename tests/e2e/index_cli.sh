@@ -557,7 +557,8 @@ for args in "--merge $tmp/modes --stats $tmp/modes" "--verify $tmp/modes --merge
 	"--merge $tmp/modes --dump $demo" "--stats $tmp/modes --verify $tmp/modes" \
 	"-o $tmp/modes --stats $tmp/modes" "--dump --parse-only $demo" "--merge $tmp/modes $demo" \
 	"--stats $tmp/modes -T /nonexistent" "--verify $tmp/modes -T /nonexistent" \
-	"--dump $demo -T /nonexistent"; do
+	"--dump $demo -T /nonexistent" "--merge --stats $tmp/modes" "--stats --verify $tmp/modes" \
+	"--verify --json --merge $tmp/modes"; do
 	# shellcheck disable=SC2086
 	"$IDX" $args >"$tmp/modes.out" 2>"$tmp/modes.err"
 	st=$?
@@ -627,7 +628,7 @@ fi
 if [ -w /dev/full ]; then
 	res=""
 	for args in "--stats $tmp/idx" "--stats --json $tmp/idx" "--verify $tmp/idx" \
-		"--verify --json $tmp/idx" "--json -q -o $tmp/full $demo" "--dump $demo"; do
+		"--verify --json $tmp/idx" "--dump $demo"; do
 		# shellcheck disable=SC2086
 		"$IDX" $args >/dev/full 2>"$tmp/full.err"
 		st=$?
@@ -783,3 +784,43 @@ if [ $st = 1 ] && [ "$jv" = True ] && [ "$jp" = 81 ] && [ $h1 = 1 ] && [ $h2 = 1
 else
 	fail help_exit_status_and_json "exit $st for a record without PMID, --verify --json $jv, --parse-only --json $jp; --help names them: $h1 $h2"
 fi
+
+# --no-stem and --stopwords shape a new index: given when adding to one
+# built otherwise, they are refused (they were ignored in silence); the
+# same list in another order and case is the same list.  --stats shows it.
+"$IDX" -q --no-stem --stopwords "the OF a" -o "$tmp/an" "$demo"
+"$IDX" -q --no-stem --stopwords "of The  a" -o "$tmp/an" "$demo"
+st1=$?
+"$IDX" -q --stopwords "of the" -o "$tmp/an" "$demo" 2>"$tmp/an.err"
+st2=$?
+"$IDX" -q --no-stem -o "$tmp/idx" "$demo" 2>"$tmp/an2.err"
+st3=$?
+sw=$("$IDX" --stats --json "$tmp/an" | json_field stopwords)
+if [ $st1 = 0 ] && [ $st2 = 2 ] && grep -q "has other stopwords" "$tmp/an.err" && [ $st3 = 2 ] &&
+	grep -q "is stemmed: --no-stem applies only to a new index" "$tmp/an2.err" &&
+	[ "$sw" = "the OF a" ] && "$IDX" --stats "$tmp/an" | grep -q "^stopwords *the OF a$"; then
+	ok settings_of_an_index
+else
+	fail settings_of_an_index "exit $st1 $st2 $st3, '$sw': $(cat "$tmp/an.err" "$tmp/an2.err")"
+fi
+
+# A --json summary that cannot be written after the run is committed is a
+# warning (exit 1), not an error: 2 says the index is as it was.
+if [ -w /dev/full ]; then
+	cp -R "$tmp/idx" "$tmp/fullj"
+	"$IDX" --json -o "$tmp/fullj" "$demo" >/dev/full 2>"$tmp/full.err"
+	st=$?
+	if [ $st = 1 ] && grep -q "indexed, but the summary could not be written" "$tmp/full.err" &&
+		"$IDX" --verify "$tmp/fullj" >/dev/null; then
+		ok json_summary_unwritten
+	else
+		fail json_summary_unwritten "exit $st: $(cat "$tmp/full.err")"
+	fi
+fi
+
+# --verify names a directory that is no index once
+mkdir "$tmp/plain"
+"$IDX" --verify "$tmp/plain" 2>"$tmp/plain.err"
+st=$?
+n=$(grep -o "$tmp/plain" "$tmp/plain.err" | wc -l)
+[ $st = 2 ] && [ "$n" = 1 ] && ok verify_not_an_index || fail verify_not_an_index "exit $st: $(cat "$tmp/plain.err")"
