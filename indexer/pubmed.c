@@ -1177,9 +1177,13 @@ static int on_start(pm_reader *r, const xmlChar *name, const xmlChar *prefix, in
 	if (d == 0) {
 		if (c != E_PubmedArticleSet && c != E_MedlineCitationSet &&
 		    c != E_PubmedBookArticleSet)
-			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s%s%s>",
+			/* a record as the root: records cut out of a set, or
+			 * pasted one after another without one */
+			return fail(r, ERR_PARSE, "not PubMed XML: root element <%s%s%s>%s",
 				    prefix ? (const char *)prefix : "", prefix ? ":" : "",
-				    (const char *)name);
+				    (const char *)name,
+				    c == E_PubmedArticle || c == E_PubmedBookArticle || c == E_MedlineCitation
+					    ? " (records belong in a <PubmedArticleSet>)" : "");
 		r->saw_root = 1;
 		return 0;
 	}

@@ -978,6 +978,12 @@ static void test_generated_bad(void)
 		expect_error(path, ERR_PARSE, "not PubMed XML: root element <root>");
 		unlink(path);
 		free(path);
+		xml = "<PubmedArticle><MedlineCitation><PMID>1</PMID></MedlineCitation></PubmedArticle>\n";
+		path = tmp_write(xml, strlen(xml), ".xml");
+		expect_error(path, ERR_PARSE,
+			     "root element <PubmedArticle> (records belong in a <PubmedArticleSet>)");
+		unlink(path);
+		free(path);
 	}
 }
 
