@@ -81,7 +81,8 @@ static void usage(FILE *f)
 "\n", DEFAULT_SIMILAR_TERMS);
 	fprintf(f,
 "Ranking:\n"
-"  -k, --limit N          hits to print (default %d)\n"
+"  -k, --limit N          hits to print (default %d, at most %d); with\n"
+"                         --facet journal|mesh|pt, values to print\n"
 "      --offset N         skip the first N hits (paging)\n"
 "      --sort ORDER       relevance (default), date (newest first) or cited\n"
 "                         (most cited in the index first)\n"
@@ -92,7 +93,8 @@ static void usage(FILE *f)
 "What to print:\n"
 "  -c, --count            only the number of matching documents\n"
 "      --facet FIELD      counts over all matches by year (a histogram),\n"
-"                         journal, mesh or pt (top 20 in the human format)\n"
+"                         journal, mesh or pt (the top 20 in the human\n"
+"                         format, all in tsv and json; -k N: the top N)\n"
 "      --explain          each hit's BM25 terms, and the parsed query\n"
 "  -f, --format FORMAT    human (default), tsv, json (JSON Lines), trec, ids\n"
 "      --fields LIST      tsv columns, from pmid rank score year title journal\n"
@@ -111,7 +113,7 @@ static void usage(FILE *f)
 "                         standard output is not a terminal)\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version and the index format version\n"
-"\n", DEFAULT_K);
+"\n", DEFAULT_K, MAX_K);
 	fputs(
 "Query language (see sarc-query(1)):\n"
 "  ewing sarcoma          any of the words, best matches first (--all: every word)\n"
@@ -271,6 +273,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 	static const char *const colors[] = {"auto", "always", "never"};
 	static const char *const facets[] = {"year", "journal", "mesh", "pt"};
 	int format_set = 0, fields_set = 0, run_set = 0, simterms_set = 0, explain = 0;
+	int limit_set = 0, offset_set = 0;
 	int nmodes = 0, ch;
 	unsigned long long v;
 	double x;
@@ -306,13 +309,13 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			if (parse_uint(optarg, MAX_K, &v) || v == 0)
 				goto bad_value;
 			c->so.k = (size_t)v;
-			c->k_set = 1;
+			c->k_set = limit_set = 1;
 			break;
 		case O_OFFSET:
 			if (parse_uint(optarg, MAX_OFFSET, &v))
 				goto bad_value;
 			c->so.offset = (size_t)v;
-			c->k_set = 1;
+			c->k_set = offset_set = 1;
 			break;
 		case O_SORT: {
 			int s = pick(optarg, sorts, 3);
@@ -437,6 +440,14 @@ bad_value:
 		USAGE("no query given");
 	if (c->action == ACT_COUNT && c->k_set)
 		USAGE("--count counts every match: no -k or --offset");
+	/* A facet counts every match too; -k says how many of its values to
+	 * print, but paging through them has no use that -k does not cover. */
+	if (c->action == ACT_FACET && offset_set)
+		USAGE("--facet counts every match: no --offset");
+	if (c->action == ACT_FACET && limit_set && strcmp(c->facet, "year") == 0)
+		USAGE("--facet year is a histogram of every year: -k goes with journal, mesh or pt");
+	if (c->action == ACT_FACET && limit_set)
+		c->out.facet_top = c->so.k;
 #undef USAGE
 	c->out.explain = explain;
 	c->out.batch = c->batch;

@@ -1060,6 +1060,12 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 	/* The engine counts records without a year under "0" (sarc.h), which
 	 * no format may pass off as the year 0. */
 	int years = strcmp(field, "year") == 0;
+	/* A histogram with years missing would be a wrong histogram. */
+	size_t top = n;
+	if (!years && o->facet_top)
+		top = n < o->facet_top ? n : o->facet_top;
+	else if (!years && o->format == OUT_HUMAN)
+		top = n < OUT_FACET_TOP ? n : OUT_FACET_TOP;
 	switch (o->format) {
 	case OUT_JSON:
 		putc('{', f);
@@ -1071,7 +1077,7 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		fputs("\"facet\":", f);
 		json_cstr(f, field);
 		fprintf(f, ",\"documents\":%llu,\"values\":[", (unsigned long long)total);
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < top; i++) {
 			fputs(i ? ",{\"value\":" : "{\"value\":", f);
 			if (years && year_of(v[i].value) == 0)
 				fputs("null", f); /* as a hit's unknown year */
@@ -1083,7 +1089,7 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		return;
 	case OUT_TSV:
 		/* After the header out_tsv_header(o, f, OUT_TABLE_FACET) printed once. */
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < top; i++) {
 			if (qid)
 				fprintf(f, "%s\t", qid);
 			if (years && year_of(v[i].value) == 0)
@@ -1103,7 +1109,6 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		putc('\n', f);
 		return;
 	}
-	size_t top = n < OUT_FACET_TOP ? n : OUT_FACET_TOP;
 	fprintf(f, "%s%s%s: %zu value%s over %llu document%s", sgr(o, SGR_BOLD), field,
 		sgr(o, SGR_RESET), n, n == 1 ? "" : "s", (unsigned long long)total,
 		total == 1 ? "" : "s");

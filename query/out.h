@@ -43,6 +43,9 @@ struct out_opts {
 	int batch;                 /* tag every line with the query id */
 	int explain;               /* print sarc_explain text with each hit */
 	int cited;                 /* --sort cited: show citation counts */
+	size_t facet_top;          /* --facet -k: values printed; 0: the format's
+				    * default (OUT_FACET_TOP, every value in
+				    * tsv and json) */
 	const char *run;           /* trec run name */
 	int rank_score;            /* trec: the hits are in another order than
 				    * their scores (--sort, a reference list):
@@ -116,6 +119,8 @@ void out_count(const struct out_opts *o, FILE *f, const char *qid, uint64_t n);
  * to the last, gaps included), else the top OUT_FACET_TOP values as a
  * "count value" table; tsv: "value<TAB>count" rows (all values); json: one
  * object {"facet":..., "documents":..., "values":[{"value":..,"count":..}]}.
+ * o->facet_top, when not 0, is how many values any format prints (the
+ * first ones: v is sorted by count); the histogram ignores it.
  * An unknown year is "unknown" in the human and tsv formats, null in json.
  * total is the number of matching documents. */
 #define OUT_FACET_TOP 20

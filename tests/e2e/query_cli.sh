@@ -366,6 +366,29 @@ else
 	fail tsv_count_header "$(head -1 "$tmp/ct.out") / $(head -1 "$tmp/cb.out")"
 fi
 
+# ---- -k N with --facet prints the N most frequent values, in every format
+# (it was ignored); --offset and -k with the year histogram are refused ----
+q --facet mesh -f tsv sarcoma >"$tmp/fa.tsv"
+head -4 "$tmp/fa.tsv" >"$tmp/fk.want"
+q --facet mesh -f tsv -k 3 sarcoma >"$tmp/fk.tsv"
+q --facet mesh -k 3 sarcoma >"$tmp/fk.txt"
+q --facet mesh -f json -k 3 sarcoma >"$tmp/fk.json"
+q --facet mesh sarcoma >"$tmp/fd.txt"
+printf 'a\tsarcoma\nb\tewing\n' | q --batch --facet pt -f tsv -k 2 >"$tmp/fk.batch"
+nj=$(grep -o '"value":' "$tmp/fk.json" | wc -l)
+nh=$(grep -c '^ *[0-9][0-9]*  ' "$tmp/fk.txt")
+nd=$(grep -c '^ *[0-9][0-9]*  ' "$tmp/fd.txt")
+nb=$(awk -F '\t' 'NR > 1 { n[$1]++ } END { print n["a"] + 0, n["b"] + 0 }' "$tmp/fk.batch")
+if [ "$(wc -l <"$tmp/fa.tsv")" -gt 4 ] && cmp -s "$tmp/fk.tsv" "$tmp/fk.want" && [ "$nj" -eq 3 ] &&
+	[ "$nh" -eq 3 ] && grep -q 'top 3$' "$tmp/fk.txt" && [ "$nd" -eq 20 ] && [ "$nb" = "2 2" ]; then
+	ok facet_k
+else
+	fail facet_k "tsv $(($(wc -l <"$tmp/fk.tsv") - 1)) rows, json $nj values, human $nh rows (default $nd), batch $nb"
+fi
+usage_line facet_offset "--facet counts every match: no --offset" --facet mesh --offset 2 sarcoma
+usage_line facet_year_k "--facet year is a histogram of every year: -k goes with journal, mesh or pt" \
+	--facet year -k 3 sarcoma
+
 # ---- --exhaustive changes nothing but the work done ----
 for query in sarcoma 'ewing sarcoma chemotherapy' 'leiomyosarcoma OR liposarcoma'; do
 	q -k 1000000 -f tsv "$query" >"$tmp/x1"
