@@ -312,8 +312,20 @@ static int lex(struct parser *p, struct tok *t)
 	}
 	/* After a ')' with no space, "-word" is text, as the analyzer reads
 	 * "(luteinizing hormone)-releasing" (docs/QUERY.md). */
+	int after_paren = attached && p->lx.prev_kind == TK_RPAREN;
+	if (c == '+' || c == '-') {
+		/* "--ewing" or "+-ewing" would otherwise be the word "ewing"
+		 * with its signs dropped as punctuation, silently searching
+		 * it as optional; a run of signs alone (" -- ") stays text. */
+		size_t k = i;
+		while (k < n && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k - i > 1 && k < n && operand_start(s, n, k) && !after_paren)
+			return qp_perr(p, i, "'%s': at most one '+' or '-' goes before a word",
+				       qp_show(p, i, k, b, sizeof b));
+	}
 	if ((c == '+' || c == '-') && i + 1 < n && operand_start(s, n, i + 1) &&
-	    !(attached && p->lx.prev_kind == TK_RPAREN && word_char_at(s, n, i + 1))) {
+	    !(after_paren && word_char_at(s, n, i + 1))) {
 		t->kind = c == '+' ? TK_PLUS : TK_MINUS;
 		t->end = t->vend = i + 1;
 		goto done;

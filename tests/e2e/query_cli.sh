@@ -201,6 +201,7 @@ status nohit 1 q zzqqxxnomatch
 status count_nohit 1 q --count zzqqxxnomatch
 status bad_query 2 q '"unbalanced'
 status bad_paren 2 q '(sarcoma'
+status double_sign 2 q 'sarcoma --ewing'
 status stopword_only 2 q the
 status missing_index 2 "$Q" -i "$tmp/nonexistent" sarcoma
 mkdir "$tmp/notidx" && echo hello >"$tmp/notidx/MANIFEST"

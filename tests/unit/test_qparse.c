@@ -396,6 +396,35 @@ static void test_plus_minus(struct ctx *c)
 	EXPECT_ERR(c, &OPT_D, "-(-sarcoma) bone", 1, "'-' cannot apply to an excluded operand");
 	EXPECT_ERR(c, &OPT_D, "bone NOT -lung", 10, "'-' cannot mark an operand of NOT");
 	EXPECT_ERR(c, &OPT_D, "+bone NOT lung", 1, "'+' cannot mark an operand of NOT");
+	/* Two signs before a word are an error (they made it an ordinary
+	 * optional word, the signs dropped as punctuation), in both syntaxes
+	 * and before a phrase, group, field or number too; a run of signs
+	 * standing alone, a sign inside or after a word, and signs right after
+	 * a ')' stay text. */
+	EXPECT_ERR(c, &OPT_D, "sarcoma --ewing", 9, "'--': at most one '+' or '-' goes before a word");
+	CHECK(parse(c, &OPT_D, "sarcoma --ewing", NULL) == ERR_PARSE &&
+	      strcmp(c->e.msg, "query: position 9: '--': at most one '+' or '-' goes before a "
+			       "word") == 0);
+	EXPECT_ERR(c, &OPT_D, "sarcoma ++ewing", 9, "'++': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma +-ewing", 9, "'+-': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma -+ewing", 9, "'-+': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma ---ewing", 9, "'---': at most one");
+	EXPECT_ERR(c, &OPT_D, "--ewing sarcoma", 1, "'--': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma --\"soft tissue\"", 9, "'--': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma --(bone lung)", 9, "'--': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma --year:2015", 9, "'--': at most one");
+	EXPECT_ERR(c, &OPT_D, "sarcoma --5", 9, "'--': at most one");
+	EXPECT_ERR(c, &OPT_D, "(--bone) lung", 2, "'--': at most one");
+	EXPECT_ERR(c, &OPT_P, "sarcoma AND --ewing", 13, "'--': at most one");
+	EXPECT_ERR(c, &OPT_P, "sarcoma --ewing[ti]", 9, "'--': at most one");
+	EXPECT(c, &OPT_D, "sarcoma -- ewing", "(or " T("sarcoma") " " T("ewing") ")");
+	EXPECT(c, &OPT_D, "sarcoma - + ewing", "(or " T("sarcoma") " " T("ewing") ")");
+	EXPECT(c, &OPT_D, "sarcoma --", T("sarcoma"));
+	EXPECT(c, &OPT_D, "sarcoma -kaposi--", "(or " T("sarcoma") " -" T("kaposi") ")");
+	EXPECT(c, &OPT_D, "bone--lung", "(terms " DF " \"bone\" \"bonelung\" \"lung\"@1)");
+	EXPECT(c, &OPT_D, "(bone)--kaposi", "(or " T("bone") " " T("kaposi") ")");
+	EXPECT(c, &OPT_D, "sarcoma -5", "(or " T("sarcoma") " -" T("5") ")");
+	EXPECT(c, &OPT_P, "sarcoma -- ewing", "(and " T("sarcoma") " " T("ewing") ")");
 }
 
 /* ---- phrases, prefixes, NEAR ------------------------------------------- */
