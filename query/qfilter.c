@@ -70,20 +70,27 @@ static int parse_years(const char *s, size_t n, uint32_t *lo, uint32_t *hi)
 	return has_lo || has_hi;
 }
 
-static int parse_pmid(const char *s, size_t n, uint32_t *v)
+/* Why a PMID's text is not one. */
+enum pmid_bad { PMID_OK, PMID_NAN, PMID_BELOW_1, PMID_TOO_LARGE };
+
+static enum pmid_bad parse_pmid(const char *s, size_t n, uint32_t *v)
 {
 	uint64_t x = 0;
-	if (n == 0 || n > 10)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit((unsigned char)s[i]))
-			return 0;
-		x = x * 10 + (uint64_t)(s[i] - '0');
+	size_t i = n > 1 && s[0] == '-' ? 1 : 0; /* "-5": a number, below 1 */
+	if (n == i)
+		return PMID_NAN;
+	for (size_t k = i; k < n; k++) {
+		if (!is_digit((unsigned char)s[k]))
+			return PMID_NAN;
+		if (x <= UINT32_MAX) /* saturate: no overflow */
+			x = x * 10 + (uint64_t)(s[k] - '0');
 	}
-	if (x == 0 || x > UINT32_MAX)
-		return 0;
+	if (i || x == 0)
+		return PMID_BELOW_1;
+	if (x > UINT32_MAX)
+		return PMID_TOO_LARGE;
 	*v = (uint32_t)x;
-	return 1;
+	return PMID_OK;
 }
 
 /* A filter node of kind k from the value s[vs..ve) (name is the field or
@@ -102,9 +109,19 @@ int qp_filter_leaf(struct parser *p, enum fkind k, size_t vs, size_t ve, size_t 
 			return qp_perr(p, vs, "year range '%s' is the wrong way round",
 				       qp_show(p, vs, ve, b, sizeof b));
 	} else {
-		if (!parse_pmid(p->s + vs, ve - vs, &lo))
+		switch (parse_pmid(p->s + vs, ve - vs, &lo)) {
+		case PMID_OK:
+			break;
+		case PMID_NAN:
 			return qp_perr(p, vs, "%s '%s' is not a number", name,
 				       qp_show(p, vs, ve, b, sizeof b));
+		case PMID_BELOW_1:
+			return qp_perr(p, vs, "%s '%s' is not a valid PMID: PMIDs start at 1", name,
+				       qp_show(p, vs, ve, b, sizeof b));
+		case PMID_TOO_LARGE:
+			return qp_perr(p, vs, "%s '%s' is too large for a PMID (at most %lu)", name,
+				       qp_show(p, vs, ve, b, sizeof b), (unsigned long)UINT32_MAX);
+		}
 		hi = lo;
 		type = k == FK_PMID ? Q_PMID : k == FK_CITES ? Q_CITES : Q_CITEDBY;
 	}

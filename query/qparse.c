@@ -130,6 +130,18 @@ static int parse_primary(struct parser *p, uint32_t fields, int fielded, int nea
 		if ((rc = qp_peek(p, &pk)) != 0)
 			return rc;
 		if (fd->kind != FK_TEXT) {
+			if ((pk->kind == TK_MINUS || pk->kind == TK_PLUS) && pk->end < p->n &&
+			    !qp_space_at(p->s, p->n, pk->end)) {
+				/* "pmid:-5", "year:-2015": the sign made its own
+				 * token, but the value as typed is what is wrong */
+				size_t ve = pk->end;
+				while (ve < p->n && !qp_space_at(p->s, p->n, ve) &&
+				       !qp_quote_at(p->s, p->n, ve) && p->s[ve] != '(' && p->s[ve] != ')')
+					ve++;
+				if (ve > pk->end)
+					return qp_filter_leaf(p, fd->kind, pk->start, ve, t.start, fd->name,
+							      out);
+			}
 			if (pk->kind != TK_WORD && pk->kind != TK_PHRASE)
 				return qp_perr(p, t.start, "'%s' needs a value, as in %s",
 					       qp_show(p, t.start, t.end, b, sizeof b),

@@ -729,8 +729,22 @@ static void test_filters(struct ctx *c)
 	EXPECT_ERR(c, &OPT_D, "pmid:abc", 6, "pmid 'abc' is not a number");
 	CHECK(parse(c, &OPT_D, "pmid:abc", NULL) == ERR_PARSE &&
 	      strcmp(c->e.msg, "query: position 6: pmid 'abc' is not a number") == 0);
-	EXPECT_ERR(c, &OPT_D, "pmid:0", 6, "is not a number");
-	EXPECT_ERR(c, &OPT_D, "pmid:4294967296", 6, "is not a number");
+	/* A number that is no PMID says so, and why (0 was "not a number",
+	 * a negative one "'pmid:' needs a value"). */
+	EXPECT_ERR(c, &OPT_D, "pmid:0", 6, "pmid '0' is not a valid PMID: PMIDs start at 1");
+	CHECK(parse(c, &OPT_D, "pmid:0", NULL) == ERR_PARSE &&
+	      strcmp(c->e.msg, "query: position 6: pmid '0' is not a valid PMID: PMIDs start at 1") == 0);
+	EXPECT_ERR(c, &OPT_D, "pmid:-5", 6, "pmid '-5' is not a valid PMID: PMIDs start at 1");
+	EXPECT_ERR(c, &OPT_D, "sarcoma cites:-12", 15, "cites '-12' is not a valid PMID");
+	EXPECT_ERR(c, &OPT_D, "0[pmid]", 1, "'0' is not a valid PMID");
+	EXPECT_ERR(c, &OPT_P, "citedby:0", 9, "citedby '0' is not a valid PMID");
+	EXPECT_ERR(c, &OPT_D, "pmid:4294967296", 6,
+		   "pmid '4294967296' is too large for a PMID (at most 4294967295)");
+	EXPECT_ERR(c, &OPT_D, "pmid:123456789012345678901234567890", 6, "is too large for a PMID");
+	EXPECT_ERR(c, &OPT_D, "year:-2015", 6, "'-2015' is not a year or year range");
+	EXPECT_ERR(c, &OPT_D, "pmid:-x", 6, "pmid '-x' is not a number");
+	EXPECT_ERR(c, &OPT_D, "pmid:-(5)", 1, "'pmid:' needs a value");
+	EXPECT(c, &OPT_D, "pmid:0012345", "(pmid 12345)");
 	EXPECT_ERR(c, &OPT_D, "pmid:12*", 6, "'12*' is not a number");
 	EXPECT_ERR(c, &OPT_D, "cites:x1", 7, "cites 'x1' is not a number");
 	EXPECT_ERR(c, &OPT_D, "abc[pmid]", 1, "'abc' is not a number");
