@@ -456,6 +456,9 @@ bad_value:
 	for (int a = 0; a < c->nargs; a++)
 		query_text |= has_text(c->args[a]);
 	c->out.rank_score = c->so.sort != SARC_SORT_RELEVANCE || (c->mode == MODE_REFS && !query_text);
+	/* cites:PMID alone scores every citer 0: a column of "score 0.000"
+	 * says nothing to a reader (a reference list shows none either) */
+	c->out.unscored = c->mode == MODE_CITEDBY && !query_text;
 	return PARSED_RUN;
 }
 

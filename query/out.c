@@ -496,7 +496,7 @@ static int human_row(const struct out_opts *o, FILE *f, sarc_index *ix, sarc_que
 		wr_part(&w, title.text, SGR_JOURNAL);
 		snip_free(&title);
 	}
-	if (r->hit) {
+	if (r->hit && !o->unscored) {
 		snprintf(part, sizeof part, "score %.3f", r->hit->score);
 		wr_part(&w, part, SGR_DIM);
 	}

@@ -43,6 +43,9 @@ struct out_opts {
 	int batch;                 /* tag every line with the query id */
 	int explain;               /* print sarc_explain text with each hit */
 	int cited;                 /* --sort cited: show citation counts */
+	int unscored;              /* human: the hits are not ranked by a score
+				    * (--cited-by without a query), so none is
+				    * shown; tsv and json keep their column */
 	size_t facet_top;          /* --facet -k: values printed; 0: the format's
 				    * default (OUT_FACET_TOP, every value in
 				    * tsv and json) */

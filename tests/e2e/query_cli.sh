@@ -486,6 +486,21 @@ for p in $(q --cited-by 90000001 --ids -k 1000); do
 	q --show -f json "$p" | grep -q '"references":\[[0-9,]*90000001' || bad="$bad $p"
 done
 if [ -z "$bad" ]; then ok cited_by_cites; else fail cited_by_cites "do not cite 90000001:$bad"; fi
+# --cited-by alone ranks by no score: the human rows show none (each said
+# "score 0.000"), as a reference list's do; with a query they are ranked by
+# it and show it; tsv keeps its score column for scripts
+q --cited-by 90000001 >"$tmp/cb0.out"
+q --cited-by 90000001 trabectedin >"$tmp/cb1.out"
+q --cited-by 90000001 -f tsv >"$tmp/cb2.out"
+rows0=$(grep -c '^ *[0-9][0-9]*\. PMID ' "$tmp/cb0.out")
+rows1=$(grep -c '^ *[0-9][0-9]*\. PMID ' "$tmp/cb1.out")
+if [ "$rows0" -gt 1 ] && ! grep -q 'score' "$tmp/cb0.out" && [ "$rows1" -gt 1 ] &&
+	[ "$(grep -c '^ *[0-9][0-9]*\. PMID .*  score [0-9]*\.[0-9]\{3\}' "$tmp/cb1.out")" -eq "$rows1" ] &&
+	[ "$(head -1 "$tmp/cb2.out")" = "pmid${TAB}rank${TAB}score${TAB}year${TAB}journal${TAB}title" ]; then
+	ok cited_by_score
+else
+	fail cited_by_score "$(grep -m1 "\\. PMID" "$tmp/cb0.out") / $(grep -m1 "\\. PMID" "$tmp/cb1.out")"
+fi
 if grep -q '(not indexed)' "$tmp/edge_refs.out" && grep -q '"indexed":false' "$tmp/edge_refs_json.out"; then
 	ok references_not_indexed
 else
