@@ -29,6 +29,10 @@
 #define MAX_OFFSET 100000000
 #define DEFAULT_SIMILAR_TERMS 25
 #define MAX_SIMILAR_TERMS 1000
+#define MAX_WIDTH 10000
+/* A limit's digits, for messages that state the range. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define ERRCAP 1024
 
 /* Exit statuses (grep's). */
@@ -108,12 +112,13 @@ static void usage(FILE *f)
 "                         is reported and the others still run\n"
 "      --color[=WHEN]     highlight matches: auto (default: on a terminal,\n"
 "                         unless NO_COLOR is set), always, never\n"
-"  -w, --width N          wrap the human format at N columns, 0 = never\n"
+"  -w, --width N          wrap the human format at N columns (at most %d),\n"
+"                         0 = never\n"
 "                         (default: the terminal's width; no wrapping when\n"
 "                         standard output is not a terminal)\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version and the index format version\n"
-"\n", DEFAULT_K, MAX_K);
+"\n", DEFAULT_K, MAX_K, MAX_WIDTH);
 	fputs(
 "Query language (see sarc-query(1)):\n"
 "  ewing sarcoma          any of the words, best matches first (--all: every word)\n"
@@ -275,6 +280,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 	int format_set = 0, fields_set = 0, run_set = 0, simterms_set = 0, explain = 0;
 	int limit_set = 0, offset_set = 0;
 	int nmodes = 0, ch;
+	const char *expected; /* what a refused value should have been */
 	unsigned long long v;
 	double x;
 
@@ -286,12 +292,14 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case 'a': c->qo.all = 1; break;
 		case O_SYNTAX: {
 			int s = pick(optarg, syntaxes, 2);
+			expected = "default or pubmed";
 			if (s < 0)
 				goto bad_value;
 			c->qo.syntax = s ? SARC_SYNTAX_PUBMED : SARC_SYNTAX_DEFAULT;
 			break;
 		}
 		case O_SIMILAR: case O_REFS: case O_CITEDBY:
+			expected = "a PMID (1 to 4294967295)";
 			if (parse_pmid(optarg, &c->pmid))
 				goto bad_value;
 			c->mode = ch == O_SIMILAR ? MODE_SIMILAR : ch == O_REFS ? MODE_REFS
@@ -299,6 +307,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			nmodes++;
 			break;
 		case O_SIMTERMS:
+			expected = "1 to " STR(MAX_SIMILAR_TERMS);
 			if (parse_uint(optarg, MAX_SIMILAR_TERMS, &v) || v == 0)
 				goto bad_value;
 			c->similar_terms = (size_t)v;
@@ -306,12 +315,14 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			break;
 		case O_SHOW: c->mode = MODE_SHOW; nmodes++; break;
 		case 'k':
+			expected = "1 to " STR(MAX_K);
 			if (parse_uint(optarg, MAX_K, &v) || v == 0)
 				goto bad_value;
 			c->so.k = (size_t)v;
 			c->k_set = limit_set = 1;
 			break;
 		case O_OFFSET:
+			expected = "0 to " STR(MAX_OFFSET);
 			if (parse_uint(optarg, MAX_OFFSET, &v))
 				goto bad_value;
 			c->so.offset = (size_t)v;
@@ -319,6 +330,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			break;
 		case O_SORT: {
 			int s = pick(optarg, sorts, 3);
+			expected = "relevance, date or cited";
 			if (s < 0)
 				goto bad_value;
 			c->so.sort = s == 0 ? SARC_SORT_RELEVANCE : s == 1 ? SARC_SORT_DATE
@@ -327,11 +339,13 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			break;
 		}
 		case O_K1:
+			expected = "0 to 1000";
 			if (parse_real(optarg, 0, 1000, &x))
 				goto bad_value;
 			c->so.params.k1 = x;
 			break;
 		case O_B:
+			expected = "0 to 1";
 			if (parse_real(optarg, 0, 1, &x))
 				goto bad_value;
 			c->so.params.b = x;
@@ -339,6 +353,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case O_EXHAUSTIVE: c->so.exhaustive = 1; break;
 		case 'c': c->action = ACT_COUNT; break;
 		case O_FACET:
+			expected = "year, journal, mesh or pt";
 			if (pick(optarg, facets, 4) < 0)
 				goto bad_value;
 			c->facet = optarg;
@@ -347,6 +362,7 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case O_EXPLAIN: explain = 1; break;
 		case 'f': case 'l': {
 			int fm = ch == 'l' ? OUT_IDS : pick(optarg, formats, 5);
+			expected = "human, tsv, json, trec or ids";
 			if (fm < 0)
 				goto bad_value;
 			if (format_set && c->out.format != (enum out_format)fm) {
@@ -373,13 +389,15 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		case O_BATCH: c->batch = 1; break;
 		case O_COLOR: {
 			int w = optarg ? pick(optarg, colors, 3) : COLOR_ALWAYS;
+			expected = "auto, always or never";
 			if (w < 0)
 				goto bad_value;
 			*color_when = w;
 			break;
 		}
 		case 'w':
-			if (parse_uint(optarg, 10000, &v))
+			expected = "0 to " STR(MAX_WIDTH);
+			if (parse_uint(optarg, MAX_WIDTH, &v))
 				goto bad_value;
 			*width = (long)v;
 			break;
@@ -392,10 +410,12 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 		li = -1;
 		continue;
 bad_value:
+		/* the option as typed, what it takes, then the value refused */
 		if (li >= 0)
-			snprintf(err, errcap, "bad value for --%s: '%s'", opts[li].name, optarg);
+			snprintf(err, errcap, "--%s must be %s, not '%s'", opts[li].name, expected,
+				 optarg);
 		else
-			snprintf(err, errcap, "bad value for -%c: '%s'", ch, optarg);
+			snprintf(err, errcap, "-%c must be %s, not '%s'", ch, expected, optarg);
 		return PARSED_USAGE;
 	}
 	c->args = argv + optind;
@@ -474,7 +494,7 @@ static void resolve_terminal(struct cli *c, int color_when, long width)
 		unsigned long long v;
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 			cols = ws.ws_col;
-		else if (e && parse_uint(e, 10000, &v) == 0 && v > 0)
+		else if (e && parse_uint(e, MAX_WIDTH, &v) == 0 && v > 0)
 			cols = (int)v;
 		else
 			cols = 80;

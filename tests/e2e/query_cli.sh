@@ -245,7 +245,14 @@ usage_line ambiguous "option '--co' is ambiguous" --co sarcoma
 usage_line no_value "option '--syntax' needs a value" sarcoma --syntax
 usage_line no_value_short "option '-k' needs a value" sarcoma -k
 usage_line takes_no_value "option '--all' takes no value" --all=1 sarcoma
-usage_line bad_value "bad value for --limit: 'x'" --limit x sarcoma
+# a refused value names what the option takes (-k 1000000000 was only a
+# "bad value")
+usage_line bad_value "--limit must be 1 to 1000000, not 'x'" --limit x sarcoma
+usage_line bad_k_range "-k must be 1 to 1000000, not '1000000000'" -k 1000000000 sarcoma
+usage_line bad_width_range "--width must be 0 to 10000, not '100000'" --width 100000 sarcoma
+usage_line bad_offset_range "--offset must be 0 to 100000000, not '-1'" --offset -1 sarcoma
+usage_line bad_sort_value "--sort must be relevance, date or cited, not 'size'" --sort size sarcoma
+usage_line bad_cited_by "--cited-by must be a PMID (1 to 4294967295), not '0'" --cited-by 0
 usage_line no_query "no query given"
 q --show 90000001 12345 -f json >"$tmp/s.out" 2>"$tmp/s.err"
 st=$?
