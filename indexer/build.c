@@ -1169,10 +1169,10 @@ static int same_stopwords(const char *x, const char *y, struct err *e)
  * otherwise with them would have been a silent no-op. */
 static int check_settings(const struct bld_options *o, const struct manifest *mf, struct err *e)
 {
-	if (!o->stem && (mf->flags & MF_FLAG_STEM))
+	if ((o->given & BLD_GIVEN_STEM) && !o->stem && (mf->flags & MF_FLAG_STEM))
 		return err_set(e, ERR_USAGE,
 			       "index '%s' is stemmed: --no-stem applies only to a new index", o->index);
-	if (o->stopwords) {
+	if ((o->given & BLD_GIVEN_STOPWORDS) && o->stopwords) {
 		int same = same_stopwords(o->stopwords, mf->stopwords, e);
 		if (same < 0)
 			return same;

@@ -11,6 +11,9 @@
 
 #include "err.h"
 
+#define BLD_GIVEN_STEM 1u
+#define BLD_GIVEN_STOPWORDS 2u
+
 struct bld_options {
 	const char *index;         /* index directory (created if absent) */
 	const char *const *files;  /* inputs, in the order that decides "last wins" */
@@ -19,6 +22,9 @@ struct bld_options {
 	size_t memory_bytes;       /* budget for buffered postings, all threads */
 	int stem;                  /* analyzer settings for a new index */
 	const char *stopwords;     /* NULL: default list */
+	unsigned given;            /* BLD_GIVEN_*: which of the two the user
+				    * gave, so that an existing index built
+				    * otherwise is refused, not kept in silence */
 	int keep_going;            /* skip bad files instead of failing */
 	int progress;              /* print a progress line on stderr */
 	int merge_all;             /* --merge: compact every segment into one */

@@ -428,8 +428,8 @@ static int cli(int argc, char **argv, const char **lists)
 						 "512M or 2G: suffixes K, M, G)", optarg);
 			}
 			break;
-		case O_NOSTEM: o.stem = 0; break;
-		case O_STOP: o.stopwords = optarg; break;
+		case O_NOSTEM: o.stem = 0; o.given |= BLD_GIVEN_STEM; break;
+		case O_STOP: o.stopwords = optarg; o.given |= BLD_GIVEN_STOPWORDS; break;
 		case 'k': o.keep_going = 1; break;
 		case O_MERGE: merge = index_arg(optarg); break;
 		case O_STATS: stats = index_arg(optarg); break;
