@@ -1076,7 +1076,9 @@ void out_facet(const struct out_opts *o, FILE *f, const char *qid, const char *f
 		}
 		fputs("\"facet\":", f);
 		json_cstr(f, field);
-		fprintf(f, ",\"documents\":%llu,\"values\":[", (unsigned long long)total);
+		/* values: how many the matches have, of which -k may print fewer */
+		fprintf(f, ",\"documents\":%llu,\"nvalues\":%zu,\"values\":[",
+			(unsigned long long)total, n);
 		for (size_t i = 0; i < top; i++) {
 			fputs(i ? ",{\"value\":" : "{\"value\":", f);
 			if (years && year_of(v[i].value) == 0)

@@ -387,11 +387,14 @@ nj=$(grep -o '"value":' "$tmp/fk.json" | wc -l)
 nh=$(grep -c '^ *[0-9][0-9]*  ' "$tmp/fk.txt")
 nd=$(grep -c '^ *[0-9][0-9]*  ' "$tmp/fd.txt")
 nb=$(awk -F '\t' 'NR > 1 { n[$1]++ } END { print n["a"] + 0, n["b"] + 0 }' "$tmp/fk.batch")
+# json says how many values there are, of which -k printed 3
+nv=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["nvalues"])' <"$tmp/fk.json")
 if [ "$(wc -l <"$tmp/fa.tsv")" -gt 4 ] && cmp -s "$tmp/fk.tsv" "$tmp/fk.want" && [ "$nj" -eq 3 ] &&
+	[ "$nv" -eq $(($(wc -l <"$tmp/fa.tsv") - 1)) ] &&
 	[ "$nh" -eq 3 ] && grep -q 'top 3$' "$tmp/fk.txt" && [ "$nd" -eq 20 ] && [ "$nb" = "2 2" ]; then
 	ok facet_k
 else
-	fail facet_k "tsv $(($(wc -l <"$tmp/fk.tsv") - 1)) rows, json $nj values, human $nh rows (default $nd), batch $nb"
+	fail facet_k "tsv $(($(wc -l <"$tmp/fk.tsv") - 1)) rows, json $nj values of $nv, human $nh rows (default $nd), batch $nb"
 fi
 usage_line facet_offset "--facet counts every match: no --offset" --facet mesh --offset 2 sarcoma
 usage_line facet_year_k "--facet year is a histogram of every year: -k goes with journal, mesh or pt" \
