@@ -8,20 +8,25 @@
 
 /* The long option the word "--name[=value]" names, as getopt_long reads
  * it: exactly, or by a prefix of options that all do the same (--colo for
- * --color and --colour); NULL if none. */
-static const struct option *long_named(const char *word, const struct option *opts)
+ * --color and --colour); NULL if none, *ambiguous set when the prefix
+ * names options that differ. */
+static const struct option *long_named(const char *word, const struct option *opts,
+				       int *ambiguous)
 {
 	const char *name = word + 2;
 	size_t n = strcspn(name, "=");
 	const struct option *found = NULL;
+	*ambiguous = 0;
 	for (const struct option *o = opts; o->name; o++)
 		if (strncmp(o->name, name, n) == 0 && o->name[n] == '\0')
 			return o;
 	for (const struct option *o = opts; o->name; o++) {
 		if (strncmp(o->name, name, n) != 0)
 			continue;
-		if (found && (found->has_arg != o->has_arg || found->val != o->val))
+		if (found && (found->has_arg != o->has_arg || found->val != o->val)) {
+			*ambiguous = 1;
 			return NULL;
+		}
 		found = o;
 	}
 	return found;
@@ -34,17 +39,13 @@ void cli_refused(char *const *argv, const struct option *opts, int c, int optind
 	 * inside a cluster of short options ("-sarcoma" after "--count"):
 	 * then argv[optind - 1] is the word before, and optopt the letter */
 	const char *a = argv[optind - 1];
-	int is_long = strncmp(a, "--", 2) == 0 && a[2] != '\0';
-	const struct option *o = is_long ? long_named(a, opts) : NULL;
+	int is_long = strncmp(a, "--", 2) == 0 && a[2] != '\0', ambiguous = 0;
+	const struct option *o = is_long ? long_named(a, opts, &ambiguous) : NULL;
 	if (is_long && c == ':') {
 		snprintf(buf, cap, "option '%.*s' needs a value", (int)strcspn(a, "="), a);
 	} else if (is_long && o == NULL && optopt == 0) {
-		int n = (int)strcspn(a, "=");
-		int several = 0;
-		for (const struct option *p = opts; p->name; p++)
-			several += strncmp(p->name, a + 2, (size_t)n - 2) == 0;
-		snprintf(buf, cap, several ? "option '%.*s' is ambiguous" : "unknown option '%.*s'", n,
-			 a);
+		snprintf(buf, cap, ambiguous ? "option '%.*s' is ambiguous" : "unknown option '%.*s'",
+			 (int)strcspn(a, "="), a);
 	} else if (o && o->has_arg == no_argument && o->val == optopt && strchr(a, '=')) {
 		/* a long option given a value it does not take has its val in
 		 * optopt, an unknown short option its letter */

@@ -319,14 +319,14 @@ static enum parsed parse_args(int argc, char **argv, struct cli *c, int *color_w
 			if (parse_uint(optarg, MAX_K, &v) || v == 0)
 				goto bad_value;
 			c->so.k = (size_t)v;
-			c->k_set = limit_set = 1;
+			limit_set = 1;
 			break;
 		case O_OFFSET:
 			expected = "0 to " STR(MAX_OFFSET);
 			if (parse_uint(optarg, MAX_OFFSET, &v))
 				goto bad_value;
 			c->so.offset = (size_t)v;
-			c->k_set = offset_set = 1;
+			offset_set = 1;
 			break;
 		case O_SORT: {
 			int s = pick(optarg, sorts, 3);
@@ -458,6 +458,7 @@ bad_value:
 	}
 	if (c->mode == MODE_SEARCH && !c->batch && c->nargs == 0)
 		USAGE("no query given");
+	c->k_set = limit_set || offset_set;
 	if (c->action == ACT_COUNT && c->k_set)
 		USAGE("--count counts every match: no -k or --offset");
 	/* A facet counts every match too; -k says how many of its values to
